@@ -1,0 +1,42 @@
+using System;
+using Amsha;
+using Amsha.Samples.Quickstart;
+using Microsoft.Extensions.DependencyInjection;
+
+// Nothing is configured, so every LLM use case answers from the built-in offline model.
+using var services = new ServiceCollection()
+    .AddAmsha()
+    .AddAmshaCrews()
+    .BuildServiceProvider();
+
+var crew = services.GetRequiredService<ArticleCrew>();
+var handle = crew.Start(new ArticleRequest("Rust"));
+
+await foreach (var e in handle.StreamAsync())
+{
+    switch (e)
+    {
+        case ExecutionStartedEvent started:
+            Console.WriteLine($"▶ {started.CrewName} started ({started.TotalTasks} tasks, execution {started.ExecutionId})");
+            break;
+        case TaskStartedEvent task:
+            Console.Write($"\n● {task.TaskName} ({task.AgentName}): ");
+            break;
+        case TokenDeltaEvent token:
+            Console.Write(token.Text);
+            break;
+        case TaskCompletedEvent task:
+            Console.WriteLine($"\n✔ {task.TaskName} done");
+            break;
+        case ExecutionFailedEvent failed:
+            Console.WriteLine($"\n✖ failed: {failed.Message}");
+            break;
+    }
+}
+
+var result = await handle.ResultAsync();
+Console.WriteLine();
+Console.WriteLine($"Status: {handle.Status}");
+Console.WriteLine($"Result of {result.CrewName}:");
+Console.WriteLine(result.Output);
+return handle.Status == ExecutionStatus.Succeeded ? 0 : 1;

@@ -1,0 +1,42 @@
+using Amsha.Generators.Helpers;
+
+namespace Amsha.Generators.Crews;
+
+/// <summary>Everything the emitter needs to write one crew; plain values only, no symbols.</summary>
+internal sealed record CrewModel(
+    string? Namespace,
+    EquatableArray<ContainingTypeModel> ContainingTypes,
+    string Keyword,
+    string Name,
+    string TypeParameters,
+    string FullyQualifiedName,
+    string HintName,
+    string? InputType,
+    bool InputIsReferenceType,
+    string OutputType,
+    bool IsGraph,
+    bool CanRegisterInContainer,
+    EquatableArray<CrewTaskModel> Tasks);
+
+/// <summary>A type enclosing the crew, re-declared around the generated partial.</summary>
+/// <param name="Keyword">class, struct, record, record struct or interface.</param>
+/// <param name="Name">The name with type parameters, e.g. <c>Outer&lt;T&gt;</c>.</param>
+internal sealed record ContainingTypeModel(string Keyword, string Name);
+
+/// <summary>One task of a crew, in plan order.</summary>
+/// <param name="Name">The task's name (its class name).</param>
+/// <param name="AgentName">The agent's name.</param>
+/// <param name="Llm">The agent's use case.</param>
+/// <param name="DependsOn">Plan indexes of the context tasks.</param>
+/// <param name="System">The system prompt as literal and input-member segments.</param>
+/// <param name="User">The user prompt (without context sections).</param>
+internal sealed record CrewTaskModel(
+    string Name,
+    string AgentName,
+    string Llm,
+    EquatableArray<int> DependsOn,
+    EquatableArray<PromptPart> System,
+    EquatableArray<PromptPart> User);
+
+/// <summary>A literal piece of prompt text, or the input member whose value goes there.</summary>
+internal sealed record PromptPart(bool IsMember, string Text);

@@ -1,0 +1,56 @@
+using System.Text;
+
+namespace Amsha.Generators.Helpers;
+
+/// <summary>Writes indented C# source; cheaper and more readable than SyntaxFactory with NormalizeWhitespace.</summary>
+internal sealed class SourceWriter
+{
+    private const string IndentUnit = "    ";
+    private readonly StringBuilder _builder = new();
+    private int _indent;
+
+    public SourceWriter Line(string text = "")
+    {
+        if (text.Length > 0)
+        {
+            for (var i = 0; i < _indent; i++)
+            {
+                _builder.Append(IndentUnit);
+            }
+
+            _builder.Append(text);
+        }
+
+        _builder.Append('\n');
+        return this;
+    }
+
+    public SourceWriter Open(string header)
+    {
+        Line(header);
+        Line("{");
+        _indent++;
+        return this;
+    }
+
+    public SourceWriter Close(string suffix = "")
+    {
+        _indent--;
+        Line("}" + suffix);
+        return this;
+    }
+
+    public SourceWriter Indent()
+    {
+        _indent++;
+        return this;
+    }
+
+    public SourceWriter Unindent()
+    {
+        _indent--;
+        return this;
+    }
+
+    public override string ToString() => _builder.ToString();
+}

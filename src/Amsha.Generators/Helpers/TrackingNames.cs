@@ -1,0 +1,10 @@
+namespace Amsha.Generators.Helpers;
+
+/// <summary>Names of the tracked pipeline steps; tests assert these stay cached across unrelated edits.</summary>
+internal static class TrackingNames
+{
+    public const string CrewModels = nameof(CrewModels);
+    public const string GenericCrewModels = nameof(GenericCrewModels);
+    public const string AllCrews = nameof(AllCrews);
+    public const string HasDependencyInjection = nameof(HasDependencyInjection);
+}

@@ -1,0 +1,13 @@
+namespace Amsha.Generators;
+
+/// <summary>Metadata names of the Amsha types the generator and analyzers look for.</summary>
+internal static class KnownNames
+{
+    public const string AgentAttribute = "Amsha.AgentAttribute";
+    public const string CrewTaskAttribute = "Amsha.CrewTaskAttribute";
+    public const string GenericCrewTaskAttribute = "Amsha.CrewTaskAttribute`1";
+    public const string CrewAttribute = "Amsha.CrewAttribute";
+    public const string GenericCrewAttribute = "Amsha.CrewAttribute`1";
+    public const string ExecutionSession = "Amsha.ExecutionSession";
+    public const string ServiceCollection = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
+}

@@ -1,0 +1,33 @@
+using System;
+
+namespace Amsha;
+
+/// <summary>
+/// Declares a task whose output is text. Apply it to an empty <c>partial</c> class; the
+/// class name is the task's name.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public class CrewTaskAttribute : Attribute
+{
+    /// <summary>The agent that performs the task: a type marked <see cref="AgentAttribute"/>. Required.</summary>
+    public Type? Agent { get; set; }
+
+    /// <summary>What the agent is asked to do. Required; may contain <c>{Placeholders}</c>.</summary>
+    public string Description { get; set; } = "";
+
+    /// <summary>What a good answer looks like. Required; may contain <c>{Placeholders}</c>.</summary>
+    public string ExpectedOutput { get; set; } = "";
+
+    /// <summary>Tasks whose outputs this task receives as context.</summary>
+    public Type[] Context { get; set; } = Array.Empty<Type>();
+
+    /// <summary>How often a structured answer that does not parse is asked for again.</summary>
+    public int OutputRepairs { get; set; }
+}
+
+/// <summary>Declares a task whose output is a <typeparamref name="TOutput"/>.</summary>
+/// <typeparam name="TOutput">The structured output the model is asked for.</typeparam>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class CrewTaskAttribute<TOutput> : CrewTaskAttribute
+{
+}

@@ -1,0 +1,28 @@
+using System;
+using Amsha;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Amsha in a service collection.</summary>
+public static class AmshaServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a singleton <see cref="ExecutionSession"/> (and its <see cref="LlmFactory"/>).
+    /// Register crews with the generated <c>AddAmshaCrews()</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Adjusts the options, e.g. routes use cases to chat clients.</param>
+    public static IServiceCollection AddAmsha(this IServiceCollection services, Action<AmshaOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(_ =>
+        {
+            var options = new AmshaOptions();
+            configure?.Invoke(options);
+            return new ExecutionSession(options);
+        });
+        services.TryAddSingleton(sp => sp.GetRequiredService<ExecutionSession>().Llm);
+        return services;
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Amsha;
+
+/// <summary>
+/// The ordered, append-only event record of one execution. Every reader replays it from the
+/// first event and then follows new ones until the execution ends, so any number of readers
+/// see exactly the same sequence whenever they start reading.
+/// </summary>
+internal sealed class ExecutionEventLog
+{
+    private readonly object _gate = new();
+    private readonly List<ExecutionEvent> _events = new();
+    private readonly string _executionId;
+    private readonly Action<ExecutionEvent>? _onAppended;
+    private TaskCompletionSource<bool> _changed = NewSignal();
+    private bool _completed;
+
+    public ExecutionEventLog(string executionId, Action<ExecutionEvent>? onAppended)
+    {
+        _executionId = executionId;
+        _onAppended = onAppended;
+    }
+
+    /// <summary>Stamps <paramref name="e"/> with the execution id, next sequence number and time, and appends it.</summary>
+    public ExecutionEvent Append(ExecutionEvent e, bool terminal = false)
+    {
+        TaskCompletionSource<bool> signal;
+        ExecutionEvent stamped;
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                throw new InvalidOperationException($"Execution '{_executionId}' has already ended; no further events are recorded.");
+            }
+
+            stamped = e with { ExecutionId = _executionId, Sequence = _events.Count + 1, Timestamp = DateTimeOffset.UtcNow };
+            _events.Add(stamped);
+            _completed = terminal;
+            signal = _changed;
+            _changed = NewSignal();
+        }
+
+        _onAppended?.Invoke(stamped);
+        signal.TrySetResult(true);
+        return stamped;
+    }
+
+    public async IAsyncEnumerable<ExecutionEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var next = 0;
+        while (true)
+        {
+            ExecutionEvent? item = null;
+            Task wait;
+            lock (_gate)
+            {
+                if (next < _events.Count)
+                {
+                    item = _events[next++];
+                    wait = Task.CompletedTask;
+                }
+                else if (_completed)
+                {
+                    yield break;
+                }
+                else
+                {
+                    wait = _changed.Task;
+                }
+            }
+
+            if (item is not null)
+            {
+                yield return item;
+                continue;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

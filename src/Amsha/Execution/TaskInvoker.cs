@@ -1,0 +1,30 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace Amsha;
+
+/// <summary>
+/// Performs one task: sends its rendered prompt to the agent's use case through the LLM call
+/// path and turns the answer into the task's output.
+/// </summary>
+internal sealed class TaskInvoker
+{
+    private readonly ExecutionSession _session;
+
+    public TaskInvoker(ExecutionSession session) => _session = session;
+
+    public async Task<TaskOutput> InvokeAsync(string taskName, AgentDefinition agent, TaskOutputFormat format, TaskPrompt prompt, ExecutionEventLog events, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>
+        {
+            new(ChatRole.System, prompt.System),
+            new(ChatRole.User, prompt.User),
+        };
+
+        var text = await LlmCallPath.StreamTextAsync(_session.Llm, agent.Llm, messages, format.ResponseFormat, delta => events.Append(new TokenDeltaEvent(taskName, delta)), cancellationToken).ConfigureAwait(false);
+        var value = format.Parse(taskName, text);
+        return new TaskOutput(taskName, agent.Name, format.Format(value), value);
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.AI;
+
+namespace Amsha;
+
+/// <summary>How a task's answer is requested from the model and turned into its output value.</summary>
+public abstract class TaskOutputFormat
+{
+    /// <summary>Plain text: the answer is the output.</summary>
+    public static TaskOutputFormat Text { get; } = new TextOutputFormat();
+
+    /// <summary>The response format to request, or null for free text.</summary>
+    public virtual ChatResponseFormat? ResponseFormat => null;
+
+    /// <summary>Turns the model's answer into the output value.</summary>
+    /// <param name="taskName">The task, for error messages.</param>
+    /// <param name="text">The model's full answer.</param>
+    public abstract object? Parse(string taskName, string text);
+
+    /// <summary>The text stored and passed to dependent tasks for a parsed value.</summary>
+    public abstract string Format(object? value);
+
+    private sealed class TextOutputFormat : TaskOutputFormat
+    {
+        public override object? Parse(string taskName, string text) => text;
+
+        public override string Format(object? value) => value as string ?? "";
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using Microsoft.Extensions.AI;
+
+namespace Amsha;
+
+/// <summary>A use case resolved to a client and the options its calls start from.</summary>
+/// <param name="Name">The use case name.</param>
+/// <param name="Client">The chat client.</param>
+/// <param name="Provider">The provider name, for telemetry.</param>
+/// <param name="Model">The model id, if known.</param>
+/// <param name="Parameters">The configured call parameters.</param>
+public sealed record LlmUseCase(string Name, IChatClient Client, string Provider, string? Model, LlmParameters Parameters)
+{
+    /// <summary>A fresh <see cref="ChatOptions"/> carrying the use case's model and parameters.</summary>
+    public ChatOptions CreateChatOptions()
+    {
+        var options = new ChatOptions
+        {
+            ModelId = Model,
+            Temperature = Parameters.Temperature,
+            TopP = Parameters.TopP,
+            MaxOutputTokens = Parameters.MaxCompletionTokens,
+            PresencePenalty = Parameters.PresencePenalty,
+            FrequencyPenalty = Parameters.FrequencyPenalty,
+        };
+        if (Parameters.Stop.Count > 0)
+        {
+            options.StopSequences = Parameters.Stop.ToList();
+        }
+
+        return options;
+    }
+}
+
+/// <summary>Resolves named LLM use cases (<c>default</c>, <c>creative</c>, …) to chat clients.</summary>
+public sealed class LlmFactory
+{
+    private readonly LlmOptions _options;
+    private readonly ConcurrentDictionary<string, LlmUseCase> _resolved = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lazy<IChatClient> _embeddedDefault = new(() => new OfflineChatClient());
+
+    /// <summary>Creates a factory over <paramref name="options"/>.</summary>
+    public LlmFactory(LlmOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>The chat client of <paramref name="useCase"/>.</summary>
+    public IChatClient GetChatClient(string useCase) => Resolve(useCase).Client;
+
+    /// <summary>Resolves <paramref name="useCase"/>; the result is cached for the factory's lifetime.</summary>
+    /// <exception cref="ArgumentException">The use case is neither registered nor configured while others are.</exception>
+    /// <exception cref="InvalidOperationException">The use case's configuration is incomplete.</exception>
+    public LlmUseCase Resolve(string useCase)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(useCase);
+        return _resolved.GetOrAdd(useCase, ResolveUncached);
+    }
+
+    private LlmUseCase ResolveUncached(string useCase)
+    {
+        _options.UseCases.TryGetValue(useCase, out var configured);
+        var parameters = configured?.Parameters ?? new LlmParameters();
+
+        if (_options.Clients.TryGetValue(useCase, out var registered))
+        {
+            return new LlmUseCase(useCase, registered, ProviderOf(registered), MetadataModel(registered), parameters);
+        }
+
+        if (configured is null)
+        {
+            if (_options.DefaultClient is { } fallback)
+            {
+                return new LlmUseCase(useCase, fallback, ProviderOf(fallback), MetadataModel(fallback), parameters);
+            }
+
+            if (_options.UseCases.Count == 0 && _options.Clients.Count == 0)
+            {
+                var offline = _embeddedDefault.Value;
+                return new LlmUseCase(useCase, offline, OfflineChatClient.ProviderName, MetadataModel(offline), parameters);
+            }
+
+            var known = string.Join(", ", _options.UseCases.Keys.Concat(_options.Clients.Keys).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(k => k, StringComparer.OrdinalIgnoreCase));
+            throw new ArgumentException($"LLM use case '{useCase}' is not configured. Configured use cases: {known}. Add it under Amsha:Llm:UseCases:{useCase} or register a client for it.", nameof(useCase));
+        }
+
+        var modelKey = configured.Default ?? (configured.Models.Count == 1 ? configured.Models.Keys.First() : null);
+        if (modelKey is null || !configured.Models.TryGetValue(modelKey, out var model))
+        {
+            throw new InvalidOperationException($"Amsha:Llm:UseCases:{useCase}:Default names model key '{modelKey ?? "(none)"}', which is not under Amsha:Llm:UseCases:{useCase}:Models.");
+        }
+
+        var provider = model.Provider ?? OfflineChatClient.ProviderName;
+        if (!_options.Providers.TryGetValue(provider, out var create))
+        {
+            var providers = string.Join(", ", _options.Providers.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase));
+            throw new InvalidOperationException($"Amsha:Llm:UseCases:{useCase}:Models:{modelKey}:Provider is '{provider}', which is not registered. Registered providers: {providers}.");
+        }
+
+        return new LlmUseCase(useCase, create(model), provider, model.Model, parameters);
+    }
+
+    private static string ProviderOf(IChatClient client) =>
+        client.GetService<ChatClientMetadata>()?.ProviderName ?? client.GetType().Name;
+
+    private static string? MetadataModel(IChatClient client) =>
+        client.GetService<ChatClientMetadata>()?.DefaultModelId;
+}

@@ -1,0 +1,88 @@
+using System;
+using System.IO;
+using System.Runtime.CompilerServices;
+using System.Text;
+using DiffPlex.DiffBuilder;
+using DiffPlex.DiffBuilder.Model;
+
+namespace Amsha.TestKit;
+
+/// <summary>
+/// Golden-file snapshots: the expected text lives in <c>Snapshots/&lt;name&gt;.verified.txt</c> beside the
+/// calling test file. A mismatch fails with a line diff and writes <c>.received.txt</c> next to it.
+/// Set <c>AMSHA_UPDATE_SNAPSHOTS=1</c> to accept the current output as the new expectation.
+/// </summary>
+public static class Snapshot
+{
+    public const string UpdateVariable = "AMSHA_UPDATE_SNAPSHOTS";
+
+    public static void Match(string actual, string name, [CallerFilePath] string callerFile = "")
+    {
+        var directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
+        var expectedPath = Path.Combine(directory, name + ".verified.txt");
+        var receivedPath = Path.Combine(directory, name + ".received.txt");
+        actual = Normalize(actual);
+
+        if (Environment.GetEnvironmentVariable(UpdateVariable) is "1" or "true")
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(expectedPath, actual, new UTF8Encoding(false));
+            File.Delete(receivedPath);
+            return;
+        }
+
+        if (!File.Exists(expectedPath))
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(receivedPath, actual, new UTF8Encoding(false));
+            throw new SnapshotMismatchException($"No snapshot '{expectedPath}' exists yet. The output was written to '{receivedPath}'; review it and rerun with {UpdateVariable}=1 to accept it.");
+        }
+
+        var expected = Normalize(File.ReadAllText(expectedPath));
+        if (expected == actual)
+        {
+            File.Delete(receivedPath);
+            return;
+        }
+
+        File.WriteAllText(receivedPath, actual, new UTF8Encoding(false));
+        throw new SnapshotMismatchException($"Snapshot '{name}' differs from '{expectedPath}' (- expected, + actual):\n{Diff(expected, actual)}\nRerun with {UpdateVariable}=1 to accept the new output.");
+    }
+
+    /// <summary>A unified-style diff with two lines of context around each change.</summary>
+    public static string Diff(string expected, string actual)
+    {
+        var model = InlineDiffBuilder.Diff(expected, actual, ignoreWhiteSpace: false);
+        var lines = model.Lines;
+        var output = new StringBuilder();
+        var lastPrinted = -1;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Type == ChangeType.Unchanged)
+            {
+                continue;
+            }
+
+            for (var c = Math.Max(lastPrinted + 1, i - 2); c < i; c++)
+            {
+                output.Append("  ").Append(c + 1).Append(": ").AppendLine(lines[c].Text);
+            }
+
+            var marker = lines[i].Type switch { ChangeType.Inserted => "+ ", ChangeType.Deleted => "- ", _ => "~ " };
+            output.Append(marker).Append(lines[i].Position?.ToString() ?? "").Append(": ").AppendLine(lines[i].Text);
+            lastPrinted = i;
+            var end = Math.Min(lines.Count - 1, i + 2);
+            for (var c = i + 1; c <= end && lines[c].Type == ChangeType.Unchanged; c++)
+            {
+                output.Append("  ").Append(c + 1).Append(": ").AppendLine(lines[c].Text);
+                lastPrinted = c;
+            }
+        }
+
+        return output.ToString();
+    }
+
+    private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimStart('\uFEFF');
+}
+
+public sealed class SnapshotMismatchException(string message) : Exception(message);

@@ -1,0 +1,2 @@
+global using Amsha.TestKit;
+global using Xunit;
