@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace Amsha;
+
+/// <summary>
+/// Reads and writes one type as JSON without reflection. The generator emits a codec for every
+/// task output type, crew input type and <see cref="ExecutionStateAttribute"/> type and registers it
+/// in <see cref="JsonCodecs"/> when the assembly loads.
+/// </summary>
+/// <typeparam name="T">The type the codec handles.</typeparam>
+public abstract class JsonCodec<T>
+{
+    /// <summary>The JSON Schema of <typeparamref name="T"/>, used to ask models for structured output.</summary>
+    public virtual string Schema => "{}";
+
+    /// <summary>Writes <paramref name="value"/>.</summary>
+    public abstract void Write(Utf8JsonWriter writer, T value);
+
+    /// <summary>Reads a value; the reader is positioned on the value's first token.</summary>
+    /// <exception cref="JsonException">The JSON does not have the shape of <typeparamref name="T"/>.</exception>
+    public abstract T Read(ref Utf8JsonReader reader);
+}
+
+/// <summary>The registry of <see cref="JsonCodec{T}"/>s, and JSON text helpers over it.</summary>
+public static class JsonCodecs
+{
+    private static readonly ConcurrentDictionary<Type, object> s_codecs = new();
+
+    static JsonCodecs()
+    {
+        Register(new StringCodec());
+        Register(new NoInputCodec());
+    }
+
+    /// <summary>Registers <paramref name="codec"/> for <typeparamref name="T"/>, replacing any earlier one.</summary>
+    public static void Register<T>(JsonCodec<T> codec)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        s_codecs[typeof(T)] = codec;
+    }
+
+    /// <summary>The codec of <typeparamref name="T"/>, if one is registered.</summary>
+    public static bool TryGet<T>(out JsonCodec<T> codec)
+    {
+        if (s_codecs.TryGetValue(typeof(T), out var found))
+        {
+            codec = (JsonCodec<T>)found;
+            return true;
+        }
+
+        codec = null!;
+        return false;
+    }
+
+    /// <summary>The codec of <typeparamref name="T"/>.</summary>
+    /// <exception cref="InvalidOperationException">No codec is registered: the type is not marked <c>[ExecutionState]</c>.</exception>
+    public static JsonCodec<T> Get<T>() => TryGet<T>(out var codec)
+        ? codec
+        : throw new InvalidOperationException($"Type '{typeof(T).FullName}' has no generated JSON serializer. Mark it [ExecutionState] (and make it partial) so the Amsha generator emits one.");
+
+    /// <summary>Serializes <paramref name="value"/> to JSON text with the registered codec.</summary>
+    public static string Serialize<T>(T value)
+    {
+        var codec = Get<T>();
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            codec.Write(writer, value);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Deserializes JSON text with the registered codec.</summary>
+    /// <exception cref="JsonException">The text is not JSON of the shape of <typeparamref name="T"/>.</exception>
+    public static T Deserialize<T>(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var codec = Get<T>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = 256 });
+        if (!reader.Read())
+        {
+            throw new JsonException($"Expected JSON for {typeof(T).Name}, found empty text.");
+        }
+
+        var value = codec.Read(ref reader);
+        if (reader.Read())
+        {
+            throw new JsonException($"Unexpected content after the JSON value of {typeof(T).Name} at byte {reader.TokenStartIndex}.");
+        }
+
+        return value;
+    }
+
+    private sealed class StringCodec : JsonCodec<string>
+    {
+        public override string Schema => """{"type":"string"}""";
+
+        public override void Write(Utf8JsonWriter writer, string value) => writer.WriteStringValue(value);
+
+        public override string Read(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.String
+            ? reader.GetString()!
+            : throw new JsonException($"Expected a JSON string, found {reader.TokenType}.");
+    }
+
+    private sealed class NoInputCodec : JsonCodec<NoInput>
+    {
+        public override string Schema => """{"type":"object"}""";
+
+        public override void Write(Utf8JsonWriter writer, NoInput value)
+        {
+            writer.WriteStartObject();
+            writer.WriteEndObject();
+        }
+
+        public override NoInput Read(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException($"Expected an empty JSON object, found {reader.TokenType}.");
+            }
+
+            reader.Skip();
+            return NoInput.Value;
+        }
+    }
+}
