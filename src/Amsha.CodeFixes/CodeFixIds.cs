@@ -1,0 +1,7 @@
+namespace Amsha.CodeFixes;
+
+/// <summary>Equivalence keys of Amsha's code fixes, so fix-all groups the same fix across a document or solution.</summary>
+internal static class CodeFixIds
+{
+    public const string Prefix = "Amsha.";
+}
