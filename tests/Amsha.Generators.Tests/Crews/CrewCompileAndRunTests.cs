@@ -171,6 +171,33 @@ public sealed class CrewCompileAndRunTests
     }
 
     [Fact]
+    public async Task Input_members_named_like_keywords_render()
+    {
+        var assembly = Compile("""
+            using Amsha;
+
+            public sealed record Lesson(string @class, string @event);
+
+            [Agent(Role = "Teacher", Goal = "Teach {class}", Backstory = "Patient.")]
+            public partial class Teacher;
+
+            [CrewTask(Agent = typeof(Teacher), Description = "Plan {EVENT} for {Class}.", ExpectedOutput = "A plan")]
+            public partial class Plan;
+
+            [Crew<Lesson>(Tasks = [typeof(Plan)])]
+            public partial class LessonCrew;
+            """);
+        var model = new ScriptedModel();
+        var crew = Activator.CreateInstance(assembly.GetType("LessonCrew")!, Session(model.Client()))!;
+
+        await RunAsync(crew, Activator.CreateInstance(assembly.GetType("Lesson")!, "algebra", "the exam")!);
+
+        var call = Assert.Single(model.Calls);
+        Assert.Contains("Goal: Teach algebra", call.System);
+        Assert.StartsWith("Task: Plan the exam for algebra.", call.User);
+    }
+
+    [Fact]
     public async Task Generated_AddAmshaCrews_registers_the_crew()
     {
         var assembly = Compile(ArticleCrew);
