@@ -198,6 +198,26 @@ public sealed class CrewCompileAndRunTests
     }
 
     [Fact]
+    public async Task Quickstart_sample_crew_compiles_and_runs_offline()
+    {
+        var source = System.IO.File.ReadAllText(QuickstartCrewPath());
+        var assembly = Compile(source);
+        var model = new ScriptedModel();
+        var crew = Activator.CreateInstance(assembly.GetType("Amsha.Samples.Quickstart.ArticleCrew")!, Session(model.Client()))!;
+        var request = assembly.GetType("Amsha.Samples.Quickstart.ArticleRequest")!;
+
+        var result = await RunAsync(crew, Activator.CreateInstance(request, "Rust", "engineers")!);
+
+        var calls = model.Calls.ToArray();
+        Assert.Contains("Uncover the key facts about Rust", calls[0].System);
+        Assert.StartsWith("Task: Write a short article about Rust for engineers from the research.", calls[1].User);
+        Assert.Equal(calls[1].Answer, result.Output);
+    }
+
+    private static string QuickstartCrewPath([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(thisFile)!, "..", "..", "..", "samples", "Amsha.Samples.Quickstart", "ArticleCrew.cs");
+
+    [Fact]
     public async Task Generated_AddAmshaCrews_registers_the_crew()
     {
         var assembly = Compile(ArticleCrew);

@@ -108,6 +108,8 @@ public sealed class StreamingTests
             var handle = session.Start(TestCrews.ResearchAndWrite(), "Rust");
             var streamed = await TestCrews.ReadAllEventsAsync(handle);
 
+            // Observers are called right after an event is recorded; a stream reader may get there first.
+            await handle.ResultWithinTimeoutAsync();
             lock (observed)
             {
                 Assert.Equal(streamed, observed);
