@@ -1,2 +1,3 @@
+global using Amsha;
 global using Amsha.TestKit;
 global using Xunit;

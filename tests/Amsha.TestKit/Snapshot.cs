@@ -49,11 +49,32 @@ public static class Snapshot
         throw new SnapshotMismatchException($"Snapshot '{name}' differs from '{expectedPath}' (- expected, + actual):\n{Diff(expected, actual)}\nRerun with {UpdateVariable}=1 to accept the new output.");
     }
 
-    /// <summary>A unified-style diff with two lines of context around each change.</summary>
+    /// <summary>
+    /// A unified-style diff with two lines of context around each change: <c>- n:</c> is line n of the
+    /// expected text, <c>+ n:</c> and context lines are line n of the actual text.
+    /// </summary>
     public static string Diff(string expected, string actual)
     {
-        var model = InlineDiffBuilder.Diff(expected, actual, ignoreWhiteSpace: false);
-        var lines = model.Lines;
+        var lines = InlineDiffBuilder.Diff(expected, actual, ignoreWhiteSpace: false).Lines;
+
+        // Line numbers in the expected and actual texts, for every line of the merged diff.
+        var numbers = new (int Expected, int Actual)[lines.Count];
+        int expectedLine = 0, actualLine = 0;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Type != ChangeType.Inserted)
+            {
+                expectedLine++;
+            }
+
+            if (lines[i].Type != ChangeType.Deleted)
+            {
+                actualLine++;
+            }
+
+            numbers[i] = (expectedLine, actualLine);
+        }
+
         var output = new StringBuilder();
         var lastPrinted = -1;
         for (var i = 0; i < lines.Count; i++)
@@ -63,23 +84,38 @@ public static class Snapshot
                 continue;
             }
 
-            for (var c = Math.Max(lastPrinted + 1, i - 2); c < i; c++)
+            if (lastPrinted >= 0 && i - 2 > lastPrinted + 1)
             {
-                output.Append("  ").Append(c + 1).Append(": ").AppendLine(lines[c].Text);
+                output.AppendLine("  ...");
             }
 
-            var marker = lines[i].Type switch { ChangeType.Inserted => "+ ", ChangeType.Deleted => "- ", _ => "~ " };
-            output.Append(marker).Append(lines[i].Position?.ToString() ?? "").Append(": ").AppendLine(lines[i].Text);
-            lastPrinted = i;
-            var end = Math.Min(lines.Count - 1, i + 2);
-            for (var c = i + 1; c <= end && lines[c].Type == ChangeType.Unchanged; c++)
+            for (var c = Math.Max(lastPrinted + 1, i - 2); c < i; c++)
             {
-                output.Append("  ").Append(c + 1).Append(": ").AppendLine(lines[c].Text);
+                AppendLine(output, c);
+            }
+
+            AppendLine(output, i);
+            lastPrinted = i;
+            for (var c = i + 1; c <= Math.Min(lines.Count - 1, i + 2) && lines[c].Type == ChangeType.Unchanged; c++)
+            {
+                AppendLine(output, c);
                 lastPrinted = c;
             }
         }
 
         return output.ToString();
+
+        void AppendLine(StringBuilder builder, int index)
+        {
+            var (marker, number) = lines[index].Type switch
+            {
+                ChangeType.Deleted => ("- ", numbers[index].Expected),
+                ChangeType.Inserted => ("+ ", numbers[index].Actual),
+                ChangeType.Unchanged => ("  ", numbers[index].Actual),
+                _ => ("~ ", numbers[index].Actual),
+            };
+            builder.Append(marker).Append(number).Append(": ").AppendLine(lines[index].Text);
+        }
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimStart('\uFEFF');

@@ -142,7 +142,7 @@ internal sealed partial class CrewGenerator
             foreach (var part in parts)
             {
                 w.Line(part.IsMember
-                    ? $"{variable}.Append(global::Amsha.PromptText.Format(input.{part.Text}));"
+                    ? $"{variable}.Append(global::Amsha.PromptText.Format(input.{Identifier(part.Text)}));"
                     : $"{variable}.Append({Literal(part.Text)});");
             }
         }
@@ -153,6 +153,9 @@ internal sealed partial class CrewGenerator
                 : argument;
 
         private static string PromptMethod(CrewTaskModel task) => "Build" + task.Name + "Prompt";
+
+        // An input member named like a keyword (a record's `@class`) needs its verbatim prefix in code.
+        private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
 
         private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
     }

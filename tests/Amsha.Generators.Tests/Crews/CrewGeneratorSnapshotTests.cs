@@ -4,7 +4,7 @@ namespace Amsha.Generators.Tests.Crews;
 
 public sealed class CrewGeneratorSnapshotTests
 {
-    private const string ArticleCrew = """
+    internal const string ArticleCrew = """
         using Amsha;
 
         namespace Sample;

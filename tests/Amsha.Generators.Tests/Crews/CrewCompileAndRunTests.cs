@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace Amsha.Generators.Tests.Crews;
+
+/// <summary>Generate, compile, load and run crews against a scripted offline model.</summary>
+public sealed class CrewCompileAndRunTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private const string ArticleCrew = """
+        using Amsha;
+
+        namespace Sample;
+
+        public sealed record ArticleRequest(string Topic, string Audience, int Facts);
+
+        [Agent(Role = "Senior researcher", Goal = "Uncover the key facts about {Topic}", Backstory = "A meticulous analyst.", Llm = "evaluation")]
+        public partial class Researcher;
+
+        [Agent(Role = "Writer", Goal = "Explain {topic} to {AUDIENCE}", Backstory = "Writes {{clearly}} and uses }} and {{ literally.", Llm = "creative")]
+        public partial class Writer;
+
+        [CrewTask(Agent = typeof(Researcher), Description = "Research {Topic}. List {facts} facts.", ExpectedOutput = "Facts with their sources")]
+        public partial class Research;
+
+        [CrewTask(Agent = typeof(Writer), Description = "Write about {TOPIC} for {Audience}.", ExpectedOutput = "A {{titled}} article", Context = [typeof(Research)])]
+        public partial class WriteArticle;
+
+        [Crew<ArticleRequest>(Tasks = [typeof(Research), typeof(WriteArticle)])]
+        public partial class ArticleCrew;
+        """;
+
+    private sealed class ScriptedModel
+    {
+        public ConcurrentQueue<(string System, string User, string Answer)> Calls { get; } = new();
+
+        public OfflineChatClient Client() => new(new OfflineChatClientOptions
+        {
+            Responder = conversation =>
+            {
+                var answer = $"ANSWER-{Calls.Count + 1} for {conversation[1].Text.Split('\n')[0]}";
+                Calls.Enqueue((conversation[0].Text, conversation[1].Text, answer));
+                return answer;
+            },
+        });
+    }
+
+    private static Assembly Compile(string source)
+    {
+        var run = GeneratorHarness.Run(source);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        return GeneratorHarness.EmitAndLoad(run.Output);
+    }
+
+    private static ExecutionSession Session(IChatClient client)
+    {
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(client);
+        return new ExecutionSession(options);
+    }
+
+    private static async Task<CrewResult<string>> RunAsync(object crew, params object[] input)
+    {
+        var run = crew.GetType().GetMethod("RunAsync")!;
+        var task = (Task<CrewResult<string>>)run.Invoke(crew, input.Append(CancellationToken.None).ToArray())!;
+        return await task.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task Generated_crew_renders_bound_inputs_and_passes_context()
+    {
+        var assembly = Compile(ArticleCrew);
+        var model = new ScriptedModel();
+        var crew = Activator.CreateInstance(assembly.GetType("Sample.ArticleCrew")!, Session(model.Client()))!;
+        var input = Activator.CreateInstance(assembly.GetType("Sample.ArticleRequest")!, "Rust", "children", 7)!;
+
+        var result = await RunAsync(crew, input);
+
+        var calls = model.Calls.ToArray();
+        Assert.Equal(2, calls.Length);
+        Assert.Equal("You are Senior researcher.\nGoal: Uncover the key facts about Rust\nBackstory: A meticulous analyst.", calls[0].System);
+        Assert.Equal("Task: Research Rust. List 7 facts.\n\nExpected output: Facts with their sources", calls[0].User);
+
+        // Placeholders match ignoring case ({topic}, {AUDIENCE}, {TOPIC}); doubled braces render literally.
+        Assert.Equal("You are Writer.\nGoal: Explain Rust to children\nBackstory: Writes {clearly} and uses } and { literally.", calls[1].System);
+        Assert.StartsWith("Task: Write about Rust for children.\n\nExpected output: A {titled} article", calls[1].User);
+
+        // The first task's output reaches the second as context.
+        Assert.EndsWith("\n\nContext from Research:\n" + calls[0].Answer, calls[1].User);
+        Assert.Equal(calls[1].Answer, result.Output);
+        Assert.Equal(new[] { calls[0].Answer, calls[1].Answer }, result.TaskOutputs.Select(o => o.Text));
+        Assert.Equal(new[] { "Researcher", "Writer" }, result.TaskOutputs.Select(o => o.AgentName));
+        Assert.Equal("ArticleCrew", result.CrewName);
+    }
+
+    [Fact]
+    public async Task Generated_crew_routes_each_agent_to_its_use_case()
+    {
+        var assembly = Compile(ArticleCrew);
+        var evaluation = new OfflineChatClient();
+        var creative = new OfflineChatClient();
+        var options = new AmshaOptions();
+        options.Llm.UseChatClient("evaluation", evaluation).UseChatClient("creative", creative);
+        var crew = Activator.CreateInstance(assembly.GetType("Sample.ArticleCrew")!, new ExecutionSession(options))!;
+
+        await RunAsync(crew, Activator.CreateInstance(assembly.GetType("Sample.ArticleRequest")!, "Go", "ops", 3)!);
+
+        Assert.Equal((1, 1), (evaluation.CallCount, creative.CallCount));
+    }
+
+    [Fact]
+    public async Task Generated_start_streams_and_background_does_not()
+    {
+        var assembly = Compile(ArticleCrew);
+        var crew = Activator.CreateInstance(assembly.GetType("Sample.ArticleCrew")!, new ExecutionSession())!;
+        var input = Activator.CreateInstance(assembly.GetType("Sample.ArticleRequest")!, "C#", "students", 5)!;
+
+        var interactive = (ExecutionHandle<string>)crew.GetType().GetMethod("Start")!.Invoke(crew, new[] { input, CancellationToken.None })!;
+        var background = (ExecutionHandle<string>)crew.GetType().GetMethod("StartBackground")!.Invoke(crew, new[] { input })!;
+
+        var events = new List<ExecutionEvent>();
+        using var timeout = new CancellationTokenSource(Timeout);
+        await foreach (var e in interactive.StreamAsync(timeout.Token))
+        {
+            events.Add(e);
+        }
+
+        Assert.IsType<ExecutionStartedEvent>(events[0]);
+        Assert.IsType<ExecutionCompletedEvent>(events[^1]);
+        Assert.Contains(events, e => e is TokenDeltaEvent);
+        Assert.Equal(ExecutionMode.Background, background.Mode);
+        Assert.Throws<ExecutionModeException>(() => background.StreamAsync());
+        Assert.Equal(ExecutionStatus.Succeeded, (await background.ResultAsync().WaitAsync(Timeout), background.Status).Item2);
+    }
+
+    [Fact]
+    public async Task Generated_crew_without_input_runs_tasks_in_dependency_order()
+    {
+        var assembly = Compile("""
+            using Amsha;
+
+            [Agent(Role = "Poet", Goal = "Write verse", Backstory = "Loves rhyme.")]
+            public partial class Poet;
+
+            [CrewTask(Agent = typeof(Poet), Description = "Polish the draft.", ExpectedOutput = "A poem", Context = [typeof(Draft)])]
+            public partial class Polish;
+
+            [CrewTask(Agent = typeof(Poet), Description = "Draft a haiku.", ExpectedOutput = "Three lines")]
+            public partial class Draft;
+
+            [Crew(Tasks = [typeof(Polish), typeof(Draft)], Process = CrewProcess.Graph)]
+            public partial class PoetryCrew;
+            """);
+        var model = new ScriptedModel();
+        var crew = Activator.CreateInstance(assembly.GetType("PoetryCrew")!, Session(model.Client()))!;
+
+        var result = await RunAsync(crew);
+
+        var calls = model.Calls.ToArray();
+        Assert.StartsWith("Task: Draft a haiku.", calls[0].User);
+        Assert.EndsWith("Context from Draft:\n" + calls[0].Answer, calls[1].User);
+        Assert.Equal(new[] { "Draft", "Polish" }, result.TaskOutputs.Select(o => o.TaskName));
+    }
+
+    [Fact]
+    public async Task Input_members_named_like_keywords_render()
+    {
+        var assembly = Compile("""
+            using Amsha;
+
+            public sealed record Lesson(string @class, string @event);
+
+            [Agent(Role = "Teacher", Goal = "Teach {class}", Backstory = "Patient.")]
+            public partial class Teacher;
+
+            [CrewTask(Agent = typeof(Teacher), Description = "Plan {EVENT} for {Class}.", ExpectedOutput = "A plan")]
+            public partial class Plan;
+
+            [Crew<Lesson>(Tasks = [typeof(Plan)])]
+            public partial class LessonCrew;
+            """);
+        var model = new ScriptedModel();
+        var crew = Activator.CreateInstance(assembly.GetType("LessonCrew")!, Session(model.Client()))!;
+
+        await RunAsync(crew, Activator.CreateInstance(assembly.GetType("Lesson")!, "algebra", "the exam")!);
+
+        var call = Assert.Single(model.Calls);
+        Assert.Contains("Goal: Teach algebra", call.System);
+        Assert.StartsWith("Task: Plan the exam for algebra.", call.User);
+    }
+
+    [Fact]
+    public async Task Quickstart_sample_crew_compiles_and_runs_offline()
+    {
+        var source = System.IO.File.ReadAllText(QuickstartCrewPath());
+        var assembly = Compile(source);
+        var model = new ScriptedModel();
+        var crew = Activator.CreateInstance(assembly.GetType("Amsha.Samples.Quickstart.ArticleCrew")!, Session(model.Client()))!;
+        var request = assembly.GetType("Amsha.Samples.Quickstart.ArticleRequest")!;
+
+        var result = await RunAsync(crew, Activator.CreateInstance(request, "Rust", "engineers")!);
+
+        var calls = model.Calls.ToArray();
+        Assert.Contains("Uncover the key facts about Rust", calls[0].System);
+        Assert.StartsWith("Task: Write a short article about Rust for engineers from the research.", calls[1].User);
+        Assert.Equal(calls[1].Answer, result.Output);
+    }
+
+    private static string QuickstartCrewPath([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(thisFile)!, "..", "..", "..", "samples", "Amsha.Samples.Quickstart", "ArticleCrew.cs");
+
+    [Fact]
+    public async Task Generated_AddAmshaCrews_registers_the_crew()
+    {
+        var assembly = Compile(ArticleCrew);
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.AmshaServiceCollectionExtensions.AddAmsha(services);
+        var register = assembly.GetType("Microsoft.Extensions.DependencyInjection.AmshaCrewsServiceCollectionExtensions")!.GetMethod("AddAmshaCrews")!;
+        register.Invoke(null, new object[] { services });
+
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var crew = provider.GetService(assembly.GetType("Sample.ArticleCrew")!);
+
+        Assert.NotNull(crew);
+        var result = await RunAsync(crew!, Activator.CreateInstance(assembly.GetType("Sample.ArticleRequest")!, "F#", "devs", 2)!);
+        Assert.Equal(2, result.TaskOutputs.Count);
+    }
+}

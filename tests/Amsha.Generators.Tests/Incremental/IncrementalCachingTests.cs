@@ -1,0 +1,221 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Amsha.Generators.Helpers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Amsha.Generators.Tests.Incremental;
+
+/// <summary>An unrelated edit must leave every tracked step cached, and no step may hold compiler objects.</summary>
+public sealed class IncrementalCachingTests
+{
+    private const string CrewSource = """
+        using Amsha;
+
+        namespace Sample;
+
+        public sealed record ArticleRequest(string Topic, string Audience = "engineers");
+
+        [Agent(Role = "Researcher", Goal = "Research {Topic}", Backstory = "Careful.", Llm = "evaluation")]
+        public partial class Researcher;
+
+        [CrewTask(Agent = typeof(Researcher), Description = "Research {Topic} for {Audience}.", ExpectedOutput = "Facts")]
+        public partial class Research;
+
+        [CrewTask(Agent = typeof(Researcher), Description = "Summarize.", ExpectedOutput = "Summary", Context = [typeof(Research)])]
+        public partial class Summarize;
+
+        [Crew<ArticleRequest>(Tasks = [typeof(Research), typeof(Summarize)])]
+        public partial class ArticleCrew
+        {
+            public int Helper() => 1;
+        }
+
+        [CrewTask(Agent = typeof(Poet), Description = "Write a haiku.", ExpectedOutput = "Three lines")]
+        public partial class Haiku;
+
+        [Agent(Role = "Poet", Goal = "Write verse", Backstory = "Loves rhyme.")]
+        public partial class Poet;
+
+        [Crew(Tasks = [typeof(Haiku)])]
+        public partial class PlainCrew;
+        """;
+
+    private const string UnrelatedSource = """
+        namespace Sample;
+
+        public static class Unrelated
+        {
+            public static int Compute(int value) => value + 1;
+        }
+        """;
+
+    private static readonly string[] TrackedStepNames = typeof(TrackingNames)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToArray();
+
+    public static TheoryData<string> Edits => new() { "add an unrelated file", "edit an unrelated method body", "edit a method body beside the crew" };
+
+    [Theory]
+    [MemberData(nameof(Edits))]
+    public void Unrelated_edit_leaves_every_tracked_step_cached(string edit)
+    {
+        var compilation = GeneratorHarness.CreateCompilation(CrewSource, UnrelatedSource);
+        var first = GeneratorHarness.Run(compilation, new Amsha.Generators.Crews.CrewGenerator());
+        Assert.Empty(first.CompilationErrors);
+
+        var edited = edit switch
+        {
+            "add an unrelated file" => compilation.AddSyntaxTrees(Parse("namespace Other; public sealed class Added { public string Name => \"x\"; }", "Added.cs")),
+            "edit an unrelated method body" => Replace(compilation, 1, "value + 1", "value * 2 + 1"),
+            _ => Replace(compilation, 0, "Helper() => 1", "Helper() => 2 + 40"),
+        };
+        var second = first.Driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var firstSteps = first.Result.Results.Single().TrackedSteps;
+        foreach (var name in TrackedStepNames)
+        {
+            Assert.True(firstSteps.ContainsKey(name), $"Tracked step '{name}' did not run; is its WithTrackingName still in the pipeline? Steps: {string.Join(", ", firstSteps.Keys)}");
+            Assert.True(second.TrackedSteps.ContainsKey(name), $"Tracked step '{name}' did not run after the edit.");
+            var reasons = second.TrackedSteps[name].SelectMany(step => step.Outputs).Select(output => output.Reason).ToList();
+            Assert.All(reasons, reason => Assert.True(
+                reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                $"Step '{name}' reported {reason} after an unrelated edit ({edit})."));
+        }
+
+        Assert.All(
+            second.TrackedOutputSteps.SelectMany(pair => pair.Value).SelectMany(step => step.Outputs),
+            output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
+    public void Related_edit_reruns_the_crew_steps()
+    {
+        // The control experiment: the caching test above would also pass if nothing were ever tracked.
+        var compilation = GeneratorHarness.CreateCompilation(CrewSource, UnrelatedSource);
+        var first = GeneratorHarness.Run(compilation, new Amsha.Generators.Crews.CrewGenerator());
+
+        var edited = Replace(compilation, 0, "Description = \"Summarize.\"", "Description = \"Summarize briefly.\"");
+        var second = first.Driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(second.TrackedSteps[TrackingNames.AllCrews].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("Summarize briefly.", second.GeneratedSources.Single(s => s.HintName == "Sample.ArticleCrew.Crew.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void Tracked_step_outputs_hold_no_compiler_objects()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(CrewSource, UnrelatedSource), new Amsha.Generators.Crews.CrewGenerator());
+        var steps = run.Result.Results.Single().TrackedSteps;
+
+        var walked = 0;
+        foreach (var name in TrackedStepNames)
+        {
+            foreach (var output in steps[name].SelectMany(step => step.Outputs))
+            {
+                walked += ModelWalker.AssertNoCompilerObjects(output.Value, name);
+            }
+        }
+
+        // The walk must have reached the models themselves, not just empty containers.
+        Assert.True(walked > 20, $"Only {walked} objects were walked.");
+    }
+
+    [Fact]
+    public void Model_walker_detects_a_symbol_deep_in_a_graph()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(CrewSource);
+        var symbol = compilation.GetTypeByMetadataName("Sample.ArticleCrew")!;
+        var graph = new { Name = "x", Items = new List<object?> { 1, ("pair", new[] { (object)symbol }) } };
+
+        var error = Assert.ThrowsAny<Exception>(() => ModelWalker.AssertNoCompilerObjects(graph, "probe"));
+        Assert.Contains("ISymbol", error.Message);
+    }
+
+    private static SyntaxTree Parse(string text, string path) => CSharpSyntaxTree.ParseText(text, GeneratorHarness.ParseOptions, path);
+
+    private static CSharpCompilation Replace(CSharpCompilation compilation, int treeIndex, string oldText, string newText)
+    {
+        var tree = compilation.SyntaxTrees[treeIndex];
+        var text = tree.GetText().ToString();
+        Assert.Contains(oldText, text);
+        return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text.Replace(oldText, newText))));
+    }
+}
+
+/// <summary>Walks an object graph reflectively (fields, through collections) looking for Roslyn objects.</summary>
+internal static class ModelWalker
+{
+    private static readonly Type[] Forbidden = { typeof(ISymbol), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Compilation), typeof(SemanticModel), typeof(Location) };
+
+    /// <returns>How many objects were walked.</returns>
+    public static int AssertNoCompilerObjects(object? root, string stepName)
+    {
+        var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<(object Value, string Path)>();
+        if (root is not null)
+        {
+            pending.Push((root, stepName));
+        }
+
+        var count = 0;
+        while (pending.Count > 0)
+        {
+            var (value, path) = pending.Pop();
+            var type = value.GetType();
+            if (!type.IsValueType && !visited.Add(value))
+            {
+                continue;
+            }
+
+            count++;
+            if (Forbidden.FirstOrDefault(f => f.IsInstanceOfType(value)) is { } forbidden)
+            {
+                throw new InvalidOperationException($"Step '{stepName}' holds a {forbidden.Name} ({type.FullName}) at {path}; pipeline models must be plain values.");
+            }
+
+            if (type.IsPrimitive || type.IsEnum || value is string || value is Type || value is Pointer)
+            {
+                continue;
+            }
+
+            if (value is IEnumerable sequence and not string)
+            {
+                var index = 0;
+                foreach (var item in sequence)
+                {
+                    if (item is not null)
+                    {
+                        pending.Push((item, $"{path}[{index}]"));
+                    }
+
+                    index++;
+                }
+            }
+
+            for (var current = type; current is not null && current != typeof(object); current = current.BaseType)
+            {
+                foreach (var field in current.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                {
+                    if (field.FieldType.IsPointer || field.FieldType.IsByRefLike)
+                    {
+                        continue;
+                    }
+
+                    if (field.GetValue(value) is { } child)
+                    {
+                        pending.Push((child, $"{path}.{field.Name}"));
+                    }
+                }
+            }
+        }
+
+        return count;
+    }
+}
