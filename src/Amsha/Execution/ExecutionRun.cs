@@ -231,14 +231,15 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>, ICrewNam
             }
         }
 
-        var running = new Dictionary<Task, int>();
+        // A list, not a set: tasks that complete synchronously may share one cached Task instance.
+        var running = new List<Task>();
         while (pending.Count > 0 || running.Count > 0)
         {
             for (var i = pending.Count - 1; i >= 0; i--)
             {
                 if (DependenciesDone(pending[i]))
                 {
-                    running.Add(RunTaskAsync(pending[i], siblings.Token), pending[i]);
+                    running.Add(RunTaskAsync(pending[i], siblings.Token));
                     pending.RemoveAt(i);
                 }
             }
@@ -248,14 +249,14 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>, ICrewNam
                 throw new InvalidOperationException($"Crew '{_crew.Name}' has tasks whose dependencies can never finish; its plan has a cycle.");
             }
 
-            var finished = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            var finished = await Task.WhenAny(running).ConfigureAwait(false);
             running.Remove(finished);
             if (!finished.IsCompletedSuccessfully)
             {
                 siblings.Cancel();
                 try
                 {
-                    await Task.WhenAll(running.Keys).ConfigureAwait(false);
+                    await Task.WhenAll(running).ConfigureAwait(false);
                 }
                 catch (Exception)
                 {

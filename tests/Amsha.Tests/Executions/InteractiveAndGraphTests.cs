@@ -108,6 +108,18 @@ public sealed class InteractiveAndGraphTests
     }
 
     [Fact]
+    public async Task Graph_with_tasks_that_complete_synchronously_runs_every_task_once()
+    {
+        // No latency and an in-memory store: task runs complete synchronously and may share a cached Task instance.
+        var client = new RecordingChatClient();
+        var session = TestSessions.Create(new InMemoryExecutionStore(), client);
+        var handle = session.Start(TestCrews.Diamond(), Input, ExecutionMode.Background);
+        var result = await handle.ResultAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["A", "B", "C", "D", "E"], client.Calls.Order());
+        Assert.Equal(5, result.TaskOutputs.Count);
+    }
+
+    [Fact]
     public async Task Graph_failure_cancels_and_awaits_running_siblings()
     {
         var client = new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(100), TokenDelay = TimeSpan.FromMilliseconds(100) });

@@ -44,4 +44,29 @@ public sealed class LoadTests
         Assert.All(records, r => Assert.Equal(ExecutionStatus.Succeeded, r.Status));
         Assert.Equal(Executions, records.Select(r => r.ExecutionId).Distinct().Count());
     }
+
+    [Fact]
+    public async Task Concurrent_background_executions_on_the_file_store_all_complete_and_stay_readable()
+    {
+        const int Executions = 100;
+        var store = new FileExecutionStore(TestSessions.TempDirectory());
+        var session = TestSessions.Create(store, new RecordingChatClient());
+        var crew = TestCrews.Diamond("FileLoadCrew");
+
+        var clock = Stopwatch.StartNew();
+        var handles = Enumerable.Range(0, Executions).Select(i => session.Start(crew, new TopicInput($"topic-{i}"), ExecutionMode.Background)).ToArray();
+        var results = await Task.WhenAll(handles.Select(h => h.ResultAsync(TestContext.Current.CancellationToken)));
+        clock.Stop();
+        TestContext.Current.TestOutputHelper?.WriteLine($"{Executions} Graph executions (5 tasks, 7 writes each) on the file store in {clock.ElapsedMilliseconds} ms");
+
+        var records = await new FileExecutionStore(store.Directory).ListAsync("FileLoadCrew", TestContext.Current.CancellationToken);
+        Assert.Equal(Executions, records.Count);
+        for (var i = 0; i < Executions; i++)
+        {
+            Assert.Contains($"E about topic-{i}", results[i].Output);
+            var record = records.Single(r => r.ExecutionId == handles[i].ExecutionId);
+            Assert.Equal(ExecutionStatus.Succeeded, record.Status);
+            Assert.Equal(results[i].Output, record.FindTaskOutput("E")?.Text);
+        }
+    }
 }
