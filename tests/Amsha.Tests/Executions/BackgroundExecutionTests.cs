@@ -204,5 +204,28 @@ public sealed class BackgroundExecutionTests
         Assert.Equal(ExecutionStatus.Canceled, (await session.GetExecutionAsync(handle.ExecutionId, TestContext.Current.CancellationToken)).Status);
     }
 
+    [Fact]
+    public async Task Resuming_an_execution_another_session_still_runs_makes_the_older_writer_fail_with_a_conflict()
+    {
+        var store = new InMemoryExecutionStore();
+        var crew = TestCrews.Chain("ChainCrew", 2);
+        var slow = TestSessions.Create(store, new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(300) }));
+        var original = slow.Start(crew, Input, ExecutionMode.Background);
+        while ((await store.GetAsync(original.ExecutionId, TestContext.Current.CancellationToken))!.Status != ExecutionStatus.Running)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        // Another process (here: another session on the same store) resumes while the first still runs.
+        var takeover = TestSessions.Create(store, new RecordingChatClient()).Resume(crew, original.ExecutionId);
+        var result = await takeover.ResultAsync(TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<ExecutionConflictException>(() => original.ResultAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(original.ExecutionId, error.ExecutionId);
+        var record = (await store.GetAsync(original.ExecutionId, TestContext.Current.CancellationToken))!;
+        Assert.Equal(ExecutionStatus.Succeeded, record.Status);
+        Assert.Equal(result.Output, record.TaskOutputs[^1].Text);
+    }
+
     public sealed class UncodedInput;
 }
