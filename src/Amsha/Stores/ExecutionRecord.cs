@@ -41,7 +41,7 @@ public sealed record ExecutionRecord
     /// <summary>Why the execution failed, when it did.</summary>
     public ExecutionError? Error { get; init; }
 
-    /// <summary>Time spent running, summed over the original run and every resume.</summary>
+    /// <summary>Time spent running, summed over the attempts that ended (the time of an attempt whose process died is not counted).</summary>
     public TimeSpan RunTime { get; init; }
 
     /// <summary>When the execution was created.</summary>
