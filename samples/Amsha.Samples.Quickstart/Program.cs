@@ -3,6 +3,11 @@ using Amsha;
 using Amsha.Samples.Quickstart;
 using Microsoft.Extensions.DependencyInjection;
 
+if (Array.IndexOf(args, "--background") >= 0)
+{
+    return await BackgroundDemo.RunAsync(args);
+}
+
 // Nothing is configured, so every LLM use case answers from the built-in offline model.
 using var services = new ServiceCollection()
     .AddAmsha()

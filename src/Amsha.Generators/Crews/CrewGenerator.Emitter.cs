@@ -77,6 +77,8 @@ internal sealed partial class CrewGenerator
             w.Line($"public global::Amsha.ExecutionHandle<{output}> StartBackground({(crew.InputType is null ? "" : crew.InputType + " input")})");
             w.Indent().Line($"=> this.__amshaSession.Start(Definition, {CheckedInput(crew, inputArgument)}, global::Amsha.ExecutionMode.Background);").Unindent();
 
+            EmitDurableMembers(w, crew, output, inputParameter, inputArgument);
+
             foreach (var task in crew.Tasks)
             {
                 w.Line();
@@ -117,6 +119,36 @@ internal sealed partial class CrewGenerator
             w.Close().Close();
             w.Unindent().Line("}");
             return w.ToString();
+        }
+
+        // Options overloads and explicit resume (durable executions), kept in one block.
+        private static void EmitDurableMembers(SourceWriter w, CrewModel crew, string output, string inputParameter, string inputArgument)
+        {
+            var generatedCode = GeneratorInfo.GeneratedCodeAttribute;
+            var input = CheckedInput(crew, inputArgument);
+            const string Options = "global::Amsha.ExecutionOptions? options";
+            const string Token = "global::System.Threading.CancellationToken cancellationToken = default";
+
+            w.Line();
+            w.Line("/// <summary>Runs the crew interactively with per-execution options (e.g. an <see cref=\"global::Amsha.ExecutionState\"/>) and waits for its result.</summary>");
+            w.Line(generatedCode);
+            w.Line($"public global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>> RunAsync({inputParameter}{Options}, {Token})");
+            w.Indent().Line($"=> this.__amshaSession.RunAsync(Definition, {input}, options, cancellationToken);").Unindent().Line();
+
+            w.Line("/// <summary>Starts an interactive execution with per-execution options.</summary>");
+            w.Line(generatedCode);
+            w.Line($"public global::Amsha.ExecutionHandle<{output}> Start({inputParameter}{Options}, {Token})");
+            w.Indent().Line($"=> this.__amshaSession.Start(Definition, {input}, global::Amsha.ExecutionMode.Interactive, options, cancellationToken);").Unindent().Line();
+
+            w.Line("/// <summary>Starts a detached background execution with per-execution options; it is checkpointed to the store after every task.</summary>");
+            w.Line(generatedCode);
+            w.Line($"public global::Amsha.ExecutionHandle<{output}> StartBackground({inputParameter}{Options})");
+            w.Indent().Line($"=> this.__amshaSession.Start(Definition, {input}, global::Amsha.ExecutionMode.Background, options, global::System.Threading.CancellationToken.None);").Unindent().Line();
+
+            w.Line("/// <summary>Continues background execution <paramref name=\"executionId\"/> from its last checkpoint, running only its unfinished tasks.</summary>");
+            w.Line(generatedCode);
+            w.Line($"public global::Amsha.ExecutionHandle<{output}> Resume(string executionId, global::Amsha.ExecutionOptions? options = null)");
+            w.Indent().Line("=> this.__amshaSession.Resume(Definition, executionId, options);").Unindent();
         }
 
         private static void EmitPromptBuilder(SourceWriter w, CrewModel crew, CrewTaskModel task, string input)

@@ -27,6 +27,12 @@ public sealed class ExecutionHandle<T>
     /// <summary>How far the execution has come.</summary>
     public ExecutionProgress Progress => _run.Progress;
 
+    /// <summary>
+    /// The state the execution carries (<see cref="ExecutionOptions.State"/>, or the stored state of a
+    /// resumed execution); null when it has none.
+    /// </summary>
+    public ExecutionState? State => _run.State;
+
     /// <summary>Waits for the result.</summary>
     /// <param name="cancellationToken">Stops waiting; does not cancel the execution (use <see cref="Cancel"/>).</param>
     /// <exception cref="ExecutionException">The execution failed.</exception>
@@ -37,7 +43,8 @@ public sealed class ExecutionHandle<T>
     /// <summary>
     /// The execution's events: lifecycle, tasks and token deltas. Every call replays the events
     /// from the first one and then follows the execution until it ends, so several readers
-    /// see the same sequence.
+    /// see the same sequence (same events, same order, same <see cref="ExecutionEvent.Sequence"/>),
+    /// whenever they start reading. A reader's cancellation token stops only that reader.
     /// </summary>
     /// <param name="cancellationToken">Stops reading; does not cancel the execution.</param>
     /// <exception cref="ExecutionModeException">The execution runs in the background, which does not stream.</exception>

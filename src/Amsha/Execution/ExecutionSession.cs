@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,6 +15,8 @@ namespace Amsha;
 public sealed class ExecutionSession
 {
     private readonly List<Action<ExecutionEvent>> _listeners = new();
+    private readonly ConcurrentDictionary<string, object> _liveBackgroundRuns = new(StringComparer.Ordinal);
+    private readonly Lazy<IExecutionStore> _store;
 
     /// <summary>A session with embedded defaults: every use case answers from the <see cref="OfflineChatClient"/>.</summary>
     public ExecutionSession()
@@ -26,6 +29,7 @@ public sealed class ExecutionSession
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         Llm = new LlmFactory(options.Llm);
+        _store = new Lazy<IExecutionStore>(() => options.Store ?? new FileExecutionStore());
     }
 
     /// <summary>The session's options.</summary>
@@ -34,24 +38,123 @@ public sealed class ExecutionSession
     /// <summary>The LLM factory: use case name to chat client.</summary>
     public LlmFactory Llm { get; }
 
+    /// <summary>
+    /// Where background executions are checkpointed: <see cref="AmshaOptions.Store"/>, or a
+    /// <see cref="FileExecutionStore"/> in <see cref="FileExecutionStore.DefaultDirectory"/> (created on first use).
+    /// </summary>
+    public IExecutionStore Store => _store.Value;
+
     /// <summary>Starts an execution of <paramref name="crew"/>; generated crew members call this.</summary>
     /// <param name="crew">The crew's compile-time plan.</param>
     /// <param name="input">The crew's input.</param>
     /// <param name="mode">Interactive (streams) or background (detached).</param>
     /// <param name="cancellationToken">Cancels the execution.</param>
-    public ExecutionHandle<TOutput> Start<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionMode mode = ExecutionMode.Interactive, CancellationToken cancellationToken = default)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "Generated crews call the short overload positionally; the options overload is the longer one.")]
+    public ExecutionHandle<TOutput> Start<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionMode mode = ExecutionMode.Interactive, CancellationToken cancellationToken = default) =>
+        Start(crew, input, mode, null, cancellationToken);
+
+    /// <summary>Starts an execution of <paramref name="crew"/> with per-execution <paramref name="options"/>.</summary>
+    /// <param name="crew">The crew's compile-time plan.</param>
+    /// <param name="input">The crew's input.</param>
+    /// <param name="mode">Interactive (streams) or background (detached, checkpointed to the store after every task).</param>
+    /// <param name="options">The execution's state and store; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the execution.</param>
+    /// <exception cref="InvalidOperationException">A background execution's input type has no registered <see cref="JsonCodec{T}"/>.</exception>
+    public ExecutionHandle<TOutput> Start<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionMode mode, ExecutionOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crew);
-        var run = new CrewRun<TInput, TOutput>(this, crew, input, NewExecutionId(), mode, cancellationToken);
+        var executionId = NewExecutionId();
+        ExecutionCheckpoints? checkpoints = null;
+        if (mode == ExecutionMode.Background)
+        {
+            // The first record is written before Start returns, so the id can be looked up (and resumed) at once.
+            var now = DateTimeOffset.UtcNow;
+            var record = new ExecutionRecord
+            {
+                ExecutionId = executionId,
+                CrewName = crew.Name,
+                Mode = mode,
+                Status = ExecutionStatus.Pending,
+                StatusHistory = new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now) },
+                InputJson = SerializeInput(crew, input),
+                TotalTasks = crew.Tasks.Count,
+                StateJson = options?.State?.Save(),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            var store = options?.Store ?? Store;
+            checkpoints = new ExecutionCheckpoints(store, store.SaveAsync(record).AsTask().GetAwaiter().GetResult());
+        }
 
-        // Both modes run off the caller's thread; Start returns at once and the handle follows the run.
-        _ = Task.Run(run.RunToEndAsync, CancellationToken.None);
-        return new ExecutionHandle<TOutput>(run);
+        return Launch(new CrewRun<TInput, TOutput>(this, crew, input, executionId, mode, cancellationToken, options?.State, checkpoints));
     }
 
     /// <summary>Runs <paramref name="crew"/> interactively and waits for its result.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "Generated crews call the short overload positionally; the options overload is the longer one.")]
     public Task<CrewResult<TOutput>> RunAsync<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, CancellationToken cancellationToken = default) =>
         Start(crew, input, ExecutionMode.Interactive, cancellationToken).ResultAsync(CancellationToken.None);
+
+    /// <summary>Runs <paramref name="crew"/> interactively with per-execution <paramref name="options"/> and waits for its result.</summary>
+    public Task<CrewResult<TOutput>> RunAsync<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options, CancellationToken cancellationToken) =>
+        Start(crew, input, ExecutionMode.Interactive, options, cancellationToken).ResultAsync(CancellationToken.None);
+
+    /// <summary>
+    /// Continues the background execution <paramref name="executionId"/> from its last checkpoint: finished
+    /// tasks keep their stored outputs, only unfinished tasks run, with the stored input and state.
+    /// A succeeded execution returns its stored result without running anything. Amsha never resumes on its own.
+    /// </summary>
+    /// <param name="crew">The crew's compile-time plan; must be the crew that started the execution.</param>
+    /// <param name="executionId">The id of a background execution in the store.</param>
+    /// <param name="options">The store to read (the session's when null); a state here is used only if the record has none.</param>
+    /// <exception cref="ExecutionNotFoundException">The store has no execution with that id.</exception>
+    /// <exception cref="ExecutionCrewMismatchException">The execution was started by another crew.</exception>
+    /// <exception cref="ExecutionStoreCorruptedException">The stored record is damaged.</exception>
+    public ExecutionHandle<TOutput> Resume<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, string executionId, ExecutionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
+        if (_liveBackgroundRuns.TryGetValue(executionId, out var live))
+        {
+            // Still running in this session: resuming means following the same run.
+            return live is CrewRun<TInput, TOutput> same && same.CrewName == crew.Name
+                ? new ExecutionHandle<TOutput>(same)
+                : throw new ExecutionCrewMismatchException(executionId, (live as ICrewNamed)?.CrewName ?? "another crew", crew.Name);
+        }
+
+        var store = options?.Store ?? Store;
+        var record = store.GetAsync(executionId).AsTask().GetAwaiter().GetResult() ?? throw new ExecutionNotFoundException(executionId);
+        if (!string.Equals(record.CrewName, crew.Name, StringComparison.Ordinal))
+        {
+            throw new ExecutionCrewMismatchException(executionId, record.CrewName, crew.Name);
+        }
+
+        var input = JsonCodecs.TryGet<TInput>(out _)
+            ? JsonCodecs.Deserialize<TInput>(record.InputJson)
+            : throw MissingInputCodec(crew);
+        var state = record.StateJson is null ? options?.State : ExecutionState.Load(record.StateJson);
+        var run = new CrewRun<TInput, TOutput>(this, crew, input, executionId, ExecutionMode.Background, CancellationToken.None, state, new ExecutionCheckpoints(store, record));
+        if (record.Status == ExecutionStatus.Succeeded && run.StoredResult is { } stored)
+        {
+            run.CompleteWithStoredResult(stored);
+            return new ExecutionHandle<TOutput>(run);
+        }
+
+        return Launch(run);
+    }
+
+    /// <summary>The stored record of background execution <paramref name="executionId"/>: status, progress, outputs, state, error.</summary>
+    /// <remarks>Reads the store, so it also sees executions of other processes sharing the store.</remarks>
+    /// <exception cref="ExecutionNotFoundException">The store has no execution with that id.</exception>
+    /// <exception cref="ExecutionStoreCorruptedException">The stored record is damaged.</exception>
+    public async Task<ExecutionRecord> GetExecutionAsync(string executionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
+        return await Store.GetAsync(executionId, cancellationToken).ConfigureAwait(false) ?? throw new ExecutionNotFoundException(executionId);
+    }
+
+    /// <summary>The stored background executions, oldest first; only those of <paramref name="crewName"/> when given.</summary>
+    public Task<IReadOnlyList<ExecutionRecord>> ListExecutionsAsync(string? crewName = null, CancellationToken cancellationToken = default) =>
+        Store.ListAsync(crewName, cancellationToken).AsTask();
 
     /// <summary>Subscribes <paramref name="listener"/> to every event of every execution of this session.</summary>
     /// <returns>Disposing it unsubscribes.</returns>
@@ -93,6 +196,28 @@ public sealed class ExecutionSession
     }
 
     private static string NewExecutionId() => Guid.NewGuid().ToString("N");
+
+    private static string SerializeInput<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input) =>
+        JsonCodecs.TryGet<TInput>(out _) ? JsonCodecs.Serialize(input) : throw MissingInputCodec(crew);
+
+    private static InvalidOperationException MissingInputCodec<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew) =>
+        new($"Crew '{crew.Name}' cannot run in the background: its input type '{typeof(TInput).FullName}' has no JSON serializer registered in JsonCodecs, so the input cannot be stored for resume. Register a JsonCodec<{typeof(TInput).Name}> with JsonCodecs.Register (the Amsha generator emits one for crew input types).");
+
+    private ExecutionHandle<TOutput> Launch<TInput, TOutput>(CrewRun<TInput, TOutput> run)
+    {
+        if (run.Mode == ExecutionMode.Background)
+        {
+            _liveBackgroundRuns[run.ExecutionId] = run;
+        }
+
+        // Both modes run off the caller's thread; Start returns at once and the handle follows the run.
+        _ = Task.Run(async () =>
+        {
+            await run.RunToEndAsync().ConfigureAwait(false);
+            _liveBackgroundRuns.TryRemove(run.ExecutionId, out _);
+        }, CancellationToken.None);
+        return new ExecutionHandle<TOutput>(run);
+    }
 
     private sealed class Subscription : IDisposable
     {

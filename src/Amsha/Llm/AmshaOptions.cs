@@ -9,6 +9,9 @@ public sealed class AmshaOptions
 {
     /// <summary>The LLM use cases and providers.</summary>
     public LlmOptions Llm { get; set; } = new();
+
+    /// <summary>Where background executions are checkpointed; a <see cref="FileExecutionStore"/> in its default directory when null.</summary>
+    public IExecutionStore? Store { get; set; }
 }
 
 /// <summary>

@@ -52,6 +52,24 @@ public sealed class CrewCompileAndRunTests
         });
     }
 
+    private const string ArticleRequestCodec = """
+
+        public sealed class ArticleRequestCodec : Amsha.JsonCodec<ArticleRequest>
+        {
+            [System.Runtime.CompilerServices.ModuleInitializer]
+            internal static void Register() => Amsha.JsonCodecs.Register(new ArticleRequestCodec());
+
+            public override void Write(System.Text.Json.Utf8JsonWriter writer, ArticleRequest value)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("topic", value.Topic);
+                writer.WriteEndObject();
+            }
+
+            public override ArticleRequest Read(ref System.Text.Json.Utf8JsonReader reader) => throw new System.NotSupportedException();
+        }
+        """;
+
     private static Assembly Compile(string source)
     {
         var run = GeneratorHarness.Run(source);
@@ -67,9 +85,13 @@ public sealed class CrewCompileAndRunTests
         return new ExecutionSession(options);
     }
 
+    // Generated crews have overloads (with and without ExecutionOptions): pick by parameter count.
+    private static System.Reflection.MethodInfo Member(object crew, string name, int parameters) =>
+        crew.GetType().GetMethods().Single(m => m.Name == name && m.GetParameters().Length == parameters && m.GetParameters().All(p => p.ParameterType.Name != "ExecutionOptions"));
+
     private static async Task<CrewResult<string>> RunAsync(object crew, params object[] input)
     {
-        var run = crew.GetType().GetMethod("RunAsync")!;
+        var run = Member(crew, "RunAsync", input.Length + 1);
         var task = (Task<CrewResult<string>>)run.Invoke(crew, input.Append(CancellationToken.None).ToArray())!;
         return await task.WaitAsync(Timeout);
     }
@@ -119,12 +141,13 @@ public sealed class CrewCompileAndRunTests
     [Fact]
     public async Task Generated_start_streams_and_background_does_not()
     {
-        var assembly = Compile(ArticleCrew);
-        var crew = Activator.CreateInstance(assembly.GetType("Sample.ArticleCrew")!, new ExecutionSession())!;
+        // Background runs store their input: register a codec and keep the store in memory.
+        var assembly = Compile(ArticleCrew + ArticleRequestCodec);
+        var crew = Activator.CreateInstance(assembly.GetType("Sample.ArticleCrew")!, new ExecutionSession(new AmshaOptions { Store = new InMemoryExecutionStore() }))!;
         var input = Activator.CreateInstance(assembly.GetType("Sample.ArticleRequest")!, "C#", "students", 5)!;
 
-        var interactive = (ExecutionHandle<string>)crew.GetType().GetMethod("Start")!.Invoke(crew, new[] { input, CancellationToken.None })!;
-        var background = (ExecutionHandle<string>)crew.GetType().GetMethod("StartBackground")!.Invoke(crew, new[] { input })!;
+        var interactive = (ExecutionHandle<string>)Member(crew, "Start", 2).Invoke(crew, new[] { input, CancellationToken.None })!;
+        var background = (ExecutionHandle<string>)Member(crew, "StartBackground", 1).Invoke(crew, new[] { input })!;
 
         var events = new List<ExecutionEvent>();
         using var timeout = new CancellationTokenSource(Timeout);

@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Amsha;
+
+/// <summary>
+/// Writes a durable execution's record: when it starts running, after every finished task and
+/// when it ends. Writes are serialized (Graph tasks finish concurrently) and carry the revision
+/// last written, so a second writer of the same execution is detected instead of overwritten.
+/// </summary>
+internal sealed class ExecutionCheckpoints
+{
+    private readonly IExecutionStore _store;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Stopwatch _clock = new();
+    private ExecutionRecord _record;
+
+    public ExecutionCheckpoints(IExecutionStore store, ExecutionRecord record)
+    {
+        _store = store;
+        _record = record;
+    }
+
+    /// <summary>The outputs of the tasks the record says finished, parsed back into values, by task index.</summary>
+    /// <exception cref="ExecutionException">The record holds an output of a task the crew does not declare.</exception>
+    public TaskOutput?[] RestoreOutputs<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew)
+    {
+        var outputs = new TaskOutput?[crew.Tasks.Count];
+        foreach (var stored in _record.TaskOutputs)
+        {
+            var index = IndexOf(crew, stored);
+            var task = crew.Tasks[index];
+            var value = task.OutputFormat.Parse(task.Name, stored.Text);
+            outputs[index] = new TaskOutput(task.Name, stored.AgentName, stored.Text, value);
+        }
+
+        return outputs;
+    }
+
+    public Task<CheckpointWrittenEvent> BeginAsync(ExecutionState? state)
+    {
+        _clock.Start();
+        return WriteAsync(r => r with { Status = ExecutionStatus.Running, StatusHistory = Append(r.StatusHistory, ExecutionStatus.Running), Error = null }, state);
+    }
+
+    /// <summary>Adds a finished task's output; writes it unless it is the last task (the final write follows at once).</summary>
+    public async Task<CheckpointWrittenEvent?> TaskFinishedAsync(int index, TaskOutput output, TimeSpan duration, ExecutionState? state, bool isLast)
+    {
+        var stored = new StoredTaskOutput(index, output.TaskName, output.AgentName, output.Text, duration);
+        if (!isLast)
+        {
+            return await WriteAsync(r => r with { TaskOutputs = Append(r.TaskOutputs, stored) }, state).ConfigureAwait(false);
+        }
+
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _record = _record with { TaskOutputs = Append(_record.TaskOutputs, stored) };
+            return null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
+    {
+        _clock.Stop();
+        var error = failure is null ? null : new ExecutionError((failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable);
+        return WriteAsync(r => r with { Status = status, StatusHistory = Append(r.StatusHistory, status), Error = error, RunTime = r.RunTime + _clock.Elapsed }, state);
+    }
+
+    private async Task<CheckpointWrittenEvent> WriteAsync(Func<ExecutionRecord, ExecutionRecord> change, ExecutionState? state)
+    {
+        // Never canceled: a finished task's output is worth the few milliseconds of a write.
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var next = change(_record) with { UpdatedAt = DateTimeOffset.UtcNow, StateJson = state?.Save() ?? _record.StateJson };
+            _record = await _store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
+            return new CheckpointWrittenEvent(_record.Revision, _record.TaskOutputs.Count, _record.Status);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private int IndexOf<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, StoredTaskOutput stored)
+    {
+        if (stored.TaskIndex >= 0 && stored.TaskIndex < crew.Tasks.Count && crew.Tasks[stored.TaskIndex].Name == stored.TaskName)
+        {
+            return stored.TaskIndex;
+        }
+
+        for (var i = 0; i < crew.Tasks.Count; i++)
+        {
+            if (crew.Tasks[i].Name == stored.TaskName)
+            {
+                return i;
+            }
+        }
+
+        throw new ExecutionException(
+            $"Execution '{_record.ExecutionId}' holds an output of task '{stored.TaskName}', which crew '{crew.Name}' no longer declares. The crew changed since the execution started; start a new execution.",
+            _record.ExecutionId,
+            ExecutionMode.Background,
+            recoverable: false);
+    }
+
+    private static IReadOnlyList<T> Append<T>(IReadOnlyList<T> items, T item)
+    {
+        var list = new List<T>(items.Count + 1);
+        list.AddRange(items);
+        list.Add(item);
+        return list;
+    }
+
+    private static IReadOnlyList<ExecutionStatusChange> Append(IReadOnlyList<ExecutionStatusChange> history, ExecutionStatus status) =>
+        Append(history, new ExecutionStatusChange(status, DateTimeOffset.UtcNow));
+}
+
+/// <summary>A live run's crew name, readable without knowing its input and output types.</summary>
+internal interface ICrewNamed
+{
+    string CrewName { get; }
+}

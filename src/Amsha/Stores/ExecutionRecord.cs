@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+
+namespace Amsha;
+
+/// <summary>
+/// The durable record of one execution, as an <see cref="IExecutionStore"/> keeps it: what ran,
+/// with which input and state, what finished, how it ended. Background executions write it after
+/// every task (a checkpoint); <see cref="ExecutionSession.GetExecutionAsync"/> reads it back, also
+/// from another process sharing the store.
+/// </summary>
+public sealed record ExecutionRecord
+{
+    /// <summary>The execution's id.</summary>
+    public required string ExecutionId { get; init; }
+
+    /// <summary>The crew that runs; a resume by another crew is rejected.</summary>
+    public required string CrewName { get; init; }
+
+    /// <summary>The execution's mode.</summary>
+    public ExecutionMode Mode { get; init; } = ExecutionMode.Background;
+
+    /// <summary>The last status written.</summary>
+    public ExecutionStatus Status { get; init; }
+
+    /// <summary>Every status the record went through, oldest first; a resume appends a new <see cref="ExecutionStatus.Running"/>.</summary>
+    public IReadOnlyList<ExecutionStatusChange> StatusHistory { get; init; } = Array.Empty<ExecutionStatusChange>();
+
+    /// <summary>The crew input as JSON (written with <see cref="JsonCodecs"/>).</summary>
+    public required string InputJson { get; init; }
+
+    /// <summary>Tasks in the crew's plan.</summary>
+    public int TotalTasks { get; init; }
+
+    /// <summary>The outputs of the finished tasks, in the order they finished.</summary>
+    public IReadOnlyList<StoredTaskOutput> TaskOutputs { get; init; } = Array.Empty<StoredTaskOutput>();
+
+    /// <summary>The execution's <see cref="ExecutionState"/> as saved at the last checkpoint, if it has one.</summary>
+    public string? StateJson { get; init; }
+
+    /// <summary>Why the execution failed, when it did.</summary>
+    public ExecutionError? Error { get; init; }
+
+    /// <summary>Time spent running, summed over the attempts that ended (the time of an attempt whose process died is not counted).</summary>
+    public TimeSpan RunTime { get; init; }
+
+    /// <summary>When the execution was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the record was last written.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// Increments with every write. A writer passes the revision it read; the store rejects the
+    /// write with <see cref="ExecutionConflictException"/> when someone else wrote in between.
+    /// 0 means "not stored yet".
+    /// </summary>
+    public long Revision { get; init; }
+
+    /// <summary>How far the execution has come.</summary>
+    public ExecutionProgress Progress => new(TaskOutputs.Count, TotalTasks, null);
+
+    /// <summary>The stored output of the task named <paramref name="taskName"/>, if it finished.</summary>
+    public StoredTaskOutput? FindTaskOutput(string taskName)
+    {
+        foreach (var output in TaskOutputs)
+        {
+            if (string.Equals(output.TaskName, taskName, StringComparison.Ordinal))
+            {
+                return output;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A finished task's output as stored.</summary>
+/// <param name="TaskIndex">The task's position in the crew's declaration.</param>
+/// <param name="TaskName">The task.</param>
+/// <param name="AgentName">The agent that performed it.</param>
+/// <param name="Text">The output as text (JSON for structured outputs).</param>
+/// <param name="Duration">How long the task took.</param>
+public sealed record StoredTaskOutput(int TaskIndex, string TaskName, string AgentName, string Text, TimeSpan Duration);
+
+/// <summary>Why an execution failed.</summary>
+/// <param name="Type">The exception type's full name.</param>
+/// <param name="Message">The error message.</param>
+/// <param name="Recoverable">Whether resuming may succeed.</param>
+public sealed record ExecutionError(string Type, string Message, bool Recoverable);
+
+/// <summary>One entry of <see cref="ExecutionRecord.StatusHistory"/>.</summary>
+/// <param name="Status">The status entered.</param>
+/// <param name="At">When.</param>
+public readonly record struct ExecutionStatusChange(ExecutionStatus Status, DateTimeOffset At);

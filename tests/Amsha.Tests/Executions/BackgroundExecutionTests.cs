@@ -1,0 +1,231 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Amsha;
+
+namespace Amsha.Tests.Executions;
+
+public sealed class BackgroundExecutionTests
+{
+    private static readonly TopicInput Input = new("Rust");
+
+    [Fact]
+    public async Task Background_run_is_checkpointed_after_every_task_and_readable_through_the_session()
+    {
+        var store = new FileExecutionStore(TestSessions.TempDirectory());
+        var client = new RecordingChatClient();
+        var session = TestSessions.Create(store, client);
+        var events = new List<ExecutionEvent>();
+        using var _ = session.Subscribe(e => { lock (events) { events.Add(e); } });
+        var crew = TestCrews.Chain("ChainCrew", 3);
+
+        var handle = session.Start(crew, Input, ExecutionMode.Background);
+        Assert.Equal(ExecutionMode.Background, handle.Mode);
+        var result = await handle.ResultAsync(TestContext.Current.CancellationToken);
+
+        var record = await session.GetExecutionAsync(handle.ExecutionId, TestContext.Current.CancellationToken);
+        Assert.Equal(ExecutionStatus.Succeeded, record.Status);
+        Assert.Equal([ExecutionStatus.Pending, ExecutionStatus.Running, ExecutionStatus.Succeeded], record.StatusHistory.Select(h => h.Status));
+        Assert.Equal(["T1", "T2", "T3"], record.TaskOutputs.Select(t => t.TaskName));
+        Assert.Equal(result.Output, record.TaskOutputs[^1].Text);
+        Assert.Equal(new ExecutionProgress(3, 3, null), record.Progress);
+
+        // Running, after T1, after T2, final (holding T3 and the outcome).
+        var checkpoints = events.OfType<CheckpointWrittenEvent>().ToList();
+        Assert.Equal([0, 1, 2, 3], checkpoints.Select(c => c.CompletedTasks));
+        Assert.Equal(ExecutionStatus.Succeeded, checkpoints[^1].Status);
+        Assert.Equal(record.Revision, checkpoints[^1].Revision);
+        Assert.True(events.IndexOf(checkpoints[1]) > events.FindIndex(e => e is TaskCompletedEvent { TaskName: "T1" }));
+        Assert.Single(await session.ListExecutionsAsync("ChainCrew", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Background_handles_refuse_to_stream()
+    {
+        var session = TestSessions.Create(new InMemoryExecutionStore(), new RecordingChatClient());
+        var handle = session.Start(TestCrews.Chain("ChainCrew", 1), Input, ExecutionMode.Background);
+        var error = Assert.Throws<ExecutionModeException>(() => handle.StreamAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(handle.ExecutionId, error.ExecutionId);
+        await handle.ResultAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Resume_after_a_crash_runs_only_unfinished_tasks_with_the_stored_input()
+    {
+        var crew = TestCrews.Chain("ChainCrew", 3);
+        var expected = await TestSessions.Create(new InMemoryExecutionStore(), new RecordingChatClient()).RunAsync(crew, Input, TestContext.Current.CancellationToken);
+
+        // A first process finished T1 and died during T2: the record says Running with T1's output.
+        var store = new InMemoryExecutionStore();
+        var t1 = expected.TaskOutputs[0];
+        var crashed = await store.SaveAsync(new ExecutionRecord
+        {
+            ExecutionId = "crashed1",
+            CrewName = crew.Name,
+            Status = ExecutionStatus.Running,
+            StatusHistory = [new(ExecutionStatus.Pending, DateTimeOffset.UtcNow), new(ExecutionStatus.Running, DateTimeOffset.UtcNow)],
+            InputJson = JsonCodecs.Serialize(Input),
+            TotalTasks = 3,
+            TaskOutputs = [new StoredTaskOutput(0, "T1", t1.AgentName, t1.Text, TimeSpan.Zero)],
+        }, TestContext.Current.CancellationToken);
+
+        var client = new RecordingChatClient();
+        var resumed = TestSessions.Create(store, client).Resume(crew, crashed.ExecutionId);
+        var result = await resumed.ResultAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["T2", "T3"], client.Calls);
+        Assert.Equal(expected.Output, result.Output);
+        Assert.Equal(expected.TaskOutputs.Select(o => o.Text), result.TaskOutputs.Select(o => o.Text));
+        var record = (await store.GetAsync("crashed1", TestContext.Current.CancellationToken))!;
+        Assert.Equal([ExecutionStatus.Pending, ExecutionStatus.Running, ExecutionStatus.Running, ExecutionStatus.Succeeded], record.StatusHistory.Select(h => h.Status));
+    }
+
+    [Fact]
+    public async Task A_failed_execution_resumes_from_the_failed_task()
+    {
+        var store = new InMemoryExecutionStore();
+        var client = new RecordingChatClient();
+        client.FailOnce["T2"] = true;
+        var session = TestSessions.Create(store, client);
+        var crew = TestCrews.Chain("ChainCrew", 3);
+
+        var first = session.Start(crew, Input, ExecutionMode.Background);
+        var failure = await Assert.ThrowsAsync<ExecutionException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("Scripted failure", failure.Message);
+        var failed = await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken);
+        Assert.Equal(ExecutionStatus.Failed, failed.Status);
+        Assert.Contains("Scripted failure", failed.Error?.Message);
+        Assert.Single(failed.TaskOutputs);
+
+        var result = await session.Resume(crew, first.ExecutionId).ResultAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["T1", "T2", "T2", "T3"], client.Calls);
+        Assert.Equal(3, result.TaskOutputs.Count);
+        Assert.Null((await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken)).Error);
+    }
+
+    [Fact]
+    public async Task Resuming_a_finished_execution_returns_its_stored_result_without_calling_the_model()
+    {
+        var store = new InMemoryExecutionStore();
+        var crew = TestCrews.Chain("ChainCrew", 2);
+        var done = TestSessions.Create(store, new RecordingChatClient()).Start(crew, Input, ExecutionMode.Background);
+        var original = await done.ResultAsync(TestContext.Current.CancellationToken);
+
+        var client = new RecordingChatClient();
+        var again = TestSessions.Create(store, client).Resume(crew, done.ExecutionId);
+        Assert.Equal(ExecutionStatus.Succeeded, again.Status);
+        Assert.Equal(original.Output, (await again.ResultAsync(TestContext.Current.CancellationToken)).Output);
+        Assert.Empty(client.Calls);
+    }
+
+    [Fact]
+    public void Unknown_ids_and_other_crews_records_are_rejected()
+    {
+        var store = new InMemoryExecutionStore();
+        var session = TestSessions.Create(store, new RecordingChatClient());
+        Assert.Throws<ExecutionNotFoundException>(() => session.Resume(TestCrews.Chain("ChainCrew", 2), "no-such-id"));
+
+        var handle = session.Start(TestCrews.Chain("OtherCrew", 1), Input, ExecutionMode.Background);
+        var error = Assert.Throws<ExecutionCrewMismatchException>(() => session.Resume(TestCrews.Chain("ChainCrew", 2), handle.ExecutionId));
+        Assert.Equal("OtherCrew", error.StoredCrew);
+        Assert.Contains("OtherCrew", error.Message);
+    }
+
+    [Fact]
+    public async Task Background_run_without_an_input_codec_fails_at_start_naming_the_type()
+    {
+        var session = TestSessions.Create(new InMemoryExecutionStore(), new RecordingChatClient());
+        var crew = new CrewDefinition<UncodedInput, string>("Uncoded", CrewProcess.Sequential,
+            [new CrewTaskDefinition<UncodedInput>("T1", new AgentDefinition("A", "default"), [], (_, _) => new TaskPrompt("s", "Task: T1"))]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => session.Start(crew, new UncodedInput(), ExecutionMode.Background));
+        Assert.Contains(typeof(UncodedInput).FullName!, error.Message);
+
+        // Interactive runs store nothing, so they need no codec.
+        await session.RunAsync(crew, new UncodedInput(), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task State_is_injected_persisted_with_checkpoints_and_restored_on_resume()
+    {
+        var store = new InMemoryExecutionStore();
+        var session = TestSessions.Create(store, new RecordingChatClient());
+        var crew = TestCrews.Chain("ChainCrew", 2);
+        var state = new ExecutionState();
+        state.Set("attempt", "first");
+
+        // A client changes the state while the run goes on; the next checkpoint persists it.
+        using var _ = session.Subscribe(e =>
+        {
+            if (e is TaskCompletedEvent { TaskName: "T1" })
+            {
+                state.Set("after", "T1");
+            }
+        });
+        var handle = session.Start(crew, Input, ExecutionMode.Background, new ExecutionOptions { State = state }, TestContext.Current.CancellationToken);
+        await handle.ResultAsync(TestContext.Current.CancellationToken);
+        Assert.Same(state, handle.State);
+
+        var record = await session.GetExecutionAsync(handle.ExecutionId, TestContext.Current.CancellationToken);
+        var stored = ExecutionState.Load(record.StateJson!);
+        Assert.Equal("first", stored.Get<string>("attempt"));
+        Assert.Equal("T1", stored.Get<string>("after"));
+
+        var resumed = session.Resume(crew, handle.ExecutionId);
+        Assert.Equal("T1", resumed.State!.Get<string>("after"));
+    }
+
+    [Fact]
+    public async Task Interactive_runs_accept_state_and_store_nothing()
+    {
+        var store = new InMemoryExecutionStore();
+        var session = TestSessions.Create(store, new RecordingChatClient());
+        var state = new ExecutionState();
+        state.Set("k", "v");
+        var result = await session.RunAsync(TestCrews.Chain("ChainCrew", 1), Input, new ExecutionOptions { State = state }, TestContext.Current.CancellationToken);
+        Assert.Equal("v", state.Get<string>("k"));
+        Assert.Empty(await store.ListAsync(cancellationToken: TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ExecutionNotFoundException>(() => session.GetExecutionAsync(result.ExecutionId, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Canceled_background_run_is_recorded_as_canceled()
+    {
+        var store = new InMemoryExecutionStore();
+        var session = TestSessions.Create(store, new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromSeconds(30) }));
+        var handle = session.Start(TestCrews.Chain("ChainCrew", 2), Input, ExecutionMode.Background);
+        handle.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => handle.ResultAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(ExecutionStatus.Canceled, handle.Status);
+        Assert.Equal(ExecutionStatus.Canceled, (await session.GetExecutionAsync(handle.ExecutionId, TestContext.Current.CancellationToken)).Status);
+    }
+
+    [Fact]
+    public async Task Resuming_an_execution_another_session_still_runs_makes_the_older_writer_fail_with_a_conflict()
+    {
+        var store = new InMemoryExecutionStore();
+        var crew = TestCrews.Chain("ChainCrew", 2);
+        var slow = TestSessions.Create(store, new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(300) }));
+        var original = slow.Start(crew, Input, ExecutionMode.Background);
+        while ((await store.GetAsync(original.ExecutionId, TestContext.Current.CancellationToken))!.Status != ExecutionStatus.Running)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        // Another process (here: another session on the same store) resumes while the first still runs.
+        var takeover = TestSessions.Create(store, new RecordingChatClient()).Resume(crew, original.ExecutionId);
+        var result = await takeover.ResultAsync(TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<ExecutionConflictException>(() => original.ResultAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(original.ExecutionId, error.ExecutionId);
+        var record = (await store.GetAsync(original.ExecutionId, TestContext.Current.CancellationToken))!;
+        Assert.Equal(ExecutionStatus.Succeeded, record.Status);
+        Assert.Equal(result.Output, record.TaskOutputs[^1].Text);
+    }
+
+    public sealed class UncodedInput;
+}
