@@ -60,7 +60,21 @@ internal static class ExecutionCalls
     public static bool Retries(ExecutionCallKind kind) => kind is not (ExecutionCallKind.None or ExecutionCallKind.HandleResult);
 
     public static bool IsLlmCall(IMethodSymbol method, AmshaSymbols symbols) =>
-        symbols.AmshaLlmCallAttribute is { } attribute && FindLlmCallAttribute(method, attribute) is not null;
+        symbols.AmshaLlmCallAttribute is { } attribute && CouldBeLlmCall(method) && FindLlmCallAttribute(method, attribute) is not null;
+
+    /// <summary>
+    /// A cheap shape test before reading attributes (this runs for every invocation): an
+    /// <c>[AmshaLlmCall]</c> method is a partial method in source, and returns a generic task or stream.
+    /// </summary>
+    private static bool CouldBeLlmCall(IMethodSymbol method)
+    {
+        if (method.MethodKind != MethodKind.Ordinary || method.ReturnType is not INamedTypeSymbol { IsGenericType: true })
+        {
+            return false;
+        }
+
+        return method.DeclaringSyntaxReferences.IsEmpty || method.IsPartialDefinition || method.PartialDefinitionPart is not null;
+    }
 
     /// <summary>The <c>MaxAttempts</c> of an <c>[AmshaLlmCall]</c> method (3 when not set).</summary>
     public static int MaxAttempts(IMethodSymbol method, AmshaSymbols symbols)

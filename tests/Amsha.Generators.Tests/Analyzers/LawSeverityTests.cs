@@ -55,6 +55,7 @@ public sealed class LawSeverityTests
         var byDefault = await AnalyzerHarness.GetDiagnosticsAsync(source, ProviderStandIns.References, analyzers: LawAnalyzers.All);
         Assert.Equal(defaultSeverity, Assert.Single(byDefault, d => d.Id == id).Severity);
         Assert.EndsWith($"docs/diagnostics/{id}.md", Assert.Single(byDefault, d => d.Id == id).Descriptor.HelpLinkUri);
+        Assert.True(System.IO.File.Exists(System.IO.Path.Combine(LawsPrecisionTests.RepositoryRoot(), "docs", "diagnostics", id + ".md")), $"docs/diagnostics/{id}.md is missing");
 
         var suppressed = await AnalyzerHarness.GetDiagnosticsAsync(source, ProviderStandIns.References, $"[*.cs]\ndotnet_diagnostic.{id}.severity = none", LawAnalyzers.All);
         Assert.DoesNotContain(suppressed, d => d.Id == id);

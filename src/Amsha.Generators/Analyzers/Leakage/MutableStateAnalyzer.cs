@@ -54,7 +54,7 @@ public sealed class MutableStateAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeProperty(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
         var property = (IPropertySymbol)context.Symbol;
-        if (property.IsImplicitlyDeclared || property.IsIndexer || !IsAutoProperty(property) || !symbols.IsDeclarationType(property.ContainingType))
+        if (property.IsImplicitlyDeclared || property.IsIndexer || !symbols.IsDeclarationType(property.ContainingType) || !IsAutoProperty(property))
         {
             return;
         }
