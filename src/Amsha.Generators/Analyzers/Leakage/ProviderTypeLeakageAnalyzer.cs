@@ -58,13 +58,15 @@ public sealed class ProviderTypeLeakageAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                var kind = LeakageScope.DeclarationKind(type, symbols);
+                // A type nested in a declaration is part of that declaration's code.
+                var owner = LeakageScope.DeclarationOwner(type, symbols) ?? type;
+                var kind = LeakageScope.DeclarationKind(owner, symbols);
                 if (kind is null && !inputsAndOutputs.Value.TryGetValue(type, out kind))
                 {
                     return;
                 }
 
-                var subject = $"{kind} '{type.Name}'";
+                var subject = $"{kind} '{owner.Name}'";
                 symbolStart.RegisterSyntaxNodeAction(c => AnalyzeName(c, providers, subject), SyntaxKind.IdentifierName, SyntaxKind.GenericName);
                 symbolStart.RegisterOperationAction(
                     c => AnalyzeMemberUse(c, providers, type, subject),

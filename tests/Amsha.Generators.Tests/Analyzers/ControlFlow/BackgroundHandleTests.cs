@@ -118,4 +118,28 @@ public sealed class BackgroundHandleTests
         Assert.Contains("'h' comes from 'WritingCrew.StartBackground'", stream.GetMessage());
         Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, stream.Severity);
     }
+
+    [Fact]
+    public async Task Resume_handles_are_background_handles()
+    {
+        // A Resume overload of the crew's shape stands in for the generated Resume(executionId).
+        await LawAnalyzers.VerifyAsync(LawAnalyzers.Crew + """
+            public partial class WritingCrew
+            {
+                public ExecutionHandle<string> Resume(string executionId, bool fromLastCheckpoint) => throw new NotSupportedException(executionId);
+            }
+
+            public static class Client
+            {
+                public static async Task Continue(WritingCrew crew, string id)
+                {
+                    var resumed = crew.Resume(id, true);
+                    await foreach (var e in {|AMSHA203:resumed.StreamAsync()|}) { }
+                    {|AMSHA204:crew.Resume(id, true)|};
+                    var kept = crew.Resume(id, true);
+                    await kept.ResultAsync();
+                }
+            }
+            """);
+    }
 }

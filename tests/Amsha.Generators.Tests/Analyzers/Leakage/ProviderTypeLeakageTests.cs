@@ -125,4 +125,19 @@ public sealed class ProviderTypeLeakageTests
         var diagnostics = await AnalyzerHarness.GetDiagnosticsAsync(LawAnalyzers.Crew, analyzers: LawAnalyzers.All);
         Assert.DoesNotContain(diagnostics, d => d.Id.StartsWith("AMSHA", System.StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Nested_types_of_a_declaration_are_reported_once_per_place()
+    {
+        await LawAnalyzers.VerifyAsync(Usings + """
+            [Agent(Role = "R", Goal = "G", Backstory = "B")]
+            public partial class Researcher
+            {
+                public sealed class Helper
+                {
+                    public {|AMSHA101:Kernel|}? Engine { get; init; }
+                }
+            }
+            """, ProviderStandIns.References);
+    }
 }
