@@ -249,6 +249,18 @@ public sealed class LawsPrecisionTests
                     _jobs.TryGetValue(id, out var handle) ? (await handle.ResultAsync(ct)).Output : null;
             }
             """ },
+        { "Results read after Task.WhenAll completed the runs", """
+            public static class Both
+            {
+                public static async Task<string> RunAsync(WritingCrew writing, ReviewedWritingCrew reviewed, Req input, CancellationToken ct)
+                {
+                    var draft = writing.RunAsync(input, ct);
+                    var checkedDraft = reviewed.RunAsync(input, ct);
+                    await Task.WhenAll(draft, checkedDraft);
+                    return draft.Result.Output + checkedDraft.Result.Output;
+                }
+            }
+            """ },
         { "Layered services with ValueTask and ConfigureAwait", """
             public interface IArticles { ValueTask<string> WriteAsync(string topic, CancellationToken ct = default); }
 

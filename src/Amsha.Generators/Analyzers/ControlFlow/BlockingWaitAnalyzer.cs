@@ -90,7 +90,7 @@ public sealed class BlockingWaitAnalyzer : DiagnosticAnalyzer
             return IsAmshaTask(invocation, symbols) ? invocation : null;
         }
 
-        if (task is ILocalReferenceOperation local && LocalValues.AssignedValues(local.Local, task) is { Count: > 0 } values)
+        if (task is ILocalReferenceOperation local && !LocalValues.IsAwaitedOrShared(local.Local, task) && LocalValues.AssignedValues(local.Local, task) is { Count: > 0 } values)
         {
             IInvocationOperation? first = null;
             foreach (var value in values)

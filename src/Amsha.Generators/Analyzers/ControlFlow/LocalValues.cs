@@ -69,4 +69,48 @@ internal static class LocalValues
         IVariableInitializerOperation => false,
         _ => reference.Parent is IAddressOfOperation,
     };
+
+    /// <summary>
+    /// True when the task in <paramref name="local"/> is awaited or handed to other code anywhere in the
+    /// method (<c>await t</c>, <c>Task.WhenAll(a, b)</c>, <c>new[] { a, b }</c>, <c>return t</c>, another local):
+    /// reading <c>.Result</c> afterwards may well be on a completed task, so the flow is unknown.
+    /// </summary>
+    public static bool IsAwaitedOrShared(ILocalSymbol local, IOperation use)
+    {
+        var root = use;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                continue;
+            }
+
+            IOperation value = reference;
+            var parent = reference.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                value = parent;
+                parent = parent.Parent;
+            }
+
+            var shared = parent switch
+            {
+                IAwaitOperation or IArgumentOperation or IArrayInitializerOperation or IReturnOperation or ITupleOperation
+                    or IVariableInitializerOperation or IAnonymousObjectCreationOperation => true,
+                ISimpleAssignmentOperation assignment => assignment.Value == value,
+                _ => false,
+            };
+            if (shared)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -62,7 +62,12 @@ public sealed class BlockingWaitTests
                     if (flag) mixed = given;
                     var unknown = mixed.Result;
                     var fromParameter = given.GetAwaiter().GetResult();
-                    return awaited.Output + other + unknown.Output + fromParameter.Output;
+                    var a = crew.RunAsync(input);
+                    var b = crew.RunAsync(input with { Topic = "b" });
+                    await Task.WhenAll(a, b);
+                    var done = crew.RunAsync(input);
+                    await done;
+                    return awaited.Output + other + unknown.Output + fromParameter.Output + a.Result.Output + b.Result.Output + done.Result.Output;
                 }
             }
             """);
