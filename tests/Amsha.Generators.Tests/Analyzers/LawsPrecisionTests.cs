@@ -465,6 +465,60 @@ public sealed class LawsPrecisionTests
         await Task.CompletedTask;
     }
 
+    [Fact]
+    public async Task Without_the_runtime_the_analyzers_stay_silent()
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("""
+            using System.Threading.Tasks;
+            public sealed class WritingCrew
+            {
+                public Task<string> RunAsync(string input) => Task.FromResult(input);
+                public object StartBackground(string input) => input;
+            }
+            public static class Client
+            {
+                public static string Block(WritingCrew crew) { crew.StartBackground("x"); return crew.RunAsync("x").Result; }
+            }
+            """, GeneratorHarness.ParseOptions);
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            "NoRuntime",
+            [tree],
+            GeneratorHarness.References.Where(r => !(r.Display ?? "").EndsWith("Amsha.dll", StringComparison.Ordinal)),
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var diagnostics = await AnalyzerHarness.AnalyzeAsync(compilation, "[*.cs]\namsha_enforce_proxy_rule = true");
+        Assert.DoesNotContain(diagnostics, IsLawOrAnalyzerFailure);
+    }
+
+    [Fact]
+    public async Task Half_typed_code_never_makes_an_analyzer_throw()
+    {
+        var source = Declarations + """
+            [Agent(Role = "R", Goal = "G", Backstory = "B")]
+            public partial class Broken : Missing
+            {
+                private static Unknown s_x
+                public void M() { foreach (var x in ) { if ( } try { crew.RunAsync( } catch
+            }
+
+            public static class Client
+            {
+                public static async Task F(WritingCrew crew, string id)
+                {
+                    var h = crew.StartBackground(;
+                    await foreach (var e in h.StreamAsync(
+                    while (true) { try { await crew.RunAsync(new Req("x")) } catch { }
+                    _ = crew.;
+                    var r = crew.RunAsync(new Req()).Result.;
+                    var resumed = crew.Resume(id);
+                }
+            }
+            """;
+        var compilation = AnalyzerHarness.CreateCompilationWithGeneratedCode([("/src/Broken.cs", source)], references: ProviderStandIns.References);
+        var diagnostics = await AnalyzerHarness.AnalyzeAsync(compilation, "[*.cs]\namsha_enforce_proxy_rule = true");
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+    }
+
     private static bool IsLawOrAnalyzerFailure(Diagnostic diagnostic) =>
         diagnostic.Id.StartsWith("AMSHA1", StringComparison.Ordinal)
         || diagnostic.Id.StartsWith("AMSHA2", StringComparison.Ordinal)
