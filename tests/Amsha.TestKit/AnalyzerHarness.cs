@@ -27,10 +27,14 @@ public static class AnalyzerHarness
     /// Asserts that exactly the diagnostics marked in <paramref name="markup"/> (<c>{|ID:text|}</c>)
     /// are reported, at exactly those spans, among the diagnostics whose IDs start with <paramref name="idPrefix"/>.
     /// </summary>
-    public static async Task VerifyAsync(string markup, string? editorConfig = null, string idPrefix = "AMSHA", IEnumerable<DiagnosticAnalyzer>? analyzers = null)
+    public static Task VerifyAsync(string markup, string? editorConfig = null, string idPrefix = "AMSHA", IEnumerable<DiagnosticAnalyzer>? analyzers = null) =>
+        VerifyAsync(markup, Array.Empty<MetadataReference>(), editorConfig, idPrefix, analyzers);
+
+    /// <summary>As <see cref="VerifyAsync(string, string?, string, IEnumerable{DiagnosticAnalyzer}?)"/>, compiling against extra <paramref name="references"/> (e.g. stand-in provider assemblies).</summary>
+    public static async Task VerifyAsync(string markup, IEnumerable<MetadataReference> references, string? editorConfig = null, string idPrefix = "AMSHA", IEnumerable<DiagnosticAnalyzer>? analyzers = null)
     {
         var (source, expected) = ParseMarkup(markup);
-        var actual = (await GetDiagnosticsAsync(source, editorConfig, analyzers).ConfigureAwait(false))
+        var actual = (await GetDiagnosticsAsync(source, references, editorConfig, analyzers).ConfigureAwait(false))
             .Where(d => d.Id.StartsWith(idPrefix, StringComparison.Ordinal))
             .ToList();
 
@@ -43,9 +47,13 @@ public static class AnalyzerHarness
     }
 
     /// <summary>Every diagnostic the analyzers report (AD0001 for an analyzer exception included).</summary>
-    public static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(string source, string? editorConfig = null, IEnumerable<DiagnosticAnalyzer>? analyzers = null, CancellationToken cancellationToken = default)
+    public static Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(string source, string? editorConfig = null, IEnumerable<DiagnosticAnalyzer>? analyzers = null, CancellationToken cancellationToken = default) =>
+        GetDiagnosticsAsync(source, Array.Empty<MetadataReference>(), editorConfig, analyzers, cancellationToken);
+
+    /// <summary>Every diagnostic the analyzers report, compiling against extra <paramref name="references"/>.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(string source, IEnumerable<MetadataReference> references, string? editorConfig = null, IEnumerable<DiagnosticAnalyzer>? analyzers = null, CancellationToken cancellationToken = default)
     {
-        var compilation = CreateCompilationWithGeneratedCode(new[] { (SourcePath, source) }, editorConfig);
+        var compilation = CreateCompilationWithGeneratedCode(new[] { (SourcePath, source) }, editorConfig, references);
         return await AnalyzeAsync(compilation, editorConfig, analyzers, cancellationToken).ConfigureAwait(false);
     }
 
@@ -63,10 +71,10 @@ public static class AnalyzerHarness
     }
 
     /// <summary>A compilation of <paramref name="sources"/> plus everything Amsha's generators add to it.</summary>
-    public static Compilation CreateCompilationWithGeneratedCode(IEnumerable<(string Path, string Text)> sources, string? editorConfig = null)
+    public static Compilation CreateCompilationWithGeneratedCode(IEnumerable<(string Path, string Text)> sources, string? editorConfig = null, IEnumerable<MetadataReference>? references = null)
     {
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, GeneratorHarness.ParseOptions, path: s.Path)).ToList();
-        var compilation = GeneratorHarness.CreateCompilation(trees);
+        var compilation = GeneratorHarness.CreateCompilation(trees).AddReferences(references ?? Array.Empty<MetadataReference>());
         if (editorConfig is not null)
         {
             compilation = compilation.WithOptions(compilation.Options.WithSyntaxTreeOptionsProvider(new EditorConfigTreeOptions(editorConfig)));

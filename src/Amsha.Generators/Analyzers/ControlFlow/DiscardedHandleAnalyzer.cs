@@ -1,0 +1,72 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Amsha.Generators.Analyzers.ControlFlow;
+
+/// <summary>
+/// AMSHA204: the handle of <c>StartBackground</c>/<c>Resume</c> used as an expression statement or
+/// assigned to the discard <c>_</c>.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DiscardedHandleAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.DiscardedBackgroundHandle);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (AmshaSymbols.Create(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, AmshaSymbols symbols)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (invocation.TargetMethod.Name is not ("StartBackground" or "Resume")
+            || !ExecutionCalls.IsBackground(ExecutionCalls.Classify(invocation.TargetMethod, symbols))
+            || !IsDiscarded(invocation))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.DiscardedBackgroundHandle,
+            invocation.Syntax.GetLocation(),
+            ExecutionCalls.Display(invocation.TargetMethod)));
+    }
+
+    private static bool IsDiscarded(IOperation value)
+    {
+        var parent = value.Parent;
+
+        // crew?.StartBackground(x); the invocation is the WhenNotNull part of a conditional access.
+        while (parent is IConditionalAccessOperation access && access.WhenNotNull == value)
+        {
+            value = parent;
+            parent = parent.Parent;
+        }
+
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            value = parent;
+            parent = parent.Parent;
+        }
+
+        return parent switch
+        {
+            IExpressionStatementOperation => true,
+            ISimpleAssignmentOperation assignment => assignment.Value == value && assignment.Target is IDiscardOperation,
+            _ => false,
+        };
+    }
+}

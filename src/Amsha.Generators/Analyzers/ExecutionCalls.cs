@@ -1,0 +1,162 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Amsha.Generators.Analyzers;
+
+/// <summary>What an invocation starts, as far as the control-flow analyzers care.</summary>
+internal enum ExecutionCallKind
+{
+    None,
+
+    /// <summary>A crew's generated <c>RunAsync</c>: interactive, awaited to its result.</summary>
+    RunAsync,
+
+    /// <summary>A crew's generated <c>Start</c>: interactive handle that streams.</summary>
+    Start,
+
+    /// <summary>A crew's generated <c>StartBackground</c>: background handle, does not stream.</summary>
+    StartBackground,
+
+    /// <summary>A crew's generated <c>Resume(executionId)</c>: continues a background execution.</summary>
+    Resume,
+
+    /// <summary>An <c>[AmshaLlmCall]</c> method: one resilient LLM call.</summary>
+    LlmCall,
+
+    /// <summary><c>ExecutionHandle&lt;T&gt;.ResultAsync</c>.</summary>
+    HandleResult,
+}
+
+/// <summary>
+/// Recognizes the members Amsha generates or declares from their shape and the attribute on the
+/// containing type, not from generated-code markers: the analyzers see the same thing whether the
+/// generator has run yet or not.
+/// </summary>
+internal static class ExecutionCalls
+{
+    /// <summary>The runtime's default attempts per LLM call (retry policy of the call path).</summary>
+    public const int DefaultMaxAttempts = 3;
+
+    public static ExecutionCallKind Classify(IMethodSymbol method, AmshaSymbols symbols)
+    {
+        switch (method.Name)
+        {
+            case "RunAsync":
+            case "Start":
+            case "StartBackground":
+            case "Resume":
+                return IsCrewMember(method, symbols) ? KindOf(method.Name) : ExecutionCallKind.None;
+            case "ResultAsync":
+                return IsHandleMember(method, symbols) ? ExecutionCallKind.HandleResult : ExecutionCallKind.None;
+            default:
+                return IsLlmCall(method, symbols) ? ExecutionCallKind.LlmCall : ExecutionCallKind.None;
+        }
+    }
+
+    /// <summary>True for <c>StartBackground</c> and <c>Resume</c>: their handles run in the background.</summary>
+    public static bool IsBackground(ExecutionCallKind kind) => kind is ExecutionCallKind.StartBackground or ExecutionCallKind.Resume;
+
+    /// <summary>True for crew runs and <c>[AmshaLlmCall]</c> methods: every LLM call in them already retries.</summary>
+    public static bool Retries(ExecutionCallKind kind) => kind is not (ExecutionCallKind.None or ExecutionCallKind.HandleResult);
+
+    public static bool IsLlmCall(IMethodSymbol method, AmshaSymbols symbols) =>
+        symbols.AmshaLlmCallAttribute is { } attribute && CouldBeLlmCall(method) && FindLlmCallAttribute(method, attribute) is not null;
+
+    /// <summary>
+    /// A cheap shape test before reading attributes (this runs for every invocation): an
+    /// <c>[AmshaLlmCall]</c> method is a partial method in source, and returns a generic task or stream.
+    /// </summary>
+    private static bool CouldBeLlmCall(IMethodSymbol method)
+    {
+        if (method.MethodKind != MethodKind.Ordinary || method.ReturnType is not INamedTypeSymbol { IsGenericType: true })
+        {
+            return false;
+        }
+
+        return method.DeclaringSyntaxReferences.IsEmpty || method.IsPartialDefinition || method.PartialDefinitionPart is not null;
+    }
+
+    /// <summary>The <c>MaxAttempts</c> of an <c>[AmshaLlmCall]</c> method (3 when not set).</summary>
+    public static int MaxAttempts(IMethodSymbol method, AmshaSymbols symbols)
+    {
+        if (symbols.AmshaLlmCallAttribute is { } attribute && FindLlmCallAttribute(method, attribute) is { } data)
+        {
+            foreach (var argument in data.NamedArguments)
+            {
+                if (argument.Key == "MaxAttempts" && argument.Value.Value is int attempts)
+                {
+                    return attempts;
+                }
+            }
+        }
+
+        return DefaultMaxAttempts;
+    }
+
+    /// <summary>The invocation behind <paramref name="operation"/> (conversions, parentheses and <c>await</c> removed), or null.</summary>
+    public static IInvocationOperation? UnwrapInvocation(IOperation? operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                case IAwaitOperation awaited:
+                    operation = awaited.Operation;
+                    break;
+                case IInvocationOperation invocation:
+                    return invocation;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>The member-of-a-type display used in messages: <c>ArticleCrew.RunAsync</c>.</summary>
+    public static string Display(IMethodSymbol method) => method.ContainingType.Name + "." + method.Name;
+
+    private static ExecutionCallKind KindOf(string name) => name switch
+    {
+        "RunAsync" => ExecutionCallKind.RunAsync,
+        "Start" => ExecutionCallKind.Start,
+        "StartBackground" => ExecutionCallKind.StartBackground,
+        _ => ExecutionCallKind.Resume,
+    };
+
+    private static bool IsCrewMember(IMethodSymbol method, AmshaSymbols symbols)
+    {
+        if (method.IsStatic || method.ContainingType is not { } type || AmshaSymbols.Find(type, symbols.IsCrewAttribute) is null)
+        {
+            return false;
+        }
+
+        // RunAsync returns Task<CrewResult<T>>; the others return ExecutionHandle<T>.
+        var returned = method.ReturnType as INamedTypeSymbol;
+        return method.Name == "RunAsync"
+            ? returned is { Name: "Task", IsGenericType: true }
+            : returned is not null && SymbolEqualityComparer.Default.Equals(returned.OriginalDefinition, symbols.ExecutionHandle);
+    }
+
+    private static bool IsHandleMember(IMethodSymbol method, AmshaSymbols symbols) =>
+        symbols.ExecutionHandle is { } handle && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, handle);
+
+    private static AttributeData? FindLlmCallAttribute(IMethodSymbol method, INamedTypeSymbol attribute)
+    {
+        // The generator writes the implementation part; the attribute sits on the definition.
+        var definition = method.PartialDefinitionPart ?? method.OriginalDefinition;
+        foreach (var data in definition.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
+            {
+                return data;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Amsha.Generators.Analyzers.Leakage;
+
+/// <summary>
+/// AMSHA102: direct <c>IChatClient.GetResponseAsync</c>/<c>GetStreamingResponseAsync</c> calls (the
+/// interface members, implementations of them, and the <c>ChatClientExtensions</c> overloads). Inside
+/// declaration types always; elsewhere only with <c>amsha_enforce_proxy_rule = true</c>. The Amsha
+/// runtime (the assembly that defines the attributes) and generated code are exempt.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DirectChatClientCallAnalyzer : DiagnosticAnalyzer
+{
+    public const string EnforceOption = "amsha_enforce_proxy_rule";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.DirectChatClientCall);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (AmshaSymbols.Create(start.Compilation) is not { ChatClient: not null } symbols
+                || SymbolEqualityComparer.Default.Equals(symbols.AgentAttribute.ContainingAssembly, start.Compilation.Assembly))
+            {
+                return;
+            }
+
+            start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, AmshaSymbols symbols)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+        if (method.Name is not ("GetResponseAsync" or "GetStreamingResponseAsync") || !IsChatClientCall(method, symbols.ChatClient!))
+        {
+            return;
+        }
+
+        string where;
+        if (LeakageScope.DeclarationOwner(context.ContainingSymbol, symbols) is { } owner)
+        {
+            where = $"in declaration type '{owner.Name}'";
+        }
+        else if (AmshaOptions.IsTrue(context.Options, invocation.Syntax.SyntaxTree, EnforceOption))
+        {
+            where = $"(the project sets {EnforceOption} = true)";
+        }
+        else
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.DirectChatClientCall,
+            invocation.Syntax.GetLocation(),
+            "IChatClient." + method.Name,
+            where));
+    }
+
+    private static bool IsChatClientCall(IMethodSymbol method, INamedTypeSymbol chatClient)
+    {
+        if (method.IsExtensionMethod || (method.IsStatic && method.Parameters.Length > 0))
+        {
+            var first = (method.ReducedFrom ?? method).Parameters;
+            return first.Length > 0 && IsChatClient(first[0].Type, chatClient);
+        }
+
+        return method.ContainingType is { } type && IsChatClient(type, chatClient);
+    }
+
+    private static bool IsChatClient(ITypeSymbol type, INamedTypeSymbol chatClient)
+    {
+        if (SymbolEqualityComparer.Default.Equals(type, chatClient))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(implemented, chatClient))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

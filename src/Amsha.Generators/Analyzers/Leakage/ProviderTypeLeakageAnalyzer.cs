@@ -1,0 +1,218 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Amsha.Generators.Analyzers.Leakage;
+
+/// <summary>
+/// AMSHA101: provider-SDK types mentioned by declaration types, task output types and crew input
+/// types. Two rules, one diagnostic per place:
+/// <list type="bullet">
+/// <item>every name in the type's code that binds to a provider type (base types, signatures, fields,
+/// generic arguments, attribute arguments, locals, expressions), reported at the name;</item>
+/// <item>every call, property or field read of a non-provider member declared elsewhere whose declared
+/// type mentions a provider type (the provider type flows in without being named), reported at the expression.</item>
+/// </list>
+/// Actions are registered per in-scope type from a symbol-start action, and nothing is registered
+/// when the compilation references no provider namespace.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ProviderTypeLeakageAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.ProviderTypeLeakage);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (AmshaSymbols.Create(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var compilation = start.Compilation;
+            var namespacesByOption = new ConcurrentDictionary<string, ProviderNamespaces>(StringComparer.Ordinal);
+            var inputsAndOutputs = new Lazy<Dictionary<INamedTypeSymbol, string>>(() => FindInputAndOutputTypes(compilation, symbols));
+
+            start.RegisterSymbolStartAction(symbolStart =>
+            {
+                var type = (INamedTypeSymbol)symbolStart.Symbol;
+                if (type.DeclaringSyntaxReferences.IsEmpty)
+                {
+                    return;
+                }
+
+                var tree = type.DeclaringSyntaxReferences[0].SyntaxTree;
+                var option = AmshaOptions.Get(symbolStart.Options, tree, ProviderNamespaces.Option) ?? "";
+                var providers = namespacesByOption.GetOrAdd(option, value => ProviderNamespaces.Create(value, compilation));
+                if (!providers.AnyReferenced)
+                {
+                    return;
+                }
+
+                // A type nested in a declaration is part of that declaration's code.
+                var owner = LeakageScope.DeclarationOwner(type, symbols) ?? type;
+                var kind = LeakageScope.DeclarationKind(owner, symbols);
+                if (kind is null && !inputsAndOutputs.Value.TryGetValue(type, out kind))
+                {
+                    return;
+                }
+
+                var subject = $"{kind} '{owner.Name}'";
+                symbolStart.RegisterSyntaxNodeAction(c => AnalyzeName(c, providers, subject), SyntaxKind.IdentifierName, SyntaxKind.GenericName);
+                symbolStart.RegisterOperationAction(
+                    c => AnalyzeMemberUse(c, providers, type, subject),
+                    OperationKind.Invocation,
+                    OperationKind.PropertyReference,
+                    OperationKind.FieldReference);
+            }, SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeName(SyntaxNodeAnalysisContext context, ProviderNamespaces providers, string subject)
+    {
+        var name = (SimpleNameSyntax)context.Node;
+
+        // A nested provider type (ChatClient.Options) is one place: reported at its provider qualifier.
+        var qualifier = name.Parent switch
+        {
+            QualifiedNameSyntax qualified when qualified.Right == name => qualified.Left,
+            MemberAccessExpressionSyntax access when access.Name == name => access.Expression,
+            _ => null,
+        };
+        if (qualifier is not null && context.SemanticModel.GetSymbolInfo(qualifier, context.CancellationToken).Symbol is ITypeSymbol qualifierType
+            && providers.IsProviderType(qualifierType))
+        {
+            return;
+        }
+
+        // 'var' is covered by the expression that produces the value.
+        if (name is IdentifierNameSyntax { IsVar: true })
+        {
+            return;
+        }
+
+        var symbol = context.SemanticModel.GetSymbolInfo(name, context.CancellationToken).Symbol;
+        var type = symbol switch
+        {
+            ITypeSymbol typeSymbol => typeSymbol,
+            IMethodSymbol { MethodKind: MethodKind.Constructor } constructor when name.Parent is AttributeSyntax
+                || name.Parent?.Parent is AttributeSyntax => constructor.ContainingType,
+            _ => null,
+        };
+        if (providers.IsProviderType(type))
+        {
+            var location = name is GenericNameSyntax generic ? generic.Identifier.GetLocation() : name.GetLocation();
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ProviderTypeLeakage, location, subject, type!.OriginalDefinition.ToDisplayString()));
+        }
+    }
+
+    private static void AnalyzeMemberUse(OperationAnalysisContext context, ProviderNamespaces providers, INamedTypeSymbol scope, string subject)
+    {
+        var (member, declaredType) = context.Operation switch
+        {
+            IInvocationOperation invocation => ((ISymbol)invocation.TargetMethod, invocation.TargetMethod.OriginalDefinition.ReturnType),
+            IPropertyReferenceOperation property => (property.Property, property.Property.OriginalDefinition.Type),
+            IFieldReferenceOperation field => (field.Field, field.Field.OriginalDefinition.Type),
+            _ => (null!, null),
+        };
+
+        // Members of provider types are reached through a receiver that is already reported; members of
+        // the scope type are reported at their own declaration.
+        if (member?.ContainingType is not { } owner || providers.IsProviderType(owner) || IsSameOrContaining(owner.OriginalDefinition, scope)
+            || !providers.MentionsProviderType(declaredType))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.ProviderTypeLeakage,
+            context.Operation.Syntax.GetLocation(),
+            subject,
+            ProviderTypeIn(declaredType!, providers)!.OriginalDefinition.ToDisplayString()));
+    }
+
+    private static bool IsSameOrContaining(INamedTypeSymbol owner, INamedTypeSymbol scope)
+    {
+        for (var type = scope; type is not null; type = type.ContainingType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(owner, type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ITypeSymbol? ProviderTypeIn(ITypeSymbol type, ProviderNamespaces providers)
+    {
+        if (providers.IsProviderType(type))
+        {
+            return type;
+        }
+
+        if (type is IArrayTypeSymbol array)
+        {
+            return ProviderTypeIn(array.ElementType, providers);
+        }
+
+        if (type is INamedTypeSymbol named)
+        {
+            foreach (var argument in named.TypeArguments)
+            {
+                if (ProviderTypeIn(argument, providers) is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Task output types (<c>[CrewTask&lt;T&gt;]</c>) and crew input types (<c>[Crew&lt;T&gt;]</c>) declared in this
+    /// compilation. Computed at most once per compilation, and only when a provider namespace is referenced.
+    /// </summary>
+    private static Dictionary<INamedTypeSymbol, string> FindInputAndOutputTypes(Compilation compilation, AmshaSymbols symbols)
+    {
+        var found = new Dictionary<INamedTypeSymbol, string>(SymbolEqualityComparer.Default);
+        foreach (var symbol in compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type))
+        {
+            if (symbol is not INamedTypeSymbol type)
+            {
+                continue;
+            }
+
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (attribute.AttributeClass is not { IsGenericType: true, TypeArguments.Length: 1 } attributeClass
+                    || attributeClass.TypeArguments[0] is not INamedTypeSymbol argument
+                    || argument.DeclaringSyntaxReferences.IsEmpty)
+                {
+                    continue;
+                }
+
+                if (symbols.IsCrewTaskAttribute(attributeClass))
+                {
+                    found[argument.OriginalDefinition] = "Task output type";
+                }
+                else if (symbols.IsCrewAttribute(attributeClass) && !found.ContainsKey(argument.OriginalDefinition))
+                {
+                    found[argument.OriginalDefinition] = "Crew input type";
+                }
+            }
+        }
+
+        return found;
+    }
+}
