@@ -1,6 +1,6 @@
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
-using System.IO;
 using System.Text;
 using System.Text.Json;
 
@@ -28,7 +28,13 @@ public abstract class JsonCodec<T>
 /// <summary>The registry of <see cref="JsonCodec{T}"/>s, and JSON text helpers over it.</summary>
 public static class JsonCodecs
 {
+    /// <summary>The deepest nesting the text helpers accept; deeper input is rejected before it can exhaust the stack.</summary>
+    public const int MaxDepth = 256;
+
     private static readonly ConcurrentDictionary<Type, object> s_codecs = new();
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 
     static JsonCodecs()
     {
@@ -63,16 +69,28 @@ public static class JsonCodecs
         : throw new InvalidOperationException($"Type '{typeof(T).FullName}' has no generated JSON serializer. Mark it [ExecutionState] (and make it partial) so the Amsha generator emits one.");
 
     /// <summary>Serializes <paramref name="value"/> to JSON text with the registered codec.</summary>
-    public static string Serialize<T>(T value)
+    public static string Serialize<T>(T value) => Serialize(Get<T>(), value);
+
+    /// <summary>Serializes <paramref name="value"/> to JSON text with <paramref name="codec"/>.</summary>
+    public static string Serialize<T>(JsonCodec<T> codec, T value)
     {
-        var codec = Get<T>();
-        using var buffer = new MemoryStream();
+        ArgumentNullException.ThrowIfNull(codec);
+
+        // A per-thread buffer keeps serialization to one allocation: the returned string.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             codec.Write(writer, value);
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > 1 << 20)
+        {
+            t_buffer = null;
+        }
+
+        return text;
     }
 
     /// <summary>Deserializes JSON text with the registered codec.</summary>
@@ -80,8 +98,16 @@ public static class JsonCodecs
     public static T Deserialize<T>(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var codec = Get<T>();
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = 256 });
+        return Deserialize(Get<T>(), json);
+    }
+
+    /// <summary>Deserializes JSON text with <paramref name="codec"/>.</summary>
+    /// <exception cref="JsonException">The text is not JSON of the shape of <typeparamref name="T"/>.</exception>
+    public static T Deserialize<T>(JsonCodec<T> codec, string json)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        ArgumentNullException.ThrowIfNull(json);
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = MaxDepth });
         if (!reader.Read())
         {
             throw new JsonException($"Expected JSON for {typeof(T).Name}, found empty text.");
