@@ -17,6 +17,18 @@ public static class JsonCodecErrors
     public static JsonException Expected(string expected, JsonTokenType found) =>
         new($"Expected {expected}, found {Describe(found)}.", "$", null, null);
 
+    /// <summary>The current token is not what was expected: names the token, or quotes the string or number found.</summary>
+    public static JsonException Unexpected(string expected, ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => InvalidValue(expected, reader.GetString()),
+        JsonTokenType.Number => new JsonException($"Expected {expected}, found the number {Excerpt(System.Text.Encoding.UTF8.GetString(reader.ValueSpan))}.", "$", null, null),
+        _ => Expected(expected, reader.TokenType),
+    };
+
+    /// <summary>A key appears twice in one dictionary object.</summary>
+    public static JsonException DuplicateKey(string key) =>
+        new($"Key '{key}' appears more than once.", "$", null, null);
+
     /// <summary>A string that does not hold a value of the expected format.</summary>
     public static JsonException InvalidValue(string expected, string? found) =>
         new($"Expected {expected}, found \"{Excerpt(found)}\".", "$", null, null);
@@ -31,7 +43,7 @@ public static class JsonCodecErrors
 
     /// <summary>A property appears twice in one object.</summary>
     public static JsonException DuplicateProperty(string typeName, string propertyName) =>
-        new($"Property '{propertyName}' of {typeName} appears more than once.", "$" + Segment(propertyName), null, null);
+        new($"Property '{propertyName}' of {typeName} appears more than once.", "$", null, null);
 
     /// <summary>Prefixes the path of <paramref name="inner"/> with a property name.</summary>
     public static JsonException AtProperty(JsonException inner, string propertyName) => Prefix(inner, Segment(propertyName));
