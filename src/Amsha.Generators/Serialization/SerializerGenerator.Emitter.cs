@@ -138,7 +138,7 @@ internal sealed partial class SerializerGenerator
             EmitCommonOverrides(model);
 
             w.Line("/// <summary>Writes the value as a JSON object.</summary>");
-            w.Open($"public static void WriteValue({Json}.Utf8JsonWriter writer, {model.TypeName} value)");
+            w.Open($"public static void WriteValue({Json}.Utf8JsonWriter writer, {model.TypeName}{(model.IsValueType ? "" : "?")} value)");
             if (!model.IsValueType)
             {
                 w.Open("if (value is null)");
