@@ -311,7 +311,7 @@ public sealed class ExecutionState
     private static string Checksum(string content) =>
         ChecksumPrefix + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(content))).ToLowerInvariant();
 
-    // Truncated JSON reads without error as a partial block: it only lacks its end.
+    // Called after a complete parse failed: truncated JSON still reads without error as a partial block.
     private static bool IsTruncated(string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
@@ -327,7 +327,8 @@ public sealed class ExecutionState
             {
             }
 
-            return reader.CurrentDepth > 0 || reader.BytesConsumed < bytes.Length;
+            // The whole text is a valid prefix, yet parsing it as complete JSON failed: it lacks its end.
+            return true;
         }
         catch (JsonException)
         {

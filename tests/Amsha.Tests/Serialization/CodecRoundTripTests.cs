@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CsCheck;
@@ -129,6 +130,6 @@ public sealed class CodecRoundTripTests
         Assert.Equal("object", root.GetProperty("type").GetString());
         Assert.Equal("integer", root.GetProperty("properties").GetProperty("confidence").GetProperty("type").GetString());
         Assert.Equal("array", root.GetProperty("properties").GetProperty("reasons").GetProperty("type").GetString());
-        Assert.Equal(["decision", "confidence", "reasons"], [.. root.GetProperty("required").EnumerateArray().Select(e => e.GetString())]);
+        Assert.Equal(new[] { "decision", "confidence", "reasons" }, root.GetProperty("required").EnumerateArray().Select(e => e.GetString()).ToArray());
     }
 }
