@@ -36,6 +36,9 @@ public static class JsonCodecs
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     static JsonCodecs()
     {
         Register(new StringCodec());
@@ -76,18 +79,21 @@ public static class JsonCodecs
     {
         ArgumentNullException.ThrowIfNull(codec);
 
-        // A per-thread buffer keeps serialization to one allocation: the returned string.
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        // A per-thread buffer and writer keep serialization to one allocation: the returned string.
+        // Taken from the thread while in use, so a codec that serializes recursively gets its own.
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ?? new Utf8JsonWriter(buffer);
+        t_buffer = null;
+        t_writer = null;
         buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            codec.Write(writer, value);
-        }
-
+        writer.Reset(buffer);
+        codec.Write(writer, value);
+        writer.Flush();
         var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        if (buffer.Capacity > 1 << 20)
+        if (buffer.Capacity <= 1 << 20)
         {
-            t_buffer = null;
+            t_buffer = buffer;
+            t_writer = writer;
         }
 
         return text;
@@ -107,19 +113,29 @@ public static class JsonCodecs
     {
         ArgumentNullException.ThrowIfNull(codec);
         ArgumentNullException.ThrowIfNull(json);
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = MaxDepth });
-        if (!reader.Read())
+        // Transcode into a pooled buffer: the UTF-8 copy never outlives this call.
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
         {
-            throw new JsonException($"Expected JSON for {typeof(T).Name}, found empty text.");
-        }
+            var length = Encoding.UTF8.GetBytes(json, rented);
+            var reader = new Utf8JsonReader(rented.AsSpan(0, length), new JsonReaderOptions { MaxDepth = MaxDepth });
+            if (!reader.Read())
+            {
+                throw new JsonException($"Expected JSON for {typeof(T).Name}, found empty text.");
+            }
 
-        var value = codec.Read(ref reader);
-        if (reader.Read())
+            var value = codec.Read(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException($"Unexpected content after the JSON value of {typeof(T).Name} at byte {reader.TokenStartIndex}.");
+            }
+
+            return value;
+        }
+        finally
         {
-            throw new JsonException($"Unexpected content after the JSON value of {typeof(T).Name} at byte {reader.TokenStartIndex}.");
+            ArrayPool<byte>.Shared.Return(rented);
         }
-
-        return value;
     }
 
     private sealed class StringCodec : JsonCodec<string>
