@@ -484,7 +484,7 @@ internal static class SerializationRules
             foreach (var info in _order)
             {
                 var schema = new StringBuilder();
-                WriteNamedSchema(schema, info, byCodec, new HashSet<string>());
+                WriteRootSchema(schema, info, byCodec);
                 var typeName = info.Symbol.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
                 models.Add(new SerializableTypeModel(
                     typeName,
@@ -503,7 +503,39 @@ internal static class SerializationRules
             return models;
         }
 
-        private static void WriteNamedSchema(StringBuilder s, ObjectInfo info, Dictionary<string, ObjectInfo> byCodec, HashSet<string> inProgress)
+        // The root's schema, with "$defs" for the recursive types it contains (each rendered in full once).
+        private static void WriteRootSchema(StringBuilder s, ObjectInfo root, Dictionary<string, ObjectInfo> byCodec)
+        {
+            var context = new SchemaContext();
+            var body = new StringBuilder();
+            WriteNamedSchema(body, root, byCodec, context);
+            if (context.Needed.Count == 0)
+            {
+                s.Append(body);
+                return;
+            }
+
+            var defs = new StringBuilder();
+            for (var i = 0; i < context.Needed.Count; i++)
+            {
+                var name = context.Needed[i];
+                defs.Append(i == 0 ? "" : ",").Append(Quote(name)).Append(':');
+                WriteNamedSchema(defs, byCodec[name], byCodec, new SchemaContext(context.Needed));
+            }
+
+            s.Append(body.ToString(0, body.Length - 1)).Append(",\"$defs\":{").Append(defs).Append("}}");
+        }
+
+        private sealed class SchemaContext
+        {
+            public SchemaContext(List<string>? needed = null) => Needed = needed ?? new List<string>();
+
+            public HashSet<string> InProgress { get; } = new();
+
+            public List<string> Needed { get; }
+        }
+
+        private static void WriteNamedSchema(StringBuilder s, ObjectInfo info, Dictionary<string, ObjectInfo> byCodec, SchemaContext inProgress)
         {
             if (info.IsEnum)
             {
@@ -513,10 +545,15 @@ internal static class SerializationRules
                 return;
             }
 
-            // A type that contains itself is described once; the inner occurrence is any object.
-            if (!inProgress.Add(info.CodecName))
+            // A type that contains itself is described once, in "$defs"; inner occurrences refer to it.
+            if (!inProgress.InProgress.Add(info.CodecName))
             {
-                s.Append("{\"type\":\"object\"}");
+                if (!inProgress.Needed.Contains(info.CodecName))
+                {
+                    inProgress.Needed.Add(info.CodecName);
+                }
+
+                s.Append("{\"$ref\":\"#/$defs/").Append(info.CodecName).Append("\"}");
                 return;
             }
 
@@ -531,10 +568,10 @@ internal static class SerializationRules
             s.Append("},\"required\":[");
             s.Append(string.Join(",", info.Members.Where(m => m.Required).Select(m => Quote(m.JsonName))));
             s.Append("],\"additionalProperties\":false}");
-            inProgress.Remove(info.CodecName);
+            inProgress.InProgress.Remove(info.CodecName);
         }
 
-        private static void WriteSchema(StringBuilder s, TypeShape shape, Dictionary<string, ObjectInfo> byCodec, HashSet<string> inProgress)
+        private static void WriteSchema(StringBuilder s, TypeShape shape, Dictionary<string, ObjectInfo> byCodec, SchemaContext inProgress)
         {
             var nullable = shape.AcceptsNull;
             var inner = shape.Kind == ShapeKind.Nullable ? shape.Element! : shape;

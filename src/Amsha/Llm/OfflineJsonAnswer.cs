@@ -14,6 +14,10 @@ internal sealed class OfflineJsonAnswer
 {
     private const int MaxDepth = 32;
 
+    // Past this depth optional content (nullable values, array items) is left out, so recursive
+    // schemas ($ref) end instead of growing without bound.
+    private const int OptionalDepth = 8;
+
     private static readonly string[] Vocabulary =
     {
         "clear", "steady", "careful", "concise", "measured", "grounded", "practical", "honest",
@@ -21,10 +25,12 @@ internal sealed class OfflineJsonAnswer
     };
 
     private readonly string _subject;
+    private readonly JsonElement _root;
     private uint _state;
 
-    private OfflineJsonAnswer(string subject, uint seed)
+    private OfflineJsonAnswer(JsonElement root, string subject, uint seed)
     {
+        _root = root;
         _subject = subject;
         _state = seed == 0 ? 1u : seed;
     }
@@ -32,7 +38,7 @@ internal sealed class OfflineJsonAnswer
     /// <summary>An answer for <paramref name="schema"/> about <paramref name="subject"/>.</summary>
     public static string Build(JsonElement schema, string subject, uint seed)
     {
-        var answer = new OfflineJsonAnswer(subject, seed);
+        var answer = new OfflineJsonAnswer(schema, subject, seed);
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -50,6 +56,12 @@ internal sealed class OfflineJsonAnswer
             return;
         }
 
+        if (schema.TryGetProperty("$ref", out var reference) && reference.ValueKind == JsonValueKind.String)
+        {
+            WriteValue(writer, Resolve(reference.GetString()!), name, depth + 1);
+            return;
+        }
+
         if (schema.TryGetProperty("enum", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
         {
             choices[(int)(Next() % (uint)choices.GetArrayLength())].WriteTo(writer);
@@ -64,7 +76,14 @@ internal sealed class OfflineJsonAnswer
 
         if ((schema.TryGetProperty("anyOf", out var options) || schema.TryGetProperty("oneOf", out options)) && options.ValueKind == JsonValueKind.Array)
         {
-            // The first alternative that is not null: an answer with content is the useful one.
+            // The first alternative that is not null: an answer with content is the useful one
+            // (until deep in a recursive structure, where null ends it).
+            if (depth > OptionalDepth && AllowsNull(options))
+            {
+                writer.WriteNullValue();
+                return;
+            }
+
             foreach (var option in options.EnumerateArray())
             {
                 if (TypeOf(option) != "null")
@@ -85,7 +104,7 @@ internal sealed class OfflineJsonAnswer
                 break;
             case "array":
                 writer.WriteStartArray();
-                var count = 1 + (int)(Next() % 3);
+                var count = depth > OptionalDepth ? 0 : 1 + (int)(Next() % 3);
                 if (schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out var minItems))
                 {
                     count = Math.Max(count, minItems);
@@ -116,6 +135,9 @@ internal sealed class OfflineJsonAnswer
             case "string":
                 writer.WriteStringValue(Text(schema, name));
                 break;
+            case "null":
+                writer.WriteNullValue();
+                break;
             default:
                 writer.WriteNullValue();
                 break;
@@ -135,7 +157,7 @@ internal sealed class OfflineJsonAnswer
         }
         else if (schema.TryGetProperty("additionalProperties", out var values) && values.ValueKind == JsonValueKind.Object)
         {
-            var count = 1 + (int)(Next() % 3);
+            var count = depth > OptionalDepth ? 0 : 1 + (int)(Next() % 3);
             for (var i = 0; i < count; i++)
             {
                 var key = Vocabulary[(int)(Next() % (uint)Vocabulary.Length)] + (i + 1).ToString(CultureInfo.InvariantCulture);
@@ -200,6 +222,35 @@ internal sealed class OfflineJsonAnswer
 
         var text = Humanize(name) + ": " + _subject + ", " + Vocabulary[(int)(Next() % (uint)Vocabulary.Length)] + " and " + Vocabulary[(int)(Next() % (uint)Vocabulary.Length)] + ".";
         return text.Length <= maxLength ? text : text.Substring(0, maxLength);
+    }
+
+    // "#" is the whole schema, "#/$defs/Name" one of its definitions; anything else is any value.
+    private JsonElement Resolve(string reference)
+    {
+        if (reference == "#")
+        {
+            return _root;
+        }
+
+        const string Prefix = "#/$defs/";
+        return reference.StartsWith(Prefix, StringComparison.Ordinal)
+            && _root.TryGetProperty("$defs", out var defs) && defs.ValueKind == JsonValueKind.Object
+            && defs.TryGetProperty(reference.Substring(Prefix.Length), out var target)
+                ? target
+                : default;
+    }
+
+    private static bool AllowsNull(JsonElement options)
+    {
+        foreach (var option in options.EnumerateArray())
+        {
+            if (TypeOf(option) == "null")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? TypeOf(JsonElement schema)

@@ -133,3 +133,52 @@ public sealed class CodecRoundTripTests
         Assert.Equal(new[] { "decision", "confidence", "reasons" }, root.GetProperty("required").EnumerateArray().Select(e => e.GetString()).ToArray());
     }
 }
+
+/// <summary>The offline client's structured answers are valid for the generated schemas.</summary>
+public sealed class OfflineStructuredAnswerTests
+{
+    [Fact]
+    public async System.Threading.Tasks.Task Offline_answers_to_every_supported_shape_parse_with_the_codec()
+    {
+        var client = new OfflineChatClient();
+        foreach (var prompt in new[] { "Task: describe everything", "Task: another prompt", "" })
+        {
+            var response = await client.GetResponseAsync(
+                [new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, prompt)],
+                new Microsoft.Extensions.AI.ChatOptions { ResponseFormat = new JsonOutputFormat<Everything>().ResponseFormat },
+                TestContext.Current.CancellationToken);
+
+            var value = JsonCodecs.Deserialize<Everything>(response.Text);
+
+            Assert.InRange(value.Numbers.Length, 1, 3);
+            Assert.NotNull(value.Child);
+        }
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Recursive_schemas_use_defs_and_offline_answers_terminate()
+    {
+        Assert.True(JsonCodecs.TryGet<Node>(out var codec));
+        Assert.Contains("\"$ref\":\"#/$defs/", codec.Schema, System.StringComparison.Ordinal);
+
+        var response = await new OfflineChatClient().GetResponseAsync(
+            [new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "Task: a tree")],
+            new Microsoft.Extensions.AI.ChatOptions { ResponseFormat = new JsonOutputFormat<Node>().ResponseFormat },
+            TestContext.Current.CancellationToken);
+
+        var node = JsonCodecs.Deserialize<Node>(response.Text);
+        Assert.NotNull(node.Children);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task The_same_prompt_gets_the_same_structured_answer()
+    {
+        var format = new JsonOutputFormat<Verdict>().ResponseFormat;
+        async System.Threading.Tasks.Task<string> AskAsync() => (await new OfflineChatClient().GetResponseAsync(
+            [new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "Task: judge")],
+            new Microsoft.Extensions.AI.ChatOptions { ResponseFormat = format },
+            TestContext.Current.CancellationToken)).Text;
+
+        Assert.Equal(await AskAsync(), await AskAsync());
+    }
+}
