@@ -43,6 +43,7 @@ public static class JsonCodecs
     {
         Register(new StringCodec());
         Register(new NoInputCodec());
+        BuiltInCodecs.RegisterAll();
     }
 
     /// <summary>Registers <paramref name="codec"/> for <typeparamref name="T"/>, replacing any earlier one.</summary>

@@ -106,6 +106,38 @@ public sealed class SerializerGeneratorTests
         Assert.DoesNotContain(run.Sources.Keys, k => k.Contains("Article", System.StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Closed_generic_nested_global_and_keyword_named_types_compile()
+    {
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            public sealed record Box<T>(T Value, string @class);
+
+            public static class Outer
+            {
+                public sealed class Inner { public int @event { get; set; } public Box<Outer.Inner>? Next { get; set; } }
+            }
+
+            [Agent(Role = "W", Goal = "G", Backstory = "B")]
+            public partial class Writer;
+
+            [CrewTask<Box<int>>(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class BoxTask;
+
+            [CrewTask<Outer.Inner>(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class InnerTask;
+
+            [Crew(Tasks = [typeof(BoxTask), typeof(InnerTask)])]
+            public partial class GenericCrew;
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Contains(run.Sources.Keys, k => k.StartsWith("Box.int", System.StringComparison.Ordinal));
+        Assert.Contains("CrewResult<global::Outer.Inner>>", run.Sources["GenericCrew.Crew.g.cs"], System.StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("[ExecutionState] public partial record S(")]
     [InlineData("[CrewTask<>(Agent = typeof(X))] public partial class T;")]

@@ -149,6 +149,27 @@ public sealed class ExecutionStateTests
     }
 
     [Fact]
+    public void Common_scalars_need_no_wrapper_record()
+    {
+        var state = new ExecutionState();
+        var when = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.FromHours(1));
+        state.Set("count", 42);
+        state.Set("done", true);
+        state.Set("when", when);
+        state.Set("took", TimeSpan.FromSeconds(90));
+        state.Set("note", "text");
+
+        var loaded = ExecutionState.Load(state.Save());
+
+        Assert.Equal(42, loaded.Get<int>("count"));
+        Assert.True(loaded.Get<bool>("done"));
+        Assert.Equal(when, loaded.Get<DateTimeOffset>("when"));
+        Assert.Equal(TimeSpan.FromSeconds(90), loaded.Get<TimeSpan>("took"));
+        Assert.Equal("text", loaded.Get<string>("note"));
+        Assert.Throws<InvalidOperationException>(() => loaded.Get<int>("note"));
+    }
+
+    [Fact]
     public void A_type_without_a_generated_serializer_is_named_with_what_to_do()
     {
         var state = new ExecutionState();
