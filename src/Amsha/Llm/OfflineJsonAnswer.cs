@@ -31,7 +31,7 @@ internal sealed class OfflineJsonAnswer
     private OfflineJsonAnswer(JsonElement root, string subject, uint seed)
     {
         _root = root;
-        _subject = subject;
+        _subject = subject.TrimEnd('.', ' ');
         _state = seed == 0 ? 1u : seed;
     }
 
