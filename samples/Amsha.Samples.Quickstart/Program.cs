@@ -43,5 +43,7 @@ var result = await handle.ResultAsync();
 Console.WriteLine();
 Console.WriteLine($"Status: {handle.Status}");
 Console.WriteLine($"Result of {result.CrewName}:");
-Console.WriteLine(result.Output);
+Console.WriteLine($"{result.Output.Title} ({result.Output.WordCount} words)");
+Console.WriteLine(result.Output.Body);
+Console.WriteLine($"Facts: {string.Join("; ", result.GetTaskOutput<ResearchNotes>("Research").Facts)}");
 return handle.Status == ExecutionStatus.Succeeded ? 0 : 1;

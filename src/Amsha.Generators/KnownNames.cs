@@ -8,6 +8,7 @@ internal static class KnownNames
     public const string GenericCrewTaskAttribute = "Amsha.CrewTaskAttribute`1";
     public const string CrewAttribute = "Amsha.CrewAttribute";
     public const string GenericCrewAttribute = "Amsha.CrewAttribute`1";
+    public const string ExecutionStateAttribute = "Amsha.ExecutionStateAttribute";
     public const string ExecutionSession = "Amsha.ExecutionSession";
     public const string ServiceCollection = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
 }

@@ -57,7 +57,7 @@ internal sealed partial class CrewGenerator
                 var dependsOn = task.DependsOn.Count == 0
                     ? "global::System.Array.Empty<int>()"
                     : "new int[] { " + string.Join(", ", task.DependsOn.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + " }";
-                w.Line($"new global::Amsha.CrewTaskDefinition<{input}>({Literal(task.Name)}, new global::Amsha.AgentDefinition({Literal(task.AgentName)}, {Literal(task.Llm)}), {dependsOn}, {PromptMethod(task)}),");
+                w.Line($"new global::Amsha.CrewTaskDefinition<{input}>({Literal(task.Name)}, new global::Amsha.AgentDefinition({Literal(task.AgentName)}, {Literal(task.Llm)}), {dependsOn}, {PromptMethod(task)}{OutputFormat(task)}),");
             }
 
             w.Unindent().Line("});").Unindent().Line();
@@ -183,6 +183,11 @@ internal sealed partial class CrewGenerator
             crew.InputType is not null && crew.InputIsReferenceType
                 ? $"{argument} ?? throw new global::System.ArgumentNullException(nameof({argument}))"
                 : argument;
+
+        // Typed tasks ask for JSON with the generated schema and parse it with the generated codec.
+        private static string OutputFormat(CrewTaskModel task) => task.OutputType is null
+            ? ""
+            : $", new global::Amsha.JsonOutputFormat<{task.OutputType}>({task.OutputRepairs.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
 
         private static string PromptMethod(CrewTaskModel task) => "Build" + task.Name + "Prompt";
 

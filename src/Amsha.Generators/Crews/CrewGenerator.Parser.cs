@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using Amsha.Generators.Helpers;
 using Amsha.Generators.Plans;
+using Amsha.Generators.Serialization;
 using Amsha.Generators.Templates;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -58,7 +59,7 @@ internal sealed partial class CrewGenerator
             foreach (var taskType in taskTypes.Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (ParseTask(taskType) is not { } parsed)
+                if (ParseTask(taskType, context.SemanticModel.Compilation, cancellationToken) is not { } parsed)
                 {
                     return null;
                 }
@@ -100,10 +101,13 @@ internal sealed partial class CrewGenerator
                     task.Llm,
                     task.Context.Select(c => planIndex[c]).ToEquatableArray(),
                     system.ToEquatableArray(),
-                    user.ToEquatableArray()));
+                    user.ToEquatableArray(),
+                    task.OutputType,
+                    task.OutputRepairs));
             }
 
-            var outputType = "string";
+            // The crew returns what its last task (in plan order) produces.
+            var outputType = taskModels[taskModels.Count - 1].OutputType ?? "string";
             return new CrewModel(
                 crew.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
                 ContainingTypes(crew),
@@ -120,9 +124,14 @@ internal sealed partial class CrewGenerator
                 taskModels.ToEquatableArray());
         }
 
-        private sealed record ParsedTask(string Key, string Name, string AgentName, string Llm, string Role, string Goal, string Backstory, string Description, string ExpectedOutput, List<string> Context);
+        private sealed record ParsedTask(string Key, string Name, string AgentName, string Llm, string Role, string Goal, string Backstory, string Description, string ExpectedOutput, List<string> Context)
+        {
+            public string? OutputType { get; init; }
 
-        private static ParsedTask? ParseTask(INamedTypeSymbol task)
+            public int OutputRepairs { get; init; }
+        }
+
+        private static ParsedTask? ParseTask(INamedTypeSymbol task, Compilation compilation, CancellationToken cancellationToken)
         {
             var attribute = task.GetAttributes().FirstOrDefault(a => IsAttribute(a.AttributeClass, KnownNames.CrewTaskAttribute) || IsAttribute(a.AttributeClass, KnownNames.GenericCrewTaskAttribute));
             if (attribute is null)
@@ -130,10 +139,17 @@ internal sealed partial class CrewGenerator
                 return null;
             }
 
-            // Structured outputs arrive with the serializer generator; until then only text tasks are planned.
+            // A structured output needs a compile-time serializer; without one the crew is not emitted (AMSHA010 says why).
+            string? outputType = null;
             if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic && generic.TypeArguments[0].SpecialType != SpecialType.System_String)
             {
-                return null;
+                var output = generic.TypeArguments[0];
+                if (!SerializationRules.Analyze(output, compilation, requireObjectRoot: true, cancellationToken).IsSerializable)
+                {
+                    return null;
+                }
+
+                outputType = output.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             }
 
             if (ReadNamedArgument(attribute, "Agent") is not { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol agent })
@@ -174,7 +190,11 @@ internal sealed partial class CrewGenerator
                 backstory!,
                 description!,
                 expected!,
-                context.Select(Key).ToList());
+                context.Select(Key).ToList())
+            {
+                OutputType = outputType,
+                OutputRepairs = ReadInt(attribute, "OutputRepairs"),
+            };
         }
 
         /// <summary>Renders text pieces and templates into prompt parts; null if a template is malformed or names an unknown member.</summary>

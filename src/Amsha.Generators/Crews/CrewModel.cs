@@ -30,13 +30,17 @@ internal sealed record ContainingTypeModel(string Keyword, string Name);
 /// <param name="DependsOn">Plan indexes of the context tasks.</param>
 /// <param name="System">The system prompt as literal and input-member segments.</param>
 /// <param name="User">The user prompt (without context sections).</param>
+/// <param name="OutputType">The fully qualified structured output type; null for text tasks.</param>
+/// <param name="OutputRepairs">How often an answer that does not parse is asked for again.</param>
 internal sealed record CrewTaskModel(
     string Name,
     string AgentName,
     string Llm,
     EquatableArray<int> DependsOn,
     EquatableArray<PromptPart> System,
-    EquatableArray<PromptPart> User);
+    EquatableArray<PromptPart> User,
+    string? OutputType = null,
+    int OutputRepairs = 0);
 
 /// <summary>A literal piece of prompt text, or the input member whose value goes there.</summary>
 internal sealed record PromptPart(bool IsMember, string Text);

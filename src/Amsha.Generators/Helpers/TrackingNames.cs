@@ -7,4 +7,8 @@ internal static class TrackingNames
     public const string GenericCrewModels = nameof(GenericCrewModels);
     public const string AllCrews = nameof(AllCrews);
     public const string HasDependencyInjection = nameof(HasDependencyInjection);
+    public const string TaskOutputTypes = nameof(TaskOutputTypes);
+    public const string ExecutionStateTypes = nameof(ExecutionStateTypes);
+    public const string CrewInputTypes = nameof(CrewInputTypes);
+    public const string AllSerializableTypes = nameof(AllSerializableTypes);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Amsha;
 
@@ -55,5 +56,27 @@ public sealed class CrewResult<T>
         }
 
         throw new KeyNotFoundException($"Crew '{CrewName}' has no output for task '{taskName}'.");
+    }
+
+    /// <summary>The typed output of the task named <paramref name="taskName"/>.</summary>
+    /// <typeparam name="TOutput">The task's output type (its <c>[CrewTask&lt;TOutput&gt;]</c> argument, or <see cref="string"/>).</typeparam>
+    /// <exception cref="KeyNotFoundException">The crew has no task of that name.</exception>
+    /// <exception cref="InvalidCastException">The task's output is of another type.</exception>
+    public TOutput GetTaskOutput<TOutput>(string taskName) => GetTaskOutput(taskName).As<TOutput>();
+
+    /// <summary>The typed output of the task named <paramref name="taskName"/>, if the crew has that task and its output is a <typeparamref name="TOutput"/>.</summary>
+    public bool TryGetTaskOutput<TOutput>(string taskName, [MaybeNullWhen(false)] out TOutput output)
+    {
+        foreach (var candidate in TaskOutputs)
+        {
+            if (string.Equals(candidate.TaskName, taskName, StringComparison.Ordinal) && candidate.Value is TOutput typed)
+            {
+                output = typed;
+                return true;
+            }
+        }
+
+        output = default;
+        return false;
     }
 }

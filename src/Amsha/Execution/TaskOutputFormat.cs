@@ -11,6 +11,9 @@ public abstract class TaskOutputFormat
     /// <summary>The response format to request, or null for free text.</summary>
     public virtual ChatResponseFormat? ResponseFormat => null;
 
+    /// <summary>How often an answer that fails <see cref="Parse"/> is asked for again, with the parse error.</summary>
+    public virtual int OutputRepairs => 0;
+
     /// <summary>Turns the model's answer into the output value.</summary>
     /// <param name="taskName">The task, for error messages.</param>
     /// <param name="text">The model's full answer.</param>

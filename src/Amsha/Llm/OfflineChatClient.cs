@@ -67,7 +67,7 @@ public sealed class OfflineChatClient : IChatClient
         var conversation = Materialize(messages);
         Interlocked.Increment(ref _callCount);
         await DelayAsync(_options.Latency, cancellationToken).ConfigureAwait(false);
-        var answer = Answer(conversation);
+        var answer = Answer(conversation, options);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
         {
             ModelId = options?.ModelId ?? _options.ModelId,
@@ -83,7 +83,7 @@ public sealed class OfflineChatClient : IChatClient
         var conversation = Materialize(messages);
         Interlocked.Increment(ref _callCount);
         await DelayAsync(_options.Latency, cancellationToken).ConfigureAwait(false);
-        var answer = Answer(conversation);
+        var answer = Answer(conversation, options);
         var modelId = options?.ModelId ?? _options.ModelId;
         var responseId = ResponseId(conversation);
 
@@ -148,8 +148,27 @@ public sealed class OfflineChatClient : IChatClient
         return count;
     }
 
-    private string Answer(IReadOnlyList<ChatMessage> conversation) =>
-        _options.Responder is { } responder ? responder(conversation) ?? "" : DeterministicAnswer(conversation);
+    private string Answer(IReadOnlyList<ChatMessage> conversation, ChatOptions? options) =>
+        _options.Responder is { } responder ? responder(conversation) ?? ""
+        : options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema } ? OfflineJsonAnswer.Build(schema, Subject(conversation), Fnv1a(conversation))
+        : DeterministicAnswer(conversation);
+
+    // The task line of the last user message: what the answer is about.
+    private static string Subject(IReadOnlyList<ChatMessage> conversation)
+    {
+        var lastUser = "";
+        for (var i = conversation.Count - 1; i >= 0; i--)
+        {
+            if (conversation[i].Role == ChatRole.User)
+            {
+                lastUser = conversation[i].Text;
+                break;
+            }
+        }
+
+        var subject = FirstLine(lastUser);
+        return subject.StartsWith("Task:", StringComparison.Ordinal) ? subject.Substring("Task:".Length).Trim() : subject;
+    }
 
     // The answer quotes the task line of the last user message and adds words picked by a
     // stable hash of the whole conversation: deterministic across processes and platforms.

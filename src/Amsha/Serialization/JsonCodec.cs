@@ -1,6 +1,6 @@
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
-using System.IO;
 using System.Text;
 using System.Text.Json;
 
@@ -28,12 +28,22 @@ public abstract class JsonCodec<T>
 /// <summary>The registry of <see cref="JsonCodec{T}"/>s, and JSON text helpers over it.</summary>
 public static class JsonCodecs
 {
+    /// <summary>The deepest nesting the text helpers accept; deeper input is rejected before it can exhaust the stack.</summary>
+    public const int MaxDepth = 256;
+
     private static readonly ConcurrentDictionary<Type, object> s_codecs = new();
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     static JsonCodecs()
     {
         Register(new StringCodec());
         Register(new NoInputCodec());
+        BuiltInCodecs.RegisterAll();
     }
 
     /// <summary>Registers <paramref name="codec"/> for <typeparamref name="T"/>, replacing any earlier one.</summary>
@@ -63,16 +73,31 @@ public static class JsonCodecs
         : throw new InvalidOperationException($"Type '{typeof(T).FullName}' has no generated JSON serializer. Mark it [ExecutionState] (and make it partial) so the Amsha generator emits one.");
 
     /// <summary>Serializes <paramref name="value"/> to JSON text with the registered codec.</summary>
-    public static string Serialize<T>(T value)
+    public static string Serialize<T>(T value) => Serialize(Get<T>(), value);
+
+    /// <summary>Serializes <paramref name="value"/> to JSON text with <paramref name="codec"/>.</summary>
+    public static string Serialize<T>(JsonCodec<T> codec, T value)
     {
-        var codec = Get<T>();
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        ArgumentNullException.ThrowIfNull(codec);
+
+        // A per-thread buffer and writer keep serialization to one allocation: the returned string.
+        // Taken from the thread while in use, so a codec that serializes recursively gets its own.
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ?? new Utf8JsonWriter(buffer);
+        t_buffer = null;
+        t_writer = null;
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        codec.Write(writer, value);
+        writer.Flush();
+        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity <= 1 << 20)
         {
-            codec.Write(writer, value);
+            t_buffer = buffer;
+            t_writer = writer;
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return text;
     }
 
     /// <summary>Deserializes JSON text with the registered codec.</summary>
@@ -80,20 +105,38 @@ public static class JsonCodecs
     public static T Deserialize<T>(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var codec = Get<T>();
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = 256 });
-        if (!reader.Read())
-        {
-            throw new JsonException($"Expected JSON for {typeof(T).Name}, found empty text.");
-        }
+        return Deserialize(Get<T>(), json);
+    }
 
-        var value = codec.Read(ref reader);
-        if (reader.Read())
+    /// <summary>Deserializes JSON text with <paramref name="codec"/>.</summary>
+    /// <exception cref="JsonException">The text is not JSON of the shape of <typeparamref name="T"/>.</exception>
+    public static T Deserialize<T>(JsonCodec<T> codec, string json)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        ArgumentNullException.ThrowIfNull(json);
+        // Transcode into a pooled buffer: the UTF-8 copy never outlives this call.
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
         {
-            throw new JsonException($"Unexpected content after the JSON value of {typeof(T).Name} at byte {reader.TokenStartIndex}.");
-        }
+            var length = Encoding.UTF8.GetBytes(json, rented);
+            var reader = new Utf8JsonReader(rented.AsSpan(0, length), new JsonReaderOptions { MaxDepth = MaxDepth });
+            if (!reader.Read())
+            {
+                throw new JsonException($"Expected JSON for {typeof(T).Name}, found empty text.");
+            }
 
-        return value;
+            var value = codec.Read(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException($"Unexpected content after the JSON value of {typeof(T).Name} at byte {reader.TokenStartIndex}.");
+            }
+
+            return value;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     private sealed class StringCodec : JsonCodec<string>

@@ -52,24 +52,6 @@ public sealed class CrewCompileAndRunTests
         });
     }
 
-    private const string ArticleRequestCodec = """
-
-        public sealed class ArticleRequestCodec : Amsha.JsonCodec<ArticleRequest>
-        {
-            [System.Runtime.CompilerServices.ModuleInitializer]
-            internal static void Register() => Amsha.JsonCodecs.Register(new ArticleRequestCodec());
-
-            public override void Write(System.Text.Json.Utf8JsonWriter writer, ArticleRequest value)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("topic", value.Topic);
-                writer.WriteEndObject();
-            }
-
-            public override ArticleRequest Read(ref System.Text.Json.Utf8JsonReader reader) => throw new System.NotSupportedException();
-        }
-        """;
-
     private static Assembly Compile(string source)
     {
         var run = GeneratorHarness.Run(source);
@@ -141,8 +123,8 @@ public sealed class CrewCompileAndRunTests
     [Fact]
     public async Task Generated_start_streams_and_background_does_not()
     {
-        // Background runs store their input: register a codec and keep the store in memory.
-        var assembly = Compile(ArticleCrew + ArticleRequestCodec);
+        // Background runs store their input (through the generated codec); keep the store in memory.
+        var assembly = Compile(ArticleCrew);
         var crew = Activator.CreateInstance(assembly.GetType("Sample.ArticleCrew")!, new ExecutionSession(new AmshaOptions { Store = new InMemoryExecutionStore() }))!;
         var input = Activator.CreateInstance(assembly.GetType("Sample.ArticleRequest")!, "C#", "students", 5)!;
 
@@ -225,16 +207,31 @@ public sealed class CrewCompileAndRunTests
     {
         var source = System.IO.File.ReadAllText(QuickstartCrewPath());
         var assembly = Compile(source);
-        var model = new ScriptedModel();
-        var crew = Activator.CreateInstance(assembly.GetType("Amsha.Samples.Quickstart.ArticleCrew")!, Session(model.Client()))!;
+        var calls = new ConcurrentQueue<IReadOnlyList<ChatMessage>>();
+        var offline = new OfflineChatClient();
+        var recorder = new DelegatingRecorder(offline, calls);
+        var crew = Activator.CreateInstance(assembly.GetType("Amsha.Samples.Quickstart.ArticleCrew")!, Session(recorder))!;
         var request = assembly.GetType("Amsha.Samples.Quickstart.ArticleRequest")!;
 
-        var result = await RunAsync(crew, Activator.CreateInstance(request, "Rust", "engineers")!);
+        var run = (Task)Member(crew, "RunAsync", 2).Invoke(crew, new[] { Activator.CreateInstance(request, "Rust", "engineers")!, CancellationToken.None })!;
+        await run.WaitAsync(Timeout);
+        var result = run.GetType().GetProperty("Result")!.GetValue(run)!;
+        var output = result.GetType().GetProperty("Output")!.GetValue(result)!;
 
-        var calls = model.Calls.ToArray();
-        Assert.Contains("Uncover the key facts about Rust", calls[0].System);
-        Assert.StartsWith("Task: Write a short article about Rust for engineers from the research.", calls[1].User);
-        Assert.Equal(calls[1].Answer, result.Output);
+        // The sample's last task is typed: the offline model answers with schema-valid JSON that parses into it.
+        Assert.Equal("Article", output.GetType().Name);
+        var prompts = calls.ToArray();
+        Assert.Contains("Uncover the key facts about Rust", prompts[0][0].Text);
+        Assert.StartsWith("Task: Write a short article about Rust for engineers from the research.", prompts[1][1].Text);
+    }
+
+    private sealed class DelegatingRecorder(IChatClient inner, ConcurrentQueue<IReadOnlyList<ChatMessage>> calls) : DelegatingChatClient(inner)
+    {
+        public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            calls.Enqueue(messages.ToList());
+            return base.GetStreamingResponseAsync(messages, options, cancellationToken);
+        }
     }
 
     private static string QuickstartCrewPath([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>

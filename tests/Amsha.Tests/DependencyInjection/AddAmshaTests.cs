@@ -84,7 +84,6 @@ public sealed class AddAmshaTests
     public async Task Generated_crew_members_use_the_runtime_modes()
     {
         // Background runs are checkpointed: keep them in memory rather than in the user's data folder.
-        if (!JsonCodecs.TryGet<GuideRequest>(out _)) JsonCodecs.Register(new GuideRequestCodec());
         var crew = new GuideCrew(new ExecutionSession(new AmshaOptions { Store = new InMemoryExecutionStore() }));
 
         var interactive = crew.Start(new GuideRequest("Go"));

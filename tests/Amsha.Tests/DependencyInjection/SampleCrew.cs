@@ -17,29 +17,3 @@ public partial class WriteGuide;
 
 [Crew<GuideRequest>(Tasks = [typeof(Analyse), typeof(WriteGuide)])]
 public partial class GuideCrew;
-
-/// <summary>Stores the guide request of background runs until the generator emits input codecs.</summary>
-public sealed class GuideRequestCodec : JsonCodec<GuideRequest>
-{
-    public override void Write(System.Text.Json.Utf8JsonWriter writer, GuideRequest value)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("topic", value.Topic);
-        writer.WriteString("audience", value.Audience);
-        writer.WriteEndObject();
-    }
-
-    public override GuideRequest Read(ref System.Text.Json.Utf8JsonReader reader)
-    {
-        string topic = "", audience = "";
-        while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndObject)
-        {
-            var name = reader.GetString();
-            reader.Read();
-            if (name == "topic") topic = reader.GetString()!;
-            else if (name == "audience") audience = reader.GetString()!;
-        }
-
-        return new GuideRequest(topic, audience);
-    }
-}

@@ -1,0 +1,54 @@
+using System.Threading;
+using Amsha.Generators.Crews;
+using Amsha.Generators.Helpers;
+using Microsoft.CodeAnalysis;
+
+namespace Amsha.Generators.Serialization;
+
+internal sealed partial class SerializerGenerator
+{
+    /// <summary>Finds the root types of a declaration and turns everything reachable from them into models.</summary>
+    internal static class Parser
+    {
+        /// <summary>The output type of a <c>[CrewTask&lt;TOutput&gt;]</c>; nothing for text tasks.</summary>
+        public static EquatableArray<SerializableTypeModel> ParseTaskOutput(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            foreach (var attribute in context.Attributes)
+            {
+                if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic
+                    && generic.TypeArguments[0] is { SpecialType: not SpecialType.System_String, TypeKind: not TypeKind.Error } output)
+                {
+                    return Models(output, context.SemanticModel.Compilation, requireObjectRoot: true, cancellationToken);
+                }
+            }
+
+            return EquatableArray<SerializableTypeModel>.Empty;
+        }
+
+        /// <summary>A type marked <c>[ExecutionState]</c>.</summary>
+        public static EquatableArray<SerializableTypeModel> ParseStateType(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+            context.TargetSymbol is INamedTypeSymbol type && CrewGenerator.Parser.AllPartial(type, cancellationToken)
+                ? Models(type, context.SemanticModel.Compilation, requireObjectRoot: true, cancellationToken)
+                : EquatableArray<SerializableTypeModel>.Empty;
+
+        /// <summary>The input type of a <c>[Crew&lt;TInput&gt;]</c>, when it is serializable (durable executions persist it); silent otherwise.</summary>
+        public static EquatableArray<SerializableTypeModel> ParseCrewInput(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            foreach (var attribute in context.Attributes)
+            {
+                if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic && generic.TypeArguments[0] is { TypeKind: not TypeKind.Error } input)
+                {
+                    return Models(input, context.SemanticModel.Compilation, requireObjectRoot: false, cancellationToken);
+                }
+            }
+
+            return EquatableArray<SerializableTypeModel>.Empty;
+        }
+
+        private static EquatableArray<SerializableTypeModel> Models(ITypeSymbol root, Compilation compilation, bool requireObjectRoot, CancellationToken cancellationToken)
+        {
+            var analysis = SerializationRules.Analyze(root, compilation, requireObjectRoot, cancellationToken);
+            return analysis.IsSerializable ? analysis.Types.ToEquatableArray() : EquatableArray<SerializableTypeModel>.Empty;
+        }
+    }
+}

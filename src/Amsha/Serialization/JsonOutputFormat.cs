@@ -1,0 +1,176 @@
+using System;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Amsha;
+
+/// <summary>
+/// A structured task output: asks the model for JSON matching the generated schema of
+/// <typeparamref name="T"/>, finds the JSON object in the answer (tolerating code fences and prose
+/// around it) and reads it strictly with the generated codec.
+/// </summary>
+/// <typeparam name="T">The task's output type; it needs a generated <see cref="JsonCodec{T}"/>.</typeparam>
+public sealed class JsonOutputFormat<T> : TaskOutputFormat
+{
+    private readonly JsonCodec<T> _codec;
+    private readonly ChatResponseFormat _responseFormat;
+
+    /// <summary>Creates the format with the codec registered for <typeparamref name="T"/> and no repairs.</summary>
+    /// <exception cref="InvalidOperationException">No codec is registered for <typeparamref name="T"/>.</exception>
+    public JsonOutputFormat()
+        : this(0)
+    {
+    }
+
+    /// <summary>Creates the format with the codec registered for <typeparamref name="T"/>.</summary>
+    /// <param name="outputRepairs">How often an answer that does not parse is asked for again.</param>
+    /// <exception cref="InvalidOperationException">No codec is registered for <typeparamref name="T"/>.</exception>
+    public JsonOutputFormat(int outputRepairs)
+        : this(JsonCodecs.Get<T>(), outputRepairs)
+    {
+    }
+
+    /// <summary>Creates the format with an explicit codec.</summary>
+    /// <param name="codec">Reads, writes and describes <typeparamref name="T"/>.</param>
+    /// <param name="outputRepairs">How often an answer that does not parse is asked for again.</param>
+    public JsonOutputFormat(JsonCodec<T> codec, int outputRepairs)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputRepairs);
+        _codec = codec;
+        OutputRepairs = outputRepairs;
+        using var schema = JsonDocument.Parse(codec.Schema);
+        _responseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), typeof(T).Name);
+    }
+
+    /// <inheritdoc/>
+    public override ChatResponseFormat? ResponseFormat => _responseFormat;
+
+    /// <inheritdoc/>
+    public override int OutputRepairs { get; }
+
+    /// <summary>The JSON Schema the model is asked to follow.</summary>
+    public string Schema => _codec.Schema;
+
+    /// <inheritdoc/>
+    /// <exception cref="OutputParseException">The answer holds no JSON object of the shape of <typeparamref name="T"/>.</exception>
+    public override object? Parse(string taskName, string text) => ParseValue(taskName, text);
+
+    /// <summary>Parses the model's answer into a <typeparamref name="T"/>.</summary>
+    /// <exception cref="OutputParseException">The answer holds no JSON object of the shape of <typeparamref name="T"/>.</exception>
+    public T ParseValue(string taskName, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var json = JsonTextLocator.FindJsonObject(text);
+        if (json is null)
+        {
+            throw new OutputParseException(taskName, "$", $"The answer contains no JSON object; a {typeof(T).Name} object was expected.", text);
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = JsonCodecs.MaxDepth });
+            if (!reader.Read())
+            {
+                throw JsonCodecErrors.UnexpectedEnd();
+            }
+
+            var value = _codec.Read(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException($"Unexpected content after the JSON object at byte {reader.TokenStartIndex}.", "$", null, null);
+            }
+
+            return value;
+        }
+        catch (JsonException ex)
+        {
+            throw new OutputParseException(taskName, ex.Path ?? "$", ProblemOf(ex), text, ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string Format(object? value) => value is T typed
+        ? JsonCodecs.Serialize(_codec, typed)
+        : throw new ArgumentException($"Expected a {typeof(T).Name} value, got {value?.GetType().Name ?? "null"}.", nameof(value));
+
+    private static string ProblemOf(JsonException exception)
+    {
+        var message = exception.Message;
+        var at = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        return at < 0 ? message : message.Substring(0, at);
+    }
+}
+
+/// <summary>Finds the JSON object in a model's answer: inside a code fence, or among prose.</summary>
+internal static class JsonTextLocator
+{
+    public static string? FindJsonObject(string text)
+    {
+        var fenced = FencedBlock(text);
+        return (fenced is not null ? BalancedObject(fenced) : null) ?? BalancedObject(text);
+    }
+
+    // The content of the first ``` fence (its info string, e.g. "json", skipped), or null.
+    private static string? FencedBlock(string text)
+    {
+        var open = text.IndexOf("```", StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return null;
+        }
+
+        var lineEnd = text.IndexOf('\n', open);
+        if (lineEnd < 0)
+        {
+            return null;
+        }
+
+        var close = text.IndexOf("```", lineEnd, StringComparison.Ordinal);
+        return close < 0 ? text.Substring(lineEnd + 1) : text.Substring(lineEnd + 1, close - lineEnd - 1);
+    }
+
+    // From the first '{' to its matching '}' (braces inside strings ignored); the rest of the text
+    // when the object never closes, so the reader reports where it breaks.
+    private static string? BalancedObject(string text)
+    {
+        var start = text.IndexOf('{');
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var depth = 0;
+        var inString = false;
+        for (var i = start; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c == '{')
+            {
+                depth++;
+            }
+            else if (c == '}' && --depth == 0)
+            {
+                return text.Substring(start, i - start + 1);
+            }
+        }
+
+        return text.Substring(start);
+    }
+}

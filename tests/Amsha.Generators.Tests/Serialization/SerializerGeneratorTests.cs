@@ -1,0 +1,200 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Amsha.Generators.Tests.Serialization;
+
+public sealed class SerializerGeneratorTests
+{
+    private const string TypedCrew = """
+        using System;
+        using System.Collections.Generic;
+        using System.Text.Json.Serialization;
+        using Amsha;
+
+        namespace Sample;
+
+        public sealed record ArticleRequest(string Topic, string Audience = "engineers");
+
+        public enum Tone { Calm, Excited }
+
+        public sealed record Author(string Name, [property: JsonPropertyName("mail")] string? Email);
+
+        public sealed record ResearchNotes(string[] Facts, IReadOnlyList<string> Sources, Dictionary<string, double> Scores);
+
+        public sealed record Article(string Title, string Body, int WordCount, Tone Tone, Author? Author, DateTimeOffset Published, TimeSpan ReadingTime, Guid Id, int? Rank, List<List<int>> Grid);
+
+        [Agent(Role = "Researcher", Goal = "Research {Topic}", Backstory = "Careful.")]
+        public partial class Researcher;
+
+        [CrewTask<ResearchNotes>(Agent = typeof(Researcher), Description = "Research {Topic}.", ExpectedOutput = "Notes")]
+        public partial class Research;
+
+        [CrewTask<Article>(Agent = typeof(Researcher), Description = "Write about {Topic}.", ExpectedOutput = "An article", Context = [typeof(Research)], OutputRepairs = 2)]
+        public partial class WriteArticle;
+
+        [Crew<ArticleRequest>(Tasks = [typeof(Research), typeof(WriteArticle)])]
+        public partial class ArticleCrew;
+
+        [ExecutionState]
+        public sealed partial class Progress
+        {
+            public int Done { get; set; }
+            public required string Stage { get; init; }
+            public string? Note { get; init; }
+        }
+        """;
+
+    [Fact]
+    public void Emitted_codecs_and_schemas_match_snapshots()
+    {
+        var run = GeneratorHarness.Run(TypedCrew);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning));
+        Snapshot.Match(run.Sources["Sample.Article.JsonCodec.g.cs"], "Article.JsonCodec");
+        Snapshot.Match(run.Sources["Sample.Tone.JsonCodec.g.cs"], "Tone.JsonCodec");
+        Snapshot.Match(run.Sources["Sample.Progress.JsonCodec.g.cs"], "Progress.JsonCodec");
+        Snapshot.Match(run.Sources["AmshaJsonCodecs.Registration.g.cs"], "Registration");
+        Snapshot.Match(run.Sources["Sample.ArticleCrew.Crew.g.cs"], "ArticleCrew.TypedCrew");
+    }
+
+    [Fact]
+    public void Every_reachable_type_and_the_crew_input_get_a_codec()
+    {
+        var run = GeneratorHarness.Run(TypedCrew);
+
+        var codecs = run.Sources.Keys.Where(k => k.EndsWith(".JsonCodec.g.cs", System.StringComparison.Ordinal)).OrderBy(k => k).ToArray();
+        Assert.Equal(
+            ["Sample.Article.JsonCodec.g.cs", "Sample.ArticleRequest.JsonCodec.g.cs", "Sample.Author.JsonCodec.g.cs", "Sample.Progress.JsonCodec.g.cs", "Sample.ResearchNotes.JsonCodec.g.cs", "Sample.Tone.JsonCodec.g.cs"],
+            codecs);
+    }
+
+    [Fact]
+    public void The_typed_crew_returns_the_last_tasks_output_type()
+    {
+        var run = GeneratorHarness.Run(TypedCrew);
+        var crew = run.Sources["Sample.ArticleCrew.Crew.g.cs"];
+
+        Assert.Contains("global::Amsha.CrewResult<global::Sample.Article>> RunAsync(", crew, System.StringComparison.Ordinal);
+        Assert.Contains("new global::Amsha.JsonOutputFormat<global::Sample.ResearchNotes>(0)", crew, System.StringComparison.Ordinal);
+        Assert.Contains("new global::Amsha.JsonOutputFormat<global::Sample.Article>(2)", crew, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unsupported_member_means_no_codec_and_no_crew()
+    {
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            public sealed record Photo(System.IO.Stream Data);
+            public sealed record Article(string Title, Photo Photo);
+
+            [Agent(Role = "W", Goal = "G", Backstory = "B")]
+            public partial class Writer;
+
+            [CrewTask<Article>(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class Write;
+
+            [Crew(Tasks = [typeof(Write)])]
+            public partial class ArticleCrew;
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.DoesNotContain(run.Sources.Keys, k => k.Contains("Article", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Closed_generic_nested_global_and_keyword_named_types_compile()
+    {
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            public sealed record Box<T>(T Value, string @class);
+
+            public static class Outer
+            {
+                public sealed class Inner { public int @event { get; set; } public Box<Outer.Inner>? Next { get; set; } }
+            }
+
+            [Agent(Role = "W", Goal = "G", Backstory = "B")]
+            public partial class Writer;
+
+            [CrewTask<Box<int>>(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class BoxTask;
+
+            [CrewTask<Outer.Inner>(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class InnerTask;
+
+            [Crew(Tasks = [typeof(BoxTask), typeof(InnerTask)])]
+            public partial class GenericCrew;
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Contains(run.Sources.Keys, k => k.StartsWith("Box.int", System.StringComparison.Ordinal));
+        Assert.Contains("CrewResult<global::Outer.Inner>>", run.Sources["GenericCrew.Crew.g.cs"], System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[ExecutionState] public partial record S(")]
+    [InlineData("[CrewTask<>(Agent = typeof(X))] public partial class T;")]
+    [InlineData("[CrewTask<Missing>(Agent = typeof(X))] public partial class T;")]
+    [InlineData("[ExecutionState] public partial class S { public S(int x) {} public int Y { get; set; } }")]
+    [InlineData("[ExecutionState] public partial class S<T> { public T Value { get; set; } = default!; }")]
+    [InlineData("[ExecutionState] public partial struct S { public S Self { get; set; } }")]
+    [InlineData("[ExecutionState] public partial class S { public System.Collections.Generic.Dictionary<int, S> Map { get; set; } = new(); }")]
+    [InlineData("[Crew<int>(Tasks = [])] public partial class C;")]
+    public void Half_typed_or_invalid_code_never_throws(string source)
+    {
+        var run = GeneratorHarness.Run("using Amsha;\n" + source);
+
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "CS8785");
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+    }
+
+    [Fact]
+    public void Unrelated_edits_leave_every_serializer_step_cached()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TypedCrew);
+        var first = GeneratorHarness.Run(compilation);
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public static class Unrelated { public const int X = 1; }", GeneratorHarness.ParseOptions));
+
+        var second = first.Driver.RunGenerators(edited).GetRunResult();
+
+        var steps = second.Results.SelectMany(r => r.TrackedSteps)
+            .Where(s => s.Key is "TaskOutputTypes" or "ExecutionStateTypes" or "CrewInputTypes" or "AllSerializableTypes")
+            .SelectMany(s => s.Value)
+            .SelectMany(step => step.Outputs)
+            .ToList();
+        Assert.NotEmpty(steps);
+        Assert.All(steps, output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
+    }
+
+    [Fact]
+    public void Generated_code_compiles_runs_and_round_trips()
+    {
+        var run = GeneratorHarness.Run(TypedCrew + """
+
+            public static class Probe
+            {
+                public static string RoundTrip()
+                {
+                    var article = new Article("T", "B", 3, Tone.Excited, new Author("A", null), new System.DateTimeOffset(2024, 5, 1, 12, 0, 0, System.TimeSpan.FromHours(2)), System.TimeSpan.FromMinutes(90), System.Guid.Empty, null, new() { new() { 1, 2 } });
+                    var json = global::Amsha.JsonCodecs.Serialize(article);
+                    return global::Amsha.JsonCodecs.Serialize(global::Amsha.JsonCodecs.Deserialize<Article>(json));
+                }
+            }
+            """);
+        Assert.Empty(run.CompilationErrors);
+
+        var assembly = GeneratorHarness.EmitAndLoad(run.Output);
+        var json = (string)assembly.GetType("Sample.Probe")!.GetMethod("RoundTrip")!.Invoke(null, null)!;
+
+        Assert.Equal(
+            """{"title":"T","body":"B","wordCount":3,"tone":"Excited","author":{"name":"A","mail":null},"published":"2024-05-01T12:00:00+02:00","readingTime":"01:30:00","id":"00000000-0000-0000-0000-000000000000","rank":null,"grid":[[1,2]]}""",
+            json);
+    }
+}
