@@ -56,6 +56,7 @@ internal abstract class ExecutionRun<TOutput>
     public async Task RunToEndAsync()
     {
         var clock = Stopwatch.StartNew();
+        using var llmCalls = LlmCallScope.EnterExecution(ExecutionId, Mode, Events);
         try
         {
             SetStatus(ExecutionStatus.Running);
@@ -108,6 +109,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
 
     protected override async Task<CrewResult<TOutput>> ExecuteAsync(CancellationToken cancellationToken)
     {
+        using var workflowSpan = AmshaTelemetry.StartWorkflow(_crew.Name, ExecutionId);
         Events.Append(new ExecutionStartedEvent(_crew.Name, Mode, _crew.Tasks.Count));
         var outputs = new TaskOutput?[_crew.Tasks.Count];
         var context = new CrewTaskContext(outputs);

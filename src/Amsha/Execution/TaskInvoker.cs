@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,8 +24,18 @@ internal sealed class TaskInvoker
             new(ChatRole.User, prompt.User),
         };
 
-        var text = await LlmCallPath.StreamTextAsync(_session.Llm, agent.Llm, messages, format.ResponseFormat, delta => events.Append(new TokenDeltaEvent(taskName, delta)), cancellationToken).ConfigureAwait(false);
-        var value = format.Parse(taskName, text);
-        return new TaskOutput(taskName, agent.Name, format.Format(value), value);
+        // The scope counts every LLM call of the task (output repairs included) and routes their events.
+        using var span = AmshaTelemetry.StartAgent(agent.Name, taskName);
+        using var scope = LlmCallScope.EnterTask(taskName, events);
+        try
+        {
+            var text = await LlmCallPath.StreamTextAsync(_session.Llm, agent.Llm, messages, format.ResponseFormat, delta => events.Append(new TokenDeltaEvent(taskName, delta)), cancellationToken).ConfigureAwait(false);
+            var value = format.Parse(taskName, text);
+            return new TaskOutput(taskName, agent.Name, format.Format(value), value) { Usage = scope.Usage };
+        }
+        catch (Exception ex) when (AmshaTelemetry.RecordFailure(span, ex, alsoParent: true))
+        {
+            throw;
+        }
     }
 }
