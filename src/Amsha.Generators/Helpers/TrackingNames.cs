@@ -7,4 +7,5 @@ internal static class TrackingNames
     public const string GenericCrewModels = nameof(GenericCrewModels);
     public const string AllCrews = nameof(AllCrews);
     public const string HasDependencyInjection = nameof(HasDependencyInjection);
+    public const string LlmCallModels = nameof(LlmCallModels);
 }
