@@ -199,6 +199,11 @@ public sealed class LoopbackChatServer : IAsyncDisposable
         }
 
         await WriteAsciiAsync(stream, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").ConfigureAwait(false);
+        if (reply.UsageFirst)
+        {
+            await WriteChunkAsync(stream, "data: " + UsageChunk(id, reply) + "\n\n").ConfigureAwait(false);
+        }
+
         var words = Words(reply.Text);
         for (var i = 0; i < words.Count; i++)
         {
@@ -213,7 +218,11 @@ public sealed class LoopbackChatServer : IAsyncDisposable
         }
 
         await WriteChunkAsync(stream, "data: " + Chunk(id, null, "stop") + "\n\n").ConfigureAwait(false);
-        await WriteChunkAsync(stream, "data: " + UsageChunk(id, reply) + "\n\n").ConfigureAwait(false);
+        if (!reply.UsageFirst)
+        {
+            await WriteChunkAsync(stream, "data: " + UsageChunk(id, reply) + "\n\n").ConfigureAwait(false);
+        }
+
         await WriteChunkAsync(stream, "data: [DONE]\n\n").ConfigureAwait(false);
         await WriteAsciiAsync(stream, "0\r\n\r\n").ConfigureAwait(false);
     }

@@ -28,6 +28,9 @@ public sealed record LoopbackReply
     /// <summary>Answers 200 with a body that is not JSON.</summary>
     public bool Malformed { get; init; }
 
+    /// <summary>Streams the usage chunk before the text (so a cut stream still reported its tokens).</summary>
+    public bool UsageFirst { get; init; }
+
     /// <summary>A successful answer; token counts default to word counts.</summary>
     public static LoopbackReply Success(string text, int? promptTokens = null, int? completionTokens = null) => new()
     {

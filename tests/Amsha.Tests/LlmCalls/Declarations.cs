@@ -18,7 +18,7 @@ public partial class ExplainCrew;
 
 public partial class Assistant(ExecutionSession session)
 {
-    [AmshaLlmCall(System = "Be brief.", Prompt = "Summarize: {text}", MaxAttempts = 3, TimeoutSeconds = 5, TotalTimeoutSeconds = 20)]
+    [AmshaLlmCall(System = "Be brief.", Prompt = "Summarize: {text}", MaxAttempts = 3, TimeoutSeconds = 2, TotalTimeoutSeconds = 20)]
     public partial Task<string> SummarizeAsync(string text, CancellationToken cancellationToken = default);
 
     [AmshaLlmCall(Prompt = "Tell me about {topic}.", MaxAttempts = 3, TimeoutSeconds = 5, TotalTimeoutSeconds = 20)]
