@@ -1,6 +1,7 @@
 using System;
 using Amsha;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -22,9 +23,8 @@ public static class AmshaConfigurationServiceCollectionExtensions
         configure?.Invoke(bound);
         AmshaConfiguration.Validate(bound, section is IConfigurationSection { Path.Length: > 0 } s ? s.Path : "Amsha");
 
-        return services.AddAmsha(options =>
-        {
-            options.Llm = bound.Llm;
-        });
+        // The session is built from the validated options themselves; AddAmsha then adds the rest.
+        services.TryAddSingleton(_ => new ExecutionSession(bound));
+        return services.AddAmsha();
     }
 }

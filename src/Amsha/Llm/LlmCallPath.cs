@@ -41,6 +41,8 @@ internal static class LlmCallPath
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, ChatResponseFormat? responseFormat, LlmCallSettings settings, Action<string>? onDelta, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate($"use case '{useCaseName}'");
         var overrides = LlmOverrides.Current?.For(useCaseName);
         var useCase = overrides?.ModelKey is { } modelKey ? llm.Resolve(useCaseName, modelKey) : llm.Resolve(useCaseName);
         var options = useCase.CreateChatOptions();
