@@ -10,5 +10,8 @@ internal static class KnownNames
     public const string GenericCrewAttribute = "Amsha.CrewAttribute`1";
     public const string ExecutionStateAttribute = "Amsha.ExecutionStateAttribute";
     public const string ExecutionSession = "Amsha.ExecutionSession";
+    public const string AmshaLlmCallAttribute = "Amsha.AmshaLlmCallAttribute";
+    public const string ChatMessage = "Microsoft.Extensions.AI.ChatMessage";
+    public const string ChatResponse = "Microsoft.Extensions.AI.ChatResponse";
     public const string ServiceCollection = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
 }

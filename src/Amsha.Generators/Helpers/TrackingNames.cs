@@ -11,4 +11,5 @@ internal static class TrackingNames
     public const string ExecutionStateTypes = nameof(ExecutionStateTypes);
     public const string CrewInputTypes = nameof(CrewInputTypes);
     public const string AllSerializableTypes = nameof(AllSerializableTypes);
+    public const string LlmCallModels = nameof(LlmCallModels);
 }

@@ -11,6 +11,9 @@ namespace Amsha;
 /// <param name="Value">The output as a value: the text itself for text tasks, the parsed object for structured ones.</param>
 public sealed record TaskOutput(string TaskName, string AgentName, string Text, object? Value)
 {
+    /// <summary>Tokens the task's LLM calls spent, failed attempts and output repairs included.</summary>
+    public TokenUsage Usage { get; init; } = TokenUsage.Zero;
+
     /// <summary>The output as a <typeparamref name="T"/>.</summary>
     /// <exception cref="InvalidCastException">The task's output is of another type.</exception>
     public T As<T>() => Value is T typed
@@ -42,6 +45,21 @@ public sealed class CrewResult<T>
 
     /// <summary>Every task's output, in the crew's declared order.</summary>
     public IReadOnlyList<TaskOutput> TaskOutputs { get; }
+
+    /// <summary>Tokens the execution's LLM calls spent: the sum over its tasks, failed attempts included.</summary>
+    public TokenUsage Usage
+    {
+        get
+        {
+            var total = TokenUsage.Zero;
+            foreach (var output in TaskOutputs)
+            {
+                total += output.Usage;
+            }
+
+            return total;
+        }
+    }
 
     /// <summary>The output of the task named <paramref name="taskName"/>.</summary>
     /// <exception cref="KeyNotFoundException">The crew has no task of that name.</exception>

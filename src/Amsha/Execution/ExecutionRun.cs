@@ -59,6 +59,7 @@ internal abstract class ExecutionRun<TOutput>
     public async Task RunToEndAsync()
     {
         var clock = Stopwatch.StartNew();
+        using var llmCalls = LlmCallScope.EnterExecution(ExecutionId, Mode, Events);
         try
         {
             SetStatus(ExecutionStatus.Running);
@@ -81,7 +82,7 @@ internal abstract class ExecutionRun<TOutput>
                 ?? new ExecutionException($"Execution '{ExecutionId}' failed: {ex.Message}", ExecutionId, Mode, IsTransient(ex), ex);
             await TryEndAsync(ExecutionStatus.Failed, failure).ConfigureAwait(false);
             SetStatus(ExecutionStatus.Failed);
-            Events.Append(new ExecutionFailedEvent((failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable), terminal: true);
+            Events.Append(new ExecutionFailedEvent(ErrorTypeOf(failure), failure.Message, failure.Recoverable), terminal: true);
             _completion.TrySetException(failure);
         }
         finally
@@ -117,6 +118,11 @@ internal abstract class ExecutionRun<TOutput>
     protected abstract Task<CrewResult<TOutput>> ExecuteAsync(CancellationToken cancellationToken);
 
     private void SetStatus(ExecutionStatus status) => Volatile.Write(ref _status, (int)status);
+
+    // An LLM call failure already names its fault kind (status code, timeout, provider exception type).
+    private static string ErrorTypeOf(ExecutionException failure) => failure is LlmCallException call
+        ? call.ErrorType
+        : (failure.InnerException ?? failure).GetType().FullName ?? "Exception";
 
     private static bool IsTransient(Exception ex) => ex is TimeoutException or System.Net.Http.HttpRequestException or System.IO.IOException;
 }
@@ -162,6 +168,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>, ICrewNam
 
     protected override async Task<CrewResult<TOutput>> ExecuteAsync(CancellationToken cancellationToken)
     {
+        using var workflowSpan = AmshaTelemetry.StartWorkflow(_crew.Name, ExecutionId);
         Events.Append(new ExecutionStartedEvent(_crew.Name, Mode, _crew.Tasks.Count));
         if (_checkpoints is not null)
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,21 +24,31 @@ internal sealed class TaskInvoker
             new(ChatRole.User, prompt.User),
         };
 
-        // A structured answer that does not parse is asked for again, up to OutputRepairs times,
-        // with the parse error; every re-ask is an ordinary call of the path (retried, observed).
-        for (var repair = 0; ; repair++)
+        // The scope counts every LLM call of the task (output repairs included) and routes their events.
+        using var span = AmshaTelemetry.StartAgent(agent.Name, taskName);
+        using var scope = LlmCallScope.EnterTask(taskName, events);
+        try
         {
-            var text = await LlmCallPath.StreamTextAsync(_session.Llm, agent.Llm, messages, format.ResponseFormat, delta => events.Append(new TokenDeltaEvent(taskName, delta)), cancellationToken).ConfigureAwait(false);
-            try
+            // A structured answer that does not parse is asked for again, up to OutputRepairs times,
+            // with the parse error; every re-ask is an ordinary call of the path (retried, observed).
+            for (var repair = 0; ; repair++)
             {
-                var value = format.Parse(taskName, text);
-                return new TaskOutput(taskName, agent.Name, format.Format(value), value);
+                var text = await LlmCallPath.StreamTextAsync(_session.Llm, agent.Llm, messages, format.ResponseFormat, delta => events.Append(new TokenDeltaEvent(taskName, delta)), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var value = format.Parse(taskName, text);
+                    return new TaskOutput(taskName, agent.Name, format.Format(value), value) { Usage = scope.Usage };
+                }
+                catch (OutputParseException ex) when (repair < format.OutputRepairs)
+                {
+                    messages.Add(new ChatMessage(ChatRole.Assistant, text));
+                    messages.Add(new ChatMessage(ChatRole.User, RepairRequest(ex)));
+                }
             }
-            catch (OutputParseException ex) when (repair < format.OutputRepairs)
-            {
-                messages.Add(new ChatMessage(ChatRole.Assistant, text));
-                messages.Add(new ChatMessage(ChatRole.User, RepairRequest(ex)));
-            }
+        }
+        catch (Exception ex) when (AmshaTelemetry.RecordFailure(span, ex, alsoParent: true))
+        {
+            throw;
         }
     }
 

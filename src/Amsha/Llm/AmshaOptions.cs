@@ -55,6 +55,15 @@ public sealed class LlmOptions
 
     /// <summary>The client for use cases that have neither a client nor a configuration of their own.</summary>
     public IChatClient? DefaultClient { get; set; }
+
+    /// <summary>Retries, timeouts and circuit breakers of the LLM call path (<c>Amsha:Llm:Resilience</c>).</summary>
+    public LlmResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>
+    /// Records prompts and completions in telemetry (<c>gen_ai.input.messages</c>/<c>gen_ai.output.messages</c>).
+    /// Off by default; the environment variable <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true</c> turns it on too.
+    /// </summary>
+    public bool CaptureMessageContent { get; set; }
 }
 
 /// <summary>One named use case (<c>Amsha:Llm:UseCases:&lt;name&gt;</c>).</summary>

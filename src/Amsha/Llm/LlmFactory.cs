@@ -32,6 +32,9 @@ public sealed record LlmUseCase(string Name, IChatClient Client, string Provider
 
         return options;
     }
+
+    /// <summary>The configured API key, kept out of ToString, telemetry, events and messages (they are scrubbed of it).</summary>
+    internal string? ApiKey { get; init; }
 }
 
 /// <summary>Resolves named LLM use cases (<c>default</c>, <c>creative</c>, …) to chat clients.</summary>
@@ -42,7 +45,16 @@ public sealed class LlmFactory
     private readonly Lazy<IChatClient> _embeddedDefault = new(() => new OfflineChatClient());
 
     /// <summary>Creates a factory over <paramref name="options"/>.</summary>
-    public LlmFactory(LlmOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+    public LlmFactory(LlmOptions options)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        Pipelines = new LlmPipelines(options);
+    }
+
+    internal LlmOptions Options => _options;
+
+    /// <summary>The resilience pipelines of this factory's use cases (circuit breakers live here).</summary>
+    internal LlmPipelines Pipelines { get; }
 
     /// <summary>The chat client of <paramref name="useCase"/>.</summary>
     public IChatClient GetChatClient(string useCase) => Resolve(useCase).Client;
@@ -56,12 +68,32 @@ public sealed class LlmFactory
         return _resolved.GetOrAdd(useCase, ResolveUncached);
     }
 
-    private LlmUseCase ResolveUncached(string useCase)
+    /// <summary>Resolves <paramref name="useCase"/> with its model <paramref name="modelKey"/> instead of the default one.</summary>
+    /// <exception cref="InvalidOperationException">The use case has no model of that key.</exception>
+    public LlmUseCase Resolve(string useCase, string modelKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(useCase);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelKey);
+        return _resolved.GetOrAdd(useCase + "\u0000" + modelKey, _ =>
+        {
+            if (!_options.UseCases.TryGetValue(useCase, out var configured) || !configured.Models.ContainsKey(modelKey))
+            {
+                var keys = configured is null ? "(the use case is not configured)" : string.Join(", ", configured.Models.Keys);
+                throw new InvalidOperationException($"LLM override names model key '{modelKey}' of use case '{useCase}', which is not under Amsha:Llm:UseCases:{useCase}:Models. Configured keys: {keys}.");
+            }
+
+            return ResolveUncached(useCase, modelKey);
+        });
+    }
+
+    private LlmUseCase ResolveUncached(string useCase) => ResolveUncached(useCase, null);
+
+    private LlmUseCase ResolveUncached(string useCase, string? modelKeyOverride)
     {
         _options.UseCases.TryGetValue(useCase, out var configured);
         var parameters = configured?.Parameters ?? new LlmParameters();
 
-        if (_options.Clients.TryGetValue(useCase, out var registered))
+        if (modelKeyOverride is null && _options.Clients.TryGetValue(useCase, out var registered))
         {
             return new LlmUseCase(useCase, registered, ProviderOf(registered), MetadataModel(registered), parameters);
         }
@@ -83,7 +115,7 @@ public sealed class LlmFactory
             throw new ArgumentException($"LLM use case '{useCase}' is not configured. Configured use cases: {known}. Add it under Amsha:Llm:UseCases:{useCase} or register a client for it.", nameof(useCase));
         }
 
-        var modelKey = configured.Default ?? (configured.Models.Count == 1 ? configured.Models.Keys.First() : null);
+        var modelKey = modelKeyOverride ?? configured.Default ?? (configured.Models.Count == 1 ? configured.Models.Keys.First() : null);
         if (modelKey is null || !configured.Models.TryGetValue(modelKey, out var model))
         {
             throw new InvalidOperationException($"Amsha:Llm:UseCases:{useCase}:Default names model key '{modelKey ?? "(none)"}', which is not under Amsha:Llm:UseCases:{useCase}:Models.");
@@ -96,7 +128,7 @@ public sealed class LlmFactory
             throw new InvalidOperationException($"Amsha:Llm:UseCases:{useCase}:Models:{modelKey}:Provider is '{provider}', which is not registered. Registered providers: {providers}.");
         }
 
-        return new LlmUseCase(useCase, create(model), provider, model.Model, parameters);
+        return new LlmUseCase(useCase, create(model), provider, model.Model, parameters) { ApiKey = model.ApiKey };
     }
 
     private static string ProviderOf(IChatClient client) =>

@@ -28,6 +28,31 @@ public sealed class OfflineChatClientOptions
     /// for tests that script the model.
     /// </summary>
     public Func<IReadOnlyList<ChatMessage>, string>? Responder { get; set; }
+
+    /// <summary>How many calls, counted from the client's first, fail with <see cref="FaultKind"/> before calls succeed.</summary>
+    public int FailFirstCalls { get; set; }
+
+    /// <summary>How the first <see cref="FailFirstCalls"/> calls fail. Default: an HTTP status.</summary>
+    public OfflineFaultKind FaultKind { get; set; } = OfflineFaultKind.HttpStatus;
+
+    /// <summary>The status of injected <see cref="OfflineFaultKind.HttpStatus"/> faults. Default 429.</summary>
+    public int FaultStatusCode { get; set; } = 429;
+
+    /// <summary>The <c>Retry-After</c> injected faults carry, if any.</summary>
+    public TimeSpan? FaultRetryAfter { get; set; }
+}
+
+/// <summary>The kind of fault an <see cref="OfflineChatClient"/> injects.</summary>
+public enum OfflineFaultKind
+{
+    /// <summary>An HTTP error status (<see cref="OfflineChatClientOptions.FaultStatusCode"/>), thrown as <see cref="LlmProviderException"/>.</summary>
+    HttpStatus,
+
+    /// <summary>No answer at all: the call waits until it is canceled (by the caller or a timeout).</summary>
+    Timeout,
+
+    /// <summary>A connection failure without a response, thrown as <see cref="LlmProviderException"/> with no status.</summary>
+    ConnectionError,
 }
 
 /// <summary>
@@ -65,8 +90,9 @@ public sealed class OfflineChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var conversation = Materialize(messages);
-        Interlocked.Increment(ref _callCount);
+        var call = Interlocked.Increment(ref _callCount);
         await DelayAsync(_options.Latency, cancellationToken).ConfigureAwait(false);
+        await InjectFaultAsync(call, cancellationToken).ConfigureAwait(false);
         var answer = Answer(conversation, options);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
         {
@@ -81,8 +107,9 @@ public sealed class OfflineChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var conversation = Materialize(messages);
-        Interlocked.Increment(ref _callCount);
+        var call = Interlocked.Increment(ref _callCount);
         await DelayAsync(_options.Latency, cancellationToken).ConfigureAwait(false);
+        await InjectFaultAsync(call, cancellationToken).ConfigureAwait(false);
         var answer = Answer(conversation, options);
         var modelId = options?.ModelId ?? _options.ModelId;
         var responseId = ResponseId(conversation);
@@ -253,6 +280,25 @@ public sealed class OfflineChatClient : IChatClient
 
     private static IReadOnlyList<ChatMessage> Materialize(IEnumerable<ChatMessage> messages) =>
         messages as IReadOnlyList<ChatMessage> ?? new List<ChatMessage>(messages ?? throw new ArgumentNullException(nameof(messages)));
+
+    private async Task InjectFaultAsync(int call, CancellationToken cancellationToken)
+    {
+        if (call > _options.FailFirstCalls)
+        {
+            return;
+        }
+
+        switch (_options.FaultKind)
+        {
+            case OfflineFaultKind.Timeout:
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                break;
+            case OfflineFaultKind.ConnectionError:
+                throw new LlmProviderException($"Offline fault injection: call {call} of {_options.FailFirstCalls} failed to connect.", statusCode: null, _options.FaultRetryAfter);
+            default:
+                throw new LlmProviderException($"Offline fault injection: call {call} of {_options.FailFirstCalls} answered HTTP {_options.FaultStatusCode}.", _options.FaultStatusCode, _options.FaultRetryAfter);
+        }
+    }
 
     private static Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         delay > TimeSpan.Zero ? Task.Delay(delay, cancellationToken) : Task.CompletedTask;

@@ -55,6 +55,12 @@ public sealed class IncrementalCachingTests
 
         [ExecutionState]
         public sealed partial record Progress(int Done, string? Last);
+
+        public sealed partial class Summaries(ExecutionSession session)
+        {
+            [AmshaLlmCall(Prompt = "Summarize {text} in {words} words.")]
+            public partial System.Threading.Tasks.Task<string> SummarizeAsync(string text, int words, System.Threading.CancellationToken cancellationToken = default);
+        }
         """;
 
     private const string UnrelatedSource = """

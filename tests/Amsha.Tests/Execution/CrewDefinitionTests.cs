@@ -56,7 +56,7 @@ public sealed class CrewDefinitionTests
             Task("Second"),
         });
 
-        var error = await Assert.ThrowsAsync<ExecutionException>(() => new ExecutionSession().RunAsync(crew, "x").WaitAsync(TestCrews.Timeout));
+        var error = await Assert.ThrowsAnyAsync<ExecutionException>(() => new ExecutionSession().RunAsync(crew, "x").WaitAsync(TestCrews.Timeout));
 
         var cause = Assert.IsType<InvalidOperationException>(error.InnerException);
         Assert.Contains("#1", cause.Message);

@@ -32,7 +32,13 @@ public sealed class StreamingTests
         }
 
         Assert.Equal(
-            new[] { "ExecutionStarted", "TaskStarted", "TokenDelta", "TaskCompleted", "TaskStarted", "TokenDelta", "TaskCompleted", "ExecutionCompleted" },
+            new[]
+            {
+                "ExecutionStarted",
+                "TaskStarted", "LlmCallStarted", "TokenDelta", "LlmCallCompleted", "TaskCompleted",
+                "TaskStarted", "LlmCallStarted", "TokenDelta", "LlmCallCompleted", "TaskCompleted",
+                "ExecutionCompleted",
+            },
             shape);
         var tasks = events.OfType<TaskStartedEvent>().ToList();
         Assert.Equal(new[] { ("Research", "Researcher", 0), ("Write", "Writer", 1) }, tasks.Select(t => (t.TaskName, t.AgentName, t.TaskIndex)));

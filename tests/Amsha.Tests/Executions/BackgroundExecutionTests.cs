@@ -94,7 +94,7 @@ public sealed class BackgroundExecutionTests
         var crew = TestCrews.Chain("ChainCrew", 3);
 
         var first = session.Start(crew, Input, ExecutionMode.Background);
-        var failure = await Assert.ThrowsAsync<ExecutionException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
+        var failure = await Assert.ThrowsAnyAsync<ExecutionException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
         Assert.Contains("Scripted failure", failure.Message);
         var failed = await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken);
         Assert.Equal(ExecutionStatus.Failed, failed.Status);

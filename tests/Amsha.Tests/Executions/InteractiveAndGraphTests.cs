@@ -126,7 +126,7 @@ public sealed class InteractiveAndGraphTests
         client.FailOnce["C"] = true;
         var session = TestSessions.Create(new InMemoryExecutionStore(), client);
 
-        var error = await Assert.ThrowsAsync<ExecutionException>(() => session.RunAsync(TestCrews.Diamond(), Input, TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAnyAsync<ExecutionException>(() => session.RunAsync(TestCrews.Diamond(), Input, TestContext.Current.CancellationToken));
         Assert.Contains("task C", error.Message);
         Assert.Equal(0, client.InFlight);
         Assert.DoesNotContain("E", client.Calls);
@@ -142,7 +142,7 @@ public sealed class InteractiveAndGraphTests
         var crew = TestCrews.Diamond();
 
         var first = session.Start(crew, Input, ExecutionMode.Background);
-        await Assert.ThrowsAsync<ExecutionException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
+        await Assert.ThrowsAnyAsync<ExecutionException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
         var failed = await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken);
         var finished = failed.TaskOutputs.Select(t => t.TaskName).ToHashSet();
         Assert.Contains("A", finished);

@@ -109,7 +109,7 @@ public sealed class TypedOutputTests
             return "I think it is fine. {\"decision\":\"ship\",\"reasons\":[]} " + new string('z', 1000);
         })));
 
-        var error = await Assert.ThrowsAsync<ExecutionException>(() => crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAnyAsync<ExecutionException>(() => crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken));
 
         var parse = Assert.IsType<OutputParseException>(error.InnerException);
         Assert.Equal(3, calls);
@@ -131,7 +131,7 @@ public sealed class TypedOutputTests
             return "no json here";
         })));
 
-        var error = await Assert.ThrowsAsync<ExecutionException>(() => crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAnyAsync<ExecutionException>(() => crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken));
 
         var parse = Assert.IsType<OutputParseException>(error.InnerException);
         Assert.Equal(1, calls);

@@ -1,0 +1,238 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Amsha;
+
+/// <summary>
+/// The ActivitySource and Meter named <c>Amsha</c>, with the OpenTelemetry GenAI semantic
+/// conventions' span and metric names. Nothing here may ever record an API key.
+/// </summary>
+internal static class AmshaTelemetry
+{
+    public const string Name = "Amsha";
+    public const string CaptureContentVariable = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
+
+    private static readonly string s_version = typeof(AmshaTelemetry).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+
+    public static readonly ActivitySource Source = new(Name, s_version);
+    public static readonly Meter Meter = new(Name, s_version);
+
+    public static readonly Histogram<long> TokenUsage = Meter.CreateHistogram<long>(
+        "gen_ai.client.token.usage", unit: "{token}", description: "Number of input and output tokens used.");
+
+    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>(
+        "gen_ai.client.operation.duration", unit: "s", description: "GenAI operation duration.");
+
+    /// <summary>Whether prompts and completions may be recorded: the option, or the OpenTelemetry environment switch.</summary>
+    public static bool CaptureContent(LlmOptions options) =>
+        options.CaptureMessageContent
+        || string.Equals(Environment.GetEnvironmentVariable(CaptureContentVariable), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Span <c>invoke_workflow {crew}</c> around a crew execution.</summary>
+    public static Activity? StartWorkflow(string crewName, string executionId)
+    {
+        var activity = Source.StartActivity("invoke_workflow " + crewName, ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("gen_ai.operation.name", "invoke_workflow");
+            activity.SetTag("gen_ai.workflow.name", crewName);
+            activity.SetTag("amsha.execution.id", executionId);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Span <c>invoke_agent {agent}</c> around one task.</summary>
+    public static Activity? StartAgent(string agentName, string taskName)
+    {
+        var activity = Source.StartActivity("invoke_agent " + agentName, ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("gen_ai.operation.name", "invoke_agent");
+            activity.SetTag("gen_ai.agent.name", agentName);
+            activity.SetTag("amsha.task.name", taskName);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Marks <paramref name="activity"/> (and, for a failed task, its workflow) failed; always false, for use in exception filters.</summary>
+    public static bool RecordFailure(Activity? activity, Exception exception, bool alsoParent = false)
+    {
+        if (activity is null || exception is OperationCanceledException)
+        {
+            return false;
+        }
+
+        var errorType = exception is LlmCallException call ? call.ErrorType : exception.GetType().FullName ?? "Exception";
+        activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        activity.SetTag("error.type", errorType);
+        if (alsoParent && activity.Parent is { } parent && parent.Source == Source)
+        {
+            parent.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            parent.SetTag("error.type", errorType);
+        }
+
+        return false;
+    }
+
+    /// <summary>Span <c>chat {model}</c> for one LLM call (all its attempts).</summary>
+    public static Activity? StartChat(LlmUseCase useCase, ChatOptions options)
+    {
+        var model = options.ModelId ?? useCase.Model;
+        var activity = Source.StartActivity(model is null ? "chat" : "chat " + model, ActivityKind.Client);
+        if (activity is null)
+        {
+            return null;
+        }
+
+        activity.SetTag("gen_ai.operation.name", "chat");
+        activity.SetTag("gen_ai.provider.name", ProviderName(useCase.Provider));
+        activity.SetTag("gen_ai.request.model", model);
+        activity.SetTag("amsha.llm.use_case", useCase.Name);
+        if (options.Temperature is { } temperature)
+        {
+            activity.SetTag("gen_ai.request.temperature", (double)temperature);
+        }
+
+        if (options.TopP is { } topP)
+        {
+            activity.SetTag("gen_ai.request.top_p", (double)topP);
+        }
+
+        if (options.MaxOutputTokens is { } maxTokens)
+        {
+            activity.SetTag("gen_ai.request.max_tokens", maxTokens);
+        }
+
+        if (options.PresencePenalty is { } presence)
+        {
+            activity.SetTag("gen_ai.request.presence_penalty", (double)presence);
+        }
+
+        if (options.FrequencyPenalty is { } frequency)
+        {
+            activity.SetTag("gen_ai.request.frequency_penalty", (double)frequency);
+        }
+
+        if (options.StopSequences is { Count: > 0 } stop)
+        {
+            activity.SetTag("gen_ai.request.stop_sequences", ToArray(stop));
+        }
+
+        return activity;
+    }
+
+    public static void RecordRetry(Activity? activity, int attempt, TimeSpan delay, string reason)
+    {
+        activity?.AddEvent(new ActivityEvent("gen_ai.client.retry", tags: new ActivityTagsCollection
+        {
+            ["amsha.retry.attempt"] = attempt,
+            ["amsha.retry.delay_ms"] = (long)delay.TotalMilliseconds,
+            ["error.type"] = reason,
+        }));
+    }
+
+    public static void RecordInput(Activity? activity, IList<ChatMessage> messages) =>
+        activity?.SetTag("gen_ai.input.messages", MessagesJson(messages));
+
+    public static void RecordOutput(Activity? activity, string text) =>
+        activity?.SetTag("gen_ai.output.messages", MessagesJson(new[] { new ChatMessage(ChatRole.Assistant, text) }));
+
+    public static void RecordResponse(Activity? activity, ChatResponse response, TokenUsage usage, int attempts)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("gen_ai.response.model", response.ModelId);
+        activity.SetTag("gen_ai.response.id", response.ResponseId);
+        if (response.FinishReason is { } finish)
+        {
+            activity.SetTag("gen_ai.response.finish_reasons", new[] { finish.Value });
+        }
+
+        RecordUsage(activity, usage, attempts);
+    }
+
+    public static void RecordUsage(Activity? activity, TokenUsage usage, int attempts)
+    {
+        activity?.SetTag("gen_ai.usage.input_tokens", usage.InputTokens);
+        activity?.SetTag("gen_ai.usage.output_tokens", usage.OutputTokens);
+        activity?.SetTag("amsha.llm.attempts", attempts);
+    }
+
+    public static void RecordMetrics(LlmUseCase useCase, string? model, TokenUsage usage, TimeSpan duration, string? errorType)
+    {
+        var provider = ProviderName(useCase.Provider);
+        var common = new TagList
+        {
+            { "gen_ai.operation.name", "chat" },
+            { "gen_ai.provider.name", provider },
+            { "gen_ai.request.model", model },
+        };
+        if (errorType is not null)
+        {
+            common.Add("error.type", errorType);
+        }
+
+        OperationDuration.Record(duration.TotalSeconds, common);
+        if (errorType is null || usage.TotalTokens > 0)
+        {
+            var input = common;
+            input.Add("gen_ai.token.type", "input");
+            TokenUsage.Record(usage.InputTokens, input);
+            var output = common;
+            output.Add("gen_ai.token.type", "output");
+            TokenUsage.Record(usage.OutputTokens, output);
+        }
+    }
+
+    // The GenAI conventions use lower-case well-known provider names.
+    private static string ProviderName(string provider) => provider.ToLowerInvariant() switch
+    {
+        "openai" => "openai",
+        "azureopenai" => "azure.ai.openai",
+        var other => other,
+    };
+
+    private static string[] ToArray(IList<string> items)
+    {
+        var array = new string[items.Count];
+        items.CopyTo(array, 0);
+        return array;
+    }
+
+    // {"role":"user","parts":[{"type":"text","content":"..."}]} per the GenAI conventions; written by hand (no reflection).
+    private static string MessagesJson(IEnumerable<ChatMessage> messages)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var message in messages)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("role", message.Role.Value);
+                writer.WriteStartArray("parts");
+                writer.WriteStartObject();
+                writer.WriteString("type", "text");
+                writer.WriteString("content", message.Text);
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}

@@ -1,0 +1,373 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Amsha.TestKit.Loopback;
+
+/// <summary>A request the loopback server received.</summary>
+public sealed record LoopbackRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public bool Streaming => Body.Contains("\"stream\":true", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// A chat-completions server on 127.0.0.1 (ephemeral port) for tests: speaks POST
+/// <c>/v1/chat/completions</c> as JSON and as SSE streams, answering from a script of
+/// <see cref="LoopbackReply"/>s (then with <see cref="DefaultReply"/>). Raw sockets, so it can cut a
+/// stream mid-way. One request per connection (<c>Connection: close</c>).
+/// </summary>
+public sealed class LoopbackChatServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<LoopbackReply> _script = new();
+    private readonly ConcurrentQueue<LoopbackRequest> _requests = new();
+    private readonly Task _accepting;
+    private int _responseCounter;
+
+    private LoopbackChatServer()
+    {
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        _accepting = Task.Run(AcceptLoopAsync);
+    }
+
+    public static LoopbackChatServer Start() => new();
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>The OpenAI-style base URL, ending in <c>/v1</c>.</summary>
+    public string BaseUrl => $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/v1";
+
+    public string ModelId { get; set; } = "loopback-model";
+
+    public LoopbackReply DefaultReply { get; set; } = LoopbackReply.Success("Hello from the loopback server.");
+
+    public IReadOnlyCollection<LoopbackRequest> Requests => _requests.ToArray();
+
+    public int RequestCount => _requests.Count;
+
+    public LoopbackChatServer Enqueue(params LoopbackReply[] replies)
+    {
+        foreach (var reply in replies)
+        {
+            _script.Enqueue(reply);
+        }
+
+        return this;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        try
+        {
+            await _accepting.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Stopping the listener ends the accept loop with an exception.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                var request = await ReadRequestAsync(stream).ConfigureAwait(false);
+                if (request is null)
+                {
+                    return;
+                }
+
+                _requests.Enqueue(request);
+                var reply = _script.TryDequeue(out var scripted) ? scripted : DefaultReply;
+                if (reply.Delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);
+                }
+
+                await WriteReplyAsync(stream, request, reply).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The client went away (canceled, timed out): nothing to answer.
+            }
+        }
+    }
+
+    private static async Task<LoopbackRequest?> ReadRequestAsync(NetworkStream stream)
+    {
+        var buffer = new List<byte>();
+        var one = new byte[1];
+        while (true)
+        {
+            if (await stream.ReadAsync(one).ConfigureAwait(false) == 0)
+            {
+                return null;
+            }
+
+            buffer.Add(one[0]);
+            var n = buffer.Count;
+            if (n >= 4 && buffer[n - 4] == '\r' && buffer[n - 3] == '\n' && buffer[n - 2] == '\r' && buffer[n - 1] == '\n')
+            {
+                break;
+            }
+        }
+
+        var head = Encoding.ASCII.GetString(buffer.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var requestLine = head[0].Split(' ');
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; i < head.Length; i++)
+        {
+            var colon = head[i].IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                headers[head[i][..colon].Trim()] = head[i][(colon + 1)..].Trim();
+            }
+        }
+
+        var body = "";
+        if (headers.TryGetValue("Content-Length", out var lengthText) && int.TryParse(lengthText, out var length) && length > 0)
+        {
+            var bytes = new byte[length];
+            await stream.ReadExactlyAsync(bytes).ConfigureAwait(false);
+            body = Encoding.UTF8.GetString(bytes);
+        }
+
+        return new LoopbackRequest(requestLine[0], requestLine.Length > 1 ? requestLine[1] : "/", headers, body);
+    }
+
+    private async Task WriteReplyAsync(NetworkStream stream, LoopbackRequest request, LoopbackReply reply)
+    {
+        var id = "chatcmpl-" + Interlocked.Increment(ref _responseCounter).ToString(CultureInfo.InvariantCulture);
+        if (!request.Path.EndsWith("/chat/completions", StringComparison.Ordinal))
+        {
+            await WriteWholeAsync(stream, 404, null, """{"error":{"message":"Unknown path","type":"invalid_request_error"}}""").ConfigureAwait(false);
+            return;
+        }
+
+        if (reply.Status != 200)
+        {
+            var body = reply.Body ?? "{\"error\":{\"message\":\"Scripted failure " + reply.Status.ToString(CultureInfo.InvariantCulture) + "\",\"type\":\"loopback_error\"}}";
+            await WriteWholeAsync(stream, reply.Status, reply.RetryAfter, body).ConfigureAwait(false);
+            return;
+        }
+
+        if (reply.Malformed)
+        {
+            await WriteWholeAsync(stream, 200, null, request.Streaming ? "data: {not json\n\n" : "{not json", request.Streaming ? "text/event-stream" : "application/json").ConfigureAwait(false);
+            return;
+        }
+
+        if (!request.Streaming)
+        {
+            await WriteWholeAsync(stream, 200, null, Completion(id, reply)).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteAsciiAsync(stream, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").ConfigureAwait(false);
+        if (reply.UsageFirst)
+        {
+            await WriteChunkAsync(stream, "data: " + UsageChunk(id, reply) + "\n\n").ConfigureAwait(false);
+        }
+
+        var words = Words(reply.Text);
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (reply.CutAfterTokens is { } cut && i >= cut)
+            {
+                // Drop the connection without the terminating chunk: the client sees a truncated body.
+                stream.Socket.Close(0);
+                return;
+            }
+
+            await WriteChunkAsync(stream, "data: " + Chunk(id, words[i], null) + "\n\n").ConfigureAwait(false);
+        }
+
+        await WriteChunkAsync(stream, "data: " + Chunk(id, null, "stop") + "\n\n").ConfigureAwait(false);
+        if (!reply.UsageFirst)
+        {
+            await WriteChunkAsync(stream, "data: " + UsageChunk(id, reply) + "\n\n").ConfigureAwait(false);
+        }
+
+        await WriteChunkAsync(stream, "data: [DONE]\n\n").ConfigureAwait(false);
+        await WriteAsciiAsync(stream, "0\r\n\r\n").ConfigureAwait(false);
+    }
+
+    private string Completion(string id, LoopbackReply reply) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteString("object", "chat.completion");
+        w.WriteNumber("created", 1700000000);
+        w.WriteString("model", ModelId);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("message");
+        w.WriteString("role", "assistant");
+        w.WriteString("content", reply.Text);
+        w.WriteEndObject();
+        w.WriteString("finish_reason", "stop");
+        w.WriteEndObject();
+        w.WriteEndArray();
+        WriteUsage(w, reply);
+        w.WriteEndObject();
+    });
+
+    private string Chunk(string id, string? content, string? finishReason) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteString("object", "chat.completion.chunk");
+        w.WriteNumber("created", 1700000000);
+        w.WriteString("model", ModelId);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("delta");
+        if (content is not null)
+        {
+            w.WriteString("role", "assistant");
+            w.WriteString("content", content);
+        }
+
+        w.WriteEndObject();
+        if (finishReason is null)
+        {
+            w.WriteNull("finish_reason");
+        }
+        else
+        {
+            w.WriteString("finish_reason", finishReason);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private string UsageChunk(string id, LoopbackReply reply) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteString("object", "chat.completion.chunk");
+        w.WriteNumber("created", 1700000000);
+        w.WriteString("model", ModelId);
+        w.WriteStartArray("choices");
+        w.WriteEndArray();
+        WriteUsage(w, reply);
+        w.WriteEndObject();
+    });
+
+    private static void WriteUsage(Utf8JsonWriter w, LoopbackReply reply)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", reply.PromptTokens);
+        w.WriteNumber("completion_tokens", reply.CompletionTokens);
+        w.WriteNumber("total_tokens", reply.PromptTokens + reply.CompletionTokens);
+        w.WriteEndObject();
+    }
+
+    private static string Json(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        var start = 0;
+        for (var i = 1; i <= text.Length; i++)
+        {
+            if (i == text.Length || (text[i - 1] == ' ' && text[i] != ' '))
+            {
+                words.Add(text[start..i]);
+                start = i;
+            }
+        }
+
+        return words;
+    }
+
+    private static async Task WriteWholeAsync(NetworkStream stream, int status, TimeSpan? retryAfter, string body, string contentType = "application/json")
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var head = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} {Reason(status)}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Content-Type: {contentType}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Content-Length: {bytes.Length}\r\n")
+            .Append("Connection: close\r\n");
+        if (retryAfter is { } wait)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"Retry-After: {(int)Math.Ceiling(wait.TotalSeconds)}\r\n");
+        }
+
+        await WriteAsciiAsync(stream, head.Append("\r\n").ToString()).ConfigureAwait(false);
+        await stream.WriteAsync(bytes).ConfigureAwait(false);
+        await stream.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static async Task WriteChunkAsync(NetworkStream stream, string data)
+    {
+        var bytes = Encoding.UTF8.GetBytes(data);
+        await WriteAsciiAsync(stream, bytes.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n").ConfigureAwait(false);
+        await stream.WriteAsync(bytes).ConfigureAwait(false);
+        await WriteAsciiAsync(stream, "\r\n").ConfigureAwait(false);
+        await stream.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static Task WriteAsciiAsync(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
+
+    private static string Reason(int status) => status switch
+    {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    };
+}

@@ -1,0 +1,53 @@
+using System;
+
+namespace Amsha.TestKit.Loopback;
+
+/// <summary>One scripted answer of the <see cref="LoopbackChatServer"/>.</summary>
+public sealed record LoopbackReply
+{
+    public int Status { get; init; } = 200;
+
+    /// <summary>The answer text (success replies).</summary>
+    public string Text { get; init; } = "";
+
+    public int PromptTokens { get; init; }
+
+    public int CompletionTokens { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>Raw body of error replies (a JSON error object by default).</summary>
+    public string? Body { get; init; }
+
+    /// <summary>Waits this long before answering.</summary>
+    public TimeSpan Delay { get; init; }
+
+    /// <summary>Streams this many words, then drops the connection mid-stream.</summary>
+    public int? CutAfterTokens { get; init; }
+
+    /// <summary>Answers 200 with a body that is not JSON.</summary>
+    public bool Malformed { get; init; }
+
+    /// <summary>Streams the usage chunk before the text (so a cut stream still reported its tokens).</summary>
+    public bool UsageFirst { get; init; }
+
+    /// <summary>A successful answer; token counts default to word counts.</summary>
+    public static LoopbackReply Success(string text, int? promptTokens = null, int? completionTokens = null) => new()
+    {
+        Text = text,
+        PromptTokens = promptTokens ?? 7,
+        CompletionTokens = completionTokens ?? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length,
+    };
+
+    /// <summary>An HTTP error, optionally with <c>Retry-After</c> (whole seconds).</summary>
+    public static LoopbackReply Error(int status, TimeSpan? retryAfter = null, string? body = null) => new() { Status = status, RetryAfter = retryAfter, Body = body };
+
+    /// <summary>A successful answer after <paramref name="delay"/>.</summary>
+    public static LoopbackReply Slow(TimeSpan delay, string text = "slow answer") => Success(text) with { Delay = delay };
+
+    /// <summary>A stream that sends <paramref name="tokens"/> words of <paramref name="text"/>, then the connection drops.</summary>
+    public static LoopbackReply Truncated(string text, int tokens) => Success(text) with { CutAfterTokens = tokens };
+
+    /// <summary>A 200 answer whose body is not JSON.</summary>
+    public static LoopbackReply MalformedJson() => new() { Malformed = true };
+}

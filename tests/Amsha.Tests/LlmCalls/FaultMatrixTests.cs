@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amsha.TestKit.Loopback;
+using Microsoft.Extensions.AI;
+
+namespace Amsha.Tests.LlmCalls;
+
+/// <summary>Which faults retry, how often, with what final outcome and usage — through a generated [AmshaLlmCall] method.</summary>
+public sealed class FaultMatrixTests
+{
+    public static TheoryData<string, int> TransientFaults => new()
+    {
+        { "500", 2 },
+        { "503", 2 },
+        { "408", 2 },
+        { "429", 2 },
+        { "malformed", 2 },
+        { "truncated", 2 },
+        { "slow", 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(TransientFaults))]
+    public async Task Transient_fault_is_retried_and_the_call_succeeds(string fault, int expectedRequests)
+    {
+        await using var server = LoopbackChatServer.Start();
+        server.Enqueue(Reply(fault), LoopbackReply.Success("fine answer", promptTokens: 4, completionTokens: 2));
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
+        var events = Record(session, out var subscription);
+        using var unsubscribe = subscription;
+
+        var answer = await new Assistant(session).SummarizeAsync("text", TestContext.Current.CancellationToken);
+
+        Assert.Equal("fine answer", answer);
+        Assert.Equal(expectedRequests, server.RequestCount);
+        var completed = Assert.Single(Snapshot(events).OfType<LlmCallCompletedEvent>());
+        Assert.Equal(2, completed.Attempts);
+
+        // A truncated stream sent usage before it broke: the failed attempt's tokens count too.
+        var expected = fault == "truncated" ? new TokenUsage(4 + 9, 2 + 3, 6 + 12) : new TokenUsage(4, 2, 6);
+        Assert.Equal(expected, completed.Usage);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(404)]
+    [InlineData(422)]
+    public async Task Non_transient_status_fails_at_once_non_recoverable(int status)
+    {
+        await using var server = LoopbackChatServer.Start();
+        server.Enqueue(LoopbackReply.Error(status));
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
+
+        var failure = await Assert.ThrowsAsync<LlmCallException>(() => new Assistant(session).SummarizeAsync("text", TestContext.Current.CancellationToken));
+
+        Assert.Equal(1, server.RequestCount);
+        Assert.False(failure.Recoverable);
+        Assert.Equal(status, failure.StatusCode);
+        Assert.Equal(1, failure.Attempts);
+        Assert.IsType<ExecutionException>(failure, exactMatch: false);
+    }
+
+    [Fact]
+    public async Task Persistent_503_exhausts_the_attempts_and_is_recoverable()
+    {
+        await using var server = LoopbackChatServer.Start();
+        server.DefaultReply = LoopbackReply.Error(503);
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
+        var events = Record(session, out var subscription);
+        using var unsubscribe = subscription;
+
+        var failure = await Assert.ThrowsAsync<LlmCallException>(() => new Assistant(session).SummarizeAsync("text", TestContext.Current.CancellationToken));
+
+        Assert.Equal(3, server.RequestCount);
+        Assert.True(failure.Recoverable);
+        Assert.Equal(3, failure.Attempts);
+        Assert.Equal("503", failure.ErrorType);
+        Assert.Contains("after 3 attempt(s)", failure.Message, StringComparison.Ordinal);
+        var all = Snapshot(events);
+        Assert.Equal(2, all.OfType<LlmCallRetryingEvent>().Count());
+        Assert.True(Assert.Single(all.OfType<LlmCallFailedEvent>()).Recoverable);
+
+        // Outside a crew, the events of one method invocation share an id and count from 1.
+        Assert.Single(all.Select(e => e.ExecutionId).Distinct());
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Total_timeout_stops_a_slow_server()
+    {
+        await using var server = LoopbackChatServer.Start();
+        server.DefaultReply = LoopbackReply.Slow(TimeSpan.FromSeconds(30));
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
+        var history = new[] { new ChatMessage(ChatRole.User, "Hello") };
+        var clock = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAsync<LlmCallException>(() => new Assistant(session).ContinueAsync(history, TestContext.Current.CancellationToken));
+
+        Assert.Equal("timeout", failure.ErrorType);
+        Assert.True(failure.Recoverable);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), clock.Elapsed.ToString());
+        Assert.Contains("did not answer in time", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Streaming_fault_after_the_first_token_is_not_retried()
+    {
+        await using var server = LoopbackChatServer.Start();
+        server.Enqueue(LoopbackReply.Truncated("one two three four", tokens: 2));
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
+        var received = new List<string>();
+
+        var failure = await Assert.ThrowsAsync<LlmCallException>(async () =>
+        {
+            await foreach (var delta in new Assistant(session).StreamAsync("birds", TestContext.Current.CancellationToken))
+            {
+                received.Add(delta);
+            }
+        });
+
+        Assert.Equal(new[] { "one ", "two " }, received);
+        Assert.Equal(1, server.RequestCount);
+        Assert.True(failure.Recoverable);
+        Assert.Contains("mid-stream", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Streaming_fault_before_the_first_token_is_retried()
+    {
+        await using var server = LoopbackChatServer.Start();
+        server.Enqueue(LoopbackReply.Error(503), LoopbackReply.Success("all good"));
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
+
+        var text = "";
+        await foreach (var delta in new Assistant(session).StreamAsync("birds", TestContext.Current.CancellationToken))
+        {
+            text += delta;
+        }
+
+        Assert.Equal("all good", text);
+        Assert.Equal(2, server.RequestCount);
+    }
+
+    [Fact]
+    public async Task Call_settings_build_one_pipeline_reused_across_calls()
+    {
+        await using var server = LoopbackChatServer.Start();
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
+        var assistant = new Assistant(session);
+
+        await assistant.SummarizeAsync("a", TestContext.Current.CancellationToken);
+        await assistant.SummarizeAsync("b", TestContext.Current.CancellationToken);
+        await assistant.SummarizeAsync("c", TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, session.Llm.Pipelines.Count);
+    }
+
+    private static LoopbackReply Reply(string fault) => fault switch
+    {
+        "malformed" => LoopbackReply.MalformedJson(),
+        "truncated" => LoopbackReply.Truncated("partial answer that breaks", tokens: 2) with { PromptTokens = 9, CompletionTokens = 3, UsageFirst = true },
+        "slow" => LoopbackReply.Slow(TimeSpan.FromSeconds(30)),
+        _ => LoopbackReply.Error(int.Parse(fault, System.Globalization.CultureInfo.InvariantCulture)),
+    };
+
+    internal static List<ExecutionEvent> Record(ExecutionSession session, out IDisposable subscription)
+    {
+        var events = new List<ExecutionEvent>();
+        subscription = session.Subscribe(e => { lock (events) { events.Add(e); } });
+        return events;
+    }
+
+    internal static List<ExecutionEvent> Snapshot(List<ExecutionEvent> events)
+    {
+        lock (events)
+        {
+            return events.ToList();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace Amsha.Tests.LlmCalls;
+
+/// <summary>Circuit breaker, cancellation and offline fault injection, on the offline client (no network).</summary>
+public sealed class ResilienceTests
+{
+    private static readonly LlmCallSettings s_once = new(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+
+    [Fact]
+    public async Task Circuit_breaker_opens_after_failures_then_half_opens_and_closes()
+    {
+        var faults = new OfflineChatClientOptions { FailFirstCalls = int.MaxValue, FaultStatusCode = 503 };
+        var client = new OfflineChatClient(faults);
+        var session = OfflineSession(client, r =>
+        {
+            r.CircuitBreakerMinimumThroughput = 2;
+            r.CircuitBreakerFailureRatio = 0.5;
+            r.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(0.5);
+        });
+        var messages = AmshaLlmCalls.Messages(null, "hello");
+
+        // Two transient failures open the circuit.
+        for (var i = 0; i < 2; i++)
+        {
+            var failure = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken));
+            Assert.Equal("503", failure.ErrorType);
+        }
+
+        // Open: refused without reaching the client.
+        var open = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken));
+        Assert.Equal("circuit_open", open.ErrorType);
+        Assert.True(open.Recoverable);
+        Assert.Equal(2, client.CallCount);
+
+        // The breaker is per use case: another use case still reaches the client.
+        await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "other", s_once, messages, TestContext.Current.CancellationToken));
+        Assert.Equal(3, client.CallCount);
+
+        // After the break a probe goes through (half-open); it succeeds and the circuit closes.
+        faults.FailFirstCalls = 0;
+        await Task.Delay(TimeSpan.FromSeconds(0.7), TestContext.Current.CancellationToken);
+        Assert.StartsWith("Offline answer", await AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.StartsWith("Offline answer", await AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(5, client.CallCount);
+    }
+
+    [Fact]
+    public async Task Non_transient_faults_do_not_open_the_circuit()
+    {
+        var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 5, FaultStatusCode = 400 });
+        var session = OfflineSession(client, r => r.CircuitBreakerMinimumThroughput = 2);
+        var messages = AmshaLlmCalls.Messages(null, "hello");
+
+        for (var i = 0; i < 5; i++)
+        {
+            var failure = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", LlmCallSettings.Default, messages, TestContext.Current.CancellationToken));
+            Assert.Equal("400", failure.ErrorType);
+        }
+
+        Assert.Equal(5, client.CallCount);
+    }
+
+    [Fact]
+    public async Task Cancellation_mid_stream_stops_promptly_without_retry()
+    {
+        var longAnswer = string.Join(" ", Enumerable.Repeat("word", 200));
+        var client = new OfflineChatClient(new OfflineChatClientOptions { TokenDelay = TimeSpan.FromMilliseconds(100), Responder = _ => longAnswer });
+        var session = OfflineSession(client);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var received = 0;
+        var clock = new Stopwatch();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in new Assistant(session).StreamAsync("anything", cancel.Token))
+            {
+                if (++received == 2)
+                {
+                    clock.Start();
+                    cancel.Cancel();
+                }
+            }
+        });
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), clock.Elapsed.ToString());
+        Assert.InRange(received, 2, 3);
+        Assert.Equal(1, client.CallCount);
+    }
+
+    [Fact]
+    public async Task Canceling_a_crew_mid_stream_cancels_the_call()
+    {
+        var longAnswer = string.Join(" ", Enumerable.Repeat("word", 200));
+        var client = new OfflineChatClient(new OfflineChatClientOptions { TokenDelay = TimeSpan.FromMilliseconds(100), Responder = _ => longAnswer });
+        var session = OfflineSession(client);
+        var handle = new ExplainCrew(session).Start(new Question("cancellation"));
+
+        await foreach (var e in handle.StreamAsync(TestContext.Current.CancellationToken))
+        {
+            if (e is TokenDeltaEvent)
+            {
+                handle.Cancel();
+                break;
+            }
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => handle.ResultAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(ExecutionStatus.Canceled, handle.Status);
+        Assert.Equal(1, client.CallCount);
+    }
+
+    [Fact]
+    public async Task Offline_fault_injection_fails_first_calls_with_Retry_After_then_answers()
+    {
+        var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 2, FaultStatusCode = 429, FaultRetryAfter = TimeSpan.FromMilliseconds(50) });
+        var session = OfflineSession(client);
+        var events = FaultMatrixTests.Record(session, out var subscription);
+        using var unsubscribe = subscription;
+
+        var answer = await AmshaLlmCalls.GetTextAsync(session, "default", LlmCallSettings.Default, AmshaLlmCalls.Messages("sys", "hello"), TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("Offline answer", answer, StringComparison.Ordinal);
+        Assert.Equal(3, client.CallCount);
+        var retries = FaultMatrixTests.Snapshot(events).OfType<LlmCallRetryingEvent>().ToList();
+        Assert.Equal(2, retries.Count);
+        Assert.All(retries, r => Assert.Equal(TimeSpan.FromMilliseconds(50), r.Delay));
+    }
+
+    [Fact]
+    public async Task Offline_timeout_fault_is_cut_by_the_attempt_timeout_and_retried()
+    {
+        var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 1, FaultKind = OfflineFaultKind.Timeout });
+        var session = OfflineSession(client);
+        var settings = new LlmCallSettings(2, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
+
+        var response = await AmshaLlmCalls.GetResponseAsync(session, "default", settings, AmshaLlmCalls.Messages(null, "hello"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, client.CallCount);
+        Assert.NotNull(response.Usage);
+        Assert.Equal(OfflineChatClientOptions.DefaultModelId, response.ModelId);
+    }
+
+    [Fact]
+    public async Task Offline_connection_error_and_latency_are_injected()
+    {
+        var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 1, FaultKind = OfflineFaultKind.ConnectionError, Latency = TimeSpan.FromMilliseconds(50) });
+        var failure = await Assert.ThrowsAsync<LlmProviderException>(() => client.GetResponseAsync(new[] { new ChatMessage(ChatRole.User, "hi") }, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Null(failure.StatusCode);
+        Assert.True(failure.IsTransient);
+
+        var clock = Stopwatch.StartNew();
+        await client.GetResponseAsync(new[] { new ChatMessage(ChatRole.User, "hi") }, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(40));
+    }
+
+    internal static ExecutionSession OfflineSession(IChatClient client, Action<LlmResilienceOptions>? resilience = null)
+    {
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(client);
+        options.Llm.Resilience.BaseDelay = TimeSpan.FromMilliseconds(10);
+        options.Llm.Resilience.UseJitter = false;
+        resilience?.Invoke(options.Llm.Resilience);
+        return new ExecutionSession(options);
+    }
+}
