@@ -42,6 +42,9 @@ public sealed class CrewResult<T>
     /// <summary>Every task's output, in the crew's declared order.</summary>
     public IReadOnlyList<TaskOutput> TaskOutputs { get; }
 
+    /// <summary>The execution's figures (timing, tokens, LLM calls, resources), or null for a result built by hand.</summary>
+    public AmshaMetrics? Metrics { get; internal set; }
+
     /// <summary>The output of the task named <paramref name="taskName"/>.</summary>
     /// <exception cref="KeyNotFoundException">The crew has no task of that name.</exception>
     public TaskOutput GetTaskOutput(string taskName)

@@ -40,6 +40,9 @@ internal abstract class ExecutionRun<TOutput>
 
     protected CancellationToken CancellationToken => _cancellation.Token;
 
+    /// <summary>The session's metrics collector; the result carries what it computed.</summary>
+    protected MetricsCollector? MetricsCollector { get; init; }
+
     public void Cancel()
     {
         try
@@ -62,6 +65,7 @@ internal abstract class ExecutionRun<TOutput>
             var result = await ExecuteAsync(_cancellation.Token).ConfigureAwait(false);
             SetStatus(ExecutionStatus.Succeeded);
             Events.Append(new ExecutionCompletedEvent(clock.Elapsed), terminal: true);
+            result.Metrics = MetricsCollector?.Take(ExecutionId);
             _completion.TrySetResult(result);
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
@@ -80,6 +84,7 @@ internal abstract class ExecutionRun<TOutput>
         }
         finally
         {
+            MetricsCollector?.Take(ExecutionId);
             _cancellation.Dispose();
         }
     }
@@ -102,6 +107,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
         : base(executionId, mode, crew.Tasks.Count, callerToken, session.Observe)
     {
         _invoker = new TaskInvoker(session);
+        MetricsCollector = session.Monitor.Metrics;
         _crew = crew;
         _input = input;
     }

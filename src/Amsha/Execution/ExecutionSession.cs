@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 
 namespace Amsha;
 
@@ -11,9 +12,10 @@ namespace Amsha;
 /// (<c>new ExecutionSession()</c> runs everything on the offline model) or register it
 /// with <c>services.AddAmsha(...)</c>.
 /// </summary>
-public sealed class ExecutionSession
+public sealed class ExecutionSession : IDisposable, IAsyncDisposable
 {
     private readonly List<Action<ExecutionEvent>> _listeners = new();
+    private readonly SessionMonitor _monitor;
 
     /// <summary>A session with embedded defaults: every use case answers from the <see cref="OfflineChatClient"/>.</summary>
     public ExecutionSession()
@@ -23,9 +25,19 @@ public sealed class ExecutionSession
 
     /// <summary>A session over <paramref name="options"/>.</summary>
     public ExecutionSession(AmshaOptions options)
+        : this(options, null, null)
+    {
+    }
+
+    /// <summary>A session over <paramref name="options"/> that reports to <paramref name="observers"/> and logs through <paramref name="loggerFactory"/>.</summary>
+    /// <param name="options">The session's options.</param>
+    /// <param name="observers">Observers of every execution (see <see cref="AddObserver"/>); null for none.</param>
+    /// <param name="loggerFactory">Where Amsha logs (categories <c>Amsha.*</c>); null for no logging.</param>
+    public ExecutionSession(AmshaOptions options, IEnumerable<IExecutionObserver>? observers, ILoggerFactory? loggerFactory)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         Llm = new LlmFactory(options.Llm);
+        _monitor = new SessionMonitor(options, observers, loggerFactory);
     }
 
     /// <summary>The session's options.</summary>
@@ -66,8 +78,27 @@ public sealed class ExecutionSession
         return new Subscription(this, listener);
     }
 
+    /// <summary>
+    /// Adds <paramref name="observer"/>: from now on it receives every event of every execution,
+    /// in order per execution, through its own bounded buffer (see <see cref="IExecutionObserver"/>).
+    /// </summary>
+    public void AddObserver(IExecutionObserver observer) => _monitor.Add(observer);
+
+    /// <summary>Completes when every observer has handled every event appended before the call.</summary>
+    /// <param name="cancellationToken">Stops waiting (e.g. for an observer that is stuck).</param>
+    public Task FlushObserversAsync(CancellationToken cancellationToken = default) => _monitor.FlushAsync(cancellationToken);
+
+    /// <summary>Stops observer delivery at once; buffered events are not delivered. Prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => _monitor.Dispose();
+
+    /// <summary>Delivers every buffered event to the observers, then stops them.</summary>
+    public ValueTask DisposeAsync() => _monitor.DisposeAsync();
+
+    internal SessionMonitor Monitor => _monitor;
+
     internal void Observe(ExecutionEvent e)
     {
+        _monitor.Observe(e);
         Action<ExecutionEvent>[] listeners;
         lock (_listeners)
         {

@@ -9,6 +9,15 @@ public sealed class AmshaOptions
 {
     /// <summary>The LLM use cases and providers.</summary>
     public LlmOptions Llm { get; set; } = new();
+
+    /// <summary>
+    /// Whether logs and telemetry may carry prompt and completion text (and error messages that
+    /// may quote it). Off by default; API keys are never recorded either way.
+    /// </summary>
+    public bool CaptureMessageContent { get; set; }
+
+    /// <summary>Events each observer may have waiting before further ones are dropped for it (default 4096).</summary>
+    public int ObserverBufferCapacity { get; set; } = 4096;
 }
 
 /// <summary>
