@@ -199,8 +199,8 @@ internal sealed class MetricsCollector
             var allocated = GC.GetTotalAllocatedBytes(precise: false) - _allocatedStart;
             lock (_gate)
             {
-                SampleWorkingSet();
-                var resources = new ResourceUsage(cpu, allocated, _workingSetStart, Environment.WorkingSet, _workingSetPeak);
+                var workingSetEnd = SampleWorkingSet();
+                var resources = new ResourceUsage(cpu, allocated, _workingSetStart, workingSetEnd, _workingSetPeak);
                 var tasks = new List<TaskMetrics>(_tasks.Count);
                 foreach (var task in _tasks)
                 {
@@ -245,13 +245,15 @@ internal sealed class MetricsCollector
             return added;
         }
 
-        private void SampleWorkingSet()
+        private long SampleWorkingSet()
         {
             var now = Environment.WorkingSet;
             if (now > _workingSetPeak)
             {
                 _workingSetPeak = now;
             }
+
+            return now;
         }
 
         private static TimeSpan CpuTime()
