@@ -39,4 +39,7 @@ Console.WriteLine();
 Console.WriteLine($"Status: {handle.Status}");
 Console.WriteLine($"Result of {result.CrewName}:");
 Console.WriteLine(result.Output);
+
+// The figures every execution reports (AmshaMetrics); run with --telemetry to export spans and metrics too.
+Console.WriteLine(result.Metrics?.ToSummary());
 return handle.Status == ExecutionStatus.Succeeded ? 0 : 1;
