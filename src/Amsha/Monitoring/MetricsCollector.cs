@@ -258,8 +258,16 @@ internal sealed class MetricsCollector
 
         private static TimeSpan CpuTime()
         {
-            using var process = Process.GetCurrentProcess();
-            return process.TotalProcessorTime;
+            try
+            {
+                using var process = Process.GetCurrentProcess();
+                return process.TotalProcessorTime;
+            }
+            catch (Exception ex) when (ex is PlatformNotSupportedException or InvalidOperationException or NotSupportedException)
+            {
+                // Some platforms (browser, some sandboxes) do not report process CPU time: report none rather than fail.
+                return TimeSpan.Zero;
+            }
         }
 
         private sealed class TaskState(string name)
