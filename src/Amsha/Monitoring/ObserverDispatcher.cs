@@ -21,6 +21,7 @@ internal sealed class ObserverDispatcher
     private readonly Channel<object> _buffer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _consumer;
+    private volatile bool _closed;
     private long _dropped;
     private long _failures;
 
@@ -35,7 +36,12 @@ internal sealed class ObserverDispatcher
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _consumer = Task.Run(ConsumeAsync);
+
+        // The consumer outlives whatever created the session: it must not inherit its Activity or AsyncLocals.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _consumer = Task.Run(ConsumeAsync);
+        }
     }
 
     public IExecutionObserver Observer => _observer;
@@ -55,7 +61,7 @@ internal sealed class ObserverDispatcher
         }
 
         // TryWrite also fails once the dispatcher is closed; only a full buffer is an overflow.
-        if (_buffer.Reader.Completion.IsCompleted || _stopping.IsCancellationRequested)
+        if (_closed)
         {
             return;
         }
@@ -86,6 +92,7 @@ internal sealed class ObserverDispatcher
     /// <summary>Stops accepting events and waits until the buffered ones are handled.</summary>
     public async Task DrainAsync()
     {
+        _closed = true;
         _buffer.Writer.TryComplete();
         await _consumer.ConfigureAwait(false);
         _stopping.Cancel();
@@ -94,6 +101,7 @@ internal sealed class ObserverDispatcher
     /// <summary>Stops accepting events and tells the observer to stop; does not wait.</summary>
     public void Stop()
     {
+        _closed = true;
         _buffer.Writer.TryComplete();
         _stopping.Cancel();
     }
