@@ -57,6 +57,28 @@ public sealed class LoggingTests
         Assert.All(entries, e => AssertNoSecret(e, ApiKey));
     }
 
+    [Fact]
+    public async Task A_failure_is_logged_by_error_type_without_its_message()
+    {
+        var logs = new CapturingLoggerFactory();
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(new OfflineChatClient(new OfflineChatClientOptions
+        {
+            Responder = _ => throw new InvalidOperationException($"provider echoed {CompletionSecret}"),
+        }));
+        await using var session = new ExecutionSession(options, null, logs);
+
+        var handle = session.Start(TestCrews.ResearchAndWrite(), PromptSecret);
+        await Assert.ThrowsAsync<ExecutionException>(() => handle.ResultWithinTimeoutAsync());
+        var entries = logs.Entries.ToArray();
+
+        var failed = Assert.Single(entries, e => e.EventId == 1002);
+        Assert.Equal(LogLevel.Error, failed.Level);
+        Assert.Contains(nameof(InvalidOperationException), failed.Message);
+        Assert.DoesNotContain(entries, e => e.EventId is 1001 or 1004);
+        Assert.All(entries, e => AssertNoSecret(e, CompletionSecret));
+    }
+
     private static void AssertNoSecret(LogEntry entry, string secret)
     {
         Assert.DoesNotContain(secret, entry.Message, StringComparison.Ordinal);
