@@ -8,6 +8,9 @@ if (Array.IndexOf(args, "--background") >= 0)
     return await BackgroundDemo.RunAsync(args);
 }
 
+// --telemetry exports Amsha's spans and metrics to the console through OpenTelemetry.
+using var telemetry = QuickstartTelemetry.StartIfRequested(args);
+
 // Nothing is configured, so every LLM use case answers from the built-in offline model.
 using var services = new ServiceCollection()
     .AddAmsha()
@@ -46,4 +49,7 @@ Console.WriteLine($"Result of {result.CrewName}:");
 Console.WriteLine($"{result.Output.Title} ({result.Output.WordCount} words)");
 Console.WriteLine(result.Output.Body);
 Console.WriteLine($"Facts: {string.Join("; ", result.GetTaskOutput<ResearchNotes>("Research").Facts)}");
+
+// The figures every execution reports (AmshaMetrics); run with --telemetry to export spans and metrics too.
+Console.WriteLine(result.Metrics?.ToSummary());
 return handle.Status == ExecutionStatus.Succeeded ? 0 : 1;

@@ -102,6 +102,10 @@ public static class GeneratorHarness
         paths.Add(typeof(Microsoft.Extensions.AI.IChatClient).Assembly.Location);
         paths.Add(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location);
         paths.Add(typeof(Microsoft.Extensions.DependencyInjection.ServiceCollection).Assembly.Location);
+        paths.Add(typeof(OpenTelemetry.Sdk).Assembly.Location);
+        paths.Add(typeof(OpenTelemetry.Trace.TracerProvider).Assembly.Location);
+        paths.Add(typeof(OpenTelemetry.Exporter.ConsoleExporterOptions).Assembly.Location);
+        paths.Add(typeof(OpenTelemetry.AmshaInstrumentationExtensions).Assembly.Location);
         return paths.Where(File.Exists).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using Amsha;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,6 +10,8 @@ public static class AmshaServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a singleton <see cref="ExecutionSession"/> (and its <see cref="LlmFactory"/>).
+    /// Every registered <see cref="IExecutionObserver"/> observes it, and it logs through the
+    /// registered <see cref="ILoggerFactory"/>, if any.
     /// Register crews with the generated <c>AddAmshaCrews()</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -16,11 +19,11 @@ public static class AmshaServiceCollectionExtensions
     public static IServiceCollection AddAmsha(this IServiceCollection services, Action<AmshaOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(_ =>
+        services.TryAddSingleton(sp =>
         {
             var options = new AmshaOptions();
             configure?.Invoke(options);
-            return new ExecutionSession(options);
+            return new ExecutionSession(options, sp.GetServices<IExecutionObserver>(), sp.GetService<ILoggerFactory>());
         });
         services.TryAddSingleton(sp => sp.GetRequiredService<ExecutionSession>().Llm);
         return services;

@@ -60,6 +60,8 @@ public sealed class CrewResult<T>
             return total;
         }
     }
+    /// <summary>The execution's figures (timing, tokens, LLM calls, resources), or null for a result built by hand.</summary>
+    public AmshaMetrics? Metrics { get; internal set; }
 
     /// <summary>The output of the task named <paramref name="taskName"/>.</summary>
     /// <exception cref="KeyNotFoundException">The crew has no task of that name.</exception>

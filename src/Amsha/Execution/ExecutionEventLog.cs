@@ -43,9 +43,13 @@ internal sealed class ExecutionEventLog
             _completed = terminal;
             signal = _changed;
             _changed = NewSignal();
+
+            // Observers are told inside the lock: concurrent tasks (Graph crews) append from several
+            // threads, and observers must see the same order as stream readers, never later than them.
+            // The session's observer hook only enqueues (each observer has its own buffer), so this stays short.
+            _onAppended?.Invoke(stamped);
         }
 
-        _onAppended?.Invoke(stamped);
         signal.TrySetResult(true);
         return stamped;
     }

@@ -43,6 +43,9 @@ internal abstract class ExecutionRun<TOutput>
 
     protected CancellationToken CancellationToken => _cancellation.Token;
 
+    /// <summary>The session's metrics collector; the result carries what it computed.</summary>
+    protected MetricsCollector? MetricsCollector { get; init; }
+
     public void Cancel()
     {
         try
@@ -67,6 +70,7 @@ internal abstract class ExecutionRun<TOutput>
             await OnEndingAsync(ExecutionStatus.Succeeded, null).ConfigureAwait(false);
             SetStatus(ExecutionStatus.Succeeded);
             Events.Append(new ExecutionCompletedEvent(clock.Elapsed), terminal: true);
+            result.Metrics = MetricsCollector?.Take(ExecutionId);
             _completion.TrySetResult(result);
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
@@ -87,6 +91,7 @@ internal abstract class ExecutionRun<TOutput>
         }
         finally
         {
+            MetricsCollector?.Take(ExecutionId);
             _cancellation.Dispose();
         }
     }
@@ -146,6 +151,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>, ICrewNam
         : base(executionId, mode, crew.Tasks.Count, callerToken, session.Observe)
     {
         _invoker = new TaskInvoker(session);
+        MetricsCollector = session.Monitor.Metrics;
         _crew = crew;
         _input = input;
         _state = state;

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 
 namespace Amsha;
 
@@ -12,11 +13,12 @@ namespace Amsha;
 /// (<c>new ExecutionSession()</c> runs everything on the offline model) or register it
 /// with <c>services.AddAmsha(...)</c>.
 /// </summary>
-public sealed class ExecutionSession
+public sealed class ExecutionSession : IDisposable, IAsyncDisposable
 {
     private readonly List<Action<ExecutionEvent>> _listeners = new();
     private readonly ConcurrentDictionary<string, object> _liveBackgroundRuns = new(StringComparer.Ordinal);
     private readonly Lazy<IExecutionStore> _store;
+    private readonly SessionMonitor _monitor;
 
     /// <summary>A session with embedded defaults: every use case answers from the <see cref="OfflineChatClient"/>.</summary>
     public ExecutionSession()
@@ -26,10 +28,20 @@ public sealed class ExecutionSession
 
     /// <summary>A session over <paramref name="options"/>.</summary>
     public ExecutionSession(AmshaOptions options)
+        : this(options, null, null)
+    {
+    }
+
+    /// <summary>A session over <paramref name="options"/> that reports to <paramref name="observers"/> and logs through <paramref name="loggerFactory"/>.</summary>
+    /// <param name="options">The session's options.</param>
+    /// <param name="observers">Observers of every execution (see <see cref="AddObserver"/>); null for none.</param>
+    /// <param name="loggerFactory">Where Amsha logs (categories <c>Amsha.*</c>); null for no logging.</param>
+    public ExecutionSession(AmshaOptions options, IEnumerable<IExecutionObserver>? observers, ILoggerFactory? loggerFactory)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         Llm = new LlmFactory(options.Llm);
         _store = new Lazy<IExecutionStore>(() => options.Store ?? new FileExecutionStore());
+        _monitor = new SessionMonitor(options, observers, loggerFactory);
     }
 
     /// <summary>The session's options.</summary>
@@ -156,7 +168,11 @@ public sealed class ExecutionSession
     public Task<IReadOnlyList<ExecutionRecord>> ListExecutionsAsync(string? crewName = null, CancellationToken cancellationToken = default) =>
         Store.ListAsync(crewName, cancellationToken).AsTask();
 
-    /// <summary>Subscribes <paramref name="listener"/> to every event of every execution of this session.</summary>
+    /// <summary>
+    /// Subscribes <paramref name="listener"/> to every event of every execution of this session. It runs
+    /// synchronously, in order, as each event is recorded: keep it short and non-blocking. For isolated,
+    /// buffered delivery (slow or failing consumers) register an <see cref="IExecutionObserver"/> instead.
+    /// </summary>
     /// <returns>Disposing it unsubscribes.</returns>
     public IDisposable Subscribe(Action<ExecutionEvent> listener)
     {
@@ -169,8 +185,27 @@ public sealed class ExecutionSession
         return new Subscription(this, listener);
     }
 
+    /// <summary>
+    /// Adds <paramref name="observer"/>: from now on it receives every event of every execution,
+    /// in order per execution, through its own bounded buffer (see <see cref="IExecutionObserver"/>).
+    /// </summary>
+    public void AddObserver(IExecutionObserver observer) => _monitor.Add(observer);
+
+    /// <summary>Completes when every observer has handled every event appended before the call.</summary>
+    /// <param name="cancellationToken">Stops waiting (e.g. for an observer that is stuck).</param>
+    public Task FlushObserversAsync(CancellationToken cancellationToken = default) => _monitor.FlushAsync(cancellationToken);
+
+    /// <summary>Stops observer delivery at once; buffered events are not delivered. Prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => _monitor.Dispose();
+
+    /// <summary>Delivers every buffered event to the observers, then stops them.</summary>
+    public ValueTask DisposeAsync() => _monitor.DisposeAsync();
+
+    internal SessionMonitor Monitor => _monitor;
+
     internal void Observe(ExecutionEvent e)
     {
+        _monitor.Observe(e);
         Action<ExecutionEvent>[] listeners;
         lock (_listeners)
         {

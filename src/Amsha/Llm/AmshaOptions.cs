@@ -12,6 +12,19 @@ public sealed class AmshaOptions
 
     /// <summary>Where background executions are checkpointed; a <see cref="FileExecutionStore"/> in its default directory when null.</summary>
     public IExecutionStore? Store { get; set; }
+    /// <summary>
+    /// Whether logs and telemetry may carry prompt and completion text (and error messages that
+    /// may quote it). Off by default; API keys are never recorded either way.
+    /// </summary>
+    /// <remarks>The same switch as <see cref="LlmOptions.CaptureMessageContent"/> (configuration key <c>Amsha:Llm:CaptureMessageContent</c>).</remarks>
+    public bool CaptureMessageContent
+    {
+        get => Llm.CaptureMessageContent;
+        set => Llm.CaptureMessageContent = value;
+    }
+
+    /// <summary>Events each observer may have waiting before further ones are dropped for it (default 4096).</summary>
+    public int ObserverBufferCapacity { get; set; } = 4096;
 }
 
 /// <summary>

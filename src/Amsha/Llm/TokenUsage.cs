@@ -6,9 +6,9 @@ namespace Amsha;
 /// <param name="InputTokens">Prompt tokens.</param>
 /// <param name="OutputTokens">Completion tokens.</param>
 /// <param name="TotalTokens">All tokens, as reported by the provider (at least input plus output).</param>
-public sealed record TokenUsage(long InputTokens, long OutputTokens, long TotalTokens)
+public readonly record struct TokenUsage(long InputTokens, long OutputTokens, long TotalTokens)
 {
-    /// <summary>No tokens.</summary>
+    /// <summary>No tokens (the same as <c>default</c>).</summary>
     public static TokenUsage Zero { get; } = new(0, 0, 0);
 
     /// <summary>The sum of two usages.</summary>

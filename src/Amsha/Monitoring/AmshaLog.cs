@@ -1,0 +1,57 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace Amsha;
+
+/// <summary>
+/// Amsha's log messages. Event ids 1000-1099 belong to Amsha (see docs/monitoring.md):
+/// 1000-1019 executions and tasks (category <c>Amsha.Execution</c>), 1020-1049 reserved for
+/// the LLM call path (<c>Amsha.Llm</c>), 1050-1069 monitoring (<c>Amsha.Monitoring</c>).
+/// No message carries prompt or completion text unless content capture is opted in
+/// (<see cref="AmshaOptions.CaptureMessageContent"/>), and none carries an API key.
+/// </summary>
+internal static partial class AmshaLog
+{
+    public const string ExecutionCategory = "Amsha.Execution";
+    public const string MonitoringCategory = "Amsha.Monitoring";
+
+    [LoggerMessage(EventId = 1000, EventName = "ExecutionStarted", Level = LogLevel.Information,
+        Message = "Execution {ExecutionId} of crew {CrewName} started ({Mode}, {TotalTasks} tasks)")]
+    public static partial void ExecutionStarted(ILogger logger, string executionId, string crewName, ExecutionMode mode, int totalTasks);
+
+    [LoggerMessage(EventId = 1001, EventName = "ExecutionCompleted", Level = LogLevel.Information,
+        Message = "Execution {ExecutionId} completed in {DurationMs} ms")]
+    public static partial void ExecutionCompleted(ILogger logger, string executionId, double durationMs);
+
+    [LoggerMessage(EventId = 1002, EventName = "ExecutionFailed", Level = LogLevel.Error,
+        Message = "Execution {ExecutionId} failed with {ErrorType} (recoverable: {Recoverable})")]
+    public static partial void ExecutionFailed(ILogger logger, string executionId, string errorType, bool recoverable);
+
+    [LoggerMessage(EventId = 1003, EventName = "ExecutionCanceled", Level = LogLevel.Warning,
+        Message = "Execution {ExecutionId} was canceled")]
+    public static partial void ExecutionCanceled(ILogger logger, string executionId);
+
+    [LoggerMessage(EventId = 1004, EventName = "ExecutionFailureDetail", Level = LogLevel.Debug,
+        Message = "Execution {ExecutionId} failure message: {ErrorMessage}")]
+    public static partial void ExecutionFailureDetail(ILogger logger, string executionId, string errorMessage);
+
+    [LoggerMessage(EventId = 1010, EventName = "TaskStarted", Level = LogLevel.Debug,
+        Message = "Execution {ExecutionId}: task {TaskName} started (agent {AgentName})")]
+    public static partial void TaskStarted(ILogger logger, string executionId, string taskName, string agentName);
+
+    [LoggerMessage(EventId = 1011, EventName = "TaskCompleted", Level = LogLevel.Debug,
+        Message = "Execution {ExecutionId}: task {TaskName} completed ({OutputLength} characters of output)")]
+    public static partial void TaskCompleted(ILogger logger, string executionId, string taskName, int outputLength);
+
+    [LoggerMessage(EventId = 1012, EventName = "TaskOutputContent", Level = LogLevel.Trace,
+        Message = "Execution {ExecutionId}: task {TaskName} output: {Output}")]
+    public static partial void TaskOutputContent(ILogger logger, string executionId, string taskName, string output);
+
+    [LoggerMessage(EventId = 1050, EventName = "ObserverFailed", Level = LogLevel.Error,
+        Message = "Observer {ObserverType} threw while handling {EventType} of execution {ExecutionId}; the execution is unaffected and further failures of this observer are not logged")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception, string observerType, string eventType, string executionId);
+
+    [LoggerMessage(EventId = 1051, EventName = "ObserverOverflow", Level = LogLevel.Warning,
+        Message = "Observer {ObserverType} cannot keep up: its buffer of {Capacity} events is full, so events are dropped for it (the execution is unaffected; raise AmshaOptions.ObserverBufferCapacity or make the observer faster). Logged once per observer")]
+    public static partial void ObserverOverflow(ILogger logger, string observerType, int capacity);
+}

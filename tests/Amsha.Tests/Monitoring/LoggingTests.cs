@@ -1,0 +1,87 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Amsha.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace Amsha.Tests.Monitoring;
+
+public sealed class LoggingTests
+{
+    private const string PromptSecret = "PROMPTSECRET";
+    private const string CompletionSecret = "COMPLETIONSECRET";
+    private const string ApiKey = "sk-test-APIKEYSECRET";
+
+    private static async Task<(CapturingLoggerFactory Logs, CrewResult<string> Result)> RunAsync(bool captureContent)
+    {
+        var logs = new CapturingLoggerFactory();
+        var options = new AmshaOptions { CaptureMessageContent = captureContent };
+        options.Llm.UseDefaultChatClient(new OfflineChatClient(new OfflineChatClientOptions { Responder = _ => $"the answer {CompletionSecret}" }));
+        options.Llm.UseCases["other"] = new LlmUseCaseOptions
+        {
+            Default = "m",
+            Models = { ["m"] = new LlmModelOptions { Provider = "Offline", Model = "x", ApiKey = ApiKey } },
+        };
+        await using var session = new ExecutionSession(options, null, logs);
+        var result = await session.RunAsync(TestCrews.ResearchAndWrite(), PromptSecret).WaitAsync(TestCrews.Timeout);
+        return (logs, result);
+    }
+
+    [Fact]
+    public async Task Executions_and_tasks_are_logged_with_their_event_ids_and_no_content()
+    {
+        var (logs, result) = await RunAsync(captureContent: false);
+        var entries = logs.Entries.ToArray();
+
+        Assert.Equal(new[] { 1000, 1010, 1011, 1010, 1011, 1001 }, entries.Where(e => e.Category == "Amsha.Execution").Select(e => e.EventId));
+        Assert.All(entries, e => Assert.InRange(e.EventId, 1000, 1099));
+        var started = entries.Single(e => e.EventId == 1000);
+        Assert.Equal(LogLevel.Information, started.Level);
+        Assert.Contains(result.ExecutionId, started.Message);
+        Assert.Contains("ResearchAndWrite", started.Message);
+        Assert.All(entries, e => AssertNoSecret(e, PromptSecret));
+        Assert.All(entries, e => AssertNoSecret(e, CompletionSecret));
+        Assert.All(entries, e => AssertNoSecret(e, ApiKey));
+    }
+
+    [Fact]
+    public async Task Completion_text_is_logged_only_when_content_capture_is_opted_in()
+    {
+        var (logs, _) = await RunAsync(captureContent: true);
+        var entries = logs.Entries.ToArray();
+
+        var content = entries.Where(e => e.EventId == 1012).ToArray();
+        Assert.Equal(2, content.Length);
+        Assert.All(content, e => Assert.Equal(LogLevel.Trace, e.Level));
+        Assert.Contains(CompletionSecret, content[0].Message);
+        Assert.All(entries, e => AssertNoSecret(e, ApiKey));
+    }
+
+    [Fact]
+    public async Task A_failure_is_logged_by_error_type_without_its_message()
+    {
+        var logs = new CapturingLoggerFactory();
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(new OfflineChatClient(new OfflineChatClientOptions
+        {
+            Responder = _ => throw new InvalidOperationException($"provider echoed {CompletionSecret}"),
+        }));
+        await using var session = new ExecutionSession(options, null, logs);
+
+        var handle = session.Start(TestCrews.ResearchAndWrite(), PromptSecret);
+        await Assert.ThrowsAnyAsync<ExecutionException>(() => handle.ResultWithinTimeoutAsync());
+        var entries = logs.Entries.ToArray();
+
+        var failed = Assert.Single(entries, e => e.EventId == 1002);
+        Assert.Equal(LogLevel.Error, failed.Level);
+        Assert.Contains(nameof(InvalidOperationException), failed.Message);
+        Assert.DoesNotContain(entries, e => e.EventId is 1001 or 1004);
+        Assert.All(entries, e => AssertNoSecret(e, CompletionSecret));
+    }
+
+    private static void AssertNoSecret(LogEntry entry, string secret)
+    {
+        Assert.DoesNotContain(secret, entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, entry.Values, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amsha.Tests.Support;
+using Microsoft.Extensions.AI;
+
+namespace Amsha.Tests.Monitoring;
+
+public sealed class MetricsTests
+{
+    /// <summary>A scripted model: fixed answers per task, and a record of the tokens it billed.</summary>
+    private sealed class ScriptedModel
+    {
+        private readonly List<(string Task, long Input, long Output)> _billed = new();
+
+        public OfflineChatClient Client => new(new OfflineChatClientOptions { Responder = Respond });
+
+        public IReadOnlyList<(string Task, long Input, long Output)> Billed
+        {
+            get { lock (_billed) { return _billed.ToArray(); } }
+        }
+
+        private string Respond(IReadOnlyList<ChatMessage> conversation)
+        {
+            var system = conversation[0].Text;
+            var task = system.Contains("researcher", StringComparison.Ordinal) ? "Research" : "Write";
+            var answer = task == "Research" ? "one two three four five" : "alpha beta gamma";
+            lock (_billed)
+            {
+                _billed.Add((task, conversation.Sum(m => (long)OfflineChatClient.CountTokens(m.Text)), OfflineChatClient.CountTokens(answer)));
+            }
+
+            return answer;
+        }
+    }
+
+    [Fact]
+    public async Task Result_metrics_match_the_scripted_models_token_counts_per_task_and_call()
+    {
+        var model = new ScriptedModel();
+        await using var session = MonitoringCrews.UsageReportingSession(model.Client);
+
+        var handle = session.Start(TestCrews.ResearchAndWrite(), "Rust");
+        var result = await handle.ResultWithinTimeoutAsync();
+        var metrics = Assert.IsType<AmshaMetrics>(result.Metrics);
+
+        var billed = model.Billed;
+        Assert.Equal(2, billed.Count);
+        Assert.Equal(5, billed[0].Output);
+        Assert.Equal(3, billed[1].Output);
+        Assert.Equal(result.ExecutionId, metrics.ExecutionId);
+        Assert.Equal("ResearchAndWrite", metrics.CrewName);
+        Assert.Equal(ExecutionMode.Interactive, metrics.Mode);
+        Assert.Equal(ExecutionStatus.Succeeded, metrics.Status);
+        Assert.Equal(new TokenUsage(billed.Sum(b => b.Input), 8, billed.Sum(b => b.Input) + 8), metrics.Tokens);
+        Assert.Equal(2, metrics.LlmCallCount);
+        Assert.Equal(0, metrics.RetryCount);
+
+        Assert.Equal(new[] { "Research", "Write" }, metrics.Tasks.Select(t => t.TaskName));
+        var research = metrics.GetTask("Research")!;
+        Assert.Equal("Researcher", research.AgentName);
+        Assert.Equal(new TokenUsage(billed[0].Input, 5, billed[0].Input + 5), research.Tokens);
+        Assert.Equal(1, research.LlmCalls);
+        Assert.Equal(new TokenUsage(billed[1].Input, 3, billed[1].Input + 3), metrics.GetTask("Write")!.Tokens);
+        Assert.Equal(new[] { "Research", "Write" }, metrics.LlmCalls.Select(c => c.TaskName));
+
+        Assert.NotNull(metrics.EndedAt);
+        Assert.True(metrics.EndedAt >= metrics.StartedAt);
+        Assert.True(metrics.Duration > TimeSpan.Zero);
+        Assert.True(metrics.Tasks.All(t => t.Duration >= TimeSpan.Zero && t.Duration <= metrics.Duration + TimeSpan.FromSeconds(1)));
+        Assert.True(metrics.Resources.AllocatedBytes > 0);
+        Assert.True(metrics.Resources.CpuTime >= TimeSpan.Zero);
+        Assert.True(metrics.Resources.WorkingSetStart > 0);
+        Assert.True(metrics.Resources.WorkingSetPeak >= Math.Max(metrics.Resources.WorkingSetStart, metrics.Resources.WorkingSetEnd));
+        Assert.Contains("Tokens:", metrics.ToSummary());
+    }
+
+    [Fact]
+    public async Task Failed_attempts_and_retries_are_counted_and_their_tokens_included()
+    {
+        var model = new ScriptedModel();
+
+        // Both calls fail once before succeeding: two retried calls.
+        await using var session = MonitoringCrews.UsageReportingSession(model.Client, failFirst: 2);
+        using var retries = new RetryListener();
+
+        var result = await session.RunAsync(MonitoringCrews.TwoTasks("MetricsRetriedCrew"), "Rust").WaitAsync(TestCrews.Timeout);
+        var metrics = result.Metrics!;
+
+        var billed = model.Billed;
+        var input = billed.Sum(b => b.Input);
+
+        // Each failed attempt spent its prompt's input tokens; the retry spent them again.
+        Assert.Equal(new TokenUsage(2 * input, 8, 2 * input + 8), metrics.Tokens);
+        Assert.Equal(4, metrics.LlmCallCount);
+        Assert.Equal(2, metrics.FailedCallCount);
+        Assert.Equal(2, metrics.RetryCount);
+        Assert.Equal(new[] { (1, true), (2, false), (1, true), (2, false) }, metrics.LlmCalls.Select(c => (c.Attempt, c.Failed)));
+        var research = metrics.GetTask("Research")!;
+        Assert.Equal(2, research.LlmCalls);
+        Assert.Equal(1, research.Retries);
+        Assert.Equal(new TokenUsage(2 * billed[0].Input, 5, 2 * billed[0].Input + 5), research.Tokens);
+        Assert.Equal(2, retries.CountFor("MetricsRetriedCrew"));
+    }
+
+    [Fact]
+    public void A_resumed_execution_adds_up_across_runs()
+    {
+        var collector = new MetricsCollector();
+        var t0 = new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.Zero);
+
+        // First process: Research completes, Write is interrupted.
+        collector.Observe(new ExecutionStartedEvent("Crew", ExecutionMode.Background, 2) { ExecutionId = "e1", Sequence = 1, Timestamp = t0 });
+        collector.Observe(new TaskStartedEvent("Research", "Researcher", 0) { ExecutionId = "e1", Sequence = 2, Timestamp = t0 });
+        collector.RecordLlmCall("e1", "Research", 10, 5, 1, failed: false);
+        collector.Observe(new TaskCompletedEvent("Research", "r") { ExecutionId = "e1", Sequence = 3, Timestamp = t0.AddSeconds(2) });
+        collector.Observe(new TaskStartedEvent("Write", "Writer", 1) { ExecutionId = "e1", Sequence = 4, Timestamp = t0.AddSeconds(2) });
+        collector.RecordLlmCall("e1", "Write", 7, 0, 1, failed: true);
+        collector.Observe(new ExecutionFailedEvent("System.IO.IOException", "gone", true) { ExecutionId = "e1", Sequence = 5, Timestamp = t0.AddSeconds(3) });
+        var stored = collector.Take("e1")!;
+        Assert.Equal(ExecutionStatus.Failed, stored.Status);
+        Assert.Equal(TimeSpan.FromSeconds(3), stored.Duration);
+
+        // The store persists the JSON; a new process reads it back and resumes the execution.
+        var reloaded = AmshaMetrics.FromJson(stored.ToJson());
+        var resumed = new MetricsCollector();
+        resumed.Carry("e1", reloaded);
+        var t1 = t0.AddHours(1);
+        resumed.Observe(new ExecutionStartedEvent("Crew", ExecutionMode.Background, 2) { ExecutionId = "e1", Sequence = 6, Timestamp = t1 });
+        resumed.Observe(new TaskStartedEvent("Write", "Writer", 1) { ExecutionId = "e1", Sequence = 7, Timestamp = t1 });
+        resumed.RecordRetry("e1", "Write", 1);
+        resumed.RecordLlmCall("e1", "Write", 7, 4, 2, failed: false);
+        resumed.Observe(new TaskCompletedEvent("Write", "w") { ExecutionId = "e1", Sequence = 8, Timestamp = t1.AddSeconds(4) });
+        resumed.Observe(new ExecutionCompletedEvent(TimeSpan.FromSeconds(5)) { ExecutionId = "e1", Sequence = 9, Timestamp = t1.AddSeconds(5) });
+        var total = resumed.Take("e1")!;
+
+        Assert.Equal(2, total.Runs);
+        Assert.Equal(ExecutionStatus.Succeeded, total.Status);
+        Assert.Equal(t0, total.StartedAt);
+        Assert.Equal(t1.AddSeconds(5), total.EndedAt);
+        Assert.Equal(TimeSpan.FromSeconds(8), total.Duration);
+        Assert.Equal(new TokenUsage(24, 9, 33), total.Tokens);
+        Assert.Equal(3, total.LlmCallCount);
+        Assert.Equal(1, total.FailedCallCount);
+        Assert.Equal(1, total.RetryCount);
+        Assert.Equal(new[] { "Research", "Write" }, total.Tasks.Select(t => t.TaskName));
+        var write = total.GetTask("Write")!;
+        Assert.Equal(new TokenUsage(14, 4, 18), write.Tokens);
+        Assert.Equal(2, write.LlmCalls);
+
+        // The interrupted first attempt counts up to the end of its run (1 s) plus the resumed 4 s.
+        Assert.Equal(TimeSpan.FromSeconds(5), write.Duration);
+        Assert.Equal(stored.Resources.WorkingSetStart, total.Resources.WorkingSetStart);
+        Assert.True(total.Resources.AllocatedBytes >= stored.Resources.AllocatedBytes);
+    }
+
+    [Fact]
+    public void Combine_refuses_metrics_of_different_executions()
+    {
+        var error = Assert.Throws<ArgumentException>(() => AmshaMetrics.Combine(new AmshaMetrics { ExecutionId = "a" }, new AmshaMetrics { ExecutionId = "b" }));
+        Assert.Contains("'a'", error.Message);
+        Assert.Contains("'b'", error.Message);
+    }
+
+    [Fact]
+    public void Json_round_trips_every_field_and_skips_unknown_properties()
+    {
+        var metrics = new AmshaMetrics
+        {
+            ExecutionId = "e\"1",
+            CrewName = "Crew",
+            Mode = ExecutionMode.Background,
+            Status = ExecutionStatus.Canceled,
+            StartedAt = new DateTimeOffset(2026, 2, 3, 4, 5, 6, 789, TimeSpan.FromHours(2)),
+            EndedAt = null,
+            Duration = TimeSpan.FromTicks(12_345_678),
+            Runs = 3,
+            Tokens = new TokenUsage(1, 2, 4),
+            LlmCallCount = 5,
+            RetryCount = 6,
+            FailedCallCount = 7,
+            Tasks = new[] { new TaskMetrics("T", "A", TimeSpan.FromMilliseconds(1.5), new TokenUsage(1, 2, 3), 4, 5) },
+            LlmCalls = new[] { new LlmCallMetrics("T", 2, new TokenUsage(9, 8, 17), true) },
+            Resources = new ResourceUsage(TimeSpan.FromMilliseconds(42), 1L << 40, 10, 20, 30),
+        };
+
+        var json = metrics.ToJson();
+        var read = AmshaMetrics.FromJson(json.Insert(1, "\"future\":{\"nested\":[1,2]},"));
+
+        Assert.Equal(json, read.ToJson());
+        Assert.Equal(metrics.StartedAt, read.StartedAt);
+        Assert.Null(read.EndedAt);
+        Assert.Equal(metrics.Duration, read.Duration);
+        Assert.Equal(metrics.Tasks, read.Tasks);
+        Assert.Equal(metrics.LlmCalls, read.LlmCalls);
+        Assert.Equal(metrics.Resources, read.Resources);
+        Assert.Equal("e\"1", read.ExecutionId);
+        Assert.Throws<FormatException>(() => AmshaMetrics.FromJson("[1]"));
+        Assert.Throws<FormatException>(() => AmshaMetrics.FromJson("{\"runs\":\"x\"}"));
+    }
+
+    /// <summary>Counts <c>amsha.llm.retries</c> measurements of one crew.</summary>
+    private sealed class RetryListener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly List<string?> _crews = new();
+
+        public RetryListener()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == AmshaTelemetryNames.MeterName && instrument.Name == "amsha.llm.retries")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "amsha.crew.name")
+                    {
+                        lock (_crews)
+                        {
+                            for (var i = 0; i < value; i++)
+                            {
+                                _crews.Add(tag.Value as string);
+                            }
+                        }
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public int CountFor(string crew)
+        {
+            lock (_crews)
+            {
+                return _crews.Count(c => c == crew);
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
