@@ -45,7 +45,7 @@ internal sealed partial class CrewGenerator
 
             w.Line("/// <summary>The crew's plan, computed at compile time.</summary>");
             w.Line(generatedCode);
-            w.Line($"public static {definitionType} Definition {{ get; }} = new {definitionType}(");
+            w.Line($"{crew.MemberAccessibility} static {definitionType} Definition {{ get; }} = new {definitionType}(");
             w.Indent();
             w.Line($"{Literal(crew.Name)},");
             w.Line($"global::Amsha.CrewProcess.{(crew.IsGraph ? "Graph" : "Sequential")},");
@@ -64,17 +64,17 @@ internal sealed partial class CrewGenerator
 
             w.Line("/// <summary>Runs the crew interactively and waits for its result.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>> RunAsync({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
+            w.Line($"{crew.MemberAccessibility} global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>> RunAsync({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
             w.Indent().Line($"=> this.__amshaSession.RunAsync(Definition, {CheckedInput(crew, inputArgument)}, cancellationToken);").Unindent().Line();
 
             w.Line("/// <summary>Starts an interactive execution: stream its events, await its result or cancel it through the handle.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::Amsha.ExecutionHandle<{output}> Start({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
+            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> Start({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
             w.Indent().Line($"=> this.__amshaSession.Start(Definition, {CheckedInput(crew, inputArgument)}, global::Amsha.ExecutionMode.Interactive, cancellationToken);").Unindent().Line();
 
             w.Line("/// <summary>Starts a detached background execution; keep the handle or its id to poll, await or cancel it.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::Amsha.ExecutionHandle<{output}> StartBackground({(crew.InputType is null ? "" : crew.InputType + " input")})");
+            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> StartBackground({(crew.InputType is null ? "" : crew.InputType + " input")})");
             w.Indent().Line($"=> this.__amshaSession.Start(Definition, {CheckedInput(crew, inputArgument)}, global::Amsha.ExecutionMode.Background);").Unindent();
 
             foreach (var task in crew.Tasks)

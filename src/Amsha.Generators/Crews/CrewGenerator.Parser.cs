@@ -117,7 +117,8 @@ internal sealed partial class CrewGenerator
                 outputType,
                 isGraph,
                 CanRegister(crew),
-                taskModels.ToEquatableArray());
+                taskModels.ToEquatableArray(),
+                MemberAccessibility(input));
         }
 
         private sealed record ParsedTask(string Key, string Name, string AgentName, string Llm, string Role, string Goal, string Backstory, string Description, string ExpectedOutput, List<string> Context);
@@ -384,6 +385,59 @@ internal sealed partial class CrewGenerator
             var chars = name.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_').ToArray();
             return new string(chars) + ".Crew.g.cs";
         }
+
+        /// <summary>
+        /// "public", "internal" or "private": the widest keyword the members taking or returning these
+        /// types can have (an internal input type with a public crew would not compile, CS0051).
+        /// </summary>
+        internal static string MemberAccessibility(params ITypeSymbol?[] types)
+        {
+            var result = "public";
+            foreach (var type in types)
+            {
+                result = Narrower(result, EffectiveAccessibility(type, depth: 0));
+            }
+
+            return result;
+        }
+
+        private static string EffectiveAccessibility(ITypeSymbol? type, int depth)
+        {
+            if (type is null || depth > 16)
+            {
+                return "public";
+            }
+
+            if (type is IArrayTypeSymbol array)
+            {
+                return EffectiveAccessibility(array.ElementType, depth + 1);
+            }
+
+            if (type is not INamedTypeSymbol named)
+            {
+                return "public";
+            }
+
+            var result = "public";
+            foreach (var argument in named.TypeArguments)
+            {
+                result = Narrower(result, EffectiveAccessibility(argument, depth + 1));
+            }
+
+            for (var current = named; current is not null; current = current.ContainingType)
+            {
+                result = current.DeclaredAccessibility switch
+                {
+                    Accessibility.Public or Accessibility.NotApplicable => result,
+                    Accessibility.Internal or Accessibility.ProtectedOrInternal => Narrower(result, "internal"),
+                    _ => "private",
+                };
+            }
+
+            return result;
+        }
+
+        private static string Narrower(string a, string b) => a == "private" || b == "private" ? "private" : a == "internal" || b == "internal" ? "internal" : "public";
 
         // The generated AddAmshaCrews is internal: it can register crews reachable from the assembly, not generic ones.
         private static bool CanRegister(INamedTypeSymbol type)
