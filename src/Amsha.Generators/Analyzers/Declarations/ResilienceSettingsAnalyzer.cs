@@ -19,7 +19,8 @@ internal sealed class ResilienceSettingsAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // See DeclarationFacts.LlmCallGeneratedCodeFlags: generated files are skipped per symbol instead.
+        context.ConfigureGeneratedCodeAnalysis(DeclarationFacts.LlmCallGeneratedCodeFlags);
         context.RegisterCompilationStartAction(start =>
         {
             if (AmshaSymbols.Create(start.Compilation) is not null)
@@ -31,6 +32,17 @@ internal sealed class ResilienceSettingsAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(SymbolAnalysisContext context)
     {
+        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, context.CancellationToken))
+        {
+            return;
+        }
+
+        // Both parts of a partial method arrive here with the same attributes; report once, for the definition.
+        if (context.Symbol is IMethodSymbol { PartialDefinitionPart: not null })
+        {
+            return;
+        }
+
         foreach (var attribute in context.Symbol.GetAttributes())
         {
             if (attribute.AttributeClass?.ContainingNamespace is not { Name: "Amsha", ContainingNamespace.IsGlobalNamespace: true } || attribute.NamedArguments.IsEmpty)

@@ -23,7 +23,8 @@ internal sealed class TemplateAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // See DeclarationFacts.LlmCallGeneratedCodeFlags: generated files are skipped per symbol instead.
+        context.ConfigureGeneratedCodeAnalysis(DeclarationFacts.LlmCallGeneratedCodeFlags);
         context.RegisterCompilationStartAction(start =>
         {
             if (AmshaSymbols.Create(start.Compilation) is not { } symbols)
@@ -41,6 +42,11 @@ internal sealed class TemplateAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeType(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
+        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, context.CancellationToken))
+        {
+            return;
+        }
+
         var type = (INamedTypeSymbol)context.Symbol;
         if (DeclarationFacts.AgentAttribute(type, symbols) is { } agent)
         {
@@ -60,8 +66,15 @@ internal sealed class TemplateAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeMethod(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
+        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, context.CancellationToken))
+        {
+            return;
+        }
+
         var method = (IMethodSymbol)context.Symbol;
-        if (DeclarationFacts.LlmCallAttribute(method, symbols) is not { } attribute)
+
+        // Both parts of a partial method arrive here with the same attributes; report once, for the definition.
+        if (method.PartialDefinitionPart is not null || DeclarationFacts.LlmCallAttribute(method, symbols) is not { } attribute)
         {
             return;
         }

@@ -172,4 +172,43 @@ public sealed class LlmCallDeclarationAnalyzerTests
             }
             """);
     }
+
+    [Fact]
+    public async Task User_written_implementation_is_reported_and_a_generated_one_is_not()
+    {
+        await Declarations.VerifyAsync(Usings + """
+            public sealed partial class Calls(ExecutionSession session)
+            {
+                private readonly ExecutionSession _session = session;
+
+                [AmshaLlmCall(Prompt = "Hi")]
+                public partial Task<string> AskAsync();
+
+                public partial Task<string> {|AMSHA012:AskAsync|}() => Task.FromResult("");
+
+                [AmshaLlmCall(Prompt = "Hi")]
+                public partial Task<string> GeneratedAsync();
+
+                [System.CodeDom.Compiler.GeneratedCode("Amsha.Generators", "1.0")]
+                public partial Task<string> GeneratedAsync() => Task.FromResult("");
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task A_generated_implementation_part_does_not_double_any_report()
+    {
+        await Declarations.VerifyAsync(Usings + """
+            public sealed partial class Calls(ExecutionSession session)
+            {
+                private readonly ExecutionSession _session = session;
+
+                [AmshaLlmCall(Prompt = "Hi {{|AMSHA004:nmae|}} {|AMSHA014:}|}", MaxAttempts = {|AMSHA009:0|})]
+                public partial Task<string> AskAsync(string name, ref int {|AMSHA012:count|});
+
+                [System.CodeDom.Compiler.GeneratedCode("Amsha.Generators", "1.0")]
+                public partial Task<string> AskAsync(string name, ref int count) => Task.FromResult(name);
+            }
+            """);
+    }
 }
