@@ -79,6 +79,26 @@ public sealed class TemplateAnalyzerTests
     }
 
     [Fact]
+    public async Task Spans_are_exact_with_windows_line_endings_in_raw_literals()
+    {
+        var markup = Request + """"
+            [Agent(Role = "R", Goal = """
+                First line
+                {{|AMSHA004:Topik|}} and {Audience}
+                """, Backstory = "B")]
+            public partial class Writer;
+
+            [CrewTask(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class Write;
+
+            [Crew<ArticleRequest>(Tasks = [typeof(Write)])]
+            public partial class ArticleCrew;
+            """";
+
+        await Declarations.VerifyAsync(markup.Replace("\r\n", "\n", System.StringComparison.Ordinal).Replace("\n", "\r\n", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Constant_expressions_fall_back_to_the_whole_argument()
     {
         await Declarations.VerifyAsync(Request + """
