@@ -4,4 +4,8 @@ namespace Amsha.CodeFixes;
 internal static class CodeFixIds
 {
     public const string Prefix = "Amsha.";
+
+    public const string MakePartial = Prefix + "MakePartial";
+    public const string ReplacePlaceholder = Prefix + "ReplacePlaceholder";
+    public const string EscapeBrace = Prefix + "EscapeBrace";
 }

@@ -17,22 +17,23 @@ public static class CodeFixHarness
 {
     /// <summary>
     /// Applies <paramref name="provider"/> to the first <paramref name="diagnosticId"/> diagnostic
-    /// (or, with <paramref name="fixAll"/>, to all of them in the document) and returns the new source.
+    /// (or the one at <paramref name="diagnosticIndex"/> in source order; or, with <paramref name="fixAll"/>,
+    /// to all of them in the document) and returns the new source.
     /// </summary>
-    public static async Task<string> ApplyAsync(string source, CodeFixProvider provider, string diagnosticId, bool fixAll = false, string? equivalenceKey = null, CancellationToken cancellationToken = default)
+    public static async Task<string> ApplyAsync(string source, CodeFixProvider provider, string diagnosticId, bool fixAll = false, string? equivalenceKey = null, int diagnosticIndex = 0, CancellationToken cancellationToken = default)
     {
         var diagnostics = (await AnalyzerHarness.GetDiagnosticsAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false))
             .Where(d => d.Id == diagnosticId && d.Location.SourceTree?.FilePath == AnalyzerHarness.SourcePath)
             .OrderBy(d => d.Location.SourceSpan.Start)
             .ToImmutableArray();
-        if (diagnostics.IsEmpty)
+        if (diagnostics.Length <= diagnosticIndex)
         {
-            throw new InvalidOperationException($"No {diagnosticId} diagnostic to fix in the source.");
+            throw new InvalidOperationException($"No {diagnosticId} diagnostic #{diagnosticIndex} to fix in the source ({diagnostics.Length} found).");
         }
 
         var document = CreateDocument(source);
         var actions = new List<CodeAction>();
-        var context = new CodeFixContext(document, diagnostics[0], (action, _) => actions.Add(action), cancellationToken);
+        var context = new CodeFixContext(document, diagnostics[diagnosticIndex], (action, _) => actions.Add(action), cancellationToken);
         await provider.RegisterCodeFixesAsync(context).ConfigureAwait(false);
         var chosen = actions.FirstOrDefault(a => equivalenceKey is null || a.EquivalenceKey == equivalenceKey)
             ?? throw new InvalidOperationException($"The fix provider offered no action for {diagnosticId}{(equivalenceKey is null ? "" : " with key " + equivalenceKey)}.");

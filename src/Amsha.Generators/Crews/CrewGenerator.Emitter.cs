@@ -45,7 +45,7 @@ internal sealed partial class CrewGenerator
 
             w.Line("/// <summary>The crew's plan, computed at compile time.</summary>");
             w.Line(generatedCode);
-            w.Line($"public static {definitionType} Definition {{ get; }} = new {definitionType}(");
+            w.Line($"{crew.MemberAccessibility} static {definitionType} Definition {{ get; }} = new {definitionType}(");
             w.Indent();
             w.Line($"{Literal(crew.Name)},");
             w.Line($"global::Amsha.CrewProcess.{(crew.IsGraph ? "Graph" : "Sequential")},");
@@ -64,17 +64,17 @@ internal sealed partial class CrewGenerator
 
             w.Line("/// <summary>Runs the crew interactively and waits for its result.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>> RunAsync({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
+            w.Line($"{crew.MemberAccessibility} global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>> RunAsync({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
             w.Indent().Line($"=> this.__amshaSession.RunAsync(Definition, {CheckedInput(crew, inputArgument)}, cancellationToken);").Unindent().Line();
 
             w.Line("/// <summary>Starts an interactive execution: stream its events, await its result or cancel it through the handle.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::Amsha.ExecutionHandle<{output}> Start({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
+            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> Start({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
             w.Indent().Line($"=> this.__amshaSession.Start(Definition, {CheckedInput(crew, inputArgument)}, global::Amsha.ExecutionMode.Interactive, cancellationToken);").Unindent().Line();
 
             w.Line("/// <summary>Starts a detached background execution; keep the handle or its id to poll, await or cancel it.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::Amsha.ExecutionHandle<{output}> StartBackground({(crew.InputType is null ? "" : crew.InputType + " input")})");
+            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> StartBackground({(crew.InputType is null ? "" : crew.InputType + " input")})");
             w.Indent().Line($"=> this.__amshaSession.Start(Definition, {CheckedInput(crew, inputArgument)}, global::Amsha.ExecutionMode.Background);").Unindent();
 
             EmitDurableMembers(w, crew, output, inputParameter, inputArgument);
@@ -132,22 +132,22 @@ internal sealed partial class CrewGenerator
             w.Line();
             w.Line("/// <summary>Runs the crew interactively with per-execution options (e.g. an <see cref=\"global::Amsha.ExecutionState\"/>) and waits for its result.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>> RunAsync({inputParameter}{Options}, {Token})");
+            w.Line($"{crew.MemberAccessibility} global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>> RunAsync({inputParameter}{Options}, {Token})");
             w.Indent().Line($"=> this.__amshaSession.RunAsync(Definition, {input}, options, cancellationToken);").Unindent().Line();
 
             w.Line("/// <summary>Starts an interactive execution with per-execution options.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::Amsha.ExecutionHandle<{output}> Start({inputParameter}{Options}, {Token})");
+            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> Start({inputParameter}{Options}, {Token})");
             w.Indent().Line($"=> this.__amshaSession.Start(Definition, {input}, global::Amsha.ExecutionMode.Interactive, options, cancellationToken);").Unindent().Line();
 
             w.Line("/// <summary>Starts a detached background execution with per-execution options; it is checkpointed to the store after every task.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::Amsha.ExecutionHandle<{output}> StartBackground({inputParameter}{Options})");
+            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> StartBackground({inputParameter}{Options})");
             w.Indent().Line($"=> this.__amshaSession.Start(Definition, {input}, global::Amsha.ExecutionMode.Background, options, global::System.Threading.CancellationToken.None);").Unindent().Line();
 
             w.Line("/// <summary>Continues background execution <paramref name=\"executionId\"/> from its last checkpoint, running only its unfinished tasks.</summary>");
             w.Line(generatedCode);
-            w.Line($"public global::Amsha.ExecutionHandle<{output}> Resume(string executionId, global::Amsha.ExecutionOptions? options = null)");
+            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> Resume(string executionId, global::Amsha.ExecutionOptions? options = null)");
             w.Indent().Line("=> this.__amshaSession.Resume(Definition, executionId, options);").Unindent();
         }
 

@@ -121,12 +121,16 @@ internal sealed partial class CrewGenerator
                 outputType,
                 isGraph,
                 CanRegister(crew),
-                taskModels.ToEquatableArray());
+                taskModels.ToEquatableArray(),
+                MemberAccessibility(input, tasks[plan.Order[plan.Order.Count - 1]].Output));
         }
 
         private sealed record ParsedTask(string Key, string Name, string AgentName, string Llm, string Role, string Goal, string Backstory, string Description, string ExpectedOutput, List<string> Context)
         {
             public string? OutputType { get; init; }
+
+            /// <summary>The output type (transform-local, never part of the model): crew members can be no more accessible than it.</summary>
+            public ITypeSymbol? Output { get; init; }
 
             public int OutputRepairs { get; init; }
         }
@@ -141,6 +145,7 @@ internal sealed partial class CrewGenerator
 
             // A structured output needs a compile-time serializer; without one the crew is not emitted (AMSHA010 says why).
             string? outputType = null;
+            ITypeSymbol? outputSymbol = null;
             if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic && generic.TypeArguments[0].SpecialType != SpecialType.System_String)
             {
                 var output = generic.TypeArguments[0];
@@ -150,6 +155,7 @@ internal sealed partial class CrewGenerator
                 }
 
                 outputType = output.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                outputSymbol = output;
             }
 
             if (ReadNamedArgument(attribute, "Agent") is not { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol agent })
@@ -193,6 +199,7 @@ internal sealed partial class CrewGenerator
                 context.Select(Key).ToList())
             {
                 OutputType = outputType,
+                Output = outputSymbol,
                 OutputRepairs = ReadInt(attribute, "OutputRepairs"),
             };
         }
@@ -404,6 +411,59 @@ internal sealed partial class CrewGenerator
             var chars = name.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_').ToArray();
             return new string(chars) + ".Crew.g.cs";
         }
+
+        /// <summary>
+        /// "public", "internal" or "private": the widest keyword the members taking or returning these
+        /// types can have (an internal input type with a public crew would not compile, CS0051).
+        /// </summary>
+        internal static string MemberAccessibility(params ITypeSymbol?[] types)
+        {
+            var result = "public";
+            foreach (var type in types)
+            {
+                result = Narrower(result, EffectiveAccessibility(type, depth: 0));
+            }
+
+            return result;
+        }
+
+        private static string EffectiveAccessibility(ITypeSymbol? type, int depth)
+        {
+            if (type is null || depth > 16)
+            {
+                return "public";
+            }
+
+            if (type is IArrayTypeSymbol array)
+            {
+                return EffectiveAccessibility(array.ElementType, depth + 1);
+            }
+
+            if (type is not INamedTypeSymbol named)
+            {
+                return "public";
+            }
+
+            var result = "public";
+            foreach (var argument in named.TypeArguments)
+            {
+                result = Narrower(result, EffectiveAccessibility(argument, depth + 1));
+            }
+
+            for (var current = named; current is not null; current = current.ContainingType)
+            {
+                result = current.DeclaredAccessibility switch
+                {
+                    Accessibility.Public or Accessibility.NotApplicable => result,
+                    Accessibility.Internal or Accessibility.ProtectedOrInternal => Narrower(result, "internal"),
+                    _ => "private",
+                };
+            }
+
+            return result;
+        }
+
+        private static string Narrower(string a, string b) => a == "private" || b == "private" ? "private" : a == "internal" || b == "internal" ? "internal" : "public";
 
         // The generated AddAmshaCrews is internal: it can register crews reachable from the assembly, not generic ones.
         private static bool CanRegister(INamedTypeSymbol type)

@@ -3,6 +3,8 @@ using Amsha.Generators.Helpers;
 namespace Amsha.Generators.Crews;
 
 /// <summary>Everything the emitter needs to write one crew; plain values only, no symbols.</summary>
+/// <remarks><c>MemberAccessibility</c> is the keyword of the members whose signatures mention the input
+/// type: never more accessible than that type, or the generated code would not compile (CS0051).</remarks>
 internal sealed record CrewModel(
     string? Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -16,7 +18,8 @@ internal sealed record CrewModel(
     string OutputType,
     bool IsGraph,
     bool CanRegisterInContainer,
-    EquatableArray<CrewTaskModel> Tasks);
+    EquatableArray<CrewTaskModel> Tasks,
+    string MemberAccessibility = "public");
 
 /// <summary>A type enclosing the crew, re-declared around the generated partial.</summary>
 /// <param name="Keyword">class, struct, record, record struct or interface.</param>

@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Amsha.Generators.Analyzers.Declarations;
+
+/// <summary>
+/// Reads attribute arguments and finds where they are written, so diagnostics point at the
+/// argument (or the array entry) that is wrong, falling back to the attribute, then the symbol.
+/// </summary>
+internal static class AttributeSyntaxFacts
+{
+    /// <summary>The value of the named argument <paramref name="name"/>, or null when it is not set.</summary>
+    public static TypedConstant? ReadNamed(AttributeData attribute, string name)
+    {
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    public static AttributeSyntax? GetSyntax(AttributeData attribute, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+
+    /// <summary>The expression assigned to <paramref name="name"/> in the attribute, e.g. <c>typeof(X)</c> in <c>Agent = typeof(X)</c>.</summary>
+    public static ExpressionSyntax? FindArgument(AttributeSyntax? syntax, string name)
+    {
+        if (syntax?.ArgumentList is null)
+        {
+            return null;
+        }
+
+        foreach (var argument in syntax.ArgumentList.Arguments)
+        {
+            if (argument.NameEquals?.Name.Identifier.ValueText == name)
+            {
+                return argument.Expression;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The attribute's name (<c>CrewTask</c> in <c>[CrewTask(...)]</c>), else the symbol's first location.</summary>
+    public static Location AttributeLocation(AttributeData attribute, ISymbol symbol, CancellationToken cancellationToken) =>
+        GetSyntax(attribute, cancellationToken)?.Name.GetLocation() ?? SymbolLocation(symbol);
+
+    /// <summary>The named argument's expression, else the attribute's name, else the symbol.</summary>
+    public static Location ArgumentLocation(AttributeData attribute, string name, ISymbol symbol, CancellationToken cancellationToken)
+    {
+        var syntax = GetSyntax(attribute, cancellationToken);
+        return FindArgument(syntax, name)?.GetLocation() ?? syntax?.Name.GetLocation() ?? SymbolLocation(symbol);
+    }
+
+    /// <summary>
+    /// The entry <paramref name="index"/> of a <c>Type[]</c> argument holding <paramref name="count"/> values,
+    /// when the syntax lists exactly those entries; otherwise the whole argument.
+    /// </summary>
+    public static Location ElementLocation(AttributeData attribute, string name, int index, int count, ISymbol symbol, CancellationToken cancellationToken)
+    {
+        var syntax = GetSyntax(attribute, cancellationToken);
+        var argument = FindArgument(syntax, name);
+        if (argument is not null && Elements(argument) is { } elements && elements.Count == count && index < count)
+        {
+            return elements[index].GetLocation();
+        }
+
+        return argument?.GetLocation() ?? syntax?.Name.GetLocation() ?? SymbolLocation(symbol);
+    }
+
+    /// <summary>The element expressions of an array or collection expression; null when they cannot be listed one to one.</summary>
+    public static IReadOnlyList<ExpressionSyntax>? Elements(ExpressionSyntax expression)
+    {
+        switch (expression)
+        {
+            case CollectionExpressionSyntax collection:
+                var result = new List<ExpressionSyntax>();
+                foreach (var element in collection.Elements)
+                {
+                    if (element is not ExpressionElementSyntax item)
+                    {
+                        return null;
+                    }
+
+                    result.Add(item.Expression);
+                }
+
+                return result;
+            case ArrayCreationExpressionSyntax { Initializer: { } initializer }:
+                return initializer.Expressions;
+            case ImplicitArrayCreationExpressionSyntax creation:
+                return creation.Initializer.Expressions;
+            case ParenthesizedExpressionSyntax parenthesized:
+                return Elements(parenthesized.Expression);
+            default:
+                return null;
+        }
+    }
+
+    public static Location SymbolLocation(ISymbol symbol) => symbol.Locations.FirstOrDefault() ?? Location.None;
+
+    /// <summary>A readable name for a type in messages: its name with type arguments, without namespace.</summary>
+    public static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+}

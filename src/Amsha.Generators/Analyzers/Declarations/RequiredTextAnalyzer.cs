@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Amsha.Generators.Analyzers.Declarations;
+
+/// <summary>AMSHA011: an agent's Role, Goal and Backstory and a task's Description and ExpectedOutput are set and not blank.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class RequiredTextAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.RequiredTextMissing);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (AmshaSymbols.Create(start.Compilation) is { } symbols)
+            {
+                start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
+            }
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (DeclarationFacts.AgentAttribute(type, symbols) is { } agent)
+        {
+            Check(context, type, agent, "Agent", DeclarationFacts.AgentTemplates);
+        }
+
+        if (DeclarationFacts.TaskAttribute(type, symbols) is { } task)
+        {
+            Check(context, type, task, "Task", DeclarationFacts.TaskTemplates);
+        }
+    }
+
+    private static void Check(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, string kind, string[] names)
+    {
+        foreach (var name in names)
+        {
+            var argument = AttributeSyntaxFacts.ReadNamed(attribute, name);
+            if (argument is null)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RequiredTextMissing,
+                    AttributeSyntaxFacts.AttributeLocation(attribute, type, context.CancellationToken), kind, type.Name, "no", name));
+                continue;
+            }
+
+            // A value of the wrong type is a compiler error already.
+            if (argument.Value.Kind != TypedConstantKind.Primitive || (argument.Value.Value is not null && argument.Value.Value is not string))
+            {
+                continue;
+            }
+
+            var text = argument.Value.Value as string;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RequiredTextMissing,
+                    AttributeSyntaxFacts.ArgumentLocation(attribute, name, type, context.CancellationToken), kind, type.Name, text is null ? "no" : "an empty", name));
+            }
+        }
+    }
+}

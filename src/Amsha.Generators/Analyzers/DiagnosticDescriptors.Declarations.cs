@@ -1,0 +1,108 @@
+using Microsoft.CodeAnalysis;
+
+namespace Amsha.Generators.Analyzers;
+
+/// <summary>AMSHA0xx: mistakes in declarations (agents, tasks, crews, execution state, LLM calls).</summary>
+internal static partial class DiagnosticDescriptors
+{
+    /// <summary>Property on AMSHA004/AMSHA014 diagnostics: set when the location is the exact template text (safe to edit).</summary>
+    public const string ExactSpanProperty = "ExactSpan";
+
+    /// <summary>Property on AMSHA004 diagnostics: the input member or parameter name closest to the unknown placeholder.</summary>
+    public const string ReplacementProperty = "Replacement";
+
+    public static readonly DiagnosticDescriptor TypeMustBePartial = Create(
+        "AMSHA001",
+        "Declaration type must be partial",
+        "'{0}' must be declared partial because {1}; add the 'partial' modifier",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "The generator adds members to declaration types and to every type that contains them, which needs every declaration of those types to be partial.");
+
+    public static readonly DiagnosticDescriptor TaskAgentInvalid = Create(
+        "AMSHA002",
+        "Task agent must be a type marked [Agent]",
+        "Task '{0}' {1}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "Every [CrewTask] names the agent that performs it with Agent = typeof(SomeAgent), where SomeAgent is marked [Agent].");
+
+    public static readonly DiagnosticDescriptor NotATask = Create(
+        "AMSHA003",
+        "Tasks and Context entries must be types marked [CrewTask]",
+        "'{0}' in the {1} of '{2}' is not a task; mark '{0}' with [CrewTask] or remove it from {1}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnknownPlaceholder = Create(
+        "AMSHA004",
+        "Placeholder has no matching input member or parameter",
+        "Placeholder '{{{0}}}' in the {1} of '{2}' {3}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "Placeholders in agent and task templates bind, ignoring case, to the members of the crew's TInput; placeholders in [AmshaLlmCall] templates bind to the method's parameters.");
+
+    public static readonly DiagnosticDescriptor ContextCycle = Create(
+        "AMSHA005",
+        "Task context dependencies form a cycle",
+        "The tasks of crew '{0}' depend on each other in a cycle: {1}; remove one of these Context entries",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ContextOutOfOrder = Create(
+        "AMSHA006",
+        "Task context must be an earlier task of the same crew",
+        "Task '{0}' takes context from '{1}', {2}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor CrewWithoutTasks = Create(
+        "AMSHA007",
+        "Crew declares no tasks",
+        "Crew '{0}' declares no tasks; set Tasks = [typeof(FirstTask), ...] to the tasks it runs",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor DuplicateTask = Create(
+        "AMSHA008",
+        "Task listed more than once in a crew",
+        "Task '{0}' is listed more than once in the Tasks of crew '{1}'; it runs once, remove the duplicate",
+        DeclarationsCategory,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor InvalidResilienceSetting = Create(
+        "AMSHA009",
+        "Invalid resilience setting",
+        "{0} of '{1}' is {2}; {3}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor RequiredTextMissing = Create(
+        "AMSHA011",
+        "Required declaration text is missing or empty",
+        "{0} '{1}' has {2} {3}; set {3} to a non-empty text",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidLlmCallMethod = Create(
+        "AMSHA012",
+        "Invalid [AmshaLlmCall] method",
+        "[AmshaLlmCall] method '{0}' {1}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "An [AmshaLlmCall] method is a partial definition without a body, not generic, without ref/out/in parameters, returning Task<T>, ValueTask<T> or IAsyncEnumerable<string>, where T is string, ChatResponse or a serializable type.");
+
+    public static readonly DiagnosticDescriptor LlmCallWithoutSession = Create(
+        "AMSHA013",
+        "Type with [AmshaLlmCall] methods has no ExecutionSession member",
+        "'{0}' declares [AmshaLlmCall] methods but has no accessible instance member of type ExecutionSession; add a field, property or primary-constructor parameter of type ExecutionSession",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MalformedTemplate = Create(
+        "AMSHA014",
+        "Malformed template",
+        "The {0} of '{1}' contains {2}; write literal braces as '{{{{' and '}}}}'",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+}

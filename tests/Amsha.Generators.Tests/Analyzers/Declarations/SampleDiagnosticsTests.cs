@@ -1,0 +1,74 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Amsha.Generators.Tests.Analyzers.Declarations;
+
+/// <summary>The samples are what users copy: they must compile with no Amsha diagnostic at all.</summary>
+public sealed class SampleDiagnosticsTests
+{
+    public static TheoryData<string> Samples()
+    {
+        var data = new TheoryData<string>();
+        foreach (var directory in Directory.GetDirectories(Path.Combine(RepositoryRoot(), "samples")).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(directory));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public async Task Sample_compiles_with_zero_Amsha_diagnostics(string sample)
+    {
+        var directory = Path.Combine(RepositoryRoot(), "samples", sample);
+        var sources = Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !IsBuildOutput(directory, path))
+            .Order(StringComparer.Ordinal)
+            .Select(path => (path, File.ReadAllText(path)))
+            .ToList();
+        Assert.NotEmpty(sources);
+
+        var compilation = AnalyzerHarness.CreateCompilationWithGeneratedCode(sources);
+        if (compilation.SyntaxTrees.Any(tree => tree.GetRoot().ChildNodes().OfType<GlobalStatementSyntax>().Any()))
+        {
+            // Top-level statements: compile as the executable the sample is.
+            compilation = compilation.WithOptions(compilation.Options.WithOutputKind(OutputKind.ConsoleApplication));
+        }
+
+        var diagnostics = await AnalyzerHarness.AnalyzeAsync(compilation);
+
+        Assert.Empty(diagnostics.Where(d => d.Id.StartsWith("AMSHA", StringComparison.Ordinal) || d.Id == "AD0001").Select(d => d.ToString()));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void Quickstart_is_among_the_samples()
+    {
+        Assert.Contains("Amsha.Samples.Quickstart", Samples().Select(row => (string)row.Data));
+    }
+
+    private static bool IsBuildOutput(string root, string path)
+    {
+        var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+        return relative.StartsWith("bin/", StringComparison.Ordinal) || relative.StartsWith("obj/", StringComparison.Ordinal) || relative.Contains("/bin/", StringComparison.Ordinal) || relative.Contains("/obj/", StringComparison.Ordinal);
+    }
+
+    /// <summary>The directory holding Amsha.Generators.sln, found by walking up from the test binaries.</summary>
+    internal static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Amsha.Generators.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Could not find Amsha.Generators.sln above " + AppContext.BaseDirectory + "; run the tests from inside the repository.");
+    }
+}
