@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Amsha;
@@ -17,12 +16,7 @@ internal static class BackgroundDemo
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        // Until the generator emits serializers for crew inputs, the sample brings its own.
-        if (!JsonCodecs.TryGet<ArticleRequest>(out _))
-        {
-            JsonCodecs.Register(new ArticleRequestCodec());
-        }
-
+        // The input is stored with the run (the generator emitted its JSON codec), so the run can be resumed by id.
         // A slow offline model, so there is time to watch the execution progress.
         using var services = new ServiceCollection()
             .AddAmsha(options => options.Llm.UseDefaultChatClient(new OfflineChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(800) })))
@@ -88,37 +82,6 @@ internal static class BackgroundDemo
             }
 
             await Task.Delay(100);
-        }
-    }
-
-    private sealed class ArticleRequestCodec : JsonCodec<ArticleRequest>
-    {
-        public override void Write(Utf8JsonWriter writer, ArticleRequest value)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("topic", value.Topic);
-            writer.WriteString("audience", value.Audience);
-            writer.WriteEndObject();
-        }
-
-        public override ArticleRequest Read(ref Utf8JsonReader reader)
-        {
-            string? topic = null, audience = null;
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-            {
-                var name = reader.GetString();
-                reader.Read();
-                if (name == "topic")
-                {
-                    topic = reader.GetString();
-                }
-                else if (name == "audience")
-                {
-                    audience = reader.GetString();
-                }
-            }
-
-            return new ArticleRequest(topic ?? throw new JsonException("ArticleRequest.topic is missing"), audience ?? "engineers");
         }
     }
 }

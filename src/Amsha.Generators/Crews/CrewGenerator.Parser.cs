@@ -106,6 +106,13 @@ internal sealed partial class CrewGenerator
                     task.OutputRepairs));
             }
 
+            // Members the user already declared would collide with the generated ones (CS0111):
+            // emit nothing rather than code that cannot compile.
+            if (DeclaresGeneratedMember(crew, input, taskModels.Select(t => "Build" + t.Name + "Prompt")))
+            {
+                return null;
+            }
+
             // The crew returns what its last task (in plan order) produces.
             var outputType = taskModels[taskModels.Count - 1].OutputType ?? "string";
             return new CrewModel(
@@ -305,6 +312,53 @@ internal sealed partial class CrewGenerator
 
             return members;
         }
+
+        /// <summary>
+        /// True when <paramref name="crew"/> itself declares a member the generator would emit with the same
+        /// name (fields, properties, prompt builders) or the same name and parameter types (crew methods, constructor).
+        /// </summary>
+        internal static bool DeclaresGeneratedMember(INamedTypeSymbol crew, ITypeSymbol? input, IEnumerable<string> promptBuilders)
+        {
+            const string Options = "global::Amsha.ExecutionOptions";
+            const string Token = "global::System.Threading.CancellationToken";
+            var inputType = input is null ? new string[0] : new[] { Display(input) };
+            var signatures = new List<(string Name, string[] Parameters)>
+            {
+                (crew.Name, new[] { "global::Amsha.ExecutionSession" }),
+                ("RunAsync", inputType.Concat(new[] { Token }).ToArray()),
+                ("RunAsync", inputType.Concat(new[] { Options, Token }).ToArray()),
+                ("Start", inputType.Concat(new[] { Token }).ToArray()),
+                ("Start", inputType.Concat(new[] { Options, Token }).ToArray()),
+                ("StartBackground", inputType),
+                ("StartBackground", inputType.Concat(new[] { Options }).ToArray()),
+                ("Resume", new[] { "string", Options }),
+            };
+            var reservedNames = new HashSet<string>(promptBuilders) { "Definition", "__amshaSession" };
+
+            foreach (var member in crew.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared || member.DeclaringSyntaxReferences.Length == 0)
+                {
+                    continue;
+                }
+
+                var name = member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? crew.Name : member.Name;
+                if (reservedNames.Contains(name))
+                {
+                    return true;
+                }
+
+                if (member is IMethodSymbol method && signatures.Any(s => s.Name == name && method.Parameters.Select(p => Display(p.Type)).SequenceEqual(s.Parameters)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static string Display(ITypeSymbol type) =>
+            type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
         internal static bool AllPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
         {

@@ -115,4 +115,59 @@ public sealed class CrewGeneratorSnapshotTests
         Assert.DoesNotContain(run.Sources.Keys, k => k.Contains("BrokenCrew"));
         Assert.Empty(run.CompilationErrors);
     }
+
+    [Theory]
+    [InlineData("public static int Definition => 1;")]
+    [InlineData("public BrokenCrew(ExecutionSession session) { }")]
+    [InlineData("public System.Threading.Tasks.Task<CrewResult<string>> RunAsync(Input input, System.Threading.CancellationToken cancellationToken = default) => null!;")]
+    [InlineData("private static TaskPrompt BuildOnlyPrompt(Input input, CrewTaskContext context) => default;")]
+    public void A_crew_declaring_a_generated_member_gets_no_source_and_still_compiles(string member)
+    {
+        var run = GeneratorHarness.Run($$"""
+            using Amsha;
+
+            public sealed record Input(string Topic);
+
+            [Agent(Role = "R", Goal = "G", Backstory = "B")]
+            public partial class Researcher;
+
+            [CrewTask(Agent = typeof(Researcher), Description = "About {Topic}.", ExpectedOutput = "e")]
+            public partial class Only;
+
+            [Crew<Input>(Tasks = [typeof(Only)])]
+            public partial class BrokenCrew
+            {
+                {{member}}
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.DoesNotContain(run.Sources.Keys, k => k.Contains("BrokenCrew"));
+        Assert.Empty(run.CompilationErrors);
+    }
+
+    [Fact]
+    public void An_overload_with_other_parameters_does_not_block_generation()
+    {
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            public sealed record Input(string Topic);
+
+            [Agent(Role = "R", Goal = "G", Backstory = "B")]
+            public partial class Researcher;
+
+            [CrewTask(Agent = typeof(Researcher), Description = "About {Topic}.", ExpectedOutput = "e")]
+            public partial class Only;
+
+            [Crew<Input>(Tasks = [typeof(Only)])]
+            public partial class FineCrew
+            {
+                public System.Threading.Tasks.Task<CrewResult<string>> RunAsync(string topic) => RunAsync(new Input(topic));
+            }
+            """);
+
+        Assert.Contains("FineCrew.Crew.g.cs", run.Sources.Keys);
+        Assert.Empty(run.CompilationErrors);
+    }
 }
