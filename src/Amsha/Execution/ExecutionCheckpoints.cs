@@ -17,12 +17,16 @@ internal sealed class ExecutionCheckpoints
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Stopwatch _clock = new();
     private ExecutionRecord _record;
+    private Func<ExecutionStatus, AmshaMetrics?>? _metrics;
 
     public ExecutionCheckpoints(IExecutionStore store, ExecutionRecord record)
     {
         _store = store;
         _record = record;
     }
+
+    /// <summary>Where every write takes the execution's running (or, at the end, final) metrics from.</summary>
+    public void MeasureWith(Func<ExecutionStatus, AmshaMetrics?> metrics) => _metrics = metrics;
 
     /// <summary>The outputs of the tasks the record says finished, parsed back into values, by task index.</summary>
     /// <exception cref="ExecutionException">The record holds an output of a task the crew does not declare.</exception>
@@ -80,7 +84,8 @@ internal sealed class ExecutionCheckpoints
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var next = change(_record) with { UpdatedAt = DateTimeOffset.UtcNow, StateJson = state?.Save() ?? _record.StateJson };
+            var next = change(_record);
+            next = next with { UpdatedAt = DateTimeOffset.UtcNow, StateJson = state?.Save() ?? _record.StateJson, Metrics = _metrics?.Invoke(next.Status) ?? _record.Metrics };
             _record = await _store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
             return new CheckpointWrittenEvent(_record.Revision, _record.TaskOutputs.Count, _record.Status);
         }

@@ -152,6 +152,8 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>, ICrewNam
     {
         _invoker = new TaskInvoker(session);
         MetricsCollector = session.Monitor.Metrics;
+        var metrics = session.Monitor.Metrics;
+        checkpoints?.MeasureWith(status => metrics.Snapshot(executionId, status));
         _crew = crew;
         _input = input;
         _state = state;

@@ -147,14 +147,21 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
         var run = new CrewRun<TInput, TOutput>(this, crew, input, executionId, ExecutionMode.Background, CancellationToken.None, state, new ExecutionCheckpoints(store, record));
         if (record.Status == ExecutionStatus.Succeeded && run.StoredResult is { } stored)
         {
+            stored.Metrics = record.Metrics;
             run.CompleteWithStoredResult(stored);
             return new ExecutionHandle<TOutput>(run);
+        }
+
+        if (record.Metrics is { } previous)
+        {
+            // Before the run's first event, so its metrics continue from the stored figures of earlier runs.
+            _monitor.Metrics.Carry(executionId, previous);
         }
 
         return Launch(run);
     }
 
-    /// <summary>The stored record of background execution <paramref name="executionId"/>: status, progress, outputs, state, error.</summary>
+    /// <summary>The stored record of background execution <paramref name="executionId"/>: status, progress, outputs, state, error, metrics.</summary>
     /// <remarks>Reads the store, so it also sees executions of other processes sharing the store.</remarks>
     /// <exception cref="ExecutionNotFoundException">The store has no execution with that id.</exception>
     /// <exception cref="ExecutionStoreCorruptedException">The stored record is damaged.</exception>

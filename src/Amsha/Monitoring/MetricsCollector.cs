@@ -93,11 +93,17 @@ internal sealed class MetricsCollector
     public void Carry(string executionId, AmshaMetrics previous) => _carried[executionId] = previous;
 
     /// <summary>The execution's metrics so far (for checkpoints), or its final ones, or null if unknown.</summary>
-    public AmshaMetrics? Snapshot(string executionId)
+    public AmshaMetrics? Snapshot(string executionId) => Snapshot(executionId, ExecutionStatus.Running);
+
+    /// <summary>
+    /// The execution's metrics so far, marked with <paramref name="status"/> (the outcome, for the
+    /// final record written just before the terminal event), including carried figures.
+    /// </summary>
+    public AmshaMetrics? Snapshot(string executionId, ExecutionStatus status)
     {
         if (_running.TryGetValue(executionId, out var builder))
         {
-            var current = builder.Build(ExecutionStatus.Running, DateTimeOffset.UtcNow, null);
+            var current = builder.Build(status, DateTimeOffset.UtcNow, null);
             return _carried.TryGetValue(executionId, out var previous) ? AmshaMetrics.Combine(previous, current) : current;
         }
 

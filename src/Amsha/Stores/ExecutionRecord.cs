@@ -44,6 +44,13 @@ public sealed record ExecutionRecord
     /// <summary>Time spent running, summed over the attempts that ended (the time of an attempt whose process died is not counted).</summary>
     public TimeSpan RunTime { get; init; }
 
+    /// <summary>
+    /// The execution's <see cref="AmshaMetrics"/> as of the last write: running figures at each
+    /// checkpoint, final figures once it ended. A resumed execution's figures add up over its runs
+    /// (see <see cref="AmshaMetrics.Runs"/>). Null in records written before metrics were stored.
+    /// </summary>
+    public AmshaMetrics? Metrics { get; init; }
+
     /// <summary>When the execution was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

@@ -45,6 +45,12 @@ public static class ExecutionRecordSerializer
                 w.WriteEndObject();
             }
 
+            if (record.Metrics is { } metrics)
+            {
+                w.WritePropertyName("metrics");
+                metrics.WriteTo(w);
+            }
+
             w.WriteStartArray("history");
             foreach (var change in record.StatusHistory)
             {
@@ -141,6 +147,8 @@ public static class ExecutionRecordSerializer
             InputJson = root.GetProperty("input").GetString()!,
             StateJson = root.TryGetProperty("state", out var state) ? state.GetString() : null,
             Error = error,
+            // Optional: records written before metrics were stored have none.
+            Metrics = root.TryGetProperty("metrics", out var metrics) && metrics.ValueKind == JsonValueKind.Object ? AmshaMetrics.FromJson(metrics.GetRawText()) : null,
             StatusHistory = history,
             TaskOutputs = tasks,
         };

@@ -80,6 +80,12 @@ public sealed class CrashTests
         Assert.Equal("Pending,Running,Running,Succeeded", Line(resumed, "history "));
         Assert.Equal(["Outline", "Draft", "Polish"], final.TaskOutputs.Select(t => t.TaskName));
         Assert.True(final.UpdatedAt >= atCrash.UpdatedAt);
+
+        // Metrics add up across the two processes: the killed run's last checkpoint plus the resumed run.
+        Assert.Equal(1, atCrash.Metrics!.Runs);
+        Assert.Equal(2, final.Metrics!.Runs);
+        Assert.Equal(ExecutionStatus.Succeeded, final.Metrics.Status);
+        Assert.Equal(atCrash.Metrics.LlmCallCount + resumeCalls.Count, final.Metrics.LlmCallCount);
     }
 
     private static IExecutionStore OpenStore(string kind, string path) => kind == "sqlite" ? new SqliteExecutionStore(path) : new FileExecutionStore(path);
