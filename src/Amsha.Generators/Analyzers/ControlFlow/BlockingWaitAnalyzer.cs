@@ -12,25 +12,15 @@ namespace Amsha.Generators.Analyzers.ControlFlow;
 /// expression, which the code fix replaces with an <c>await</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingWaitAnalyzer : DiagnosticAnalyzer
+public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.BlockingWait);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
-
-            var tasks = new TaskTypes(start.Compilation);
-            start.RegisterOperationAction(c => AnalyzeResult(c, symbols, tasks), OperationKind.PropertyReference);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols, tasks), OperationKind.Invocation);
-        });
+        var tasks = new TaskTypes(start.Compilation);
+        start.RegisterOperationAction(c => AnalyzeResult(c, symbols, tasks), OperationKind.PropertyReference);
+        start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols, tasks), OperationKind.Invocation);
     }
 
     private static void AnalyzeResult(OperationAnalysisContext context, AmshaSymbols symbols, TaskTypes tasks)

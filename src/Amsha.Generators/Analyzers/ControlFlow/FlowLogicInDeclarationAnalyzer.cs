@@ -11,35 +11,25 @@ namespace Amsha.Generators.Analyzers.ControlFlow;
 /// and <c>[Crew]</c> types. Operation actions are registered only for code blocks owned by such types.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class FlowLogicInDeclarationAnalyzer : DiagnosticAnalyzer
+public sealed class FlowLogicInDeclarationAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.FlowLogicInDeclaration);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        start.RegisterOperationBlockStartAction(block =>
         {
-            if (AmshaSymbols.Create(start.Compilation) is not { } symbols)
+            if (DeclarationOwner(block.OwningSymbol, symbols) is not { } owner)
             {
                 return;
             }
 
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                if (DeclarationOwner(block.OwningSymbol, symbols) is not { } owner)
-                {
-                    return;
-                }
-
-                block.RegisterOperationAction(c => AnalyzeLoop(c, owner), OperationKind.Loop);
-                block.RegisterOperationAction(c => AnalyzeConditional(c, owner), OperationKind.Conditional);
-                block.RegisterOperationAction(c => AnalyzeSwitch(c, owner), OperationKind.Switch, OperationKind.SwitchExpression);
-                block.RegisterOperationAction(c => AnalyzeTry(c, owner), OperationKind.Try);
-                block.RegisterOperationAction(c => AnalyzeBranch(c, owner), OperationKind.Branch);
-                block.RegisterOperationAction(c => AnalyzeInvocation(c, owner, symbols), OperationKind.Invocation);
-            });
+            block.RegisterOperationAction(c => AnalyzeLoop(c, owner), OperationKind.Loop);
+            block.RegisterOperationAction(c => AnalyzeConditional(c, owner), OperationKind.Conditional);
+            block.RegisterOperationAction(c => AnalyzeSwitch(c, owner), OperationKind.Switch, OperationKind.SwitchExpression);
+            block.RegisterOperationAction(c => AnalyzeTry(c, owner), OperationKind.Try);
+            block.RegisterOperationAction(c => AnalyzeBranch(c, owner), OperationKind.Branch);
+            block.RegisterOperationAction(c => AnalyzeInvocation(c, owner, symbols), OperationKind.Invocation);
         });
     }
 

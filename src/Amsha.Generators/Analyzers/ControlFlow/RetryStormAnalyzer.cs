@@ -15,24 +15,14 @@ namespace Amsha.Generators.Analyzers.ControlFlow;
 /// the loop (<c>throw</c>, <c>return</c>, <c>break</c>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class RetryStormAnalyzer : DiagnosticAnalyzer
+public sealed class RetryStormAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.RetryStorm);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
-
-            var cancellationToken = start.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-            start.RegisterOperationAction(c => Analyze(c, symbols, cancellationToken), OperationKind.Invocation);
-        });
+        var cancellationToken = start.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        start.RegisterOperationAction(c => Analyze(c, symbols, cancellationToken), OperationKind.Invocation);
     }
 
     private static void Analyze(OperationAnalysisContext context, AmshaSymbols symbols, INamedTypeSymbol? cancellationToken)

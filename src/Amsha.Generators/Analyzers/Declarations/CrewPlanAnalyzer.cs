@@ -13,7 +13,7 @@ namespace Amsha.Generators.Analyzers.Declarations;
 /// outside the crew, or after the task in a sequential crew).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class CrewPlanAnalyzer : DiagnosticAnalyzer
+internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.ContextCycle,
@@ -21,17 +21,9 @@ internal sealed class CrewPlanAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.CrewWithoutTasks,
         DiagnosticDescriptors.DuplicateTask);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
-            }
-        });
+        start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
     }
 
     private sealed record PlannedTask(INamedTypeSymbol Type, AttributeData Attribute, List<INamedTypeSymbol?> Context);

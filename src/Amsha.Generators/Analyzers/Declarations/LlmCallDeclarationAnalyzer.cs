@@ -13,29 +13,26 @@ namespace Amsha.Generators.Analyzers.Declarations;
 /// instance <c>ExecutionSession</c> member the generated body can use).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class LlmCallDeclarationAnalyzer : DiagnosticAnalyzer
+internal sealed class LlmCallDeclarationAnalyzer : AmshaAnalyzer
 {
     private const string SupportedReturns = "return Task<T>, ValueTask<T> or IAsyncEnumerable<string>, where T is string, ChatResponse or a serializable class, struct or record";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.InvalidLlmCallMethod, DiagnosticDescriptors.LlmCallWithoutSession);
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.EnableConcurrentExecution();
-        // See DeclarationFacts.LlmCallGeneratedCodeFlags: generated files are skipped per symbol instead.
-        context.ConfigureGeneratedCodeAnalysis(DeclarationFacts.LlmCallGeneratedCodeFlags);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is not { AmshaLlmCallAttribute: not null } symbols)
-            {
-                return;
-            }
+    // See DeclarationFacts.LlmCallGeneratedCodeFlags: generated files are skipped per symbol instead.
+    protected override GeneratedCodeAnalysisFlags GeneratedCodeAnalysis => DeclarationFacts.LlmCallGeneratedCodeFlags;
 
-            var known = new KnownTypes(start.Compilation);
-            start.RegisterSymbolAction(c => AnalyzeMethod(c, symbols, known), SymbolKind.Method);
-            start.RegisterSymbolAction(c => AnalyzeType(c, symbols), SymbolKind.NamedType);
-        });
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
+    {
+        if (symbols.AmshaLlmCallAttribute is null)
+        {
+            return;
+        }
+
+        var known = new KnownTypes(start.Compilation);
+        start.RegisterSymbolAction(c => AnalyzeMethod(c, symbols, known), SymbolKind.Method);
+        start.RegisterSymbolAction(c => AnalyzeType(c, symbols), SymbolKind.NamedType);
     }
 
     private sealed class KnownTypes(Compilation compilation)

@@ -12,21 +12,13 @@ namespace Amsha.Generators.Analyzers.Declarations;
 /// them must be partial, because the generator adds members to them.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class PartialDeclarationAnalyzer : DiagnosticAnalyzer
+internal sealed class PartialDeclarationAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.TypeMustBePartial);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
-            }
-        });
+        start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
     }
 
     private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)

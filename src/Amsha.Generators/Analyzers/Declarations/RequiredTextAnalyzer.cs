@@ -6,21 +6,13 @@ namespace Amsha.Generators.Analyzers.Declarations;
 
 /// <summary>AMSHA011: an agent's Role, Goal and Backstory and a task's Description and ExpectedOutput are set and not blank.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class RequiredTextAnalyzer : DiagnosticAnalyzer
+internal sealed class RequiredTextAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.RequiredTextMissing);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
-            }
-        });
+        start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
     }
 
     private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)

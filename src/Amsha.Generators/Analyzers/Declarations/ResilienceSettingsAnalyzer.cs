@@ -12,22 +12,16 @@ namespace Amsha.Generators.Analyzers.Declarations;
 /// timeouts, a total timeout not below the per-attempt one, <c>OutputRepairs &gt;= 0</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class ResilienceSettingsAnalyzer : DiagnosticAnalyzer
+internal sealed class ResilienceSettingsAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.InvalidResilienceSetting);
 
-    public override void Initialize(AnalysisContext context)
+    // See DeclarationFacts.LlmCallGeneratedCodeFlags: generated files are skipped per symbol instead.
+    protected override GeneratedCodeAnalysisFlags GeneratedCodeAnalysis => DeclarationFacts.LlmCallGeneratedCodeFlags;
+
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        // See DeclarationFacts.LlmCallGeneratedCodeFlags: generated files are skipped per symbol instead.
-        context.ConfigureGeneratedCodeAnalysis(DeclarationFacts.LlmCallGeneratedCodeFlags);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is not null)
-            {
-                start.RegisterSymbolAction(Analyze, SymbolKind.NamedType, SymbolKind.Method);
-            }
-        });
+        start.RegisterSymbolAction(Analyze, SymbolKind.NamedType, SymbolKind.Method);
     }
 
     private static void Analyze(SymbolAnalysisContext context)

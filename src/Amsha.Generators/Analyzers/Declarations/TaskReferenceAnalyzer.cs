@@ -9,22 +9,14 @@ namespace Amsha.Generators.Analyzers.Declarations;
 /// AMSHA003: every <c>Tasks</c> entry of a crew and <c>Context</c> entry of a task is a <c>[CrewTask]</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class TaskReferenceAnalyzer : DiagnosticAnalyzer
+internal sealed class TaskReferenceAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.TaskAgentInvalid, DiagnosticDescriptors.NotATask);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
-            }
-        });
+        start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
     }
 
     private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)

@@ -15,29 +15,21 @@ namespace Amsha.Generators.Analyzers.Declarations;
 /// without a matching crew input member or method parameter), reported on the placeholder itself.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class TemplateAnalyzer : DiagnosticAnalyzer
+internal sealed class TemplateAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.UnknownPlaceholder, DiagnosticDescriptors.MalformedTemplate);
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.EnableConcurrentExecution();
-        // See DeclarationFacts.LlmCallGeneratedCodeFlags: generated files are skipped per symbol instead.
-        context.ConfigureGeneratedCodeAnalysis(DeclarationFacts.LlmCallGeneratedCodeFlags);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
+    // See DeclarationFacts.LlmCallGeneratedCodeFlags: generated files are skipped per symbol instead.
+    protected override GeneratedCodeAnalysisFlags GeneratedCodeAnalysis => DeclarationFacts.LlmCallGeneratedCodeFlags;
 
-            start.RegisterSymbolAction(c => AnalyzeType(c, symbols), SymbolKind.NamedType);
-            if (symbols.AmshaLlmCallAttribute is not null)
-            {
-                start.RegisterSymbolAction(c => AnalyzeMethod(c, symbols), SymbolKind.Method);
-            }
-        });
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
+    {
+        start.RegisterSymbolAction(c => AnalyzeType(c, symbols), SymbolKind.NamedType);
+        if (symbols.AmshaLlmCallAttribute is not null)
+        {
+            start.RegisterSymbolAction(c => AnalyzeMethod(c, symbols), SymbolKind.Method);
+        }
     }
 
     private static void AnalyzeType(SymbolAnalysisContext context, AmshaSymbols symbols)

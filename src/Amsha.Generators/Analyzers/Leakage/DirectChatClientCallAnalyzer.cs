@@ -12,26 +12,21 @@ namespace Amsha.Generators.Analyzers.Leakage;
 /// runtime (the assembly that defines the attributes) and generated code are exempt.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class DirectChatClientCallAnalyzer : DiagnosticAnalyzer
+public sealed class DirectChatClientCallAnalyzer : AmshaAnalyzer
 {
     public const string EnforceOption = "amsha_enforce_proxy_rule";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.DirectChatClientCall);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        // The runtime itself calls IChatClient: that is the Amsha path, not a bypass of it.
+        if (symbols.ChatClient is null || SymbolEqualityComparer.Default.Equals(symbols.AgentAttribute.ContainingAssembly, start.Compilation.Assembly))
         {
-            if (AmshaSymbols.Create(start.Compilation) is not { ChatClient: not null } symbols
-                || SymbolEqualityComparer.Default.Equals(symbols.AgentAttribute.ContainingAssembly, start.Compilation.Assembly))
-            {
-                return;
-            }
+            return;
+        }
 
-            start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation);
-        });
+        start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation);
     }
 
     private static void Analyze(OperationAnalysisContext context, AmshaSymbols symbols)

@@ -10,24 +10,14 @@ namespace Amsha.Generators.Analyzers.Leakage;
 /// <c>static readonly</c> fields of immutable types are fine.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class MutableStateAnalyzer : DiagnosticAnalyzer
+public sealed class MutableStateAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.StateOutsideExecutionState);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (AmshaSymbols.Create(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(c => AnalyzeField(c, symbols), SymbolKind.Field);
-            start.RegisterSymbolAction(c => AnalyzeProperty(c, symbols), SymbolKind.Property);
-        });
+        start.RegisterSymbolAction(c => AnalyzeField(c, symbols), SymbolKind.Field);
+        start.RegisterSymbolAction(c => AnalyzeProperty(c, symbols), SymbolKind.Property);
     }
 
     private static void AnalyzeField(SymbolAnalysisContext context, AmshaSymbols symbols)

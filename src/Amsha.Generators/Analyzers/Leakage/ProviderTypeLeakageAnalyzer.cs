@@ -23,58 +23,48 @@ namespace Amsha.Generators.Analyzers.Leakage;
 /// when the compilation references no provider namespace.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ProviderTypeLeakageAnalyzer : DiagnosticAnalyzer
+public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.ProviderTypeLeakage);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
+        var compilation = start.Compilation;
+        var namespacesByOption = new ConcurrentDictionary<string, ProviderNamespaces>(StringComparer.Ordinal);
+        var inputsAndOutputs = new Lazy<Dictionary<INamedTypeSymbol, string>>(() => FindInputAndOutputTypes(compilation, symbols));
+
+        start.RegisterSymbolStartAction(symbolStart =>
         {
-            if (AmshaSymbols.Create(start.Compilation) is not { } symbols)
+            var type = (INamedTypeSymbol)symbolStart.Symbol;
+            if (type.DeclaringSyntaxReferences.IsEmpty)
             {
                 return;
             }
 
-            var compilation = start.Compilation;
-            var namespacesByOption = new ConcurrentDictionary<string, ProviderNamespaces>(StringComparer.Ordinal);
-            var inputsAndOutputs = new Lazy<Dictionary<INamedTypeSymbol, string>>(() => FindInputAndOutputTypes(compilation, symbols));
-
-            start.RegisterSymbolStartAction(symbolStart =>
+            var tree = type.DeclaringSyntaxReferences[0].SyntaxTree;
+            var option = AmshaOptions.Get(symbolStart.Options, tree, ProviderNamespaces.Option) ?? "";
+            var providers = namespacesByOption.GetOrAdd(option, value => ProviderNamespaces.Create(value, compilation));
+            if (!providers.AnyReferenced)
             {
-                var type = (INamedTypeSymbol)symbolStart.Symbol;
-                if (type.DeclaringSyntaxReferences.IsEmpty)
-                {
-                    return;
-                }
+                return;
+            }
 
-                var tree = type.DeclaringSyntaxReferences[0].SyntaxTree;
-                var option = AmshaOptions.Get(symbolStart.Options, tree, ProviderNamespaces.Option) ?? "";
-                var providers = namespacesByOption.GetOrAdd(option, value => ProviderNamespaces.Create(value, compilation));
-                if (!providers.AnyReferenced)
-                {
-                    return;
-                }
+            // A type nested in a declaration is part of that declaration's code.
+            var owner = LeakageScope.DeclarationOwner(type, symbols) ?? type;
+            var kind = LeakageScope.DeclarationKind(owner, symbols);
+            if (kind is null && !inputsAndOutputs.Value.TryGetValue(type, out kind))
+            {
+                return;
+            }
 
-                // A type nested in a declaration is part of that declaration's code.
-                var owner = LeakageScope.DeclarationOwner(type, symbols) ?? type;
-                var kind = LeakageScope.DeclarationKind(owner, symbols);
-                if (kind is null && !inputsAndOutputs.Value.TryGetValue(type, out kind))
-                {
-                    return;
-                }
-
-                var subject = $"{kind} '{owner.Name}'";
-                symbolStart.RegisterSyntaxNodeAction(c => AnalyzeName(c, providers, subject), SyntaxKind.IdentifierName, SyntaxKind.GenericName);
-                symbolStart.RegisterOperationAction(
-                    c => AnalyzeMemberUse(c, providers, type, subject),
-                    OperationKind.Invocation,
-                    OperationKind.PropertyReference,
-                    OperationKind.FieldReference);
-            }, SymbolKind.NamedType);
-        });
+            var subject = $"{kind} '{owner.Name}'";
+            symbolStart.RegisterSyntaxNodeAction(c => AnalyzeName(c, providers, subject), SyntaxKind.IdentifierName, SyntaxKind.GenericName);
+            symbolStart.RegisterOperationAction(
+                c => AnalyzeMemberUse(c, providers, type, subject),
+                OperationKind.Invocation,
+                OperationKind.PropertyReference,
+                OperationKind.FieldReference);
+        }, SymbolKind.NamedType);
     }
 
     private static void AnalyzeName(SyntaxNodeAnalysisContext context, ProviderNamespaces providers, string subject)
