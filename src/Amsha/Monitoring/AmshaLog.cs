@@ -14,6 +14,7 @@ internal static partial class AmshaLog
 {
     public const string ExecutionCategory = "Amsha.Execution";
     public const string MonitoringCategory = "Amsha.Monitoring";
+    public const string LlmCategory = "Amsha.Llm";
 
     [LoggerMessage(EventId = 1000, EventName = "ExecutionStarted", Level = LogLevel.Information,
         Message = "Execution {ExecutionId} of crew {CrewName} started ({Mode}, {TotalTasks} tasks)")]
@@ -46,6 +47,26 @@ internal static partial class AmshaLog
     [LoggerMessage(EventId = 1012, EventName = "TaskOutputContent", Level = LogLevel.Trace,
         Message = "Execution {ExecutionId}: task {TaskName} output: {Output}")]
     public static partial void TaskOutputContent(ILogger logger, string executionId, string taskName, string output);
+
+    [LoggerMessage(EventId = 1020, EventName = "LlmCallStarted", Level = LogLevel.Debug,
+        Message = "LLM call {CallId} of execution {ExecutionId} started: use case {UseCase} ({Provider}/{Model}), task {TaskName}")]
+    public static partial void LlmCallStarted(ILogger logger, string callId, string executionId, string useCase, string provider, string? model, string? taskName);
+
+    [LoggerMessage(EventId = 1021, EventName = "LlmCallRetrying", Level = LogLevel.Warning,
+        Message = "LLM call {CallId} of execution {ExecutionId}: attempt {Attempt} failed ({Reason}); retrying in {DelayMs} ms")]
+    public static partial void LlmCallRetrying(ILogger logger, string callId, string executionId, int attempt, string reason, double delayMs);
+
+    [LoggerMessage(EventId = 1022, EventName = "LlmCallCompleted", Level = LogLevel.Debug,
+        Message = "LLM call {CallId} of execution {ExecutionId} completed after {Attempts} attempt(s) in {DurationMs} ms: {InputTokens} input and {OutputTokens} output tokens")]
+    public static partial void LlmCallCompleted(ILogger logger, string callId, string executionId, int attempts, double durationMs, long inputTokens, long outputTokens);
+
+    [LoggerMessage(EventId = 1023, EventName = "LlmCallFailed", Level = LogLevel.Error,
+        Message = "LLM call {CallId} of execution {ExecutionId} failed after {Attempts} attempt(s) with {ErrorType} (recoverable: {Recoverable})")]
+    public static partial void LlmCallFailed(ILogger logger, string callId, string executionId, int attempts, string errorType, bool recoverable);
+
+    [LoggerMessage(EventId = 1024, EventName = "LlmCallFailureDetail", Level = LogLevel.Debug,
+        Message = "LLM call {CallId} failure message: {ErrorMessage}")]
+    public static partial void LlmCallFailureDetail(ILogger logger, string callId, string errorMessage);
 
     [LoggerMessage(EventId = 1050, EventName = "ObserverFailed", Level = LogLevel.Error,
         Message = "Observer {ObserverType} threw while handling {EventType} of execution {ExecutionId}; the execution is unaffected and further failures of this observer are not logged")]

@@ -6,11 +6,13 @@ namespace Amsha;
 internal sealed class ExecutionLogger
 {
     private readonly ILogger _logger;
+    private readonly ILogger _llmLogger;
     private readonly bool _captureContent;
 
-    public ExecutionLogger(ILogger logger, bool captureContent)
+    public ExecutionLogger(ILogger logger, ILogger llmLogger, bool captureContent)
     {
         _logger = logger;
+        _llmLogger = llmLogger;
         _captureContent = captureContent;
     }
 
@@ -45,6 +47,27 @@ internal sealed class ExecutionLogger
                 if (_captureContent)
                 {
                     AmshaLog.TaskOutputContent(_logger, e.ExecutionId, task.TaskName, task.Output);
+                }
+
+                break;
+
+            // The call path's events: the retry reason is a status or fault kind, never message text.
+            case LlmCallStartedEvent call:
+                AmshaLog.LlmCallStarted(_llmLogger, call.CallId, e.ExecutionId, call.UseCase, call.Provider, call.Model, call.TaskName);
+                break;
+            case LlmCallRetryingEvent retrying:
+                AmshaLog.LlmCallRetrying(_llmLogger, retrying.CallId, e.ExecutionId, retrying.Attempt, retrying.Reason, retrying.Delay.TotalMilliseconds);
+                break;
+            case LlmCallCompletedEvent completed:
+                AmshaLog.LlmCallCompleted(_llmLogger, completed.CallId, e.ExecutionId, completed.Attempts, completed.Duration.TotalMilliseconds, completed.Usage.InputTokens, completed.Usage.OutputTokens);
+                break;
+            case LlmCallFailedEvent failed:
+                AmshaLog.LlmCallFailed(_llmLogger, failed.CallId, e.ExecutionId, failed.Attempts, failed.ErrorType, failed.Recoverable);
+
+                // A provider's error message may quote the prompt or the answer, so it is content.
+                if (_captureContent)
+                {
+                    AmshaLog.LlmCallFailureDetail(_llmLogger, failed.CallId, failed.Message);
                 }
 
                 break;

@@ -24,7 +24,7 @@ internal sealed class SessionMonitor
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         _monitoringLogger = loggerFactory.CreateLogger(AmshaLog.MonitoringCategory);
-        _executionLogger = new ExecutionLogger(loggerFactory.CreateLogger(AmshaLog.ExecutionCategory), options.CaptureMessageContent);
+        _executionLogger = new ExecutionLogger(loggerFactory.CreateLogger(AmshaLog.ExecutionCategory), loggerFactory.CreateLogger(AmshaLog.LlmCategory), options.CaptureMessageContent);
         _capacity = options.ObserverBufferCapacity > 0
             ? options.ObserverBufferCapacity
             : throw new ArgumentOutOfRangeException(nameof(options), options.ObserverBufferCapacity, "AmshaOptions.ObserverBufferCapacity must be at least 1.");

@@ -79,6 +79,27 @@ public sealed class LoggingTests
         Assert.All(entries, e => AssertNoSecret(e, CompletionSecret));
     }
 
+    [Fact]
+    public async Task Llm_calls_and_their_retries_are_logged_under_Amsha_Llm_without_content()
+    {
+        var logs = new CapturingLoggerFactory();
+        var model = new OfflineChatClient(new OfflineChatClientOptions { Responder = _ => $"the answer {CompletionSecret}" });
+        await using var session = MonitoringCrews.UsageReportingSession(model, failFirst: 1, loggerFactory: logs);
+
+        var result = await session.RunAsync(TestCrews.ResearchAndWrite(), PromptSecret).WaitAsync(TestCrews.Timeout);
+        var llm = logs.Entries.Where(e => e.Category == "Amsha.Llm").ToArray();
+
+        // Research: started, one retry, completed; Write: started, completed.
+        Assert.Equal(new[] { 1020, 1021, 1022, 1020, 1022 }, llm.Select(e => e.EventId));
+        var retry = llm.Single(e => e.EventId == 1021);
+        Assert.Equal(LogLevel.Warning, retry.Level);
+        Assert.Contains("HTTP 503", retry.Message);
+        Assert.Contains(result.ExecutionId, retry.Message);
+        Assert.Contains("2 attempt(s)", llm.First(e => e.EventId == 1022).Message);
+        Assert.All(llm, e => AssertNoSecret(e, PromptSecret));
+        Assert.All(llm, e => AssertNoSecret(e, CompletionSecret));
+    }
+
     private static void AssertNoSecret(LogEntry entry, string secret)
     {
         Assert.DoesNotContain(secret, entry.Message, StringComparison.Ordinal);
