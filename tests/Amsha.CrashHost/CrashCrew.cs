@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Amsha;
 
 namespace Amsha.CrashHost;
@@ -22,30 +21,3 @@ public partial class Polish;
 
 [Crew<CrashRequest>(Tasks = [typeof(Outline), typeof(Draft), typeof(Polish)])]
 public partial class CrashCrew;
-
-/// <summary>Hand-written until the generator emits codecs for crew inputs.</summary>
-internal sealed class CrashRequestCodec : JsonCodec<CrashRequest>
-{
-    public override void Write(Utf8JsonWriter writer, CrashRequest value)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("topic", value.Topic);
-        writer.WriteEndObject();
-    }
-
-    public override CrashRequest Read(ref Utf8JsonReader reader)
-    {
-        string? topic = null;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            var name = reader.GetString();
-            reader.Read();
-            if (name == "topic")
-            {
-                topic = reader.GetString();
-            }
-        }
-
-        return new CrashRequest(topic ?? throw new JsonException("topic is missing"));
-    }
-}

@@ -20,7 +20,6 @@ if (args.Length < 4)
     return 2;
 }
 
-JsonCodecs.Register(new CrashRequestCodec());
 IExecutionStore store = args[1] == "sqlite" ? new SqliteExecutionStore(args[2]) : new FileExecutionStore(args[2]);
 var model = new CallCountingChatClient(args[3], new OfflineChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)) }));
 var options = new AmshaOptions { Store = store };
