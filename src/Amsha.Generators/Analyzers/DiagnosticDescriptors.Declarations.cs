@@ -105,4 +105,12 @@ internal static partial class DiagnosticDescriptors
         "The {0} of '{1}' contains {2}; write literal braces as '{{{{' and '}}}}'",
         DeclarationsCategory,
         DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor GeneratedMemberConflict = Create(
+        "AMSHA015",
+        "Crew declares a member the generator emits",
+        "Crew '{0}' declares '{1}', which the generator also emits, so no orchestrator is generated for the crew; rename or remove '{1}'",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "The generator adds a constructor taking ExecutionSession, Definition, RunAsync, Start, StartBackground, Resume and one Build<Task>Prompt method per task to every crew. A crew that declares one of them itself would not compile with the generated part, so the generator emits nothing for it.");
 }

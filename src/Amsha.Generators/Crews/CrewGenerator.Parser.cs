@@ -108,7 +108,7 @@ internal sealed partial class CrewGenerator
 
             // Members the user already declared would collide with the generated ones (CS0111):
             // emit nothing rather than code that cannot compile.
-            if (DeclaresGeneratedMember(crew, input, taskModels.Select(t => "Build" + t.Name + "Prompt")))
+            if (FindGeneratedMemberConflict(crew, input, taskModels.Select(t => t.Name)) is not null)
             {
                 return null;
             }
@@ -314,10 +314,11 @@ internal sealed partial class CrewGenerator
         }
 
         /// <summary>
-        /// True when <paramref name="crew"/> itself declares a member the generator would emit with the same
-        /// name (fields, properties, prompt builders) or the same name and parameter types (crew methods, constructor).
+        /// The first member <paramref name="crew"/> itself declares that the generator would also emit: the same
+        /// name (fields, properties, prompt builders) or the same name and parameter types (crew methods,
+        /// constructor). Shared with the AMSHA015 analyzer; null when there is none.
         /// </summary>
-        internal static bool DeclaresGeneratedMember(INamedTypeSymbol crew, ITypeSymbol? input, IEnumerable<string> promptBuilders)
+        internal static ISymbol? FindGeneratedMemberConflict(INamedTypeSymbol crew, ITypeSymbol? input, IEnumerable<string> taskNames)
         {
             const string Options = "global::Amsha.ExecutionOptions";
             const string Token = "global::System.Threading.CancellationToken";
@@ -333,7 +334,7 @@ internal sealed partial class CrewGenerator
                 ("StartBackground", inputType.Concat(new[] { Options }).ToArray()),
                 ("Resume", new[] { "string", Options }),
             };
-            var reservedNames = new HashSet<string>(promptBuilders) { "Definition", "__amshaSession" };
+            var reservedNames = new HashSet<string>(taskNames.Select(name => "Build" + name + "Prompt")) { "Definition", "__amshaSession" };
 
             foreach (var member in crew.GetMembers())
             {
@@ -345,16 +346,16 @@ internal sealed partial class CrewGenerator
                 var name = member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? crew.Name : member.Name;
                 if (reservedNames.Contains(name))
                 {
-                    return true;
+                    return member;
                 }
 
                 if (member is IMethodSymbol method && signatures.Any(s => s.Name == name && method.Parameters.Select(p => Display(p.Type)).SequenceEqual(s.Parameters)))
                 {
-                    return true;
+                    return member;
                 }
             }
 
-            return false;
+            return null;
         }
 
         private static string Display(ITypeSymbol type) =>

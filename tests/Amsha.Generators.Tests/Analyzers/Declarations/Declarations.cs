@@ -20,6 +20,7 @@ internal static class Declarations
         new ResilienceSettingsAnalyzer(),
         new RequiredTextAnalyzer(),
         new LlmCallDeclarationAnalyzer(),
+        new GeneratedMemberConflictAnalyzer(),
     ];
 
     public static Task VerifyAsync(string markup, string? editorConfig = null) =>

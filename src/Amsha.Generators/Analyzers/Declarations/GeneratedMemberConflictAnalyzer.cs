@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Amsha.Generators.Crews;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Amsha.Generators.Analyzers.Declarations;
+
+/// <summary>
+/// AMSHA015: a crew declares a member that the crew generator emits too. The rule is the generator's
+/// own (<see cref="CrewGenerator.Parser.FindGeneratedMemberConflict"/>), so the two never disagree.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class GeneratedMemberConflictAnalyzer : AmshaAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.GeneratedMemberConflict);
+
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
+    {
+        start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)
+    {
+        var crew = (INamedTypeSymbol)context.Symbol;
+        if (DeclarationFacts.CrewAttribute(crew, symbols) is not { } attribute)
+        {
+            return;
+        }
+
+        var input = attribute.AttributeClass is { TypeArguments.Length: 1 } generic ? generic.TypeArguments[0] : null;
+        var tasks = attribute.NamedArguments
+            .Where(a => a.Key == "Tasks" && a.Value.Kind == TypedConstantKind.Array && !a.Value.IsNull)
+            .SelectMany(a => a.Value.Values)
+            .Select(v => v.Value as INamedTypeSymbol)
+            .Where(t => t is not null)
+            .Select(t => t!.Name);
+
+        if (CrewGenerator.Parser.FindGeneratedMemberConflict(crew, input, tasks) is { } member && member.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
+        {
+            var name = member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? crew.Name + "(ExecutionSession)" : member.Name;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratedMemberConflict, location, crew.Name, name));
+        }
+    }
+}
