@@ -1,15 +1,28 @@
 using Amsha;
+using Amsha.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
-using var services = new ServiceCollection().AddAmsha().AddAmshaCrews().BuildServiceProvider();
+// Background runs go to a SQLite database (package Amsha.Sqlite) in a temporary folder.
+var database = Path.Combine(Path.GetTempPath(), $"amsha-consumer-{Guid.NewGuid():N}.db");
+using var services = new ServiceCollection()
+    .AddAmsha(options => options.Store = new SqliteExecutionStore(database))
+    .AddAmshaCrews()
+    .BuildServiceProvider();
 var crew = services.GetRequiredService<TripCrew>();
-var result = await crew.RunAsync(new TripRequest("Lisbon", 3));
 
+var result = await crew.RunAsync(new TripRequest("Lisbon", 3));
 Console.WriteLine($"consumer: {result.CrewName} ran {result.TaskOutputs.Count} tasks");
-Console.WriteLine(result.Output);
-return result.TaskOutputs.Count == 2 && result.Output.Length > 0 ? 0 : 1;
+Console.WriteLine($"{result.Output.Title}: {string.Join(", ", result.Output.Days)}");
+
+var job = crew.StartBackground(new TripRequest("Porto", 2));
+var background = await job.ResultAsync();
+var stored = await services.GetRequiredService<ExecutionSession>().GetExecutionAsync(job.ExecutionId);
+Console.WriteLine($"consumer: background run {job.ExecutionId} is {stored.Status} in the SQLite store");
+
+return result.TaskOutputs.Count == 2 && result.Output.Days.Length > 0 && background.Output.Title.Length > 0 && stored.Status == ExecutionStatus.Succeeded ? 0 : 1;
 
 public sealed record TripRequest(string City, int Days);
+public sealed record Itinerary(string Title, string[] Days);
 
 [Agent(Role = "Travel planner", Goal = "Plan {Days} days in {City}", Backstory = "Knows every city.")]
 public partial class Planner;
@@ -17,8 +30,8 @@ public partial class Planner;
 [CrewTask(Agent = typeof(Planner), Description = "List sights in {City}.", ExpectedOutput = "A list")]
 public partial class Sights;
 
-[CrewTask(Agent = typeof(Planner), Description = "Plan {days} days in {city}.", ExpectedOutput = "A day-by-day plan", Context = [typeof(Sights)])]
-public partial class Itinerary;
+[CrewTask<Itinerary>(Agent = typeof(Planner), Description = "Plan {days} days in {city}.", ExpectedOutput = "A day-by-day plan", Context = [typeof(Sights)])]
+public partial class PlanDays;
 
-[Crew<TripRequest>(Tasks = [typeof(Sights), typeof(Itinerary)])]
+[Crew<TripRequest>(Tasks = [typeof(Sights), typeof(PlanDays)])]
 public partial class TripCrew;
