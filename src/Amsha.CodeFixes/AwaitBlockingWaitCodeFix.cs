@@ -1,3 +1,4 @@
+using Amsha.Generators.Analyzers;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -25,8 +26,8 @@ namespace Amsha.CodeFixes;
 [Shared]
 public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
 {
-    public const string DiagnosticId = "AMSHA202";
-    private const string EquivalenceKey = CodeFixIds.Prefix + "AwaitInsteadOfBlocking";
+    public static readonly string DiagnosticId = DiagnosticDescriptors.BlockingWait.Id;
+    private const string EquivalenceKey = CodeFixIds.AwaitInsteadOfBlocking;
 
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticId);
 

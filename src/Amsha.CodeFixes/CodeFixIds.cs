@@ -8,4 +8,5 @@ internal static class CodeFixIds
     public const string MakePartial = Prefix + "MakePartial";
     public const string ReplacePlaceholder = Prefix + "ReplacePlaceholder";
     public const string EscapeBrace = Prefix + "EscapeBrace";
+    public const string AwaitInsteadOfBlocking = Prefix + "AwaitInsteadOfBlocking";
 }

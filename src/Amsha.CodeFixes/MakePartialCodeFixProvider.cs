@@ -1,3 +1,4 @@
+using Amsha.Generators.Analyzers;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -17,7 +18,7 @@ namespace Amsha.CodeFixes;
 [Shared]
 public sealed class MakePartialCodeFixProvider : CodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("AMSHA001");
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.TypeMustBePartial.Id);
 
     public override FixAllProvider GetFixAllProvider() =>
         FixAllProvider.Create(async (context, document, diagnostics) => await MakePartialAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));

@@ -1,3 +1,4 @@
+using Amsha.Generators.Analyzers;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -16,7 +17,6 @@ namespace Amsha.CodeFixes;
 /// </summary>
 public abstract class TemplateTextCodeFixProvider : CodeFixProvider
 {
-    private const string ExactSpanProperty = "ExactSpan";
 
     protected abstract string EquivalenceKey { get; }
 
@@ -46,7 +46,7 @@ public abstract class TemplateTextCodeFixProvider : CodeFixProvider
     private TextChange? Change(Diagnostic diagnostic, SourceText text)
     {
         var span = diagnostic.Location.SourceSpan;
-        if (!diagnostic.Properties.TryGetValue(ExactSpanProperty, out var exact) || exact != "true" || span.End > text.Length)
+        if (!diagnostic.Properties.TryGetValue(DiagnosticDescriptors.ExactSpanProperty, out var exact) || exact != "true" || span.End > text.Length)
         {
             return null;
         }
@@ -75,12 +75,12 @@ public abstract class TemplateTextCodeFixProvider : CodeFixProvider
 [System.Composition.Shared]
 public sealed class ReplacePlaceholderCodeFixProvider : TemplateTextCodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("AMSHA004");
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnknownPlaceholder.Id);
 
     protected override string EquivalenceKey => CodeFixIds.ReplacePlaceholder;
 
     protected override string? Replacement(Diagnostic diagnostic, string current) =>
-        diagnostic.Properties.TryGetValue("Replacement", out var name) && !string.IsNullOrEmpty(name) ? name : null;
+        diagnostic.Properties.TryGetValue(DiagnosticDescriptors.ReplacementProperty, out var name) && !string.IsNullOrEmpty(name) ? name : null;
 
     protected override string Title(Diagnostic diagnostic, string replacement) => "Use '{" + replacement + "}'";
 }
@@ -90,7 +90,7 @@ public sealed class ReplacePlaceholderCodeFixProvider : TemplateTextCodeFixProvi
 [System.Composition.Shared]
 public sealed class EscapeBraceCodeFixProvider : TemplateTextCodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("AMSHA014");
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.MalformedTemplate.Id);
 
     protected override string EquivalenceKey => CodeFixIds.EscapeBrace;
 

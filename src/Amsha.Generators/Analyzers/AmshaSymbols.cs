@@ -15,8 +15,8 @@ internal sealed class AmshaSymbols
         GenericCrewTaskAttribute = compilation.GetTypeByMetadataName(KnownNames.GenericCrewTaskAttribute);
         CrewAttribute = compilation.GetTypeByMetadataName(KnownNames.CrewAttribute);
         GenericCrewAttribute = compilation.GetTypeByMetadataName(KnownNames.GenericCrewAttribute);
-        ExecutionStateAttribute = compilation.GetTypeByMetadataName("Amsha.ExecutionStateAttribute");
-        AmshaLlmCallAttribute = compilation.GetTypeByMetadataName("Amsha.AmshaLlmCallAttribute");
+        ExecutionStateAttribute = compilation.GetTypeByMetadataName(KnownNames.ExecutionStateAttribute);
+        AmshaLlmCallAttribute = compilation.GetTypeByMetadataName(KnownNames.AmshaLlmCallAttribute);
         ExecutionSession = compilation.GetTypeByMetadataName(KnownNames.ExecutionSession);
         ExecutionHandle = compilation.GetTypeByMetadataName("Amsha.ExecutionHandle`1");
         ChatClient = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.IChatClient");

@@ -1,3 +1,4 @@
+using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -79,18 +80,9 @@ internal static class ExecutionCalls
     /// <summary>The <c>MaxAttempts</c> of an <c>[AmshaLlmCall]</c> method (3 when not set).</summary>
     public static int MaxAttempts(IMethodSymbol method, AmshaSymbols symbols)
     {
-        if (symbols.AmshaLlmCallAttribute is { } attribute && FindLlmCallAttribute(method, attribute) is { } data)
-        {
-            foreach (var argument in data.NamedArguments)
-            {
-                if (argument.Key == "MaxAttempts" && argument.Value.Value is int attempts)
-                {
-                    return attempts;
-                }
-            }
-        }
-
-        return DefaultMaxAttempts;
+        return symbols.AmshaLlmCallAttribute is { } attribute && FindLlmCallAttribute(method, attribute) is { } data
+            ? AttributeArguments.Int(data, "MaxAttempts") ?? DefaultMaxAttempts
+            : DefaultMaxAttempts;
     }
 
     /// <summary>The invocation behind <paramref name="operation"/> (conversions, parentheses and <c>await</c> removed), or null.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Amsha.Generators.Analyzers.Declarations;
 using Amsha.Generators.Serialization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,28 +14,16 @@ namespace Amsha.Generators.Analyzers;
 /// the <c>[ExecutionState]</c> type.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class SerializableTypeAnalyzer : DiagnosticAnalyzer
+internal sealed class SerializableTypeAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnserializableType);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var taskAttribute = start.Compilation.GetTypeByMetadataName(KnownNames.GenericCrewTaskAttribute);
-            var stateAttribute = start.Compilation.GetTypeByMetadataName(KnownNames.ExecutionStateAttribute);
-            if (taskAttribute is null && stateAttribute is null)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, taskAttribute, stateAttribute), SymbolKind.NamedType);
-        });
+        start.RegisterSymbolAction(c => AnalyzeType(c, symbols), SymbolKind.NamedType);
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol? taskAttribute, INamedTypeSymbol? stateAttribute)
+    private static void AnalyzeType(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         foreach (var attribute in type.GetAttributes())
@@ -45,13 +34,13 @@ internal sealed class SerializableTypeAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (taskAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass.OriginalDefinition, taskAttribute)
+            if (SymbolEqualityComparer.Default.Equals(attributeClass.OriginalDefinition, symbols.GenericCrewTaskAttribute)
                 && attributeClass.TypeArguments.Length == 1
                 && attributeClass.TypeArguments[0] is { SpecialType: not SpecialType.System_String, TypeKind: not TypeKind.Error } output)
             {
                 Report(context, output, TypeArgumentLocation(attribute, context) ?? type.Locations[0]);
             }
-            else if (stateAttribute is not null && SymbolEqualityComparer.Default.Equals(attributeClass, stateAttribute) && type.Locations.Length > 0)
+            else if (symbols.IsExecutionStateAttribute(attributeClass) && type.Locations.Length > 0)
             {
                 Report(context, type, type.Locations[0]);
             }
@@ -69,7 +58,7 @@ internal sealed class SerializableTypeAnalyzer : DiagnosticAnalyzer
 
     private static Location? TypeArgumentLocation(AttributeData attribute, SymbolAnalysisContext context)
     {
-        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) as AttributeSyntax;
+        var syntax = AttributeSyntaxFacts.GetSyntax(attribute, context.CancellationToken);
         var name = syntax?.Name switch
         {
             GenericNameSyntax generic => generic,

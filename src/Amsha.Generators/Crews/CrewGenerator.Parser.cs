@@ -67,7 +67,7 @@ internal sealed partial class CrewGenerator
                 tasks.Add(parsed);
             }
 
-            var isGraph = ReadInt(attribute, "Process") == 1;
+            var isGraph = (AttributeArguments.Int(attribute, "Process") ?? 0) == 1;
             var plan = CrewPlanner.Plan(
                 tasks.Select(t => t.Key).ToList(),
                 tasks.Select(t => (IReadOnlyList<string>)t.Context).ToList(),
@@ -117,8 +117,8 @@ internal sealed partial class CrewGenerator
             var outputType = taskModels[taskModels.Count - 1].OutputType ?? "string";
             return new CrewModel(
                 crew.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
-                ContainingTypes(crew),
-                Keyword(crew),
+                TypeDeclarations.ContainingTypes(crew),
+                TypeDeclarations.Keyword(crew),
                 crew.Name,
                 crew.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", crew.TypeParameters.Select(p => p.Name)) + ">",
                 crew.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -165,7 +165,7 @@ internal sealed partial class CrewGenerator
                 outputSymbol = output;
             }
 
-            if (ReadNamedArgument(attribute, "Agent") is not { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol agent })
+            if (AttributeArguments.Named(attribute, "Agent") is not { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol agent })
             {
                 return null;
             }
@@ -176,11 +176,11 @@ internal sealed partial class CrewGenerator
                 return null;
             }
 
-            var role = ReadString(agentAttribute, "Role");
-            var goal = ReadString(agentAttribute, "Goal");
-            var backstory = ReadString(agentAttribute, "Backstory");
-            var description = ReadString(attribute, "Description");
-            var expected = ReadString(attribute, "ExpectedOutput");
+            var role = AttributeArguments.String(agentAttribute, "Role");
+            var goal = AttributeArguments.String(agentAttribute, "Goal");
+            var backstory = AttributeArguments.String(agentAttribute, "Backstory");
+            var description = AttributeArguments.String(attribute, "Description");
+            var expected = AttributeArguments.String(attribute, "ExpectedOutput");
             if (IsBlank(role) || IsBlank(goal) || IsBlank(backstory) || IsBlank(description) || IsBlank(expected))
             {
                 return null;
@@ -192,7 +192,7 @@ internal sealed partial class CrewGenerator
                 return null;
             }
 
-            var llm = ReadString(agentAttribute, "Llm");
+            var llm = AttributeArguments.String(agentAttribute, "Llm");
             return new ParsedTask(
                 Key(task),
                 task.Name,
@@ -207,7 +207,7 @@ internal sealed partial class CrewGenerator
             {
                 OutputType = outputType,
                 Output = outputSymbol,
-                OutputRepairs = ReadInt(attribute, "OutputRepairs"),
+                OutputRepairs = (AttributeArguments.Int(attribute, "OutputRepairs") ?? 0),
             };
         }
 
@@ -393,30 +393,11 @@ internal sealed partial class CrewGenerator
 
         private static bool IsBlank(string? text) => string.IsNullOrWhiteSpace(text);
 
-        private static TypedConstant? ReadNamedArgument(AttributeData attribute, string name)
-        {
-            foreach (var argument in attribute.NamedArguments)
-            {
-                if (argument.Key == name)
-                {
-                    return argument.Value;
-                }
-            }
-
-            return null;
-        }
-
-        private static string? ReadString(AttributeData attribute, string name) =>
-            ReadNamedArgument(attribute, name) is { Kind: TypedConstantKind.Primitive, Value: string text } ? text : null;
-
-        private static int ReadInt(AttributeData attribute, string name) =>
-            ReadNamedArgument(attribute, name) is { Kind: TypedConstantKind.Enum or TypedConstantKind.Primitive, Value: int value } ? value : 0;
-
         /// <summary>The types of a <c>Type[]</c> argument: empty when absent, null when any entry is not a usable type.</summary>
         private static List<INamedTypeSymbol>? ReadTypes(AttributeData attribute, string name)
         {
             var result = new List<INamedTypeSymbol>();
-            if (ReadNamedArgument(attribute, name) is not { } argument)
+            if (AttributeArguments.Named(attribute, name) is not { } argument)
             {
                 return result;
             }
@@ -438,27 +419,6 @@ internal sealed partial class CrewGenerator
 
             return result;
         }
-
-        private static EquatableArray<ContainingTypeModel> ContainingTypes(INamedTypeSymbol type)
-        {
-            var chain = new List<ContainingTypeModel>();
-            for (var current = type.ContainingType; current is not null; current = current.ContainingType)
-            {
-                var parameters = current.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", current.TypeParameters.Select(p => p.Name)) + ">";
-                chain.Insert(0, new ContainingTypeModel(Keyword(current), current.Name + parameters));
-            }
-
-            return chain.ToEquatableArray();
-        }
-
-        private static string Keyword(INamedTypeSymbol type) => (type.TypeKind, type.IsRecord) switch
-        {
-            (TypeKind.Struct, true) => "record struct",
-            (TypeKind.Struct, false) => "struct",
-            (TypeKind.Interface, _) => "interface",
-            (_, true) => "record",
-            _ => "class",
-        };
 
         private static string HintName(INamedTypeSymbol type)
         {

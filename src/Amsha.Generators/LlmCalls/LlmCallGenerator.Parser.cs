@@ -80,8 +80,8 @@ internal sealed partial class LlmCallGenerator
             }
 
             var attribute = context.Attributes[0];
-            var promptText = ReadString(attribute, "Prompt");
-            var systemText = ReadString(attribute, "System");
+            var promptText = AttributeArguments.String(attribute, "Prompt");
+            var systemText = AttributeArguments.String(attribute, "System");
             if (promptText is null && conversation is null)
             {
                 return null;
@@ -94,11 +94,11 @@ internal sealed partial class LlmCallGenerator
                 return null;
             }
 
-            var useCase = ReadString(attribute, "Llm") ?? "default";
-            var maxAttempts = ReadInt(attribute, "MaxAttempts") ?? 3;
-            var timeout = ReadDouble(attribute, "TimeoutSeconds") ?? 100;
-            var total = ReadDouble(attribute, "TotalTimeoutSeconds") ?? 300;
-            var repairs = ReadInt(attribute, "OutputRepairs") ?? 0;
+            var useCase = AttributeArguments.String(attribute, "Llm") ?? "default";
+            var maxAttempts = AttributeArguments.Int(attribute, "MaxAttempts") ?? 3;
+            var timeout = AttributeArguments.Double(attribute, "TimeoutSeconds") ?? 100;
+            var total = AttributeArguments.Double(attribute, "TotalTimeoutSeconds") ?? 300;
+            var repairs = AttributeArguments.Int(attribute, "OutputRepairs") ?? 0;
             if (string.IsNullOrWhiteSpace(useCase) || maxAttempts < 1 || !(timeout > 0) || !(total > 0) || total < timeout || repairs < 0
                 || double.IsInfinity(timeout) || double.IsInfinity(total))
             {
@@ -113,7 +113,7 @@ internal sealed partial class LlmCallGenerator
             var signature = method.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             return new LlmCallModel(
                 type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
-                ContainingTypes(type),
+                TypeDeclarations.ContainingTypes(type, includeSelf: true),
                 HintName(type, method, signature),
                 method.Name,
                 Modifiers(method),
@@ -135,7 +135,8 @@ internal sealed partial class LlmCallGenerator
                 "__amshaLlmCallSettings_" + method.Name + "_" + StableHash(signature));
         }
 
-        private static bool TryReturnKind(ITypeSymbol returnType, out LlmCallReturnKind kind, out bool isValueTask, out string resultType)
+        /// <summary>The return shapes the generator implements; shared with the AMSHA012 analyzer.</summary>
+        internal static bool TryReturnKind(ITypeSymbol returnType, out LlmCallReturnKind kind, out bool isValueTask, out string resultType)
         {
             kind = LlmCallReturnKind.Text;
             isValueTask = false;
@@ -164,11 +165,26 @@ internal sealed partial class LlmCallGenerator
                     kind = argument.SpecialType == SpecialType.System_String ? LlmCallReturnKind.Text
                         : argument.ToDisplayString() == KnownNames.ChatResponse ? LlmCallReturnKind.Response
                         : LlmCallReturnKind.Object;
-                    return true;
+
+                    // Structured results are data (parsed through their JSON codec): not interfaces, delegates or tasks.
+                    return kind != LlmCallReturnKind.Object
+                        || (argument.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Enum or TypeKind.Array
+                            && argument.OriginalDefinition.ToDisplayString() is not ("System.Threading.Tasks.Task<TResult>" or "System.Threading.Tasks.ValueTask<TResult>" or "System.Threading.Tasks.Task" or "System.Threading.Tasks.ValueTask"));
                 default:
                     return false;
             }
         }
+
+        /// <summary>
+        /// The parameter a <c>{placeholder}</c> binds to: the same name, else the same name ignoring case; a
+        /// <c>CancellationToken</c> is never bound. Shared with the AMSHA004 analyzer, so both agree.
+        /// </summary>
+        internal static IParameterSymbol? BindPlaceholder(IMethodSymbol method, string name) =>
+            (method.Parameters.FirstOrDefault(p => p.Name == name)
+                ?? method.Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))) is { } parameter
+            && !IsCancellationToken(parameter.Type)
+                ? parameter
+                : null;
 
         private static bool IsCancellationToken(ITypeSymbol type) => type.ToDisplayString() == "System.Threading.CancellationToken";
 
@@ -205,10 +221,7 @@ internal sealed partial class LlmCallGenerator
                     continue;
                 }
 
-                var name = segment.Text.Trim();
-                var parameter = method.Parameters.FirstOrDefault(p => p.Name == name)
-                    ?? method.Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-                if (parameter is null || IsCancellationToken(parameter.Type))
+                if (BindPlaceholder(method, segment.Text) is not { } parameter)
                 {
                     return null;
                 }
@@ -220,7 +233,8 @@ internal sealed partial class LlmCallGenerator
         }
 
         /// <summary>How the generated body reaches the session: a field or property (own or inherited and accessible), or a primary-constructor parameter.</summary>
-        private static string? SessionExpression(INamedTypeSymbol type, bool isStatic, CancellationToken cancellationToken)
+        /// <remarks>Shared with the AMSHA013 analyzer: a type it accepts is one the generator can implement.</remarks>
+        internal static string? SessionExpression(INamedTypeSymbol type, bool isStatic, CancellationToken cancellationToken)
         {
             for (var current = type; current is not null; current = current.BaseType)
             {
@@ -233,7 +247,7 @@ internal sealed partial class LlmCallGenerator
                         _ => null,
                     };
                     if (memberType is null || memberType.ToDisplayString().TrimEnd('?') != KnownNames.ExecutionSession
-                        || (isStatic && !member.IsStatic)
+                        || isStatic != member.IsStatic
                         || (!ReferenceEquals(current, type) && member.DeclaredAccessibility == Accessibility.Private))
                     {
                         continue;
@@ -303,50 +317,6 @@ internal sealed partial class LlmCallGenerator
 
         private static string Identifier(string name) =>
             SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.AwaitKeyword ? "@" + name : name;
-
-        private static TypedConstant? ReadNamedArgument(AttributeData attribute, string name)
-        {
-            foreach (var argument in attribute.NamedArguments)
-            {
-                if (argument.Key == name)
-                {
-                    return argument.Value;
-                }
-            }
-
-            return null;
-        }
-
-        private static string? ReadString(AttributeData attribute, string name) =>
-            ReadNamedArgument(attribute, name) is { Kind: TypedConstantKind.Primitive, Value: string text } ? text : null;
-
-        private static int? ReadInt(AttributeData attribute, string name) =>
-            ReadNamedArgument(attribute, name) is { Kind: TypedConstantKind.Primitive, Value: int value } ? value : null;
-
-        private static double? ReadDouble(AttributeData attribute, string name) =>
-            ReadNamedArgument(attribute, name) is { Kind: TypedConstantKind.Primitive, Value: { } value }
-                ? value switch { double d => d, int i => i, float f => f, _ => null }
-                : null;
-
-        private static EquatableArray<ContainingTypeModel> ContainingTypes(INamedTypeSymbol type)
-        {
-            var chain = new List<ContainingTypeModel>();
-            for (var current = type; current is not null; current = current.ContainingType)
-            {
-                var parameters = current.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", current.TypeParameters.Select(p => p.Name)) + ">";
-                var keyword = (current.TypeKind, current.IsRecord) switch
-                {
-                    (TypeKind.Struct, true) => "record struct",
-                    (TypeKind.Struct, false) => "struct",
-                    (TypeKind.Interface, _) => "interface",
-                    (_, true) => "record",
-                    _ => "class",
-                };
-                chain.Insert(0, new ContainingTypeModel(keyword, current.Name + parameters));
-            }
-
-            return chain.ToEquatableArray();
-        }
 
         private static string HintName(INamedTypeSymbol type, IMethodSymbol method, string signature)
         {

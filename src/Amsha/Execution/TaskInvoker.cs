@@ -29,29 +29,16 @@ internal sealed class TaskInvoker
         using var scope = LlmCallScope.EnterTask(taskName, events);
         try
         {
-            // A structured answer that does not parse is asked for again, up to OutputRepairs times,
-            // with the parse error; every re-ask is an ordinary call of the path (retried, observed).
-            for (var repair = 0; ; repair++)
-            {
-                var text = await LlmCallPath.StreamTextAsync(_session.Llm, agent.Llm, messages, format.ResponseFormat, delta => events.Append(new TokenDeltaEvent(taskName, delta)), cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    var value = format.Parse(taskName, text);
-                    return new TaskOutput(taskName, agent.Name, format.Format(value), value) { Usage = scope.Usage };
-                }
-                catch (OutputParseException ex) when (repair < format.OutputRepairs)
-                {
-                    messages.Add(new ChatMessage(ChatRole.Assistant, text));
-                    messages.Add(new ChatMessage(ChatRole.User, RepairRequest(ex)));
-                }
-            }
+            var (value, _) = await OutputRepair.AskAsync(
+                messages,
+                format,
+                taskName,
+                conversation => LlmCallPath.StreamTextAsync(_session.Llm, agent.Llm, conversation, format.ResponseFormat, delta => events.Append(new TokenDeltaEvent(taskName, delta)), cancellationToken)).ConfigureAwait(false);
+            return new TaskOutput(taskName, agent.Name, format.Format(value), value) { Usage = scope.Usage };
         }
         catch (Exception ex) when (AmshaTelemetry.RecordFailure(span, ex, alsoParent: true))
         {
             throw;
         }
     }
-
-    private static string RepairRequest(OutputParseException error) =>
-        $"Your answer could not be used: at {error.JsonPath}: {error.Problem} Answer again with only the corrected JSON object, following the schema exactly.";
 }

@@ -64,30 +64,25 @@ public static class AmshaLlmCalls
     public static async Task<T> GetObjectAsync<T>(ExecutionSession session, string useCase, LlmCallSettings settings, int outputRepairs, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var codec = JsonCodecs.Get<T>();
-        using var schema = JsonDocument.Parse(codec.Schema);
-        var format = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), typeof(T).Name);
+        var format = outputRepairs == 0 ? JsonOutputFormat<T>.Shared : new JsonOutputFormat<T>(outputRepairs);
         var conversation = new List<ChatMessage>(messages);
         using var scope = EnterScope(session);
-        for (var repair = 0; ; repair++)
+        var attempts = 0;
+        try
         {
-            var result = await LlmCallPath.CallAsync(session.Llm, useCase, conversation, format, settings, null, cancellationToken).ConfigureAwait(false);
-            try
+            var (value, _) = await OutputRepair.AskAsync(conversation, format, typeof(T).Name, async asked =>
             {
-                return JsonCodecs.Deserialize<T>(ExtractJson(result.Text));
-            }
-            catch (JsonException ex)
-            {
-                if (repair >= outputRepairs)
-                {
-                    throw new LlmCallException(
-                        $"LLM use case '{useCase}' answered with no valid {typeof(T).Name} after {repair + 1} answer(s): {ex.Message} Raise OutputRepairs or make the prompt clearer about the expected JSON.",
-                        scope.ExecutionId, ExecutionMode.Interactive, recoverable: false, useCase, "schema", null, result.Attempts, scope.Usage, ex);
-                }
-
-                conversation.Add(new ChatMessage(ChatRole.Assistant, result.Text));
-                conversation.Add(new ChatMessage(ChatRole.User, $"That answer is not valid JSON of the requested schema ({ex.Message}). Answer again with only the JSON value."));
-            }
+                var result = await LlmCallPath.CallAsync(session.Llm, useCase, asked, format.ResponseFormat, settings, null, cancellationToken).ConfigureAwait(false);
+                attempts += result.Attempts;
+                return result.Text;
+            }).ConfigureAwait(false);
+            return (T)value!;
+        }
+        catch (OutputParseException ex)
+        {
+            throw new LlmCallException(
+                $"LLM use case '{useCase}' answered with no valid {typeof(T).Name} after {outputRepairs + 1} answer(s): at {ex.JsonPath}: {ex.Problem} Raise OutputRepairs or make the prompt clearer about the expected JSON.",
+                scope.ExecutionId, ExecutionMode.Interactive, recoverable: false, useCase, "schema", null, attempts, scope.Usage, ex);
         }
     }
 
@@ -156,19 +151,5 @@ public static class AmshaLlmCalls
             Sequence = Interlocked.Increment(ref sequence),
             Timestamp = DateTimeOffset.UtcNow,
         }));
-    }
-
-    /// <summary>The JSON value in a model's answer: code fences and prose around the outermost object or array are ignored.</summary>
-    internal static string ExtractJson(string text)
-    {
-        var start = text.IndexOfAny(new[] { '{', '[' });
-        if (start < 0)
-        {
-            return text.Trim();
-        }
-
-        var close = text[start] == '{' ? '}' : ']';
-        var end = text.LastIndexOf(close);
-        return end > start ? text.Substring(start, end - start + 1) : text.Substring(start);
     }
 }

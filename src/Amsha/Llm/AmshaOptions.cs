@@ -134,4 +134,18 @@ public sealed class LlmParameters
 
     /// <summary>Stop sequences.</summary>
     public List<string> Stop { get; set; } = new();
+
+    /// <summary>Sets the parameters that have a value on <paramref name="options"/>, keeping its other values.</summary>
+    internal void ApplyTo(ChatOptions options)
+    {
+        options.Temperature = Temperature ?? options.Temperature;
+        options.TopP = TopP ?? options.TopP;
+        options.MaxOutputTokens = MaxCompletionTokens ?? options.MaxOutputTokens;
+        options.PresencePenalty = PresencePenalty ?? options.PresencePenalty;
+        options.FrequencyPenalty = FrequencyPenalty ?? options.FrequencyPenalty;
+        if (Stop.Count > 0)
+        {
+            options.StopSequences = new List<string>(Stop);
+        }
+    }
 }

@@ -127,18 +127,7 @@ internal static class LlmCallPath
             options.ModelId = model;
         }
 
-        if (overrides.Parameters is { } parameters)
-        {
-            options.Temperature = parameters.Temperature ?? options.Temperature;
-            options.TopP = parameters.TopP ?? options.TopP;
-            options.MaxOutputTokens = parameters.MaxCompletionTokens ?? options.MaxOutputTokens;
-            options.PresencePenalty = parameters.PresencePenalty ?? options.PresencePenalty;
-            options.FrequencyPenalty = parameters.FrequencyPenalty ?? options.FrequencyPenalty;
-            if (parameters.Stop.Count > 0)
-            {
-                options.StopSequences = new List<string>(parameters.Stop);
-            }
-        }
+        overrides.Parameters?.ApplyTo(options);
     }
 
     private static string Describe(LlmUseCase useCase, ChatOptions options, LlmFault fault, Exception ex, LlmCallState state, LlmCallSettings settings)

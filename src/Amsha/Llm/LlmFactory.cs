@@ -16,20 +16,8 @@ public sealed record LlmUseCase(string Name, IChatClient Client, string Provider
     /// <summary>A fresh <see cref="ChatOptions"/> carrying the use case's model and parameters.</summary>
     public ChatOptions CreateChatOptions()
     {
-        var options = new ChatOptions
-        {
-            ModelId = Model,
-            Temperature = Parameters.Temperature,
-            TopP = Parameters.TopP,
-            MaxOutputTokens = Parameters.MaxCompletionTokens,
-            PresencePenalty = Parameters.PresencePenalty,
-            FrequencyPenalty = Parameters.FrequencyPenalty,
-        };
-        if (Parameters.Stop.Count > 0)
-        {
-            options.StopSequences = Parameters.Stop.ToList();
-        }
-
+        var options = new ChatOptions { ModelId = Model };
+        Parameters.ApplyTo(options);
         return options;
     }
 

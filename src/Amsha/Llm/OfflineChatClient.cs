@@ -66,7 +66,7 @@ public sealed class OfflineChatClient : IChatClient
     /// <summary>The provider name of the offline client.</summary>
     public const string ProviderName = "Offline";
 
-    private static readonly string[] Vocabulary =
+    internal static readonly string[] Vocabulary =
     {
         "clear", "steady", "careful", "concise", "measured", "grounded", "practical", "honest",
         "structured", "useful", "thorough", "balanced", "precise", "simple", "robust", "direct",
@@ -201,22 +201,7 @@ public sealed class OfflineChatClient : IChatClient
     // stable hash of the whole conversation: deterministic across processes and platforms.
     private static string DeterministicAnswer(IReadOnlyList<ChatMessage> conversation)
     {
-        var lastUser = "";
-        for (var i = conversation.Count - 1; i >= 0; i--)
-        {
-            if (conversation[i].Role == ChatRole.User)
-            {
-                lastUser = conversation[i].Text;
-                break;
-            }
-        }
-
-        var subject = FirstLine(lastUser);
-        if (subject.StartsWith("Task:", StringComparison.Ordinal))
-        {
-            subject = subject.Substring("Task:".Length).Trim();
-        }
-
+        var subject = Subject(conversation);
         var hash = Fnv1a(conversation);
         var builder = new StringBuilder("Offline answer: ").Append(subject.Length == 0 ? "(empty prompt)" : subject);
         builder.Append(" The result is ");

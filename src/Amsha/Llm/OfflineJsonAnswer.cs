@@ -18,11 +18,8 @@ internal sealed class OfflineJsonAnswer
     // schemas ($ref) end instead of growing without bound.
     private const int OptionalDepth = 8;
 
-    private static readonly string[] Vocabulary =
-    {
-        "clear", "steady", "careful", "concise", "measured", "grounded", "practical", "honest",
-        "structured", "useful", "thorough", "balanced", "precise", "simple", "robust", "direct",
-    };
+    // The same words as the text answers, so both kinds of answer read alike.
+    private static string[] Vocabulary => OfflineChatClient.Vocabulary;
 
     private readonly string _subject;
     private readonly JsonElement _root;

@@ -19,22 +19,16 @@ internal static class AmshaMetricsInstruments
     public const string StatusTag = "amsha.execution.status";
     public const string TaskTag = "amsha.task.name";
 
-    private static readonly Meter Meter = new(AmshaTelemetryNames.MeterName, typeof(AmshaMetricsInstruments).Assembly.GetName().Version?.ToString());
+    private static Meter Meter => AmshaTelemetry.Meter;
 
     public static readonly UpDownCounter<long> ActiveExecutions = Meter.CreateUpDownCounter<long>(
         ActiveExecutionsName, unit: "{execution}", description: "Executions running now.");
 
-    // Second-based boundaries (those of gen_ai.client.operation.duration): the SDK's default ones suit milliseconds.
-    private static readonly InstrumentAdvice<double> SecondsAdvice = new()
-    {
-        HistogramBucketBoundaries = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92, 163.84, 327.68, 655.36],
-    };
-
     public static readonly Histogram<double> ExecutionDuration = Meter.CreateHistogram(
-        ExecutionDurationName, unit: "s", description: "Duration of finished executions (one process run of them).", tags: null, advice: SecondsAdvice);
+        ExecutionDurationName, unit: "s", description: "Duration of finished executions (one process run of them).", tags: null, advice: AmshaTelemetry.SecondsAdvice);
 
     public static readonly Histogram<double> TaskDuration = Meter.CreateHistogram(
-        TaskDurationName, unit: "s", description: "Duration of finished tasks.", tags: null, advice: SecondsAdvice);
+        TaskDurationName, unit: "s", description: "Duration of finished tasks.", tags: null, advice: AmshaTelemetry.SecondsAdvice);
 
     public static readonly Counter<long> LlmRetries = Meter.CreateCounter<long>(
         LlmRetriesName, unit: "{retry}", description: "LLM call attempts retried after a transient failure.");

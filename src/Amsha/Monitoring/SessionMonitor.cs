@@ -24,7 +24,7 @@ internal sealed class SessionMonitor
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         _monitoringLogger = loggerFactory.CreateLogger(AmshaLog.MonitoringCategory);
-        _executionLogger = new ExecutionLogger(loggerFactory.CreateLogger(AmshaLog.ExecutionCategory), loggerFactory.CreateLogger(AmshaLog.LlmCategory), options.CaptureMessageContent);
+        _executionLogger = new ExecutionLogger(loggerFactory.CreateLogger(AmshaLog.ExecutionCategory), loggerFactory.CreateLogger(AmshaLog.LlmCategory), AmshaTelemetry.CaptureContent(options.Llm));
         _capacity = options.ObserverBufferCapacity > 0
             ? options.ObserverBufferCapacity
             : throw new ArgumentOutOfRangeException(nameof(options), options.ObserverBufferCapacity, "AmshaOptions.ObserverBufferCapacity must be at least 1.");
@@ -58,14 +58,18 @@ internal sealed class SessionMonitor
     /// <summary>Called for every appended event, on the appending thread; never throws, never waits.</summary>
     public void Observe(ExecutionEvent e)
     {
-        try
+        // Token deltas are the hot path (one per streamed token): metrics and logs have nothing to do with them.
+        if (e is not TokenDeltaEvent)
         {
-            Metrics.Observe(e);
-            _executionLogger.Observe(e);
-        }
-        catch (Exception)
-        {
-            // Monitoring must never change the execution it watches (e.g. a logging provider that throws).
+            try
+            {
+                Metrics.Observe(e);
+                _executionLogger.Observe(e);
+            }
+            catch (Exception)
+            {
+                // Monitoring must never change the execution it watches (e.g. a logging provider that throws).
+            }
         }
 
         foreach (var dispatcher in Volatile.Read(ref _dispatchers))

@@ -15,6 +15,7 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
 {
     private readonly JsonCodec<T> _codec;
     private readonly ChatResponseFormat _responseFormat;
+    private readonly bool _isArray;
 
     /// <summary>Creates the format with the codec registered for <typeparamref name="T"/> and no repairs.</summary>
     /// <exception cref="InvalidOperationException">No codec is registered for <typeparamref name="T"/>.</exception>
@@ -42,7 +43,12 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
         OutputRepairs = outputRepairs;
         using var schema = JsonDocument.Parse(codec.Schema);
         _responseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), typeof(T).Name);
+        _isArray = schema.RootElement.ValueKind == JsonValueKind.Object
+            && schema.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "array";
     }
+
+    /// <summary>The format of <typeparamref name="T"/> with its registered codec and no repairs, created once.</summary>
+    internal static JsonOutputFormat<T> Shared => SharedHolder.Instance;
 
     /// <inheritdoc/>
     public override ChatResponseFormat? ResponseFormat => _responseFormat;
@@ -62,10 +68,10 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
     public T ParseValue(string taskName, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var json = JsonTextLocator.FindJsonObject(text);
+        var json = JsonTextLocator.FindJson(text, _isArray ? '[' : '{');
         if (json is null)
         {
-            throw new OutputParseException(taskName, "$", $"The answer contains no JSON object; a {typeof(T).Name} object was expected.", text);
+            throw new OutputParseException(taskName, "$", $"The answer contains no JSON {(_isArray ? "array" : "object")}; a {typeof(T).Name} was expected.", text);
         }
 
         try
@@ -95,6 +101,11 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
         ? JsonCodecs.Serialize(_codec, typed)
         : throw new ArgumentException($"Expected a {typeof(T).Name} value, got {value?.GetType().Name ?? "null"}.", nameof(value));
 
+    private static class SharedHolder
+    {
+        public static readonly JsonOutputFormat<T> Instance = new();
+    }
+
     private static string ProblemOf(JsonException exception)
     {
         var message = exception.Message;
@@ -103,13 +114,15 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
     }
 }
 
-/// <summary>Finds the JSON object in a model's answer: inside a code fence, or among prose.</summary>
+/// <summary>Finds the JSON object (or array) in a model's answer: inside a code fence, or among prose.</summary>
 internal static class JsonTextLocator
 {
-    public static string? FindJsonObject(string text)
+    /// <param name="text">The model's answer.</param>
+    /// <param name="open">'{' for an object, '[' for an array.</param>
+    public static string? FindJson(string text, char open = '{')
     {
         var fenced = FencedBlock(text);
-        return (fenced is not null ? BalancedObject(fenced) : null) ?? BalancedObject(text);
+        return (fenced is not null ? Balanced(fenced, open) : null) ?? Balanced(text, open);
     }
 
     // The content of the first ``` fence (its info string, e.g. "json", skipped), or null.
@@ -131,11 +144,12 @@ internal static class JsonTextLocator
         return close < 0 ? text.Substring(lineEnd + 1) : text.Substring(lineEnd + 1, close - lineEnd - 1);
     }
 
-    // From the first '{' to its matching '}' (braces inside strings ignored); the rest of the text
-    // when the object never closes, so the reader reports where it breaks.
-    private static string? BalancedObject(string text)
+    // From the first opening bracket to its matching close (brackets inside strings ignored); the rest
+    // of the text when it never closes, so the reader reports where it breaks.
+    private static string? Balanced(string text, char open)
     {
-        var start = text.IndexOf('{');
+        var close = open == '[' ? ']' : '}';
+        var start = text.IndexOf(open);
         if (start < 0)
         {
             return null;
@@ -161,11 +175,11 @@ internal static class JsonTextLocator
             {
                 inString = true;
             }
-            else if (c == '{')
+            else if (c == open)
             {
                 depth++;
             }
-            else if (c == '}' && --depth == 0)
+            else if (c == close && --depth == 0)
             {
                 return text.Substring(start, i - start + 1);
             }

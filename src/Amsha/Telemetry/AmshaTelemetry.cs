@@ -15,19 +15,26 @@ namespace Amsha;
 /// </summary>
 internal static class AmshaTelemetry
 {
-    public const string Name = "Amsha";
+    public const string Name = AmshaTelemetryNames.SourceName;
     public const string CaptureContentVariable = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 
     private static readonly string s_version = typeof(AmshaTelemetry).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     public static readonly ActivitySource Source = new(Name, s_version);
-    public static readonly Meter Meter = new(Name, s_version);
+    /// <summary>The one <c>Meter</c> named "Amsha": the GenAI metrics here and Amsha's own (<c>AmshaMetricsInstruments</c>).</summary>
+    public static readonly Meter Meter = new(AmshaTelemetryNames.MeterName, s_version);
+
+    /// <summary>Second-based histogram boundaries (the GenAI conventions' advice); the SDK's defaults suit milliseconds.</summary>
+    public static readonly InstrumentAdvice<double> SecondsAdvice = new()
+    {
+        HistogramBucketBoundaries = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92, 163.84, 327.68, 655.36],
+    };
 
     public static readonly Histogram<long> TokenUsage = Meter.CreateHistogram<long>(
         "gen_ai.client.token.usage", unit: "{token}", description: "Number of input and output tokens used.");
 
-    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>(
-        "gen_ai.client.operation.duration", unit: "s", description: "GenAI operation duration.");
+    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram(
+        "gen_ai.client.operation.duration", unit: "s", description: "GenAI operation duration.", tags: null, advice: SecondsAdvice);
 
     /// <summary>Whether prompts and completions may be recorded: the option, or the OpenTelemetry environment switch.</summary>
     public static bool CaptureContent(LlmOptions options) =>

@@ -220,7 +220,7 @@ public sealed class LlmCallGeneratorTests
         await verdict;
         var value = verdict.GetType().GetProperty("Result")!.GetValue(verdict)!;
         Assert.Equal("Verdict { Label = true, Score = 7 }", value.ToString());
-        Assert.Contains("not valid JSON", prompts[2], StringComparison.Ordinal);
+        Assert.Contains("Your answer could not be used: at $", prompts[2], StringComparison.Ordinal);
 
         var stream = (IAsyncEnumerable<string>)Invoke(assistant, "StreamStoryAsync", "dragons", CancellationToken.None);
         var text = "";

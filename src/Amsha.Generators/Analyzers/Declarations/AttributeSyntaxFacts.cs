@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -12,20 +13,6 @@ namespace Amsha.Generators.Analyzers.Declarations;
 /// </summary>
 internal static class AttributeSyntaxFacts
 {
-    /// <summary>The value of the named argument <paramref name="name"/>, or null when it is not set.</summary>
-    public static TypedConstant? ReadNamed(AttributeData attribute, string name)
-    {
-        foreach (var argument in attribute.NamedArguments)
-        {
-            if (argument.Key == name)
-            {
-                return argument.Value;
-            }
-        }
-
-        return null;
-    }
-
     public static AttributeSyntax? GetSyntax(AttributeData attribute, CancellationToken cancellationToken) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
 

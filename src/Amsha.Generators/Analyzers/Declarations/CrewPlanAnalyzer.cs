@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Amsha.Generators.Plans;
+using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -37,7 +38,7 @@ internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
         }
 
         var cancellationToken = context.CancellationToken;
-        var tasksArgument = AttributeSyntaxFacts.ReadNamed(attribute, "Tasks");
+        var tasksArgument = AttributeArguments.Named(attribute, "Tasks");
         if (tasksArgument is { Kind: TypedConstantKind.Error })
         {
             return;
@@ -95,7 +96,7 @@ internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
             contexts.Add(keys);
         }
 
-        var isGraph = AttributeSyntaxFacts.ReadNamed(attribute, "Process") is { Value: int process } && process == 1;
+        var isGraph = AttributeArguments.Named(attribute, "Process") is { Value: int process } && process == 1;
         var plan = CrewPlanner.Plan(planned.Select(t => DeclarationFacts.Key(t.Type)).ToList(), contexts, isGraph);
 
         if (plan.Cycle is { Count: >= 2 } cycle)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -76,7 +77,7 @@ internal static class DeclarationFacts
     /// <summary>The entries of a <c>Type[]</c> argument (null entries and non-types included as null), or null when it is not set or not an array.</summary>
     public static List<INamedTypeSymbol?>? ReadTypes(AttributeData attribute, string name)
     {
-        if (AttributeSyntaxFacts.ReadNamed(attribute, name) is not { Kind: TypedConstantKind.Array, IsNull: false } argument)
+        if (AttributeArguments.Named(attribute, name) is not { Kind: TypedConstantKind.Array, IsNull: false } argument)
         {
             return null;
         }
@@ -92,12 +93,9 @@ internal static class DeclarationFacts
 
     /// <summary>The task's agent when <c>Agent</c> names a type marked <c>[Agent]</c>.</summary>
     public static INamedTypeSymbol? AgentOf(AttributeData taskAttribute, AmshaSymbols symbols) =>
-        AttributeSyntaxFacts.ReadNamed(taskAttribute, "Agent") is { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol agent } && AgentAttribute(agent, symbols) is not null
+        AttributeArguments.Named(taskAttribute, "Agent") is { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol agent } && AgentAttribute(agent, symbols) is not null
             ? agent
             : null;
-
-    public static string? ReadString(AttributeData attribute, string name) =>
-        AttributeSyntaxFacts.ReadNamed(attribute, name) is { Kind: TypedConstantKind.Primitive, Value: string text } ? text : null;
 
     /// <summary>The same key the generator uses for a task, so plans agree.</summary>
     public static string Key(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Amsha.Generators.Crews;
@@ -29,12 +30,11 @@ internal sealed class GeneratedMemberConflictAnalyzer : AmshaAnalyzer
         }
 
         var input = attribute.AttributeClass is { TypeArguments.Length: 1 } generic ? generic.TypeArguments[0] : null;
-        var tasks = attribute.NamedArguments
-            .Where(a => a.Key == "Tasks" && a.Value.Kind == TypedConstantKind.Array && !a.Value.IsNull)
-            .SelectMany(a => a.Value.Values)
-            .Select(v => v.Value as INamedTypeSymbol)
-            .Where(t => t is not null)
-            .Select(t => t!.Name);
+        // Only real tasks get a prompt builder, as in the generator.
+        var tasks = (DeclarationFacts.ReadTypes(attribute, "Tasks") ?? new List<INamedTypeSymbol?>())
+            .Where(t => DeclarationFacts.IsUsable(t) && DeclarationFacts.TaskAttribute(t!, symbols) is not null)
+            .Select(t => t!.Name)
+            .Distinct();
 
         if (CrewGenerator.Parser.FindGeneratedMemberConflict(crew, input, tasks) is { } member && member.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -33,7 +34,7 @@ internal sealed class RequiredTextAnalyzer : AmshaAnalyzer
     {
         foreach (var name in names)
         {
-            var argument = AttributeSyntaxFacts.ReadNamed(attribute, name);
+            var argument = AttributeArguments.Named(attribute, name);
             if (argument is null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RequiredTextMissing,

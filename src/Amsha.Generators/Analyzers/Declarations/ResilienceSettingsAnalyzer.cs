@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Globalization;
+using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -75,7 +76,7 @@ internal sealed class ResilienceSettingsAnalyzer : AmshaAnalyzer
 
     private static double? Number(AttributeData attribute, string name)
     {
-        if (AttributeSyntaxFacts.ReadNamed(attribute, name) is not { Kind: TypedConstantKind.Primitive, Value: { } value })
+        if (AttributeArguments.Named(attribute, name) is not { Kind: TypedConstantKind.Primitive, Value: { } value })
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -36,7 +37,7 @@ internal sealed class TaskReferenceAnalyzer : AmshaAnalyzer
 
     private static void AnalyzeAgent(SymbolAnalysisContext context, INamedTypeSymbol task, AttributeData attribute, AmshaSymbols symbols)
     {
-        var agent = AttributeSyntaxFacts.ReadNamed(attribute, "Agent");
+        var agent = AttributeArguments.Named(attribute, "Agent");
         if (agent is null || agent.Value.IsNull)
         {
             var location = agent is null
@@ -64,7 +65,7 @@ internal sealed class TaskReferenceAnalyzer : AmshaAnalyzer
 
     private static void AnalyzeEntries(SymbolAnalysisContext context, INamedTypeSymbol owner, AttributeData attribute, string name, AmshaSymbols symbols)
     {
-        if (AttributeSyntaxFacts.ReadNamed(attribute, name) is not { Kind: TypedConstantKind.Array, IsNull: false } argument)
+        if (AttributeArguments.Named(attribute, name) is not { Kind: TypedConstantKind.Array, IsNull: false } argument)
         {
             return;
         }

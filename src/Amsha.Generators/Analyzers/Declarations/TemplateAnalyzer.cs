@@ -4,6 +4,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using Amsha.Generators.Crews;
 using Amsha.Generators.Templates;
+using Amsha.Generators.Helpers;
+using Amsha.Generators.LlmCalls;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -72,19 +74,12 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
         }
 
         ReportMalformed(context, method, attribute, DeclarationFacts.LlmCallTemplates);
-        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var parameter in method.Parameters)
-        {
-            if (!parameters.ContainsKey(parameter.Name))
-            {
-                parameters[parameter.Name] = parameter.Name;
-            }
-        }
-
-        var available = parameters.Count == 0 ? "the method has no parameters" : "parameters: " + string.Join(", ", method.Parameters.Select(p => p.Name));
+        // The generator's own binding rule decides what a placeholder may name.
+        var bindable = method.Parameters.Where(p => LlmCallGenerator.Parser.BindPlaceholder(method, p.Name) is not null).Select(p => p.Name).ToList();
+        var available = bindable.Count == 0 ? "the method has no parameters a placeholder can name" : "parameters: " + string.Join(", ", bindable);
         foreach (var name in DeclarationFacts.LlmCallTemplates)
         {
-            ReportUnknown(context, method, attribute, name, parameters.ContainsKey, parameters.Values.ToList(),
+            ReportUnknown(context, method, attribute, name, placeholder => LlmCallGenerator.Parser.BindPlaceholder(method, placeholder) is not null, bindable,
                 unknown => "has no matching parameter of '" + method.Name + "'; " + available);
         }
     }
@@ -142,7 +137,7 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
         List<string> candidates,
         Func<string, string> explain)
     {
-        if (DeclarationFacts.ReadString(attribute, templateName) is not { Length: > 0 } template)
+        if (AttributeArguments.String(attribute, templateName) is not { Length: > 0 } template)
         {
             return;
         }
@@ -179,7 +174,7 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
     {
         foreach (var templateName in templateNames)
         {
-            if (DeclarationFacts.ReadString(attribute, templateName) is not { Length: > 0 } template)
+            if (AttributeArguments.String(attribute, templateName) is not { Length: > 0 } template)
             {
                 continue;
             }

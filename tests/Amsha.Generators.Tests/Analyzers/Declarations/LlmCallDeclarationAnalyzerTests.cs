@@ -211,4 +211,27 @@ public sealed class LlmCallDeclarationAnalyzerTests
             }
             """);
     }
+
+    [Fact]
+    public async Task Analyzer_and_generator_agree_on_placeholders_and_structured_results()
+    {
+        // A CancellationToken cannot fill a placeholder, and an interface is no data type to parse
+        // into: the generator writes no body for either, so both are diagnosed.
+        const string source = """
+            public interface IVerdict { }
+
+            public sealed partial class Calls(ExecutionSession session)
+            {
+                [AmshaLlmCall(Prompt = "Judge {{|AMSHA004:cancellationToken|}}")]
+                public partial Task<string> JudgeAsync(CancellationToken cancellationToken);
+
+                [AmshaLlmCall(Prompt = "Judge")]
+                public partial {|AMSHA012:Task<IVerdict>|} VerdictAsync();
+            }
+            """;
+        await Declarations.VerifyAsync(Usings + source);
+
+        var run = GeneratorHarness.Run(AnalyzerHarness.ParseMarkup(Usings + source).Source);
+        Assert.DoesNotContain(run.Sources.Keys, k => k.Contains("JudgeAsync") || k.Contains("VerdictAsync"));
+    }
 }
