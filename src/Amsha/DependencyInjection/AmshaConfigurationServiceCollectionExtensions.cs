@@ -23,8 +23,7 @@ public static class AmshaConfigurationServiceCollectionExtensions
         configure?.Invoke(bound);
         AmshaConfiguration.Validate(bound, section is IConfigurationSection { Path.Length: > 0 } s ? s.Path : "Amsha");
 
-        // The session is built from the validated options themselves; AddAmsha then adds the rest.
-        services.TryAddSingleton(_ => new ExecutionSession(bound));
-        return services.AddAmsha();
+        // The session is built from the validated options themselves, with the DI observers and logger factory.
+        return services.AddAmshaSession(() => bound);
     }
 }

@@ -19,12 +19,18 @@ public static class AmshaServiceCollectionExtensions
     public static IServiceCollection AddAmsha(this IServiceCollection services, Action<AmshaOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(sp =>
+        return services.AddAmshaSession(() =>
         {
             var options = new AmshaOptions();
             configure?.Invoke(options);
-            return new ExecutionSession(options, sp.GetServices<IExecutionObserver>(), sp.GetService<ILoggerFactory>());
+            return options;
         });
+    }
+
+    /// <summary>The one registration of the session, whichever overload built the options.</summary>
+    internal static IServiceCollection AddAmshaSession(this IServiceCollection services, Func<AmshaOptions> options)
+    {
+        services.TryAddSingleton(sp => new ExecutionSession(options(), sp.GetServices<IExecutionObserver>(), sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<ExecutionSession>().Llm);
         return services;
     }

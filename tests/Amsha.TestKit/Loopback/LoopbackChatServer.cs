@@ -173,7 +173,9 @@ public sealed class LoopbackChatServer : IAsyncDisposable
     private async Task WriteReplyAsync(NetworkStream stream, LoopbackRequest request, LoopbackReply reply)
     {
         var id = "chatcmpl-" + Interlocked.Increment(ref _responseCounter).ToString(CultureInfo.InvariantCulture);
-        if (!request.Path.EndsWith("/chat/completions", StringComparison.Ordinal))
+        // The route is matched without the query string (e.g. Azure-style ?api-version=...).
+        var route = request.Path.Split('?')[0];
+        if (!route.EndsWith("/chat/completions", StringComparison.Ordinal))
         {
             await WriteWholeAsync(stream, 404, null, """{"error":{"message":"Unknown path","type":"invalid_request_error"}}""").ConfigureAwait(false);
             return;

@@ -35,7 +35,8 @@ public sealed class InteractiveAndGraphTests
         TestContext.Current.TestOutputHelper?.WriteLine($"Cancel() to end of run: {measured.Elapsed.TotalMilliseconds:F1} ms");
         Assert.Equal(ExecutionStatus.Canceled, handle.Status);
         Assert.Equal(0, client.InFlight);
-        Assert.True(measured.ElapsedMilliseconds < 1000, $"Cancellation took {measured.ElapsedMilliseconds} ms (target 100 ms).");
+        // The model pauses 200 ms between tokens: a run that waited for the next token would take longer than this.
+        Assert.True(measured.ElapsedMilliseconds < 150, $"Cancellation took {measured.ElapsedMilliseconds} ms (target 100 ms).");
     }
 
     [Fact]
@@ -101,7 +102,7 @@ public sealed class InteractiveAndGraphTests
         Assert.Equal(3, client.MaxInFlight);
         Assert.Equal("A", client.Calls.First());
         Assert.Equal("E", client.Calls.Last());
-        Assert.True(clock.Elapsed < 5 * latency, $"Took {clock.ElapsedMilliseconds} ms, no faster than running the tasks one by one.");
+        Assert.True(clock.Elapsed < 4 * latency, $"Took {clock.ElapsedMilliseconds} ms; the critical path is {3 * latency.TotalMilliseconds} ms.");
 
         // The last task received the outputs of all three of its Context tasks.
         Assert.Equal(["A", "B", "C", "D", "E"], result.TaskOutputs.Select(o => o.TaskName));

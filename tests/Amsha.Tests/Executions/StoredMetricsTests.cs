@@ -285,3 +285,37 @@ internal sealed class ScriptedUsageClient : IChatClient
     {
     }
 }
+
+/// <summary>Observers see a resumed execution as the continuation of the same execution.</summary>
+public sealed class ResumeObservationTests
+{
+    [Fact]
+    public async Task An_observer_of_the_resuming_session_sees_the_same_execution_id_through_to_completion()
+    {
+        TopicInputCodec.EnsureRegistered();
+        var store = new InMemoryExecutionStore();
+        var crew = TestCrews.Chain("ObservedResumeCrew", 3);
+        var first = TestSessions.Create(store, new ScriptedUsageClient { FailOnce = "T2" }).Start(crew, new TopicInput("Rust"), ExecutionMode.Background);
+        await Assert.ThrowsAnyAsync<ExecutionException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
+
+        // A new session (standing in for a new process) with an observer resumes the execution.
+        var observer = new Monitoring.RecordingObserver();
+        var options = new AmshaOptions { Store = store };
+        options.Llm.UseDefaultChatClient(new ScriptedUsageClient());
+        await using var session = new ExecutionSession(options, [observer], null);
+        var resumed = session.Resume(crew, first.ExecutionId);
+        await resumed.ResultAsync(TestContext.Current.CancellationToken);
+        await session.FlushObserversAsync(TestContext.Current.CancellationToken);
+
+        var events = observer.Events.ToList();
+        Assert.Equal(first.ExecutionId, resumed.ExecutionId);
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.Equal(first.ExecutionId, e.ExecutionId));
+        Assert.IsType<ExecutionStartedEvent>(events[0]);
+        Assert.IsType<ExecutionCompletedEvent>(events[^1]);
+
+        // Only the unfinished tasks run again: T1 finished in the first run.
+        Assert.Equal(new[] { "T2", "T3" }, events.OfType<TaskCompletedEvent>().Select(e => e.TaskName));
+        Assert.Equal(events.Select((_, i) => (long)i + 1), events.Select(e => e.Sequence));
+    }
+}

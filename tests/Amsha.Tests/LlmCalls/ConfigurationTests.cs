@@ -131,7 +131,7 @@ public sealed class ConfigurationTests
         var bodies = server.Requests.Select(r => r.Body).ToList();
         Assert.Contains("\"model\":\"" + model + "-alt\"", bodies[0], StringComparison.Ordinal);
         Assert.Contains("\"temperature\":1.5", bodies[0], StringComparison.Ordinal);
-        Assert.Contains("33", bodies[0], StringComparison.Ordinal);
+        Assert.Contains("\"max_completion_tokens\":33", bodies[0], StringComparison.Ordinal);
         Assert.Contains("\"model\":\"forced-model\"", bodies[1], StringComparison.Ordinal);
         Assert.Contains("\"model\":\"" + model + "\"", bodies[2], StringComparison.Ordinal);
         Assert.Contains("\"temperature\":0.2", bodies[2], StringComparison.Ordinal);
@@ -154,10 +154,15 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public void Api_version_is_appended_for_Azure_style_endpoints()
+    public async Task Api_version_is_appended_for_Azure_style_endpoints()
     {
-        var client = OpenAIProvider.CreateChatClient(new LlmModelOptions { Provider = "OpenAI", Model = "m", BaseUrl = "http://127.0.0.1:1/openai/v1", ApiVersion = "2024-10-21" });
-        Assert.NotNull(client.GetService<ChatClientMetadata>());
+        await using var server = LoopbackChatServer.Start();
+        var client = OpenAIProvider.CreateChatClient(new LlmModelOptions { Provider = "OpenAI", Model = "m", BaseUrl = server.BaseUrl, ApiKey = LlmTestHost.ApiKey, ApiVersion = "2024-10-21" });
+
+        await client.GetResponseAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(server.Requests);
+        Assert.EndsWith("/chat/completions?api-version=2024-10-21", request.Path, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => OpenAIProvider.CreateChatClient(new LlmModelOptions { Provider = "OpenAI" }));
     }
 

@@ -16,7 +16,7 @@ internal static class LlmTestHost
 {
     public const string ApiKey = "sk-loopback-SECRET-0123456789";
 
-    public static ExecutionSession Session(LoopbackChatServer server, string model, IDictionary<string, string?>? extra = null, Action<AmshaOptions>? configure = null)
+    public static ExecutionSession Session(LoopbackChatServer server, string model, IDictionary<string, string?>? extra = null, Action<AmshaOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -40,7 +40,13 @@ internal static class LlmTestHost
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddAmsha(configuration.GetSection("Amsha"), options =>
+        var services = new ServiceCollection();
+        if (loggerFactory is not null)
+        {
+            services.AddSingleton(loggerFactory);
+        }
+
+        services.AddAmsha(configuration.GetSection("Amsha"), options =>
         {
             options.AddOpenAIProvider();
             configure?.Invoke(options);

@@ -100,6 +100,26 @@ public sealed class LoggingTests
         Assert.All(llm, e => AssertNoSecret(e, CompletionSecret));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_api_key_echoed_by_the_provider_never_reaches_the_logs(bool captureContent)
+    {
+        // The server refuses the key and quotes it back; with content capture on, the failure message is logged too.
+        await using var server = Amsha.TestKit.Loopback.LoopbackChatServer.Start();
+        server.Enqueue(Amsha.TestKit.Loopback.LoopbackReply.Error(401, body: "{\"error\":{\"message\":\"Incorrect API key provided: " + LlmCalls.LlmTestHost.ApiKey + "\",\"type\":\"invalid_request_error\"}}"));
+        var logs = new CapturingLoggerFactory();
+        var session = LlmCalls.LlmTestHost.Session(server, LlmCalls.LlmTestHost.UniqueModel(), configure: o => o.CaptureMessageContent = captureContent, loggerFactory: logs);
+
+        await Assert.ThrowsAnyAsync<ExecutionException>(() => new LlmCalls.ExplainCrew(session).RunAsync(new LlmCalls.Question("gravity"), TestContext.Current.CancellationToken));
+        var entries = logs.Entries.ToArray();
+
+        var failed = Assert.Single(entries, e => e.EventId == 1023);
+        Assert.Contains("401", failed.Message);
+        Assert.Equal(captureContent, entries.Any(e => e.EventId == 1024));
+        Assert.All(entries, e => AssertNoSecret(e, LlmCalls.LlmTestHost.ApiKey));
+    }
+
     private static void AssertNoSecret(LogEntry entry, string secret)
     {
         Assert.DoesNotContain(secret, entry.Message, StringComparison.Ordinal);

@@ -31,6 +31,8 @@ public sealed class OpenTelemetryTests
         Assert.Equal(1, HistogramCount(exported, "amsha.execution.duration", crewName));
         Assert.Equal(2, HistogramCount(exported, "amsha.task.duration", crewName));
         Assert.Equal(2, LongSum(exported, "amsha.llm.retries", crewName));
+        // The crew's gauge point exists (it went up at start) and is back to 0 at the end.
+        Assert.NotEmpty(Points(exported, "amsha.executions.active", crewName));
         Assert.Equal(0, LongSum(exported, "amsha.executions.active", crewName));
         Assert.Equal("s", exported.Last(m => m.Name == "amsha.execution.duration").Unit);
         Assert.All(exported.Where(m => m.Name.StartsWith("amsha.", StringComparison.Ordinal)), m => Assert.Equal(AmshaTelemetryNames.MeterName, m.MeterName));

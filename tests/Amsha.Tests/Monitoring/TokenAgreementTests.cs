@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics.Metrics;
 using System.Linq;
 using System.Threading.Tasks;
 using Amsha.Tests.Support;
@@ -35,33 +34,7 @@ public sealed class TokenAgreementTests
             },
         });
 
-        var measured = new Dictionary<string, long> { ["input"] = 0, ["output"] = 0 };
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == AmshaTelemetryNames.MeterName && instrument.Name == "gen_ai.client.token.usage")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            string? type = null, requestModel = null;
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "gen_ai.token.type") type = tag.Value as string;
-                if (tag.Key == "gen_ai.request.model") requestModel = tag.Value as string;
-            }
-
-            if (requestModel == model && type is not null)
-            {
-                lock (measured)
-                {
-                    measured[type] += value;
-                }
-            }
-        });
-        listener.Start();
+        using var telemetry = new LlmCalls.MetricRecorder();
 
         // Both tasks' first attempts fail (a 503 that still bills the prompt); each call is retried once.
         await using var session = MonitoringCrews.UsageReportingSession(client, failFirst: 2);
@@ -84,9 +57,8 @@ public sealed class TokenAgreementTests
         Assert.Equal(2, events.OfType<LlmCallRetryingEvent>().Count());
 
         Assert.Equal(expected, result.Usage);
-        lock (measured)
-        {
-            Assert.Equal((expected.InputTokens, expected.OutputTokens), (measured["input"], measured["output"]));
-        }
+        var tokens = telemetry.For(model).Where(m => m.Instrument == "gen_ai.client.token.usage").ToList();
+        Assert.Equal(expected.InputTokens, (long)tokens.Where(m => Equals(m.Tags["gen_ai.token.type"], "input")).Sum(m => m.Value));
+        Assert.Equal(expected.OutputTokens, (long)tokens.Where(m => Equals(m.Tags["gen_ai.token.type"], "output")).Sum(m => m.Value));
     }
 }
