@@ -148,25 +148,7 @@ public sealed class SqliteExecutionStore : IExecutionStore
 
     private static bool TryDecode(string id, string json, string checksum, out ExecutionRecord? record, out string? reason)
     {
-        record = null;
-        var actual = Checksum(json);
-        if (!string.Equals(actual, checksum, StringComparison.OrdinalIgnoreCase))
-        {
-            reason = $"the checksum does not match (recorded sha256 {checksum}, computed {actual})";
-            return false;
-        }
-
-        try
-        {
-            record = ExecutionRecordSerializer.Deserialize(json);
-        }
-        catch (JsonException ex)
-        {
-            reason = "the content is not a readable execution record: " + ex.Message;
-            return false;
-        }
-
-        reason = string.Equals(record.ExecutionId, id, StringComparison.Ordinal) ? null : $"the row holds execution '{record.ExecutionId}', not '{id}'";
+        reason = ExecutionRecordSerializer.Verify(id, Encoding.UTF8.GetBytes(json), checksum, out record);
         return reason is null;
     }
 
@@ -232,7 +214,7 @@ public sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    private static string Checksum(string json) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    private static string Checksum(string json) => ExecutionRecordSerializer.Checksum(Encoding.UTF8.GetBytes(json));
 
     private readonly record struct Row(string Record, string Checksum, string? PreviousRecord, string? PreviousChecksum);
 }

@@ -102,6 +102,46 @@ public static class ExecutionRecordSerializer
     /// <exception cref="JsonException">The content is not an execution record.</exception>
     public static ExecutionRecord Deserialize(string json) => Deserialize(Encoding.UTF8.GetBytes(json ?? throw new ArgumentNullException(nameof(json))));
 
+    /// <summary>The SHA-256 of a serialized record as hex: what a store keeps beside the record to detect damage.</summary>
+    public static string Checksum(ReadOnlySpan<byte> utf8Json) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(utf8Json));
+
+    /// <summary>
+    /// Checks a stored record against its checksum and reads it. Every store verifies the same way, so damage
+    /// is reported with the same reasons whatever the store.
+    /// </summary>
+    /// <param name="executionId">The execution the record must belong to.</param>
+    /// <param name="utf8Json">The stored record.</param>
+    /// <param name="checksum">The checksum stored with it (<see cref="Checksum"/>).</param>
+    /// <param name="record">The record when it is intact.</param>
+    /// <returns>Null when intact; otherwise why the record cannot be used.</returns>
+    public static string? Verify(string executionId, ReadOnlySpan<byte> utf8Json, string checksum, out ExecutionRecord? record)
+    {
+        record = null;
+        var actual = Checksum(utf8Json);
+        if (!string.Equals(checksum, actual, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the checksum does not match (recorded sha256 {checksum}, computed {actual})";
+        }
+
+        try
+        {
+            record = Deserialize(utf8Json);
+        }
+        catch (JsonException ex)
+        {
+            return "the content is not a readable execution record: " + ex.Message;
+        }
+
+        if (!string.Equals(record.ExecutionId, executionId, StringComparison.Ordinal))
+        {
+            var found = record.ExecutionId;
+            record = null;
+            return $"the record holds execution '{found}', not '{executionId}'";
+        }
+
+        return null;
+    }
+
     private static ExecutionRecord Read(JsonElement root)
     {
         var format = root.GetProperty("format").GetInt32();

@@ -211,31 +211,13 @@ public sealed class FileExecutionStore : IExecutionStore
             return $"the content is {(payload.Length < length ? "truncated" : "longer than recorded")}: expected {length} bytes, found {payload.Length}";
         }
 
-        var expected = header[2].Substring("sha256=".Length);
-        var actual = Convert.ToHexString(SHA256.HashData(payload));
-        if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
-        {
-            return $"the checksum does not match (recorded sha256 {expected}, computed {actual})";
-        }
-
-        try
-        {
-            record = ExecutionRecordSerializer.Deserialize(payload);
-        }
-        catch (JsonException ex)
-        {
-            return "the content is not a readable execution record: " + ex.Message;
-        }
-
-        return string.Equals(record.ExecutionId, id, StringComparison.Ordinal)
-            ? null
-            : $"the file holds execution '{record.ExecutionId}', not '{id}'";
+        return ExecutionRecordSerializer.Verify(id, payload, header[2].Substring("sha256=".Length), out record);
     }
 
     private static byte[] Encode(ExecutionRecord record)
     {
         var payload = ExecutionRecordSerializer.SerializeToUtf8(record);
-        var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Magic} sha256={Convert.ToHexString(SHA256.HashData(payload))} length={payload.Length}\n"));
+        var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Magic} sha256={ExecutionRecordSerializer.Checksum(payload)} length={payload.Length}\n"));
         var bytes = new byte[header.Length + payload.Length];
         header.CopyTo(bytes, 0);
         payload.CopyTo(bytes, header.Length);
