@@ -15,7 +15,17 @@ internal sealed partial class SerializerGenerator
         private const string Errors = "global::Amsha.JsonCodecErrors";
         private const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
 
+        // Every codec reads and writes UTF-8 (System.Text.Json's reader and writer) and UTF-16 text
+        // (Amsha's, for strings without transcoding); both flavours share method names, so one
+        // emitter body serves both.
+        private static readonly JsonApi[] Apis =
+        {
+            new JsonApi($"{Json}.Utf8JsonWriter", $"{Json}.Utf8JsonReader", "u8", "byte", "!reader.ValueIsEscaped && !reader.HasValueSequence"),
+            new JsonApi("global::Amsha.Utf16JsonWriter", "global::Amsha.Utf16JsonReader", "", "char", "!reader.ValueIsEscaped"),
+        };
+
         private readonly SourceWriter _w = new();
+        private JsonApi _api = Apis[0];
         private int _unique;
 
         public static string EmitCodec(SerializableTypeModel model)
@@ -70,10 +80,13 @@ internal sealed partial class SerializerGenerator
         private void EmitCommonOverrides(SerializableTypeModel model)
         {
             _w.Line("/// <inheritdoc/>").Line("public override string Schema => JsonSchema;").Line();
-            _w.Line("/// <inheritdoc/>");
-            _w.Line($"public override void Write({Json}.Utf8JsonWriter writer, {model.TypeName} value) => WriteValue(writer, value);").Line();
-            _w.Line("/// <inheritdoc/>");
-            _w.Line($"public override {model.TypeName} Read(ref {Json}.Utf8JsonReader reader) => ReadValue(ref reader);").Line();
+            foreach (var api in Apis)
+            {
+                _w.Line("/// <inheritdoc/>");
+                _w.Line($"public override void Write({api.Writer} writer, {model.TypeName} value) => WriteValue(writer, value);").Line();
+                _w.Line("/// <inheritdoc/>");
+                _w.Line($"public override {model.TypeName} Read(ref {api.Reader} reader) => ReadValue(ref reader);").Line();
+            }
         }
 
         private void EmitEnumBody(SerializableTypeModel model)
@@ -87,10 +100,26 @@ internal sealed partial class SerializerGenerator
 
             w.Line();
             EmitCommonOverrides(model);
+            foreach (var api in Apis)
+            {
+                if (api != Apis[0])
+                {
+                    w.Line();
+                }
+
+                _api = api;
+                EmitEnumReadWrite(model);
+            }
+        }
+
+        private void EmitEnumReadWrite(SerializableTypeModel model)
+        {
+            var w = _w;
+            var members = model.EnumMembers;
             var numeric = model.EnumUnderlyingType is "ulong" or "global::System.UInt64" ? "ulong" : "long";
 
             w.Line("/// <summary>Writes the member name; a value without a name is written as its number.</summary>");
-            w.Open($"public static void WriteValue({Json}.Utf8JsonWriter writer, {model.TypeName} value)");
+            w.Open($"public static void WriteValue({_api.Writer} writer, {model.TypeName} value)");
             w.Open("switch (value)");
             for (var i = 0; i < members.Count; i++)
             {
@@ -103,11 +132,11 @@ internal sealed partial class SerializerGenerator
 
             var allNames = string.Join(", ", members.Select(m => m.Name));
             w.Line("/// <summary>Reads a member name (exact, else ignoring case) or a number.</summary>");
-            w.Open($"public static {model.TypeName} ReadValue(ref {Json}.Utf8JsonReader reader)");
+            w.Open($"public static {model.TypeName} ReadValue(ref {_api.Reader} reader)");
             w.Open($"if (reader.TokenType == {Json}.JsonTokenType.String)");
             foreach (var member in members)
             {
-                w.Line($"if (reader.ValueTextEquals({Literal(member.Name)}u8)) return {model.TypeName}.{Id(member.Name)};");
+                w.Line($"if (reader.ValueTextEquals({Literal(member.Name)}{_api.LiteralSuffix})) return {model.TypeName}.{Id(member.Name)};");
             }
 
             w.Line("var text = reader.GetString();");
@@ -136,9 +165,24 @@ internal sealed partial class SerializerGenerator
             w.Line($"private static readonly string[] s_names = new string[] {{ {string.Join(", ", members.Select(m => Literal(m.JsonName)))} }};");
             w.Line();
             EmitCommonOverrides(model);
+            foreach (var api in Apis)
+            {
+                if (api != Apis[0])
+                {
+                    w.Line();
+                }
 
+                _api = api;
+                EmitObjectReadWrite(model);
+            }
+        }
+
+        private void EmitObjectReadWrite(SerializableTypeModel model)
+        {
+            var w = _w;
+            var members = model.Members;
             w.Line("/// <summary>Writes the value as a JSON object.</summary>");
-            w.Open($"public static void WriteValue({Json}.Utf8JsonWriter writer, {model.TypeName}{(model.IsValueType ? "" : "?")} value)");
+            w.Open($"public static void WriteValue({_api.Writer} writer, {model.TypeName}{(model.IsValueType ? "" : "?")} value)");
             if (!model.IsValueType)
             {
                 w.Open("if (value is null)");
@@ -159,11 +203,36 @@ internal sealed partial class SerializerGenerator
             EmitObjectRead(model);
             w.Line();
 
+            EmitMatchName(members);
+            w.Line();
             w.Line("/// <summary>The index of a property name matched ignoring case, or -1.</summary>");
-            w.Open($"private static int MatchIgnoringCase(ref {Json}.Utf8JsonReader reader)");
+            w.Open($"private static int MatchIgnoringCase(ref {_api.Reader} reader)");
             w.Line("var name = reader.GetString();");
             w.Open("for (var i = 0; i < s_names.Length; i++)");
             w.Line("if (string.Equals(name, s_names[i], global::System.StringComparison.OrdinalIgnoreCase)) return i;");
+            w.Close();
+            w.Line("return -1;");
+            w.Close();
+        }
+
+        // Dispatches on the name's length first, so a name is compared with at most a few candidates.
+        private void EmitMatchName(EquatableArray<MemberModel> members)
+        {
+            var w = _w;
+            w.Line("/// <summary>The index of a property name, spelled exactly and without escapes, or -1.</summary>");
+            w.Open($"private static int MatchName(global::System.ReadOnlySpan<{_api.NameElement}> name)");
+            w.Open("switch (name.Length)");
+            foreach (var group in members.Select((m, i) => (Name: m.JsonName, Index: i)).GroupBy(m => _api.EncodedLength(m.Name)).OrderBy(g => g.Key))
+            {
+                w.Line($"case {group.Key.ToString(CultureInfo.InvariantCulture)}:").Indent();
+                foreach (var member in group)
+                {
+                    w.Line($"if (global::System.MemoryExtensions.SequenceEqual(name, {_api.Span(Literal(member.Name))})) return {member.Index.ToString(CultureInfo.InvariantCulture)};");
+                }
+
+                w.Line("break;").Unindent();
+            }
+
             w.Close();
             w.Line("return -1;");
             w.Close();
@@ -174,7 +243,7 @@ internal sealed partial class SerializerGenerator
             var w = _w;
             var members = model.Members;
             w.Line("/// <summary>Reads a JSON object; unknown properties are skipped, missing required ones and duplicates are errors.</summary>");
-            w.Open($"public static {model.TypeName} ReadValue(ref {Json}.Utf8JsonReader reader)");
+            w.Open($"public static {model.TypeName} ReadValue(ref {_api.Reader} reader)");
             w.Open($"if (reader.TokenType != {Json}.JsonTokenType.StartObject)");
             w.Line($"throw {Errors}.Unexpected({Literal($"an object ({model.DisplayName})")}, ref reader);");
             w.Close().Line();
@@ -189,13 +258,8 @@ internal sealed partial class SerializerGenerator
             w.Open("while (true)");
             w.Line($"if (!reader.Read()) throw {Errors}.UnexpectedEnd();");
             w.Line($"if (reader.TokenType == {Json}.JsonTokenType.EndObject) break;");
-            var match = new System.Text.StringBuilder("var index = ");
-            for (var i = 0; i < members.Count; i++)
-            {
-                match.Append($"reader.ValueTextEquals({Literal(members[i].JsonName)}u8) ? {i.ToString(CultureInfo.InvariantCulture)} : ");
-            }
-
-            w.Line(match.Append("MatchIgnoringCase(ref reader);").ToString());
+            w.Line($"var index = {_api.NameIsPlain} ? MatchName(reader.ValueSpan) : -1;");
+            w.Line("if (index < 0) index = MatchIgnoringCase(ref reader);");
             w.Line($"if (!reader.Read()) throw {Errors}.UnexpectedEnd();");
             w.Open("switch (index)");
             for (var i = 0; i < members.Count; i++)
@@ -467,6 +531,21 @@ internal sealed partial class SerializerGenerator
                 var expected = Literal($"a number that fits {name}");
                 w.Line($"if (reader.TokenType != {Json}.JsonTokenType.Number || !reader.TryGet{name}(out {target})) throw {Errors}.Unexpected({expected}, ref reader);");
             }
+        }
+
+        /// <summary>The reader and writer types of one JSON flavour, and the suffix of its name literals.</summary>
+        /// <param name="Writer">The writer type.</param>
+        /// <param name="Reader">The reader type.</param>
+        /// <param name="LiteralSuffix">What turns a string literal into the reader's text: <c>u8</c> for UTF-8.</param>
+        /// <param name="NameElement">The element type of the reader's <c>ValueSpan</c>.</param>
+        /// <param name="NameIsPlain">The condition under which <c>ValueSpan</c> holds the name exactly.</param>
+        private sealed record JsonApi(string Writer, string Reader, string LiteralSuffix, string NameElement, string NameIsPlain)
+        {
+            public bool IsUtf8 => NameElement == "byte";
+
+            public int EncodedLength(string text) => IsUtf8 ? System.Text.Encoding.UTF8.GetByteCount(text) : text.Length;
+
+            public string Span(string literal) => IsUtf8 ? literal + "u8" : $"global::System.MemoryExtensions.AsSpan({literal})";
         }
 
         private string Next(string prefix) => prefix + (_unique++).ToString(CultureInfo.InvariantCulture);

@@ -23,6 +23,39 @@ public abstract class JsonCodec<T>
     /// <summary>Reads a value; the reader is positioned on the value's first token.</summary>
     /// <exception cref="JsonException">The JSON does not have the shape of <typeparamref name="T"/>.</exception>
     public abstract T Read(ref Utf8JsonReader reader);
+
+    /// <summary>Writes <paramref name="value"/> as UTF-16 text.</summary>
+    /// <remarks>Generated codecs write the text directly; this default goes through <see cref="Write(Utf8JsonWriter, T)"/>.</remarks>
+    public virtual void Write(Utf16JsonWriter writer, T value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var utf8 = new Utf8JsonWriter(buffer))
+        {
+            Write(utf8, value);
+        }
+
+        writer.WriteRawValue(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads a value from UTF-16 text; the reader is positioned on the value's first token.</summary>
+    /// <remarks>Generated codecs read the text directly; this default hands the value's text to <see cref="Read(ref Utf8JsonReader)"/>.</remarks>
+    /// <exception cref="JsonException">The JSON does not have the shape of <typeparamref name="T"/>.</exception>
+    public virtual T Read(ref Utf16JsonReader reader)
+    {
+        var text = reader.ReadRawValue();
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var utf8 = new Utf8JsonReader(rented.AsSpan(0, Encoding.UTF8.GetBytes(text, rented)), new JsonReaderOptions { MaxDepth = JsonCodecs.MaxDepth });
+            utf8.Read();
+            return Read(ref utf8);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 }
 
 /// <summary>The registry of <see cref="JsonCodec{T}"/>s, and JSON text helpers over it.</summary>
@@ -34,10 +67,7 @@ public static class JsonCodecs
     private static readonly ConcurrentDictionary<Type, object> s_codecs = new();
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
+    private static Utf16JsonWriter? t_writer;
 
     static JsonCodecs()
     {
@@ -80,20 +110,15 @@ public static class JsonCodecs
     {
         ArgumentNullException.ThrowIfNull(codec);
 
-        // A per-thread buffer and writer keep serialization to one allocation: the returned string.
+        // A per-thread writer keeps serialization to one allocation: the returned string.
         // Taken from the thread while in use, so a codec that serializes recursively gets its own.
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ?? new Utf8JsonWriter(buffer);
-        t_buffer = null;
+        var writer = t_writer ?? new Utf16JsonWriter(1024);
         t_writer = null;
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
+        writer.Reset();
         codec.Write(writer, value);
-        writer.Flush();
-        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        if (buffer.Capacity <= 1 << 20)
+        var text = writer.ToString();
+        if (writer.Capacity <= 1 << 20)
         {
-            t_buffer = buffer;
             t_writer = writer;
         }
 
@@ -114,29 +139,13 @@ public static class JsonCodecs
     {
         ArgumentNullException.ThrowIfNull(codec);
         ArgumentNullException.ThrowIfNull(json);
-        // Transcode into a pooled buffer: the UTF-8 copy never outlives this call.
-        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
-        try
-        {
-            var length = Encoding.UTF8.GetBytes(json, rented);
-            var reader = new Utf8JsonReader(rented.AsSpan(0, length), new JsonReaderOptions { MaxDepth = MaxDepth });
-            if (!reader.Read())
-            {
-                throw new JsonException($"Expected JSON for {typeof(T).Name}, found empty text.");
-            }
+        var reader = new Utf16JsonReader(json, MaxDepth);
+        reader.Read();
+        var value = codec.Read(ref reader);
 
-            var value = codec.Read(ref reader);
-            if (reader.Read())
-            {
-                throw new JsonException($"Unexpected content after the JSON value of {typeof(T).Name} at byte {reader.TokenStartIndex}.");
-            }
-
-            return value;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        // Anything but whitespace after the value makes Read throw.
+        reader.Read();
+        return value;
     }
 
     private sealed class StringCodec : JsonCodec<string>

@@ -25,6 +25,15 @@ public static class JsonCodecErrors
         _ => Expected(expected, reader.TokenType),
     };
 
+    /// <summary>The current token is not what was expected: names the token, or quotes the string or number found.</summary>
+    public static JsonException Unexpected(string expected, ref Utf16JsonReader reader) => reader.TokenType switch
+    {
+        // Escapes are undone for text short enough to quote whole; a long value is quoted raw, cut short.
+        JsonTokenType.String => InvalidValue(expected, reader.ValueIsEscaped && reader.ValueSpan.Length <= 1000 ? reader.GetString() : Excerpt(reader.ValueSpan)),
+        JsonTokenType.Number => new JsonException($"Expected {expected}, found the number {Excerpt(reader.ValueSpan)}.", "$", null, null),
+        _ => Expected(expected, reader.TokenType),
+    };
+
     /// <summary>A key appears twice in one dictionary object.</summary>
     public static JsonException DuplicateKey(string key) =>
         new($"Key '{key}' appears more than once.", "$", null, null);
@@ -90,6 +99,9 @@ public static class JsonCodecErrors
         JsonTokenType.Null => "null",
         _ => token.ToString(),
     };
+
+    private static string Excerpt(ReadOnlySpan<char> text) =>
+        text.Length <= 40 ? new string(text) : new string(text.Slice(0, 40)) + "…";
 
     private static string Excerpt(string? text) =>
         text is null ? "" : text.Length <= 40 ? text : text.Substring(0, 40) + "…";

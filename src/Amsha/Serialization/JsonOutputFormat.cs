@@ -1,5 +1,4 @@
 using System;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -76,19 +75,7 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
 
         try
         {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = JsonCodecs.MaxDepth });
-            if (!reader.Read())
-            {
-                throw JsonCodecErrors.UnexpectedEnd();
-            }
-
-            var value = _codec.Read(ref reader);
-            if (reader.Read())
-            {
-                throw new JsonException($"Unexpected content after the JSON object at byte {reader.TokenStartIndex}.", "$", null, null);
-            }
-
-            return value;
+            return JsonCodecs.Deserialize(_codec, json);
         }
         catch (JsonException ex)
         {

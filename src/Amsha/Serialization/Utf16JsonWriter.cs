@@ -1,0 +1,384 @@
+using System;
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Amsha;
+
+/// <summary>
+/// Writes JSON straight into UTF-16 text, for codecs whose result is a <see cref="string"/>.
+/// Generated codecs write through it so that serializing to text needs no UTF-8 round trip;
+/// the output is character for character what <see cref="Utf8JsonWriter"/> writes with its
+/// default options (same escaping, number and date formats).
+/// </summary>
+/// <remarks>
+/// Like <see cref="Utf8JsonWriter"/> with <see cref="JsonWriterOptions.SkipValidation"/>, it trusts
+/// its caller to write well-formed JSON: commas are placed for it, structure is not checked.
+/// </remarks>
+public sealed class Utf16JsonWriter
+{
+    // Utf8JsonWriter's default escaping allows printable ASCII except HTML-sensitive characters.
+    private static readonly SearchValues<char> s_safe = SearchValues.Create(
+        " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
+
+    private char[] _buffer;
+    private int _length;
+    private bool _needsComma;
+
+    /// <summary>Creates a writer with room for <paramref name="initialCapacity"/> characters before it grows.</summary>
+    public Utf16JsonWriter(int initialCapacity = 256) =>
+        _buffer = new char[Math.Max(16, initialCapacity)];
+
+    /// <summary>The JSON written so far.</summary>
+    public ReadOnlySpan<char> WrittenSpan => _buffer.AsSpan(0, _length);
+
+    /// <summary>The characters the writer holds without growing.</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>The JSON written so far, as a string.</summary>
+    public override string ToString() => new(_buffer, 0, _length);
+
+    /// <summary>Forgets what was written, keeping the buffer.</summary>
+    public void Reset()
+    {
+        _length = 0;
+        _needsComma = false;
+    }
+
+    /// <summary>Writes <c>{</c>.</summary>
+    public void WriteStartObject() => Open('{');
+
+    /// <summary>Writes <c>}</c>.</summary>
+    public void WriteEndObject() => Close('}');
+
+    /// <summary>Writes <c>[</c>.</summary>
+    public void WriteStartArray() => Open('[');
+
+    /// <summary>Writes <c>]</c>.</summary>
+    public void WriteEndArray() => Close(']');
+
+    /// <summary>Writes a property name that is already escaped.</summary>
+    public void WritePropertyName(JsonEncodedText name)
+    {
+        var text = name.Value;
+        var span = Reserve(text.Length + 4);
+        var at = 0;
+        if (_needsComma)
+        {
+            span[at++] = ',';
+        }
+
+        span[at++] = '"';
+        text.CopyTo(span.Slice(at));
+        at += text.Length;
+        span[at++] = '"';
+        span[at++] = ':';
+        _length += at;
+        _needsComma = false;
+    }
+
+    /// <summary>Writes a property name, escaping it.</summary>
+    public void WritePropertyName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        WriteQuoted(name);
+        Append(':');
+        _needsComma = false;
+    }
+
+    /// <summary>Writes <c>null</c>.</summary>
+    public void WriteNullValue() => WriteLiteral("null");
+
+    /// <summary>Writes <c>true</c> or <c>false</c>.</summary>
+    public void WriteBooleanValue(bool value) => WriteLiteral(value ? "true" : "false");
+
+    /// <summary>Writes a string, escaping it; <see langword="null"/> is written as <c>null</c>.</summary>
+    public void WriteStringValue(string? value)
+    {
+        if (value is null)
+        {
+            WriteNullValue();
+            return;
+        }
+
+        WriteQuoted(value);
+        _needsComma = true;
+    }
+
+    /// <summary>Writes a string that is already escaped.</summary>
+    public void WriteStringValue(JsonEncodedText value)
+    {
+        var text = value.Value;
+        var span = Reserve(text.Length + 3);
+        var at = 0;
+        if (_needsComma)
+        {
+            span[at++] = ',';
+        }
+
+        span[at++] = '"';
+        text.CopyTo(span.Slice(at));
+        at += text.Length;
+        span[at++] = '"';
+        _length += at;
+        _needsComma = true;
+    }
+
+    /// <summary>Writes an ISO 8601 date and time, without trailing zero fractions (as <see cref="Utf8JsonWriter"/> does).</summary>
+    public void WriteStringValue(DateTime value)
+    {
+        var span = StartValue(36);
+        value.TryFormat(span.Slice(1), out var written, "O", CultureInfo.InvariantCulture);
+        EndValue(QuoteAndTrimDate(span, written));
+    }
+
+    /// <summary>Writes an ISO 8601 date and time with its offset, without trailing zero fractions.</summary>
+    public void WriteStringValue(DateTimeOffset value)
+    {
+        var span = StartValue(36);
+        value.TryFormat(span.Slice(1), out var written, "O", CultureInfo.InvariantCulture);
+        EndValue(QuoteAndTrimDate(span, written));
+    }
+
+    /// <summary>Writes a GUID in its hyphenated lower-case form.</summary>
+    public void WriteStringValue(Guid value)
+    {
+        var span = StartValue(38);
+        span[0] = '"';
+        value.TryFormat(span.Slice(1), out _, "D");
+        span[37] = '"';
+        EndValue(38);
+    }
+
+    /// <summary>Writes a number.</summary>
+    public void WriteNumberValue(int value)
+    {
+        var span = StartValue(11);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        EndValue(written);
+    }
+
+    /// <summary>Writes a number.</summary>
+    public void WriteNumberValue(uint value)
+    {
+        var span = StartValue(10);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        EndValue(written);
+    }
+
+    /// <summary>Writes a number.</summary>
+    public void WriteNumberValue(long value)
+    {
+        var span = StartValue(20);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        EndValue(written);
+    }
+
+    /// <summary>Writes a number.</summary>
+    public void WriteNumberValue(ulong value)
+    {
+        var span = StartValue(20);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        EndValue(written);
+    }
+
+    /// <summary>Writes a number in its shortest round-trippable form.</summary>
+    /// <exception cref="ArgumentException">The value is NaN or infinite, which JSON cannot hold.</exception>
+    public void WriteNumberValue(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw NotFinite(value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var span = StartValue(32);
+        if (!FastNumbers.TryFormatShortDecimal(value, span, out var written))
+        {
+            value.TryFormat(span, out written, default, CultureInfo.InvariantCulture);
+        }
+
+        EndValue(written);
+    }
+
+    /// <summary>Writes a number in its shortest round-trippable form.</summary>
+    /// <exception cref="ArgumentException">The value is NaN or infinite, which JSON cannot hold.</exception>
+    public void WriteNumberValue(float value)
+    {
+        if (!float.IsFinite(value))
+        {
+            throw NotFinite(value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var span = StartValue(32);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        EndValue(written);
+    }
+
+    /// <summary>Writes a number.</summary>
+    public void WriteNumberValue(decimal value)
+    {
+        var span = StartValue(32);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        EndValue(written);
+    }
+
+    /// <summary>Writes a complete JSON value given as UTF-8, as is; for codecs that only write UTF-8.</summary>
+    internal void WriteRawValue(ReadOnlySpan<byte> utf8Json)
+    {
+        var span = StartValue(System.Text.Encoding.UTF8.GetMaxCharCount(utf8Json.Length));
+        EndValue(System.Text.Encoding.UTF8.GetChars(utf8Json, span));
+    }
+
+    // `span` holds a quote's room, then `length` characters of the "O" format, which always has
+    // seven fraction digits after the seconds. Utf8JsonWriter drops the zeros at the end of the
+    // fraction, and the dot too when nothing is left; the offset or Z that follows moves up.
+    private static int QuoteAndTrimDate(Span<char> span, int length)
+    {
+        const int FractionStart = 21; // after the quote, "yyyy-MM-ddTHH:mm:ss."
+        const int FractionEnd = FractionStart + 7;
+        var kept = FractionEnd;
+        while (kept > FractionStart && span[kept - 1] == '0')
+        {
+            kept--;
+        }
+
+        if (kept == FractionStart)
+        {
+            kept--; // the dot
+        }
+
+        var tail = length + 1 - FractionEnd;
+        span.Slice(FractionEnd, tail).CopyTo(span.Slice(kept));
+        span[0] = '"';
+        span[kept + tail] = '"';
+        return kept + tail + 1;
+    }
+
+    private void WriteQuoted(string value)
+    {
+        var first = value.AsSpan().IndexOfAnyExcept(s_safe);
+        if (first < 0)
+        {
+            var span = StartValue(value.Length + 2);
+            span[0] = '"';
+            value.CopyTo(span.Slice(1));
+            span[value.Length + 1] = '"';
+            EndValue(value.Length + 2);
+            return;
+        }
+
+        // Worst case: every remaining character becomes a six-character \uXXXX escape.
+        var escaped = StartValue(first + ((value.Length - first) * 6) + 2);
+        escaped[0] = '"';
+        value.AsSpan(0, first).CopyTo(escaped.Slice(1));
+        var at = first + 1;
+        var rest = value.AsSpan(first);
+        while (!rest.IsEmpty)
+        {
+            at += Escape(rest[0], escaped.Slice(at));
+            rest = rest.Slice(1);
+            var safe = rest.IndexOfAnyExcept(s_safe);
+            var run = safe < 0 ? rest.Length : safe;
+            rest.Slice(0, run).CopyTo(escaped.Slice(at));
+            at += run;
+            rest = rest.Slice(run);
+        }
+
+        escaped[at++] = '"';
+        EndValue(at);
+    }
+
+    private static int Escape(char c, Span<char> destination)
+    {
+        destination[0] = '\\';
+        var shortForm = c switch
+        {
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            '\\' => '\\',
+            '\b' => 'b',
+            '\f' => 'f',
+            _ => '\0',
+        };
+        if (shortForm != '\0')
+        {
+            destination[1] = shortForm;
+            return 2;
+        }
+
+        const string Hex = "0123456789ABCDEF";
+        destination[1] = 'u';
+        destination[2] = Hex[c >> 12];
+        destination[3] = Hex[(c >> 8) & 0xF];
+        destination[4] = Hex[(c >> 4) & 0xF];
+        destination[5] = Hex[c & 0xF];
+        return 6;
+    }
+
+    private void Open(char bracket)
+    {
+        var span = StartValue(1);
+        span[0] = bracket;
+        _length++;
+        _needsComma = false;
+    }
+
+    private void Close(char bracket)
+    {
+        Append(bracket);
+        _needsComma = true;
+    }
+
+    private void WriteLiteral(string literal)
+    {
+        var span = StartValue(literal.Length);
+        literal.CopyTo(span);
+        EndValue(literal.Length);
+    }
+
+    // Reserves room for a value of at most `length` characters, after the comma it may need.
+    private Span<char> StartValue(int length)
+    {
+        if (_needsComma)
+        {
+            Reserve(length + 1)[0] = ',';
+            _length++;
+        }
+
+        return Reserve(length);
+    }
+
+    private void EndValue(int written)
+    {
+        _length += written;
+        _needsComma = true;
+    }
+
+    private void Append(char c)
+    {
+        Reserve(1)[0] = c;
+        _length++;
+    }
+
+    private Span<char> Reserve(int length)
+    {
+        if (_buffer.Length - _length < length)
+        {
+            Grow(length);
+        }
+
+        return _buffer.AsSpan(_length);
+    }
+
+    private void Grow(int length)
+    {
+        var needed = checked(_length + length);
+        var bigger = new char[Math.Max(needed, (int)Math.Min(Array.MaxLength, 2L * _buffer.Length))];
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        _buffer = bigger;
+    }
+
+    private static ArgumentException NotFinite(string value) =>
+        new($"{value} cannot be written as JSON: JSON numbers must be finite.", "value");
+}
