@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amsha;
@@ -41,6 +43,8 @@ public class SerializerBenchmarks
     };
 
     private readonly JsonCodec<ResearchReport> _codec = JsonCodecs.Get<ResearchReport>();
+    private readonly ArrayBufferWriter<byte> _utf8Buffer = new(16 * 1024);
+    private readonly Utf8JsonWriter _utf8Writer = new(new ArrayBufferWriter<byte>(), new JsonWriterOptions { SkipValidation = true });
     private ResearchReport _report = null!;
     private string _json = null!;
 
@@ -49,7 +53,7 @@ public class SerializerBenchmarks
     {
         _report = Sample();
         _json = JsonCodecs.Serialize(_codec, _report);
-        if (JsonSerializer.Serialize(_report, BenchmarkJsonContext.Default.ResearchReport) != _json)
+        if (JsonSerializer.Serialize(_report, BenchmarkJsonContext.Default.ResearchReport) != _json || Serialize_AmshaUtf8() != _json)
         {
             throw new InvalidOperationException("The serializers disagree on the JSON; the comparison would not be fair.");
         }
@@ -67,6 +71,17 @@ public class SerializerBenchmarks
     [BenchmarkCategory("Serialize")]
     public string Serialize_Amsha() => JsonCodecs.Serialize(_codec, _report);
 
+    [Benchmark(Description = "Amsha codec, UTF-8 path")]
+    [BenchmarkCategory("Serialize")]
+    public string Serialize_AmshaUtf8()
+    {
+        _utf8Buffer.ResetWrittenCount();
+        _utf8Writer.Reset(_utf8Buffer);
+        _codec.Write(_utf8Writer, _report);
+        _utf8Writer.Flush();
+        return Encoding.UTF8.GetString(_utf8Buffer.WrittenSpan);
+    }
+
     [Benchmark(Baseline = true, Description = "STJ reflection")]
     [BenchmarkCategory("Deserialize")]
     public ResearchReport Deserialize_StjReflection() => JsonSerializer.Deserialize<ResearchReport>(_json, Reflection)!;
@@ -78,6 +93,18 @@ public class SerializerBenchmarks
     [Benchmark(Description = "Amsha codec")]
     [BenchmarkCategory("Deserialize")]
     public ResearchReport Deserialize_Amsha() => JsonCodecs.Deserialize(_codec, _json);
+
+    [Benchmark(Description = "Amsha codec, UTF-8 path")]
+    [BenchmarkCategory("Deserialize")]
+    public ResearchReport Deserialize_AmshaUtf8()
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(_json.Length));
+        var reader = new Utf8JsonReader(rented.AsSpan(0, Encoding.UTF8.GetBytes(_json, rented)));
+        reader.Read();
+        var report = _codec.Read(ref reader);
+        ArrayPool<byte>.Shared.Return(rented);
+        return report;
+    }
 
     private static ResearchReport Sample()
     {

@@ -52,6 +52,42 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_failing_half_open_probe_opens_the_circuit_again_for_a_full_break()
+    {
+        var faults = new OfflineChatClientOptions { FailFirstCalls = int.MaxValue, FaultStatusCode = 503 };
+        var client = new OfflineChatClient(faults);
+        var session = OfflineSession(client, r =>
+        {
+            r.CircuitBreakerMinimumThroughput = 2;
+            r.CircuitBreakerFailureRatio = 0.5;
+            r.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(0.5);
+        });
+        var messages = AmshaLlmCalls.Messages(null, "hello");
+        Task<string> Call() => AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < 2; i++)
+        {
+            await Assert.ThrowsAsync<LlmCallException>(Call);
+        }
+
+        // After the break one probe reaches the model; it fails, so the very next call is refused again.
+        await Task.Delay(TimeSpan.FromSeconds(0.7), TestContext.Current.CancellationToken);
+        var probe = await Assert.ThrowsAsync<LlmCallException>(Call);
+        Assert.Equal("503", probe.ErrorType);
+        Assert.Equal(3, client.CallCount);
+        var reopened = await Assert.ThrowsAsync<LlmCallException>(Call);
+        Assert.Equal("circuit_open", reopened.ErrorType);
+        Assert.Equal(3, client.CallCount);
+
+        // Healthy again after another full break: the next probe succeeds and the circuit closes.
+        faults.FailFirstCalls = 0;
+        await Task.Delay(TimeSpan.FromSeconds(0.7), TestContext.Current.CancellationToken);
+        Assert.StartsWith("Offline answer", await Call(), StringComparison.Ordinal);
+        Assert.StartsWith("Offline answer", await Call(), StringComparison.Ordinal);
+        Assert.Equal(5, client.CallCount);
+    }
+
+    [Fact]
     public async Task Non_transient_faults_do_not_open_the_circuit()
     {
         var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 5, FaultStatusCode = 400 });
