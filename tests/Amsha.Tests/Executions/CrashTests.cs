@@ -88,6 +88,29 @@ public sealed class CrashTests
         Assert.Equal(atCrash.Metrics.LlmCallCount + resumeCalls.Count, final.Metrics.LlmCallCount);
     }
 
+    [Fact]
+    public async Task Several_processes_run_executions_against_one_sqlite_file_at_the_same_time()
+    {
+        var work = TestSessions.TempDirectory();
+        var database = Path.Combine(work, "shared.db");
+
+        // Three processes checkpoint into the same database concurrently (WAL, busy timeout).
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
+            RunChildToEnd(["start", "sqlite", database, Path.Combine(work, $"writer{i}.calls"), "200"])));
+
+        var store = OpenStore("sqlite", database);
+        var ids = runs.Select(lines => Line(lines, "started ")).ToList();
+        Assert.Equal(3, ids.Distinct().Count());
+        foreach (var (lines, id) in runs.Zip(ids))
+        {
+            var record = (await store.GetAsync(id, TestContext.Current.CancellationToken))!;
+            Assert.Equal(ExecutionStatus.Succeeded, record.Status);
+            Assert.Equal(["Outline", "Draft", "Polish"], record.TaskOutputs.Select(t => t.TaskName));
+            Assert.Equal("Pending,Running,Succeeded", Line(lines, "history "));
+            Assert.Equal(Line(lines, "result "), Line(runs[0], "result "));
+        }
+    }
+
     private static IExecutionStore OpenStore(string kind, string path) => kind == "sqlite" ? new SqliteExecutionStore(path) : new FileExecutionStore(path);
 
     private static string Line(IReadOnlyList<string> lines, string prefix) =>
