@@ -168,6 +168,11 @@ internal static class FastNumbers
             }
         }
 
+        if (digitCount == 0)
+        {
+            return false; // "." or "-." alone is not a number
+        }
+
         var result = fractionDigits <= 0 ? mantissa : mantissa / s_exactPowersOfTen[fractionDigits];
         value = negative ? -result : result;
         return true;

@@ -157,6 +157,18 @@ public static class JsonCodecs
         public override string Read(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.String
             ? reader.GetString()!
             : throw new JsonException($"Expected a JSON string, found {reader.TokenType}.");
+
+        // The UTF-16 members keep lone surrogates: through the UTF-8 bridge they would be written as
+        // U+FFFD, and reading an escaped one would throw InvalidOperationException.
+        public override void Write(Utf16JsonWriter writer, string value)
+        {
+            ArgumentNullException.ThrowIfNull(writer);
+            writer.WriteStringValue(value);
+        }
+
+        public override string Read(ref Utf16JsonReader reader) => reader.TokenType == JsonTokenType.String
+            ? reader.GetString()!
+            : throw new JsonException($"Expected a JSON string, found {reader.TokenType}.");
     }
 
     private sealed class NoInputCodec : JsonCodec<NoInput>

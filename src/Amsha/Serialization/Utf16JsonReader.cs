@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -269,19 +270,57 @@ public ref struct Utf16JsonReader
         float.TryParse(NumberSpan(), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value);
 
     /// <summary>Reads the number as a <see cref="decimal"/> if it is in range.</summary>
-    public readonly bool TryGetDecimal(out decimal value) => decimal.TryParse(NumberSpan(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    public readonly bool TryGetDecimal(out decimal value)
+    {
+        // With Utf8Parser, as Utf8JsonReader does: beyond the 29 digits a decimal holds, decimal.Parse
+        // rounds a tie to even where Utf8Parser rounds it up, so the two readers would disagree.
+        var number = NumberSpan();
+        byte[]? rented = null;
+        var ascii = number.Length <= 128 ? stackalloc byte[128] : (rented = ArrayPool<byte>.Shared.Rent(number.Length));
+        for (var i = 0; i < number.Length; i++)
+        {
+            ascii[i] = (byte)number[i]; // a number token is ASCII
+        }
+
+        var parsed = Utf8Parser.TryParse(ascii.Slice(0, number.Length), out value, out var consumed) && consumed == number.Length;
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return parsed;
+    }
 
     /// <summary>Reads the string as a GUID in its hyphenated form.</summary>
     public readonly bool TryGetGuid(out Guid value)
     {
         Span<char> buffer = stackalloc char[36];
-        if (TextUpTo(buffer, out var text))
+        if (TextUpTo(buffer, out var text) && IsHyphenatedGuid(text))
         {
             return Guid.TryParseExact(text, "D", out value);
         }
 
         value = default;
         return false;
+    }
+
+    // Guid.TryParseExact("D") also takes "0x" and "+" inside the groups, which Utf8JsonReader refuses.
+    private static bool IsHyphenatedGuid(ReadOnlySpan<char> text)
+    {
+        if (text.Length != 36)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i is 8 or 13 or 18 or 23 ? text[i] != '-' : !char.IsAsciiHexDigit(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Reads the string as an ISO 8601 date and time, with the rules of <see cref="Utf8JsonReader.TryGetDateTime"/>.</summary>
@@ -311,7 +350,7 @@ public ref struct Utf16JsonReader
     private readonly bool TryGetDateTimeSlow(out DateTime value)
     {
         Span<char> buffer = stackalloc char[MaxDateLength];
-        if (TextUpTo(buffer, out var text))
+        if (DateTextUpTo(buffer, out var text))
         {
             var reader = IsoDates.Utf8Reader(text, stackalloc byte[(3 * MaxDateLength) + 2]);
             return reader.TryGetDateTime(out value);
@@ -324,7 +363,7 @@ public ref struct Utf16JsonReader
     private readonly bool TryGetDateTimeOffsetSlow(out DateTimeOffset value)
     {
         Span<char> buffer = stackalloc char[MaxDateLength];
-        if (TextUpTo(buffer, out var text))
+        if (DateTextUpTo(buffer, out var text))
         {
             var reader = IsoDates.Utf8Reader(text, stackalloc byte[(3 * MaxDateLength) + 2]);
             return reader.TryGetDateTimeOffset(out value);
@@ -336,6 +375,12 @@ public ref struct Utf16JsonReader
 
     // The longest date text Utf8JsonReader accepts.
     private const int MaxDateLength = 42;
+
+    // The current string unescaped, if it fits in `buffer` and can be quoted as is for Utf8JsonReader:
+    // an escaped quote, backslash or control character would end or break that JSON string (and is
+    // never part of a date, so the answer is no).
+    private readonly bool DateTextUpTo(Span<char> buffer, out ReadOnlySpan<char> text) =>
+        TextUpTo(buffer, out text) && !text.ContainsAny(s_stringStops);
 
     private readonly ReadOnlySpan<char> NumberSpan() => TokenType == JsonTokenType.Number
         ? ValueSpan
@@ -601,6 +646,20 @@ public ref struct Utf16JsonReader
             at = Digits(text, at);
         }
 
+        // Like Utf8JsonReader, a number must end at a delimiter: whitespace, ',', ']', '}', '/' (where a
+        // comment would start; the next Read rejects it), or the end of the text when it is the whole value.
+        if (at == text.Length)
+        {
+            if (_depth > 0)
+            {
+                throw Errors.EndedInValue(at);
+            }
+        }
+        else if (text[at] is not (' ' or '\t' or '\n' or '\r' or ',' or ']' or '}' or '/'))
+        {
+            throw Errors.InvalidEndOfNumber(at, text[at]);
+        }
+
         _valueStart = start;
         _valueLength = at - start;
         _position = at;
@@ -694,6 +753,8 @@ public ref struct Utf16JsonReader
         public static JsonException LeadingZero(int at) => At(at, "A number cannot have a leading zero.");
 
         public static JsonException ExpectedDigit(int at) => At(at, "Expected a digit in the number.");
+
+        public static JsonException InvalidEndOfNumber(int at, char c) => At(at, $"'{c}' is invalid at the end of a number. Expected a delimiter.");
 
         public static JsonException TooDeep(int at, int maxDepth) => At(at, $"The maximum depth of {maxDepth} nested objects and arrays is exceeded.");
 
