@@ -529,7 +529,10 @@ internal sealed partial class SerializerGenerator
             void Number(string name)
             {
                 var expected = Literal($"a number that fits {name}");
-                w.Line($"if (reader.TokenType != {Json}.JsonTokenType.Number || !reader.TryGet{name}(out {target})) throw {Errors}.Unexpected({expected}, ref reader);");
+
+                // Utf8JsonReader reads 1e400 as infinity; JSON cannot hold one, so both paths refuse it.
+                var finite = name is "Double" ? $" || !double.IsFinite({target})" : name is "Single" ? $" || !float.IsFinite({target})" : "";
+                w.Line($"if (reader.TokenType != {Json}.JsonTokenType.Number || !reader.TryGet{name}(out {target}){finite}) throw {Errors}.Unexpected({expected}, ref reader);");
             }
         }
 

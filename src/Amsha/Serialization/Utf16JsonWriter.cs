@@ -9,7 +9,9 @@ namespace Amsha;
 /// Writes JSON straight into UTF-16 text, for codecs whose result is a <see cref="string"/>.
 /// Generated codecs write through it so that serializing to text needs no UTF-8 round trip;
 /// the output is character for character what <see cref="Utf8JsonWriter"/> writes with its
-/// default options (same escaping, number and date formats).
+/// default options (same escaping, number and date formats), with one deliberate difference: a lone
+/// surrogate is escaped as itself (<c>\uD800</c>) instead of being replaced by U+FFFD, so that no
+/// character of a string is lost.
 /// </summary>
 /// <remarks>
 /// Like <see cref="Utf8JsonWriter"/> with <see cref="JsonWriterOptions.SkipValidation"/>, it trusts

@@ -64,6 +64,25 @@ public sealed class HostileInputTests
         Assert.Contains(message, error.Message);
     }
 
+    [Theory]
+    [InlineData("""{"x":1e400,"y":0}""", "$.x")]
+    [InlineData("""{"x":0,"y":-1e400}""", "$.y")]
+    public void Numbers_beyond_double_range_are_refused_on_both_text_paths(string json, string path)
+    {
+        var text = Assert.ThrowsAny<JsonException>(() => JsonCodecs.Deserialize<Point>(json));
+        var utf8 = Assert.ThrowsAny<JsonException>(() =>
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+            reader.Read();
+            return JsonCodecs.Get<Point>().Read(ref reader);
+        });
+
+        Assert.Equal(path, text.Path);
+        Assert.Equal(path, utf8.Path);
+        Assert.Contains("a number that fits Double", text.Message, System.StringComparison.Ordinal);
+        Assert.Equal(text.Message, utf8.Message);
+    }
+
     [Fact]
     public void Duplicate_properties_are_rejected()
     {
