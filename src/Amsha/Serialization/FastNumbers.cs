@@ -23,9 +23,9 @@ internal static class FastNumbers
     /// </summary>
     /// <remarks>
     /// The fewest fraction digits k whose decimal m / 10^k parses back to the value gives the shortest
-    /// form. m below 2^50 keeps the rounding of value * 10^k within a quarter, so m is that product
-    /// rounded (its neighbours are checked too), and with m and 10^k exact doubles the division is the
-    /// correctly rounded parse of the decimal.
+    /// form. With value * 10^k below 2^50, any such m is within 3/16 of the computed product (half an
+    /// ulp of the value, scaled, plus the product's own rounding), so m can only be that product
+    /// rounded; and with m and 10^k exact doubles, m / 10^k is the correctly rounded parse of the decimal.
     /// </remarks>
     public static bool TryFormatShortDecimal(double value, Span<char> destination, out int written)
     {
@@ -45,24 +45,10 @@ internal static class FastNumbers
                 return false;
             }
 
-            var rounded = Math.Round(scaled);
-            var found = -1L;
-            for (var candidate = rounded - 1; candidate <= rounded + 1; candidate++)
+            var digits = Math.Round(scaled);
+            if (digits / power == magnitude)
             {
-                if (candidate > 0 && candidate / power == magnitude)
-                {
-                    if (found >= 0)
-                    {
-                        return false; // two decimals of this length both round-trip: leave the choice to the framework
-                    }
-
-                    found = (long)candidate;
-                }
-            }
-
-            if (found >= 0)
-            {
-                written = Write(destination, value < 0, found, k);
+                written = Write(destination, value < 0, (long)digits, k);
                 return true;
             }
         }
