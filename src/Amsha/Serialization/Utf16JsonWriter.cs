@@ -153,36 +153,16 @@ public sealed class Utf16JsonWriter
     }
 
     /// <summary>Writes a number.</summary>
-    public void WriteNumberValue(int value)
-    {
-        var span = StartValue(11);
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-        EndValue(written);
-    }
+    public void WriteNumberValue(int value) => WriteFormatted(value, 11);
 
     /// <summary>Writes a number.</summary>
-    public void WriteNumberValue(uint value)
-    {
-        var span = StartValue(10);
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-        EndValue(written);
-    }
+    public void WriteNumberValue(uint value) => WriteFormatted(value, 10);
 
     /// <summary>Writes a number.</summary>
-    public void WriteNumberValue(long value)
-    {
-        var span = StartValue(20);
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-        EndValue(written);
-    }
+    public void WriteNumberValue(long value) => WriteFormatted(value, 20);
 
     /// <summary>Writes a number.</summary>
-    public void WriteNumberValue(ulong value)
-    {
-        var span = StartValue(20);
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-        EndValue(written);
-    }
+    public void WriteNumberValue(ulong value) => WriteFormatted(value, 20);
 
     /// <summary>Writes a number in its shortest round-trippable form.</summary>
     /// <exception cref="ArgumentException">The value is NaN or infinite, which JSON cannot hold.</exception>
@@ -211,18 +191,11 @@ public sealed class Utf16JsonWriter
             throw NotFinite(value.ToString(CultureInfo.InvariantCulture));
         }
 
-        var span = StartValue(32);
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-        EndValue(written);
+        WriteFormatted(value, 32);
     }
 
     /// <summary>Writes a number.</summary>
-    public void WriteNumberValue(decimal value)
-    {
-        var span = StartValue(32);
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-        EndValue(written);
-    }
+    public void WriteNumberValue(decimal value) => WriteFormatted(value, 32);
 
     /// <summary>Writes a complete JSON value given as UTF-8, as is; for codecs that only write UTF-8.</summary>
     internal void WriteRawValue(ReadOnlySpan<byte> utf8Json)
@@ -330,6 +303,15 @@ public sealed class Utf16JsonWriter
     {
         Append(bracket);
         _needsComma = true;
+    }
+
+    // Generic over the number type so that each one gets its own specialized code, without boxing.
+    private void WriteFormatted<T>(T value, int maxLength)
+        where T : ISpanFormattable
+    {
+        var span = StartValue(maxLength);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        EndValue(written);
     }
 
     private void WriteLiteral(string literal)

@@ -18,12 +18,7 @@ public sealed class ResilienceTests
     {
         var faults = new OfflineChatClientOptions { FailFirstCalls = int.MaxValue, FaultStatusCode = 503 };
         var client = new OfflineChatClient(faults);
-        var session = OfflineSession(client, r =>
-        {
-            r.CircuitBreakerMinimumThroughput = 2;
-            r.CircuitBreakerFailureRatio = 0.5;
-            r.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(0.5);
-        });
+        var session = QuickBreakerSession(client);
         var messages = AmshaLlmCalls.Messages(null, "hello");
 
         // Two transient failures open the circuit.
@@ -56,12 +51,7 @@ public sealed class ResilienceTests
     {
         var faults = new OfflineChatClientOptions { FailFirstCalls = int.MaxValue, FaultStatusCode = 503 };
         var client = new OfflineChatClient(faults);
-        var session = OfflineSession(client, r =>
-        {
-            r.CircuitBreakerMinimumThroughput = 2;
-            r.CircuitBreakerFailureRatio = 0.5;
-            r.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(0.5);
-        });
+        var session = QuickBreakerSession(client);
         var messages = AmshaLlmCalls.Messages(null, "hello");
         Task<string> Call() => AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken);
 
@@ -86,6 +76,14 @@ public sealed class ResilienceTests
         Assert.StartsWith("Offline answer", await Call(), StringComparison.Ordinal);
         Assert.Equal(5, client.CallCount);
     }
+
+    // Opens after two failures in a row and stays open for half a second.
+    private static ExecutionSession QuickBreakerSession(OfflineChatClient client) => OfflineSession(client, r =>
+    {
+        r.CircuitBreakerMinimumThroughput = 2;
+        r.CircuitBreakerFailureRatio = 0.5;
+        r.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(0.5);
+    });
 
     [Fact]
     public async Task Non_transient_faults_do_not_open_the_circuit()
