@@ -63,19 +63,10 @@ public sealed class Utf16JsonWriter
     public void WritePropertyName(JsonEncodedText name)
     {
         var text = name.Value;
-        var span = Reserve(text.Length + 4);
-        var at = 0;
-        if (_needsComma)
-        {
-            span[at++] = ',';
-        }
-
-        span[at++] = '"';
-        text.CopyTo(span.Slice(at));
-        at += text.Length;
-        span[at++] = '"';
-        span[at++] = ':';
-        _length += at;
+        var span = StartValue(text.Length + 3);
+        WriteEncoded(span, text);
+        span[text.Length + 2] = ':';
+        _length += text.Length + 3;
         _needsComma = false;
     }
 
@@ -111,19 +102,9 @@ public sealed class Utf16JsonWriter
     public void WriteStringValue(JsonEncodedText value)
     {
         var text = value.Value;
-        var span = Reserve(text.Length + 3);
-        var at = 0;
-        if (_needsComma)
-        {
-            span[at++] = ',';
-        }
-
-        span[at++] = '"';
-        text.CopyTo(span.Slice(at));
-        at += text.Length;
-        span[at++] = '"';
-        _length += at;
-        _needsComma = true;
+        var span = StartValue(text.Length + 2);
+        WriteEncoded(span, text);
+        EndValue(text.Length + 2);
     }
 
     /// <summary>Writes an ISO 8601 date and time, without trailing zero fractions (as <see cref="Utf8JsonWriter"/> does).</summary>
@@ -234,10 +215,7 @@ public sealed class Utf16JsonWriter
         var first = value.AsSpan().IndexOfAnyExcept(s_safe);
         if (first < 0)
         {
-            var span = StartValue(value.Length + 2);
-            span[0] = '"';
-            value.CopyTo(span.Slice(1));
-            span[value.Length + 1] = '"';
+            WriteEncoded(StartValue(value.Length + 2), value);
             EndValue(value.Length + 2);
             return;
         }
@@ -303,6 +281,14 @@ public sealed class Utf16JsonWriter
     {
         Append(bracket);
         _needsComma = true;
+    }
+
+    // Writes text that needs no escaping (or is escaped already) in quotes.
+    private static void WriteEncoded(Span<char> span, string encoded)
+    {
+        span[0] = '"';
+        encoded.CopyTo(span.Slice(1));
+        span[encoded.Length + 1] = '"';
     }
 
     // Generic over the number type so that each one gets its own specialized code, without boxing.
