@@ -55,19 +55,22 @@ internal static class BackgroundDemo
         // Explicit resume by id: only the unfinished tasks run, with the stored input.
         var resumed = crew.Resume(executionId);
         Console.WriteLine($"Resumed {executionId}");
-        var record = await PollAsync(session, executionId, stopAfterTasks: int.MaxValue);
-        var result = await resumed.ResultAsync();
+        var finished = resumed.ResultAsync();
+        var record = await PollAsync(session, executionId, stopAfterTasks: int.MaxValue, finished);
+        var result = await finished;
         Console.WriteLine($"Status history: {string.Join(" -> ", record.StatusHistory.Select(h => h.Status))}");
         Console.WriteLine($"Result of {result.CrewName}:");
         Console.WriteLine(result.Output);
         return resumed.Status == ExecutionStatus.Succeeded ? 0 : 1;
     }
 
-    private static async Task<ExecutionRecord> PollAsync(ExecutionSession session, string executionId, int stopAfterTasks)
+    private static async Task<ExecutionRecord> PollAsync(ExecutionSession session, string executionId, int stopAfterTasks, Task? run = null)
     {
         var last = "";
         while (true)
         {
+            // A run checkpoints before it completes, so once it has ended this read is its final record.
+            var runEnded = run is { IsCompleted: true };
             var record = await session.GetExecutionAsync(executionId);
             var line = $"  {record.Status}: {record.Progress.CompletedTasks}/{record.Progress.TotalTasks} tasks (revision {record.Revision})";
             if (line != last)
@@ -76,7 +79,7 @@ internal static class BackgroundDemo
                 last = line;
             }
 
-            if (record.Status is ExecutionStatus.Succeeded or ExecutionStatus.Failed || record.Progress.CompletedTasks >= stopAfterTasks)
+            if (runEnded || record.Status is ExecutionStatus.Succeeded or ExecutionStatus.Failed || record.Progress.CompletedTasks >= stopAfterTasks)
             {
                 return record;
             }

@@ -129,8 +129,10 @@ internal sealed class ExecutionCheckpoints
         Append(history, new ExecutionStatusChange(status, DateTimeOffset.UtcNow));
 }
 
-/// <summary>A live run's crew name, readable without knowing its input and output types.</summary>
+/// <summary>A live run's crew name and status, readable without knowing its input and output types.</summary>
 internal interface ICrewNamed
 {
     string CrewName { get; }
+
+    ExecutionStatus Status { get; }
 }

@@ -125,12 +125,13 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(crew);
         ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
-        if (_liveBackgroundRuns.TryGetValue(executionId, out var live))
+        // Still running in this session: resuming means following the same run. A run that has just
+        // ended (canceled, say) may not have left the live set yet; it is resumed from the store.
+        if (_liveBackgroundRuns.TryGetValue(executionId, out var live) && live is ICrewNamed { Status: ExecutionStatus.Pending or ExecutionStatus.Running } running)
         {
-            // Still running in this session: resuming means following the same run.
             return live is CrewRun<TInput, TOutput> same && same.CrewName == crew.Name
                 ? new ExecutionHandle<TOutput>(same)
-                : throw new ExecutionCrewMismatchException(executionId, (live as ICrewNamed)?.CrewName ?? "another crew", crew.Name);
+                : throw new ExecutionCrewMismatchException(executionId, running.CrewName, crew.Name);
         }
 
         var store = options?.Store ?? Store;
@@ -256,7 +257,8 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
         _ = Task.Run(async () =>
         {
             await run.RunToEndAsync().ConfigureAwait(false);
-            _liveBackgroundRuns.TryRemove(run.ExecutionId, out _);
+            // Only this run's entry: a resumed run of the same execution may have replaced it already.
+            _liveBackgroundRuns.TryRemove(new KeyValuePair<string, object>(run.ExecutionId, run));
         }, CancellationToken.None);
         return new ExecutionHandle<TOutput>(run);
     }

@@ -108,6 +108,41 @@ public sealed class BackgroundExecutionTests
     }
 
     [Fact]
+    public async Task Resuming_right_after_a_cancellation_continues_from_the_store_not_the_ended_run()
+    {
+        // The canceled run may still be in the session's live set when its handle completes; resuming it
+        // then must not follow the ended run (the quickstart's --background demo once waited forever on it).
+        var store = new InMemoryExecutionStore();
+        var session = TestSessions.Create(store, new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(2) }));
+        var crew = TestCrews.Chain("ChainCrew", 2);
+        for (var i = 0; i < 150; i++)
+        {
+            var firstTaskDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var subscription = session.Subscribe(e =>
+            {
+                if (e is CheckpointWrittenEvent { CompletedTasks: 1 })
+                {
+                    firstTaskDone.TrySetResult();
+                }
+            });
+            var first = session.Start(crew, Input, ExecutionMode.Background);
+            await firstTaskDone.Task.WaitAsync(TestContext.Current.CancellationToken);
+            first.Cancel();
+            try
+            {
+                await first.ResultAsync(TestContext.Current.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            var result = await session.Resume(crew, first.ExecutionId).ResultAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(2, result.TaskOutputs.Count);
+            Assert.Equal(ExecutionStatus.Succeeded, (await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken)).Status);
+        }
+    }
+
+    [Fact]
     public async Task Resuming_a_finished_execution_returns_its_stored_result_without_calling_the_model()
     {
         var store = new InMemoryExecutionStore();
