@@ -19,6 +19,10 @@ internal sealed class ExecutionCheckpoints
     private ExecutionRecord _record;
     private Func<ExecutionStatus, AmshaMetrics?>? _metrics;
 
+    // The state instance and version that _record.StateJson holds, so an unchanged state is not saved again.
+    private ExecutionState? _savedState;
+    private long _savedStateVersion;
+
     public ExecutionCheckpoints(IExecutionStore store, ExecutionRecord record)
     {
         _store = store;
@@ -84,9 +88,21 @@ internal sealed class ExecutionCheckpoints
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            // The version is read before saving: a change made while saving is then saved by the next write.
+            var stateVersion = state?.Version ?? 0;
+            var stateJson = state is null || (ReferenceEquals(state, _savedState) && stateVersion == _savedStateVersion)
+                ? _record.StateJson
+                : state.Save();
             var next = change(_record);
-            next = next with { UpdatedAt = DateTimeOffset.UtcNow, StateJson = state?.Save() ?? _record.StateJson, Metrics = _metrics?.Invoke(next.Status) ?? _record.Metrics };
+            next = next with { UpdatedAt = DateTimeOffset.UtcNow, StateJson = stateJson, Metrics = _metrics?.Invoke(next.Status) ?? _record.Metrics };
             _record = await _store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
+            if (state is not null)
+            {
+                // Only once stored: after a failed write the state is saved again.
+                _savedState = state;
+                _savedStateVersion = stateVersion;
+            }
+
             return new CheckpointWrittenEvent(_record.Revision, _record.TaskOutputs.Count, _record.Status);
         }
         finally

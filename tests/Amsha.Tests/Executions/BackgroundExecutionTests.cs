@@ -215,6 +215,55 @@ public sealed class BackgroundExecutionTests
     }
 
     [Fact]
+    public async Task Checkpoints_save_the_state_again_only_after_it_changed()
+    {
+        var store = new StateRecordingStore();
+        var session = TestSessions.Create(store, new RecordingChatClient());
+        var state = new ExecutionState();
+        state.Set("attempt", "first");
+        using var _ = session.Subscribe(e =>
+        {
+            if (e is TaskCompletedEvent { TaskName: "T2" })
+            {
+                state.Set("after", "T2");
+            }
+        });
+
+        var handle = session.Start(TestCrews.Chain("ChainCrew", 4), Input, ExecutionMode.Background, new ExecutionOptions { State = state }, TestContext.Current.CancellationToken);
+        await handle.ResultAsync(TestContext.Current.CancellationToken);
+
+        // Writes: the pending record, then the checkpoints (running, after T1, T2 and T3, the end). The
+        // state changed once, so the checkpoints carry two saved forms: each saved once, then reused.
+        var checkpoints = store.StateJsons.Skip(1).ToList();
+        Assert.Equal(5, checkpoints.Count);
+        var distinct = checkpoints.Distinct(ReferenceEqualityComparer.Instance).Cast<string>().ToList();
+        Assert.Equal(2, distinct.Count);
+        Assert.DoesNotContain("after", ExecutionState.Load(distinct[0]).Keys);
+        Assert.Equal("T2", ExecutionState.Load(distinct[1]).Get<string>("after"));
+    }
+
+    private sealed class StateRecordingStore : IExecutionStore
+    {
+        private readonly InMemoryExecutionStore _inner = new();
+
+        public List<string?> StateJsons { get; } = new();
+
+        public ValueTask<ExecutionRecord> SaveAsync(ExecutionRecord record, CancellationToken cancellationToken = default)
+        {
+            lock (StateJsons)
+            {
+                StateJsons.Add(record.StateJson);
+            }
+
+            return _inner.SaveAsync(record, cancellationToken);
+        }
+
+        public ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default) => _inner.GetAsync(executionId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default) => _inner.ListAsync(crewName, cancellationToken);
+    }
+
+    [Fact]
     public async Task Interactive_runs_accept_state_and_store_nothing()
     {
         var store = new InMemoryExecutionStore();
