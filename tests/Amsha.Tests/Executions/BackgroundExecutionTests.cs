@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Amsha;
+using Amsha.Tests.Support;
 
 namespace Amsha.Tests.Executions;
 

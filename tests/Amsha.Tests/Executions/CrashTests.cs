@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amsha;
 using Amsha.Sqlite;
+using Amsha.Tests.Support;
 
 namespace Amsha.Tests.Executions;
 

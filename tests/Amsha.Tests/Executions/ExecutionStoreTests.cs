@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Amsha;
+using Amsha.Tests.Support;
 
 namespace Amsha.Tests.Executions;
 

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amsha;
+using Amsha.Tests.Support;
 
 namespace Amsha.Tests.Executions;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 using Amsha;
+using Amsha.Tests.Support;
 
 namespace Amsha.Tests.Executions;
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Amsha;
 using Amsha.Sqlite;
+using Amsha.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace Amsha.Tests.Executions;

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amsha;
 using Amsha.Sqlite;
+using Amsha.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace Amsha.Tests.Executions;

@@ -33,37 +33,3 @@ internal sealed class GatedChatClient(IChatClient inner) : IChatClient
 
     public void Dispose() => inner.Dispose();
 }
-
-/// <summary>Records the options of every call, then answers from the offline client.</summary>
-internal sealed class RecordingChatClient : IChatClient
-{
-    private readonly OfflineChatClient _inner = new();
-
-    public List<ChatOptions?> Options { get; } = new();
-
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        lock (Options)
-        {
-            Options.Add(options);
-        }
-
-        return _inner.GetResponseAsync(messages, options, cancellationToken);
-    }
-
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        lock (Options)
-        {
-            Options.Add(options);
-        }
-
-        return _inner.GetStreamingResponseAsync(messages, options, cancellationToken);
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null) => _inner.GetService(serviceType, serviceKey);
-
-    public void Dispose()
-    {
-    }
-}

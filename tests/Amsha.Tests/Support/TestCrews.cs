@@ -9,7 +9,7 @@ using Microsoft.Extensions.AI;
 namespace Amsha.Tests.Support;
 
 /// <summary>Hand-built crew plans and sessions, so runtime tests do not depend on the generator.</summary>
-internal static class TestCrews
+internal static partial class TestCrews
 {
     /// <summary>Generous bound for anything a test awaits: a hang fails the test instead of the run.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -10,7 +10,7 @@ using System.Text.Json;
 using Amsha;
 using Microsoft.Extensions.AI;
 
-namespace Amsha.Tests.Executions;
+namespace Amsha.Tests.Support;
 
 /// <summary>The input of the test crews.</summary>
 public sealed record TopicInput(string Topic);
@@ -44,8 +44,8 @@ public sealed class TopicInputCodec : JsonCodec<TopicInput>
     }
 }
 
-/// <summary>Crew definitions built by hand, exactly as generated code builds them.</summary>
-public static class TestCrews
+/// <summary>Chains of tasks T1..Tn over a <see cref="TopicInput"/>, built by hand exactly as generated code builds them.</summary>
+internal static partial class TestCrews
 {
     /// <summary>A sequential crew of tasks T1..Tn; each task receives the previous one's output.</summary>
     public static CrewDefinition<TopicInput, string> Chain(string name, int tasks, CrewProcess process = CrewProcess.Sequential)
@@ -76,8 +76,11 @@ public static class TestCrews
         });
 }
 
-/// <summary>Wraps the offline model: records which task each call answered and how many calls were in flight at once; can fail scripted calls.</summary>
-public sealed class RecordingChatClient : IChatClient
+/// <summary>
+/// Wraps the offline model: records which task each call answered, with which options, and how many
+/// calls were in flight at once; can fail scripted calls.
+/// </summary>
+internal sealed class RecordingChatClient : IChatClient
 {
     private readonly OfflineChatClient _inner;
     private int _inFlight;
@@ -86,6 +89,8 @@ public sealed class RecordingChatClient : IChatClient
     public RecordingChatClient(OfflineChatClientOptions? options = null) => _inner = new OfflineChatClient(options);
 
     public ConcurrentQueue<string> Calls { get; } = new();
+
+    public ConcurrentQueue<ChatOptions?> Options { get; } = new();
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
@@ -102,6 +107,7 @@ public sealed class RecordingChatClient : IChatClient
         var list = messages.ToList();
         var task = TaskOf(list);
         Calls.Enqueue(task);
+        Options.Enqueue(options);
         var now = Interlocked.Increment(ref _inFlight);
         InterlockedMax(ref _maxInFlight, now);
         try
