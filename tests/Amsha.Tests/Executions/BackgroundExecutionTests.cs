@@ -113,10 +113,12 @@ public sealed class BackgroundExecutionTests
     {
         // The canceled run may still be in the session's live set when its handle completes; resuming it
         // then must not follow the ended run (the quickstart's --background demo once waited forever on it).
+        const int Rounds = 100;
         var store = new InMemoryExecutionStore();
-        var session = TestSessions.Create(store, new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(2) }));
+        var client = new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(10) });
+        var session = TestSessions.Create(store, client);
         var crew = TestCrews.Chain("ChainCrew", 2);
-        for (var i = 0; i < 150; i++)
+        for (var i = 0; i < Rounds; i++)
         {
             var firstTaskDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var subscription = session.Subscribe(e =>
@@ -129,18 +131,17 @@ public sealed class BackgroundExecutionTests
             var first = session.Start(crew, Input, ExecutionMode.Background);
             await firstTaskDone.Task.WaitAsync(TestContext.Current.CancellationToken);
             first.Cancel();
-            try
-            {
-                await first.ResultAsync(TestContext.Current.CancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(ExecutionStatus.Canceled, (await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken)).Status);
 
-            var result = await session.Resume(crew, first.ExecutionId).ResultAsync(TestContext.Current.CancellationToken);
+            // A resume that follows the ended run fails at once or never progresses: bounded either way.
+            var result = await session.Resume(crew, first.ExecutionId).ResultAsync(TestContext.Current.CancellationToken).WaitAsync(TestCrews.Timeout, TestContext.Current.CancellationToken);
             Assert.Equal(2, result.TaskOutputs.Count);
             Assert.Equal(ExecutionStatus.Succeeded, (await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken)).Status);
         }
+
+        // Resumed from the store: the finished first task never ran again.
+        Assert.Equal(Rounds, client.Calls.Count(c => c == "T1"));
     }
 
     [Fact]

@@ -67,6 +67,10 @@ public sealed class ResilienceTests
         Assert.Equal(3, client.CallCount);
         var reopened = await Assert.ThrowsAsync<LlmCallException>(Call);
         Assert.Equal("circuit_open", reopened.ErrorType);
+
+        // Still open well into the new break: it is a full break, not a shorter one.
+        await Task.Delay(TimeSpan.FromSeconds(0.2), TestContext.Current.CancellationToken);
+        Assert.Equal("circuit_open", (await Assert.ThrowsAsync<LlmCallException>(Call)).ErrorType);
         Assert.Equal(3, client.CallCount);
 
         // Healthy again after another full break: the next probe succeeds and the circuit closes.

@@ -381,14 +381,19 @@ public sealed class Utf16JsonWriterTests
     [Fact]
     public void Short_decimals_written_by_the_fast_path_parse_back_through_the_fast_parser()
     {
+        var roundTrips = 0;
         NiceDouble.Sample(value =>
         {
             Span<char> buffer = stackalloc char[64];
             if (FastNumbers.TryFormatShortDecimal(value, buffer, out var written) && FastNumbers.TryParseShortDecimal(buffer.Slice(0, written), out var back))
             {
                 Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(back));
+                Interlocked.Increment(ref roundTrips);
             }
         }, iter: 3000);
+
+        // Both fast paths must actually have answered, or the test checked nothing.
+        Assert.True(roundTrips > 1000, $"Only {roundTrips} values went through both fast paths.");
     }
 
     // Number-shaped text, valid or not: signs, dots, exponents, leading zeros, and lengths around the fast paths' limits.
