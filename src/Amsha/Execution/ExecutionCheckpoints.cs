@@ -23,10 +23,16 @@ internal sealed class ExecutionCheckpoints
     private ExecutionState? _savedState;
     private long _savedStateVersion;
 
-    public ExecutionCheckpoints(IExecutionStore store, ExecutionRecord record)
+    /// <param name="store">Where the record is written.</param>
+    /// <param name="record">The record as last written.</param>
+    /// <param name="savedState">The state whose saved form <paramref name="record"/> holds, if any.</param>
+    /// <param name="savedStateVersion">Its <see cref="ExecutionState.Version"/> when that form was saved.</param>
+    public ExecutionCheckpoints(IExecutionStore store, ExecutionRecord record, ExecutionState? savedState, long savedStateVersion)
     {
         _store = store;
         _record = record;
+        _savedState = savedState;
+        _savedStateVersion = savedStateVersion;
     }
 
     /// <summary>Where every write takes the execution's running (or, at the end, final) metrics from.</summary>

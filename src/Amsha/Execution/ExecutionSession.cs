@@ -17,6 +17,7 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
 {
     private readonly List<Action<ExecutionEvent>> _listeners = new();
     private readonly ConcurrentDictionary<string, object> _liveBackgroundRuns = new(StringComparer.Ordinal);
+    private readonly object _resumeGate = new();
     private readonly Lazy<IExecutionStore> _store;
     private readonly SessionMonitor _monitor;
 
@@ -81,6 +82,8 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
         {
             // The first record is written before Start returns, so the id can be looked up (and resumed) at once.
             var now = DateTimeOffset.UtcNow;
+            var state = options?.State;
+            var stateVersion = state?.Version ?? 0; // read before saving, as checkpoints do
             var record = new ExecutionRecord
             {
                 ExecutionId = executionId,
@@ -90,12 +93,12 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
                 StatusHistory = new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now) },
                 InputJson = SerializeInput(crew, input),
                 TotalTasks = crew.Tasks.Count,
-                StateJson = options?.State?.Save(),
+                StateJson = state?.Save(),
                 CreatedAt = now,
                 UpdatedAt = now,
             };
             var store = options?.Store ?? Store;
-            checkpoints = new ExecutionCheckpoints(store, store.SaveAsync(record).AsTask().GetAwaiter().GetResult());
+            checkpoints = new ExecutionCheckpoints(store, store.SaveAsync(record).AsTask().GetAwaiter().GetResult(), state, stateVersion);
         }
 
         return Launch(new CrewRun<TInput, TOutput>(this, crew, input, executionId, mode, cancellationToken, options?.State, checkpoints));
@@ -125,41 +128,49 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(crew);
         ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
-        // Still running in this session: resuming means following the same run. A run that has just
-        // ended (canceled, say) may not have left the live set yet; it is resumed from the store.
-        if (_liveBackgroundRuns.TryGetValue(executionId, out var live) && live is ICrewNamed { Status: ExecutionStatus.Pending or ExecutionStatus.Running } running)
-        {
-            return live is CrewRun<TInput, TOutput> same && same.CrewName == crew.Name
-                ? new ExecutionHandle<TOutput>(same)
-                : throw new ExecutionCrewMismatchException(executionId, running.CrewName, crew.Name);
-        }
 
-        var store = options?.Store ?? Store;
-        var record = store.GetAsync(executionId).AsTask().GetAwaiter().GetResult() ?? throw new ExecutionNotFoundException(executionId);
-        if (!string.Equals(record.CrewName, crew.Name, StringComparison.Ordinal))
+        // One resume at a time: two concurrent resumes of one execution would otherwise both read the
+        // store and both run its unfinished tasks, until the store's revision check failed one of them.
+        lock (_resumeGate)
         {
-            throw new ExecutionCrewMismatchException(executionId, record.CrewName, crew.Name);
-        }
+            // Still running in this session: resuming means following the same run. A run that has just
+            // ended (canceled, say) may not have left the live set yet; it is resumed from the store.
+            if (_liveBackgroundRuns.TryGetValue(executionId, out var live) && live is ICrewNamed { Status: ExecutionStatus.Pending or ExecutionStatus.Running } running)
+            {
+                return live is CrewRun<TInput, TOutput> same && same.CrewName == crew.Name
+                    ? new ExecutionHandle<TOutput>(same)
+                    : throw new ExecutionCrewMismatchException(executionId, running.CrewName, crew.Name);
+            }
 
-        var input = JsonCodecs.TryGet<TInput>(out _)
-            ? JsonCodecs.Deserialize<TInput>(record.InputJson)
-            : throw MissingInputCodec(crew);
-        var state = record.StateJson is null ? options?.State : ExecutionState.Load(record.StateJson);
-        var run = new CrewRun<TInput, TOutput>(this, crew, input, executionId, ExecutionMode.Background, CancellationToken.None, state, new ExecutionCheckpoints(store, record));
-        if (record.Status == ExecutionStatus.Succeeded && run.StoredResult is { } stored)
-        {
-            stored.Metrics = record.Metrics;
-            run.CompleteWithStoredResult(stored);
-            return new ExecutionHandle<TOutput>(run);
-        }
+            var store = options?.Store ?? Store;
+            var record = store.GetAsync(executionId).AsTask().GetAwaiter().GetResult() ?? throw new ExecutionNotFoundException(executionId);
+            if (!string.Equals(record.CrewName, crew.Name, StringComparison.Ordinal))
+            {
+                throw new ExecutionCrewMismatchException(executionId, record.CrewName, crew.Name);
+            }
 
-        if (record.Metrics is { } previous)
-        {
-            // Before the run's first event, so its metrics continue from the stored figures of earlier runs.
-            _monitor.Metrics.Carry(executionId, previous);
-        }
+            var input = JsonCodecs.TryGet<TInput>(out var inputCodec)
+                ? JsonCodecs.Deserialize(inputCodec, record.InputJson)
+                : throw MissingInputCodec(crew);
+            var storedState = record.StateJson is null ? null : ExecutionState.Load(record.StateJson);
+            var state = storedState ?? options?.State;
+            var checkpoints = new ExecutionCheckpoints(store, record, storedState, storedState?.Version ?? 0);
+            var run = new CrewRun<TInput, TOutput>(this, crew, input, executionId, ExecutionMode.Background, CancellationToken.None, state, checkpoints);
+            if (record.Status == ExecutionStatus.Succeeded && run.StoredResult is { } stored)
+            {
+                stored.Metrics = record.Metrics;
+                run.CompleteWithStoredResult(stored);
+                return new ExecutionHandle<TOutput>(run);
+            }
 
-        return Launch(run);
+            if (record.Metrics is { } previous)
+            {
+                // Before the run's first event, so its metrics continue from the stored figures of earlier runs.
+                _monitor.Metrics.Carry(executionId, previous);
+            }
+
+            return Launch(run);
+        }
     }
 
     /// <summary>The stored record of background execution <paramref name="executionId"/>: status, progress, outputs, state, error, metrics.</summary>
@@ -241,7 +252,7 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     private static string NewExecutionId() => Guid.NewGuid().ToString("N");
 
     private static string SerializeInput<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input) =>
-        JsonCodecs.TryGet<TInput>(out _) ? JsonCodecs.Serialize(input) : throw MissingInputCodec(crew);
+        JsonCodecs.TryGet<TInput>(out var codec) ? JsonCodecs.Serialize(codec, input) : throw MissingInputCodec(crew);
 
     private static InvalidOperationException MissingInputCodec<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew) =>
         new($"Crew '{crew.Name}' cannot run in the background: its input type '{typeof(TInput).FullName}' has no JSON serializer registered in JsonCodecs, so the input cannot be stored for resume. Register a JsonCodec<{typeof(TInput).Name}> with JsonCodecs.Register (the Amsha generator emits one for crew input types).");

@@ -217,6 +217,34 @@ public sealed class BackgroundExecutionTests
     }
 
     [Fact]
+    public async Task Concurrent_resumes_of_one_execution_run_its_unfinished_tasks_once()
+    {
+        var client = new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(20) });
+        var session = TestSessions.Create(new InMemoryExecutionStore(), client);
+        var crew = TestCrews.Chain("ChainCrew", 3);
+        var firstTaskDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var _ = session.Subscribe(e =>
+        {
+            if (e is CheckpointWrittenEvent { CompletedTasks: 1 })
+            {
+                firstTaskDone.TrySetResult();
+            }
+        });
+        var first = session.Start(crew, Input, ExecutionMode.Background);
+        await firstTaskDone.Task.WaitAsync(TestContext.Current.CancellationToken);
+        first.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
+
+        var handles = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => session.Resume(crew, first.ExecutionId), TestContext.Current.CancellationToken)));
+        var results = await Task.WhenAll(handles.Select(h => h.ResultAsync(TestContext.Current.CancellationToken))).WaitAsync(TestCrews.Timeout, TestContext.Current.CancellationToken);
+
+        // One resumed run, followed by every handle: the last task ran once, the first never again.
+        Assert.All(results, r => Assert.Equal(3, r.TaskOutputs.Count));
+        Assert.Equal(1, client.Calls.Count(c => c == "T1"));
+        Assert.Equal(1, client.Calls.Count(c => c == "T3"));
+    }
+
+    [Fact]
     public async Task Checkpoints_save_the_state_again_only_after_it_changed()
     {
         var store = new StateRecordingStore();
@@ -235,11 +263,13 @@ public sealed class BackgroundExecutionTests
         await handle.ResultAsync(TestContext.Current.CancellationToken);
 
         // Writes: the pending record, then the checkpoints (running, after T1, T2 and T3, the end). The
-        // state changed once, so the checkpoints carry two saved forms: each saved once, then reused.
-        var checkpoints = store.StateJsons.Skip(1).ToList();
-        Assert.Equal(5, checkpoints.Count);
-        var distinct = checkpoints.Distinct(ReferenceEqualityComparer.Instance).Cast<string>().ToList();
+        // state changed once: it was serialized twice, each form reused until the next change.
+        var saved = store.StateJsons;
+        Assert.Equal(6, saved.Count);
+        var distinct = saved.Distinct(ReferenceEqualityComparer.Instance).Cast<string>().ToList();
         Assert.Equal(2, distinct.Count);
+        Assert.Same(saved[0], saved[1]);
+        Assert.Same(saved[4], saved[5]);
         Assert.DoesNotContain("after", ExecutionState.Load(distinct[0]).Keys);
         Assert.Equal("T2", ExecutionState.Load(distinct[1]).Get<string>("after"));
     }
