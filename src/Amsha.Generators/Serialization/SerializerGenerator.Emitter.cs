@@ -207,9 +207,12 @@ internal sealed partial class SerializerGenerator
             w.Line();
             w.Line("/// <summary>The index of a property name matched ignoring case, or -1.</summary>");
             w.Open($"private static int MatchIgnoringCase(ref {_api.Reader} reader)");
-            w.Line("var name = reader.GetString();");
+            // UTF-16 text compares in place; UTF-8 (and escaped) names are decoded first.
+            w.Line(_api.IsUtf8
+                ? "var name = global::System.MemoryExtensions.AsSpan(reader.GetString());"
+                : "var name = reader.ValueIsEscaped ? global::System.MemoryExtensions.AsSpan(reader.GetString()) : reader.ValueSpan;");
             w.Open("for (var i = 0; i < s_names.Length; i++)");
-            w.Line("if (string.Equals(name, s_names[i], global::System.StringComparison.OrdinalIgnoreCase)) return i;");
+            w.Line("if (global::System.MemoryExtensions.Equals(name, s_names[i], global::System.StringComparison.OrdinalIgnoreCase)) return i;");
             w.Close();
             w.Line("return -1;");
             w.Close();
@@ -512,11 +515,10 @@ internal sealed partial class SerializerGenerator
                     w.Line($"if (!reader.Read()) throw {Errors}.UnexpectedEnd();");
                     w.Line($"if (reader.TokenType == {Json}.JsonTokenType.EndObject) break;");
                     w.Line($"{key} = reader.GetString()!;");
-                    w.Line($"if ({dictionary}.ContainsKey({key})) throw {Errors}.DuplicateKey({key});");
                     w.Line($"if (!reader.Read()) throw {Errors}.UnexpectedEnd();");
                     w.Line($"{element.TypeName} {item} = default!;");
                     EmitRead(element, item);
-                    w.Line($"{dictionary}[{key}] = {item};");
+                    w.Line($"if (!{dictionary}.TryAdd({key}, {item})) throw {Errors}.DuplicateKey({key});");
                     w.Line($"{key} = null;");
                     w.Close().Close();
                     w.Line($"catch ({Json}.JsonException {error}) when ({key} is not null)");

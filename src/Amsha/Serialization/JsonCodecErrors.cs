@@ -69,7 +69,7 @@ public static class JsonCodecErrors
     }
 
     // Readers raise JsonExceptions whose Message may already include "Path: ..."; the base text is kept.
-    private static string BaseMessage(JsonException exception)
+    internal static string BaseMessage(JsonException exception)
     {
         var message = exception.Message;
         var at = message.IndexOf(" Path: ", StringComparison.Ordinal);

@@ -79,7 +79,7 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
         }
         catch (JsonException ex)
         {
-            throw new OutputParseException(taskName, ex.Path ?? "$", ProblemOf(ex), text, ex);
+            throw new OutputParseException(taskName, ex.Path ?? "$", JsonCodecErrors.BaseMessage(ex), text, ex);
         }
     }
 
@@ -91,13 +91,6 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
     private static class SharedHolder
     {
         public static readonly JsonOutputFormat<T> Instance = new();
-    }
-
-    private static string ProblemOf(JsonException exception)
-    {
-        var message = exception.Message;
-        var at = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return at < 0 ? message : message.Substring(0, at);
     }
 }
 

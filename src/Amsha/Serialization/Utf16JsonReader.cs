@@ -260,14 +260,14 @@ public ref struct Utf16JsonReader
     /// <summary>Reads the number as a <see cref="ulong"/> if it is an integer in range.</summary>
     public readonly bool TryGetUInt64(out ulong value) => ulong.TryParse(NumberSpan(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
-    /// <summary>Reads the number as a <see cref="double"/> if it is finite.</summary>
+    /// <summary>Reads the number as a <see cref="double"/>; beyond its range, as an infinity (as <see cref="Utf8JsonReader"/> does).</summary>
     public readonly bool TryGetDouble(out double value) =>
         FastNumbers.TryParseShortDecimal(NumberSpan(), out value)
-        || double.TryParse(ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+        || double.TryParse(ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
-    /// <summary>Reads the number as a <see cref="float"/> if it is finite.</summary>
+    /// <summary>Reads the number as a <see cref="float"/>; beyond its range, as an infinity (as <see cref="Utf8JsonReader"/> does).</summary>
     public readonly bool TryGetSingle(out float value) =>
-        float.TryParse(NumberSpan(), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value);
+        float.TryParse(NumberSpan(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
     /// <summary>Reads the number as a <see cref="decimal"/> if it is in range.</summary>
     public readonly bool TryGetDecimal(out decimal value)
@@ -378,9 +378,9 @@ public ref struct Utf16JsonReader
 
     // The current string unescaped, if it fits in `buffer` and can be quoted as is for Utf8JsonReader:
     // an escaped quote, backslash or control character would end or break that JSON string (and is
-    // never part of a date, so the answer is no).
+    // never part of a date, so the answer is no). Unescaped text cannot hold one.
     private readonly bool DateTextUpTo(Span<char> buffer, out ReadOnlySpan<char> text) =>
-        TextUpTo(buffer, out text) && !text.ContainsAny(s_stringStops);
+        TextUpTo(buffer, out text) && (!ValueIsEscaped || !text.ContainsAny(s_stringStops));
 
     private readonly ReadOnlySpan<char> NumberSpan() => TokenType == JsonTokenType.Number
         ? ValueSpan
@@ -519,8 +519,6 @@ public ref struct Utf16JsonReader
         ValueIsEscaped = escaped;
         _position = at + 1;
     }
-
-    private static bool IsStringStop(char c) => c == '"' || c == '\\' || c < ' ';
 
     // Validates the escape at `at` (a backslash) and returns the index after it.
     private static int CheckEscape(ReadOnlySpan<char> text, int at)

@@ -220,25 +220,26 @@ public sealed class Utf16JsonWriter
             return;
         }
 
-        // Worst case: every remaining character becomes a six-character \uXXXX escape.
-        var escaped = StartValue(first + ((value.Length - first) * 6) + 2);
-        escaped[0] = '"';
-        value.AsSpan(0, first).CopyTo(escaped.Slice(1));
-        var at = first + 1;
+        // Escaped text is reserved as it is written, so one newline early in a long text does not
+        // reserve six characters for every character after it.
+        var head = StartValue(first + 1);
+        head[0] = '"';
+        value.AsSpan(0, first).CopyTo(head.Slice(1));
+        _length += first + 1;
         var rest = value.AsSpan(first);
         while (!rest.IsEmpty)
         {
-            at += Escape(rest[0], escaped.Slice(at));
+            _length += Escape(rest[0], Reserve(6));
             rest = rest.Slice(1);
             var safe = rest.IndexOfAnyExcept(s_safe);
             var run = safe < 0 ? rest.Length : safe;
-            rest.Slice(0, run).CopyTo(escaped.Slice(at));
-            at += run;
+            rest.Slice(0, run).CopyTo(Reserve(run));
+            _length += run;
             rest = rest.Slice(run);
         }
 
-        escaped[at++] = '"';
-        EndValue(at);
+        Append('"');
+        _needsComma = true;
     }
 
     private static int Escape(char c, Span<char> destination)

@@ -379,6 +379,18 @@ public sealed class Utf16JsonWriterTests
     }
 
     [Fact]
+    public void One_escape_early_in_a_long_text_does_not_reserve_room_for_escaping_all_of_it()
+    {
+        var text = "\n" + new string('a', 100_000);
+        var writer = new Utf16JsonWriter(16);
+
+        writer.WriteStringValue(text);
+
+        Assert.Equal("\"\\n" + text.Substring(1) + "\"", writer.ToString());
+        Assert.True(writer.Capacity < 2 * text.Length + 64, $"The writer grew to {writer.Capacity} characters for {text.Length}.");
+    }
+
+    [Fact]
     public void Short_decimals_written_by_the_fast_path_parse_back_through_the_fast_parser()
     {
         var roundTrips = 0;
