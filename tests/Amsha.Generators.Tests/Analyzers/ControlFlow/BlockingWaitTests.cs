@@ -76,21 +76,7 @@ public sealed class BlockingWaitTests
     [Fact]
     public async Task Code_fix_awaits_and_makes_the_method_async()
     {
-        const string before = """
-            using System.Threading.Tasks;
-            using Amsha;
-
-            public sealed record Req(string Topic);
-
-            [Agent(Role = "Writer", Goal = "Write about {Topic}", Backstory = "Clear.")]
-            public partial class Writer;
-
-            [CrewTask(Agent = typeof(Writer), Description = "Write about {Topic}", ExpectedOutput = "Text")]
-            public partial class Write;
-
-            [Crew<Req>(Tasks = [typeof(Write)])]
-            public partial class WritingCrew;
-
+        const string before = LawAnalyzers.Crew + """
             public static class Client
             {
                 public static string Title(WritingCrew crew, Req input)
@@ -132,21 +118,7 @@ public sealed class BlockingWaitTests
     [Fact]
     public async Task Code_fix_is_not_offered_where_the_code_cannot_await()
     {
-        const string source = """
-            using System.Threading.Tasks;
-            using Amsha;
-
-            public sealed record Req(string Topic);
-
-            [Agent(Role = "Writer", Goal = "Write about {Topic}", Backstory = "Clear.")]
-            public partial class Writer;
-
-            [CrewTask(Agent = typeof(Writer), Description = "Write about {Topic}", ExpectedOutput = "Text")]
-            public partial class Write;
-
-            [Crew<Req>(Tasks = [typeof(Write)])]
-            public partial class WritingCrew;
-
+        const string source = LawAnalyzers.Crew + """
             public sealed class Client(WritingCrew crew)
             {
                 public string Title => crew.RunAsync(new Req("x")).Result.Output;
