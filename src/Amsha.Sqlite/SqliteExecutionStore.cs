@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.Serialization;
 using Microsoft.Data.Sqlite;
 
 namespace Amsha.Sqlite;

@@ -32,6 +32,15 @@ internal sealed partial class CrewGenerator
                 return null;
             }
 
+            // Partial declarations that repeat the attribute (an error the compiler reports) are emitted once:
+            // from the declaration carrying the first of them, so no two outputs share a hint name.
+            var attributeName = generic ? KnownNames.GenericCrewAttribute : KnownNames.CrewAttribute;
+            if (crew.GetAttributes().FirstOrDefault(a => IsAttribute(a.AttributeClass, attributeName))?.ApplicationSyntaxReference is { } first
+                && (first.SyntaxTree != context.TargetNode.SyntaxTree || !context.TargetNode.FullSpan.Contains(first.Span)))
+            {
+                return null;
+            }
+
             if (!AllPartial(crew, cancellationToken))
             {
                 return null;
@@ -332,7 +341,10 @@ internal sealed partial class CrewGenerator
                 ("Start", inputType.Concat(new[] { Options, Token }).ToArray()),
                 ("StartBackground", inputType),
                 ("StartBackground", inputType.Concat(new[] { Options }).ToArray()),
+                ("StartBackgroundAsync", inputType.Concat(new[] { Token }).ToArray()),
+                ("StartBackgroundAsync", inputType.Concat(new[] { Options, Token }).ToArray()),
                 ("Resume", new[] { "string", Options }),
+                ("ResumeAsync", new[] { "string", Options, Token }),
             };
             var reservedNames = new HashSet<string>(taskNames.Select(name => "Build" + name + "Prompt")) { "Definition", "__amshaSession" };
 

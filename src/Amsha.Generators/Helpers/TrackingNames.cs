@@ -5,7 +5,7 @@ internal static class TrackingNames
 {
     public const string CrewModels = nameof(CrewModels);
     public const string GenericCrewModels = nameof(GenericCrewModels);
-    public const string AllCrews = nameof(AllCrews);
+    public const string CrewRegistrations = nameof(CrewRegistrations);
     public const string HasDependencyInjection = nameof(HasDependencyInjection);
     public const string TaskOutputTypes = nameof(TaskOutputTypes);
     public const string ExecutionStateTypes = nameof(ExecutionStateTypes);

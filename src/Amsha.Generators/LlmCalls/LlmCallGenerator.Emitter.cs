@@ -28,17 +28,17 @@ internal sealed partial class LlmCallGenerator
 
             var settings = string.Format(
                 CultureInfo.InvariantCulture,
-                "global::Amsha.LlmCallSettings.FromSeconds({0}, {1}, {2})",
+                "global::Amsha.Generated.LlmCallOptions.FromSeconds({0}, {1}, {2})",
                 call.MaxAttempts,
                 Number(call.TimeoutSeconds),
                 Number(call.TotalTimeoutSeconds));
-            w.Line("/// <summary>Resilience settings of this call site; the call path keeps one pipeline per use case and settings.</summary>");
+            w.Line("/// <summary>Attempts and time limits of this call site; the call path keeps one pipeline per use case and call options.</summary>");
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
-            w.Line($"private static readonly global::Amsha.LlmCallSettings {call.SettingsField} = {settings};").Line();
+            w.Line($"private static readonly global::Amsha.Generated.LlmCallOptions {call.CallOptionsField} = {settings};").Line();
 
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
             w.Open($"{call.Modifiers} {call.ReturnType} {call.MethodName}({call.Parameters})");
-            w.Line("var __messages = global::Amsha.AmshaLlmCalls.Messages(");
+            w.Line("var __messages = global::Amsha.Generated.AmshaLlmCalls.Messages(");
             w.Indent();
             w.Line($"system: {Template(call.System)},");
             w.Line($"prompt: {Template(call.Prompt)},");
@@ -49,10 +49,10 @@ internal sealed partial class LlmCallGenerator
             var useCase = Literal(call.UseCase);
             var invocation = call.Kind switch
             {
-                LlmCallReturnKind.Stream => $"global::Amsha.AmshaLlmCalls.StreamTextAsync({call.SessionExpression}, {useCase}, {call.SettingsField}, __messages, {token})",
-                LlmCallReturnKind.Response => $"global::Amsha.AmshaLlmCalls.GetResponseAsync({call.SessionExpression}, {useCase}, {call.SettingsField}, __messages, {token})",
-                LlmCallReturnKind.Object => $"global::Amsha.AmshaLlmCalls.GetObjectAsync<{call.ResultType}>({call.SessionExpression}, {useCase}, {call.SettingsField}, {call.OutputRepairs.ToString(CultureInfo.InvariantCulture)}, __messages, {token})",
-                _ => $"global::Amsha.AmshaLlmCalls.GetTextAsync({call.SessionExpression}, {useCase}, {call.SettingsField}, __messages, {token})",
+                LlmCallReturnKind.Stream => $"global::Amsha.Generated.AmshaLlmCalls.StreamTextAsync({call.SessionExpression}, {useCase}, {call.CallOptionsField}, __messages, {token})",
+                LlmCallReturnKind.Response => $"global::Amsha.Generated.AmshaLlmCalls.GetResponseAsync({call.SessionExpression}, {useCase}, {call.CallOptionsField}, __messages, {token})",
+                LlmCallReturnKind.Object => $"global::Amsha.Generated.AmshaLlmCalls.GetObjectAsync<{call.ResultType}>({call.SessionExpression}, {useCase}, {call.CallOptionsField}, {call.OutputRepairs.ToString(CultureInfo.InvariantCulture)}, __messages, {token})",
+                _ => $"global::Amsha.Generated.AmshaLlmCalls.GetTextAsync({call.SessionExpression}, {useCase}, {call.CallOptionsField}, __messages, {token})",
             };
             w.Line(call.IsValueTask
                 ? $"return new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({invocation});"
@@ -87,7 +87,7 @@ internal sealed partial class LlmCallGenerator
             var pieces = new List<string>();
             foreach (var part in template)
             {
-                pieces.Add(part.IsParameter ? $"global::Amsha.PromptText.Format({part.Text})" : Literal(part.Text));
+                pieces.Add(part.IsParameter ? $"global::Amsha.Generated.PromptText.Format({part.Text})" : Literal(part.Text));
             }
 
             return string.Join(" + ", pieces);

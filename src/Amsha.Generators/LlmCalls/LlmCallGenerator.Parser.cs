@@ -132,7 +132,7 @@ internal sealed partial class LlmCallGenerator
                 timeout,
                 total,
                 repairs,
-                "__amshaLlmCallSettings_" + method.Name + "_" + StableHash(signature));
+                "__amshaLlmCallOptions_" + method.Name + "_" + StableHash(signature));
         }
 
         /// <summary>The return shapes the generator implements; shared with the AMSHA012 analyzer.</summary>

@@ -37,4 +37,4 @@ internal sealed record LlmCallModel(
     double TimeoutSeconds,
     double TotalTimeoutSeconds,
     int OutputRepairs,
-    string SettingsField);
+    string CallOptionsField);

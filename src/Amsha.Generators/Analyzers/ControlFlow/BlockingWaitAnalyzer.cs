@@ -100,7 +100,8 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
     }
 
     private static bool IsAmshaTask(IInvocationOperation invocation, AmshaSymbols symbols) =>
-        ExecutionCalls.Classify(invocation.TargetMethod, symbols) is ExecutionCallKind.RunAsync or ExecutionCallKind.LlmCall or ExecutionCallKind.HandleResult;
+        ExecutionCalls.Classify(invocation.TargetMethod, symbols) is ExecutionCallKind.RunAsync or ExecutionCallKind.LlmCall or ExecutionCallKind.HandleResult
+            or ExecutionCallKind.StartBackgroundAsync or ExecutionCallKind.ResumeAsync;
 
     /// <summary><c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c>, <c>ValueTask&lt;T&gt;</c>.</summary>
     private sealed class TaskTypes(Compilation compilation)

@@ -1,23 +1,24 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 
-namespace Amsha;
+namespace Amsha.Generated;
 
 /// <summary>
 /// The runtime side of generated <c>[AmshaLlmCall]</c> methods; every member goes through the one
-/// LLM call path (resilience, telemetry, usage, events). Usable by hand as well.
+/// LLM call path (resilience, telemetry, usage, events).
 /// </summary>
 /// <remarks>
 /// Such a call runs outside any crew execution: its events go to the session's observers
 /// (<see cref="ExecutionSession.Subscribe"/>) with <see cref="ExecutionEvent.ExecutionId"/> set to a
 /// fresh id per method invocation and <see cref="ExecutionEvent.Sequence"/> counting that invocation's events.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class AmshaLlmCalls
 {
     /// <summary>The messages of a call: the system prompt, then the conversation, then the user prompt (each when present).</summary>
@@ -43,37 +44,40 @@ public static class AmshaLlmCalls
     }
 
     /// <summary>Asks <paramref name="useCase"/> and returns the answer text.</summary>
-    public static async Task<string> GetTextAsync(ExecutionSession session, string useCase, LlmCallSettings settings, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
+    public static async Task<string> GetTextAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync(session, useCase, settings, messages, null, null, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(session, useCase, callOptions, messages, null, cancellationToken).ConfigureAwait(false);
         return result.Text;
     }
 
     /// <summary>Asks <paramref name="useCase"/> and returns the whole response (usage, model, finish reason).</summary>
-    public static async Task<ChatResponse> GetResponseAsync(ExecutionSession session, string useCase, LlmCallSettings settings, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
+    public static async Task<ChatResponse> GetResponseAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync(session, useCase, settings, messages, null, null, cancellationToken).ConfigureAwait(false);
+        var result = await CallAsync(session, useCase, callOptions, messages, null, cancellationToken).ConfigureAwait(false);
         return result.Response;
     }
 
     /// <summary>
     /// Asks <paramref name="useCase"/> for JSON of <typeparamref name="T"/>'s schema (from its registered
-    /// <see cref="JsonCodec{T}"/>) and parses it; an answer that does not parse is asked for again up to
+    /// <see cref="Serialization.JsonCodec{T}"/>) and parses it; an answer that does not parse is asked for again up to
     /// <paramref name="outputRepairs"/> times, then fails with a non-recoverable <see cref="LlmCallException"/>.
     /// </summary>
-    public static async Task<T> GetObjectAsync<T>(ExecutionSession session, string useCase, LlmCallSettings settings, int outputRepairs, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
+    public static async Task<T> GetObjectAsync<T>(ExecutionSession session, string useCase, LlmCallOptions callOptions, int outputRepairs, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(messages);
         var format = outputRepairs == 0 ? JsonOutputFormat<T>.Shared : new JsonOutputFormat<T>(outputRepairs);
         var conversation = new List<ChatMessage>(messages);
-        using var scope = EnterScope(session);
+        var context = StandaloneContext(session);
         var attempts = 0;
+        var usage = TokenUsage.Zero;
         try
         {
             var (value, _) = await OutputRepair.AskAsync(conversation, format, typeof(T).Name, async asked =>
             {
-                var result = await LlmCallPath.CallAsync(session.Llm, useCase, asked, format.ResponseFormat, settings, null, cancellationToken).ConfigureAwait(false);
+                var result = await LlmCallPath.CallAsync(session.Llm, useCase, asked, format.ResponseFormat, callOptions, null, context, cancellationToken).ConfigureAwait(false);
                 attempts += result.Attempts;
+                usage += result.Usage;
                 return result.Text;
             }).ConfigureAwait(false);
             return (T)value!;
@@ -82,7 +86,7 @@ public static class AmshaLlmCalls
         {
             throw new LlmCallException(
                 $"LLM use case '{useCase}' answered with no valid {typeof(T).Name} after {outputRepairs + 1} answer(s): at {ex.JsonPath}: {ex.Problem} Raise OutputRepairs or make the prompt clearer about the expected JSON.",
-                scope.ExecutionId, ExecutionMode.Interactive, recoverable: false, useCase, "schema", null, attempts, scope.Usage, ex);
+                context.ExecutionId, ExecutionMode.Interactive, recoverable: false, useCase, "schema", null, attempts, usage, ex);
         }
     }
 
@@ -90,7 +94,7 @@ public static class AmshaLlmCalls
     /// Streams the answer of <paramref name="useCase"/> as text deltas. Faults before the first delta
     /// are retried; after it, the stream ends with the <see cref="LlmCallException"/>.
     /// </summary>
-    public static async IAsyncEnumerable<string> StreamTextAsync(ExecutionSession session, string useCase, LlmCallSettings settings, IList<ChatMessage> messages, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<string> StreamTextAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         var channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -100,7 +104,7 @@ public static class AmshaLlmCalls
             {
                 try
                 {
-                    await CallAsync(session, useCase, settings, messages, null, delta => channel.Writer.TryWrite(delta), stop.Token).ConfigureAwait(false);
+                    await CallAsync(session, useCase, callOptions, messages, delta => channel.Writer.TryWrite(delta), stop.Token).ConfigureAwait(false);
                     channel.Writer.TryComplete();
                 }
                 catch (Exception ex)
@@ -132,24 +136,27 @@ public static class AmshaLlmCalls
         }
     }
 
-    private static async Task<LlmCallResult> CallAsync(ExecutionSession session, string useCase, LlmCallSettings settings, IList<ChatMessage> messages, ChatResponseFormat? format, Action<string>? onDelta, CancellationToken cancellationToken)
+    private static Task<LlmCallResult> CallAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, Action<string>? onDelta, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(callOptions);
         ArgumentNullException.ThrowIfNull(messages);
-        using var scope = EnterScope(session);
-        return await LlmCallPath.CallAsync(session.Llm, useCase, messages, format, settings, onDelta, cancellationToken).ConfigureAwait(false);
+        return LlmCallPath.CallAsync(session.Llm, useCase, messages, null, callOptions, onDelta, StandaloneContext(session), cancellationToken);
     }
 
-    private static LlmCallScope EnterScope(ExecutionSession session)
+    // One invocation's events share a fresh id and count from 1; they go to the session's observers only.
+    private static LlmCallContext StandaloneContext(ExecutionSession session)
     {
         var invocationId = Guid.NewGuid().ToString("N");
         long sequence = 0;
-        return LlmCallScope.EnterStandalone(invocationId, e => session.Observe(e with
-        {
-            ExecutionId = invocationId,
-            Sequence = Interlocked.Increment(ref sequence),
-            Timestamp = DateTimeOffset.UtcNow,
-        }));
+        return new LlmCallContext(
+            invocationId,
+            e => session.Observe(e with
+            {
+                ExecutionId = invocationId,
+                Sequence = Interlocked.Increment(ref sequence),
+                Timestamp = session.TimeProvider.GetUtcNow(),
+            }),
+            session.Options.CaptureMessageContent);
     }
 }

@@ -5,7 +5,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 
-namespace Amsha;
+namespace Amsha.Serialization;
 
 /// <summary>Writes and reads <see cref="ExecutionRecord"/>s as JSON, without reflection; for store implementations.</summary>
 public static class ExecutionRecordSerializer

@@ -2,8 +2,9 @@ using System;
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using Amsha.Serialization;
 
-namespace Amsha;
+namespace Amsha.Generated;
 
 /// <summary>
 /// Builds the errors generated codecs raise: each names what was expected and found, and

@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using Microsoft.Extensions.AI;
 
-namespace Amsha;
+namespace Amsha.Generated;
 
 /// <summary>How a task's answer is requested from the model and turned into its output value.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class TaskOutputFormat
 {
     /// <summary>Plain text: the answer is the output.</summary>

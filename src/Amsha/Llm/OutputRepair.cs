@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
+using Amsha.Generated;
 using Microsoft.Extensions.AI;
 
 namespace Amsha;

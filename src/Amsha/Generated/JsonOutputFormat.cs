@@ -1,8 +1,10 @@
 using System;
+using System.ComponentModel;
 using System.Text.Json;
+using Amsha.Serialization;
 using Microsoft.Extensions.AI;
 
-namespace Amsha;
+namespace Amsha.Generated;
 
 /// <summary>
 /// A structured task output: asks the model for JSON matching the generated schema of
@@ -10,8 +12,10 @@ namespace Amsha;
 /// around it) and reads it strictly with the generated codec.
 /// </summary>
 /// <typeparam name="T">The task's output type; it needs a generated <see cref="JsonCodec{T}"/>.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class JsonOutputFormat<T> : TaskOutputFormat
 {
+    private static JsonOutputFormat<T>? s_shared;
     private readonly JsonCodec<T> _codec;
     private readonly ChatResponseFormat _responseFormat;
     private readonly bool _isArray;
@@ -46,8 +50,13 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
             && schema.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "array";
     }
 
-    /// <summary>The format of <typeparamref name="T"/> with its registered codec and no repairs, created once.</summary>
-    internal static JsonOutputFormat<T> Shared => SharedHolder.Instance;
+    /// <summary>The format of <typeparamref name="T"/> with its registered codec and no repairs, created once it can be.</summary>
+    /// <remarks>
+    /// Cached only on success: a lookup that fails (no codec registered yet) throws each time it is asked,
+    /// instead of failing a type initializer and with it every later call in the process.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">No codec is registered for <typeparamref name="T"/>.</exception>
+    internal static JsonOutputFormat<T> Shared => s_shared ??= new JsonOutputFormat<T>();
 
     /// <inheritdoc/>
     public override ChatResponseFormat? ResponseFormat => _responseFormat;
@@ -88,10 +97,6 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
         ? JsonCodecs.Serialize(_codec, typed)
         : throw new ArgumentException($"Expected a {typeof(T).Name} value, got {value?.GetType().Name ?? "null"}.", nameof(value));
 
-    private static class SharedHolder
-    {
-        public static readonly JsonOutputFormat<T> Instance = new();
-    }
 }
 
 /// <summary>Finds the JSON object (or array) in a model's answer: inside a code fence, or among prose.</summary>

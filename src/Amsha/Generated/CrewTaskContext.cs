@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Text;
 
-namespace Amsha;
+namespace Amsha.Generated;
 
 /// <summary>The outputs of finished tasks, as a task's prompt builder sees them.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class CrewTaskContext
 {
     private readonly IReadOnlyList<TaskOutput?> _outputs;

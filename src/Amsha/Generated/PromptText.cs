@@ -2,7 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Globalization;
 
-namespace Amsha;
+namespace Amsha.Generated;
 
 /// <summary>Formats values bound to <c>{Placeholders}</c>; called by generated prompt builders.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 
-namespace Amsha;
+namespace Amsha.Generated;
 
 /// <summary>
 /// A crew's compile-time plan: the tasks, their agents, dependencies and prompt builders.
@@ -9,6 +10,7 @@ namespace Amsha;
 /// </summary>
 /// <typeparam name="TInput">The crew's input type (<see cref="NoInput"/> for crews without input).</typeparam>
 /// <typeparam name="TOutput">The output type of the crew's last task.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class CrewDefinition<TInput, TOutput>
 {
     /// <summary>Creates a definition.</summary>
@@ -55,6 +57,7 @@ public sealed class CrewDefinition<TInput, TOutput>
 
 /// <summary>One task of a <see cref="CrewDefinition{TInput, TOutput}"/>.</summary>
 /// <typeparam name="TInput">The crew's input type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class CrewTaskDefinition<TInput>
 {
     /// <summary>Creates a task definition.</summary>
@@ -91,14 +94,17 @@ public sealed class CrewTaskDefinition<TInput>
 /// <summary>An agent as the runtime sees it.</summary>
 /// <param name="Name">The agent's name.</param>
 /// <param name="Llm">The LLM use case its calls go to.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record AgentDefinition(string Name, string Llm);
 
 /// <summary>A rendered prompt: the agent's system text and the task's user text.</summary>
 /// <param name="System">The system message (who the agent is).</param>
 /// <param name="User">The user message (what to do, context included).</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct TaskPrompt(string System, string User);
 
 /// <summary>The input type of crews declared without one.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class NoInput
 {
     private NoInput()
