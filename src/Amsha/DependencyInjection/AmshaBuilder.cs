@@ -73,11 +73,11 @@ public sealed class AmshaBuilder
         return this;
     }
 
-    /// <summary>Adds <typeparamref name="TObserver"/> (a singleton) to the observers of every execution.</summary>
+    /// <summary>Adds <typeparamref name="TObserver"/> (a singleton) to the observers of every execution; each call adds one.</summary>
     public AmshaBuilder AddObserver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TObserver>()
         where TObserver : class, IExecutionObserver
     {
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IExecutionObserver, TObserver>());
+        Services.AddSingleton<IExecutionObserver, TObserver>();
         return this;
     }
 }

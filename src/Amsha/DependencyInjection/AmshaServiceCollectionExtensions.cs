@@ -23,9 +23,15 @@ public static class AmshaServiceCollectionExtensions
     /// Register crews with the generated <c>AddAmshaCrews()</c>.
     /// </summary>
     /// <returns>A builder for chat clients, providers, the store and observers.</returns>
+    /// <remarks>Calling it again adds nothing but returns a builder: later configuration adds to the first.</remarks>
     public static AmshaBuilder AddAmsha(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (IsRegistered(services))
+        {
+            return new AmshaBuilder(services);
+        }
+
         services.AddOptions<AmshaOptions>()
             .Configure<IServiceProvider>(static (options, provider) =>
             {
@@ -56,12 +62,30 @@ public static class AmshaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
+        if (IsRegistered(services))
+        {
+            throw new InvalidOperationException("Amsha is already registered in this service collection; bind its configuration section in the first AddAmsha call.");
+        }
+
         services.AddOptions<AmshaOptions>()
             .Configure(options => section.Bind(options))
             .ValidateOnStart();
         var root = section is IConfigurationSection { Path.Length: > 0 } named ? named.Path : ConfigurationSectionName;
         services.AddSingleton<IValidateOptions<AmshaOptions>>(new AmshaOptionsValidator(section, root));
         return AddSession(services);
+    }
+
+    private static bool IsRegistered(IServiceCollection services)
+    {
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(ExecutionSession))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static AmshaBuilder AddSession(IServiceCollection services)

@@ -103,19 +103,21 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
             return;
         }
 
-        _ready.TrySetResult(null);
         if (finishedEarlier is not null)
         {
             SetStatus(ExecutionStatus.Succeeded);
             Progress = new ExecutionProgress(Progress.TotalTasks, Progress.TotalTasks, null);
+            _ready.TrySetResult(null);
             _completion.TrySetResult(finishedEarlier);
             _cancellation.Dispose();
             return;
         }
 
+        // Ready once the status says so: a caller of StartBackgroundAsync or ResumeAsync sees Running.
+        SetStatus(ExecutionStatus.Running);
+        _ready.TrySetResult(null);
         try
         {
-            SetStatus(ExecutionStatus.Running);
             await ExecuteAsync(_cancellation.Token).ConfigureAwait(false);
             await OnEndingAsync(ExecutionStatus.Succeeded, null).ConfigureAwait(false);
             SetStatus(ExecutionStatus.Succeeded);

@@ -128,7 +128,12 @@ internal sealed class AmshaOptionsValidator : IValidateOptions<AmshaOptions>
             errors.Add($"{path}:MaxAttempts is {r.MaxAttempts}; it must be at least 1.");
         }
 
-        foreach (var (key, value) in new[] { ("AttemptTimeout", r.AttemptTimeout), ("TotalTimeout", r.TotalTimeout), ("CircuitBreakerSamplingDuration", r.CircuitBreakerSamplingDuration), ("CircuitBreakerBreakDuration", r.CircuitBreakerBreakDuration) })
+        var durations = new[]
+        {
+            ("AttemptTimeout", r.AttemptTimeout), ("TotalTimeout", r.TotalTimeout), ("BaseDelay", r.BaseDelay), ("MaxDelay", r.MaxDelay),
+            ("CircuitBreakerSamplingDuration", r.CircuitBreakerSamplingDuration), ("CircuitBreakerBreakDuration", r.CircuitBreakerBreakDuration),
+        };
+        foreach (var (key, value) in durations)
         {
             if (value > s_longestTimeout)
             {

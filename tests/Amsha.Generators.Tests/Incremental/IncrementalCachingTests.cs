@@ -124,8 +124,35 @@ public sealed class IncrementalCachingTests
         var secondRun = first.Driver.RunGenerators(edited).GetRunResult();
         var second = Steps(secondRun);
 
-        Assert.Contains(second[TrackingNames.AllCrews].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(second[TrackingNames.GenericCrewModels].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("Summarize briefly.", secondRun.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName == "Sample.ArticleCrew.Crew.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void Editing_one_crew_leaves_the_other_crews_outputs_and_the_registration_cached()
+    {
+        // Mapperly's AddingNewMapperDoesNotRegenerateOriginal, for crews: one output per crew, and the DI
+        // registration fed by the crews' names only.
+        var compilation = GeneratorHarness.CreateCompilation(CrewSource, UnrelatedSource);
+        var first = GeneratorHarness.Run(compilation);
+
+        var edited = Replace(compilation, 0, "Description = \"Collect notes on {Topic}.\"", "Description = \"Collect careful notes on {Topic}.\"");
+        var secondRun = first.Driver.RunGenerators(edited).GetRunResult();
+        var second = Steps(secondRun);
+
+        // NotesCrew changed; ArticleCrew (the same pipeline) and PlainCrew (the other one) did not.
+        var crewOutputs = second[TrackingNames.GenericCrewModels].SelectMany(s => s.Outputs).ToList();
+        Assert.Single(crewOutputs, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(crewOutputs, o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+        Assert.All(second[TrackingNames.CrewModels].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        Assert.All(second[TrackingNames.CrewRegistrations].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+
+        // Only the edited crew's source was produced again: every other output of the crew generator is cached.
+        var crewGenerator = secondRun.Results.Single(r => r.Generator.GetGeneratorType() == typeof(Amsha.Generators.Crews.CrewGenerator));
+        var outputs = crewGenerator.TrackedOutputSteps.SelectMany(pair => pair.Value).SelectMany(step => step.Outputs).ToList();
+        Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal(outputs.Count - 1, outputs.Count(o => o.Reason == IncrementalStepRunReason.Cached));
+        Assert.Contains("Collect careful notes on", secondRun.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName == "Sample.NotesCrew.Crew.g.cs").SourceText.ToString());
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class LlmCallGeneratorTests
         Assert.Empty(run.CompilationErrors);
         var source = Assert.Single(run.Sources, s => s.Key.EndsWith(".LlmCall.g.cs", StringComparison.Ordinal)).Value;
         Assert.Contains("this._session ?? throw", source, StringComparison.Ordinal);
-        Assert.Contains("\"Echo \" + global::Amsha.PromptText.Format(value) + \" {literal}\"", source, StringComparison.Ordinal);
+        Assert.Contains("\"Echo \" + global::Amsha.Generated.PromptText.Format(value) + \" {literal}\"", source, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -161,7 +161,7 @@ public sealed class LlmCallGeneratorTests
         var run = GeneratorHarness.Run(Assistant, """
             namespace Sample;
 
-            public sealed class VerdictCodec : Amsha.JsonCodec<Verdict>
+            public sealed class VerdictCodec : Amsha.Serialization.JsonCodec<Verdict>
             {
                 public override string Schema => "{\"type\":\"object\",\"properties\":{\"label\":{\"type\":\"string\"},\"score\":{\"type\":\"integer\"}},\"required\":[\"label\",\"score\"]}";
 

@@ -78,8 +78,8 @@ public sealed class SerializerGeneratorTests
         var crew = run.Sources["Sample.ArticleCrew.Crew.g.cs"];
 
         Assert.Contains("global::Amsha.CrewResult<global::Sample.Article>> RunAsync(", crew, System.StringComparison.Ordinal);
-        Assert.Contains("new global::Amsha.JsonOutputFormat<global::Sample.ResearchNotes>(0)", crew, System.StringComparison.Ordinal);
-        Assert.Contains("new global::Amsha.JsonOutputFormat<global::Sample.Article>(2)", crew, System.StringComparison.Ordinal);
+        Assert.Contains("new global::Amsha.Generated.JsonOutputFormat<global::Sample.ResearchNotes>(0)", crew, System.StringComparison.Ordinal);
+        Assert.Contains("new global::Amsha.Generated.JsonOutputFormat<global::Sample.Article>(2)", crew, System.StringComparison.Ordinal);
     }
 
     [Fact]
@@ -183,8 +183,8 @@ public sealed class SerializerGeneratorTests
                 public static string RoundTrip()
                 {
                     var article = new Article("T", "B", 3, Tone.Excited, new Author("A", null), new System.DateTimeOffset(2024, 5, 1, 12, 0, 0, System.TimeSpan.FromHours(2)), System.TimeSpan.FromMinutes(90), System.Guid.Empty, null, new() { new() { 1, 2 } });
-                    var json = global::Amsha.JsonCodecs.Serialize(article);
-                    return global::Amsha.JsonCodecs.Serialize(global::Amsha.JsonCodecs.Deserialize<Article>(json));
+                    var json = global::Amsha.Serialization.JsonCodecs.Serialize(article);
+                    return global::Amsha.Serialization.JsonCodecs.Serialize(global::Amsha.Serialization.JsonCodecs.Deserialize<Article>(json));
                 }
             }
             """);

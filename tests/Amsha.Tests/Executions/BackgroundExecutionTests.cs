@@ -24,7 +24,7 @@ public sealed class BackgroundExecutionTests
         using var _ = session.Subscribe(e => { lock (events) { events.Add(e); } });
         var crew = TestCrews.Chain("ChainCrew", 3);
 
-        var handle = session.Start(crew, Input, ExecutionMode.Background);
+        var handle = session.StartBackground(crew, Input);
         Assert.Equal(ExecutionMode.Background, handle.Mode);
         var result = await handle.ResultAsync(TestContext.Current.CancellationToken);
 
@@ -45,20 +45,10 @@ public sealed class BackgroundExecutionTests
     }
 
     [Fact]
-    public async Task Background_handles_refuse_to_stream()
-    {
-        var session = TestSessions.Create(new InMemoryExecutionStore(), new RecordingChatClient());
-        var handle = session.Start(TestCrews.Chain("ChainCrew", 1), Input, ExecutionMode.Background);
-        var error = Assert.Throws<ExecutionModeException>(() => handle.StreamAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(handle.ExecutionId, error.ExecutionId);
-        await handle.ResultAsync(TestContext.Current.CancellationToken);
-    }
-
-    [Fact]
     public async Task Resume_after_a_crash_runs_only_unfinished_tasks_with_the_stored_input()
     {
         var crew = TestCrews.Chain("ChainCrew", 3);
-        var expected = await TestSessions.Create(new InMemoryExecutionStore(), new RecordingChatClient()).RunAsync(crew, Input, TestContext.Current.CancellationToken);
+        var expected = await TestSessions.Create(new InMemoryExecutionStore(), new RecordingChatClient()).RunAsync(crew, Input, cancellationToken: TestContext.Current.CancellationToken);
 
         // A first process finished T1 and died during T2: the record says Running with T1's output.
         var store = new InMemoryExecutionStore();
@@ -94,7 +84,7 @@ public sealed class BackgroundExecutionTests
         var session = TestSessions.Create(store, client);
         var crew = TestCrews.Chain("ChainCrew", 3);
 
-        var first = session.Start(crew, Input, ExecutionMode.Background);
+        var first = session.StartBackground(crew, Input);
         var failure = await Assert.ThrowsAnyAsync<ExecutionException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
         Assert.Contains("Scripted failure", failure.Message);
         var failed = await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken);
@@ -115,11 +105,14 @@ public sealed class BackgroundExecutionTests
         // then must not follow the ended run (the quickstart's --background demo once waited forever on it).
         const int Rounds = 100;
         var store = new InMemoryExecutionStore();
-        var client = new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(10) });
-        var session = TestSessions.Create(store, client);
+        var client = new RecordingChatClient();
+        var holding = new HoldingChatClient(client);
+        var session = TestSessions.Create(store, holding);
         var crew = TestCrews.Chain("ChainCrew", 2);
         for (var i = 0; i < Rounds; i++)
         {
+            // The first run is held in T2's call, so it is certainly canceled mid-run, never finished.
+            holding.HeldTask = "T2";
             var firstTaskDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var subscription = session.Subscribe(e =>
             {
@@ -128,11 +121,12 @@ public sealed class BackgroundExecutionTests
                     firstTaskDone.TrySetResult();
                 }
             });
-            var first = session.Start(crew, Input, ExecutionMode.Background);
+            var first = session.StartBackground(crew, Input);
             await firstTaskDone.Task.WaitAsync(TestContext.Current.CancellationToken);
             first.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
             Assert.Equal(ExecutionStatus.Canceled, (await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken)).Status);
+            holding.HeldTask = null;
 
             // A resume that follows the ended run fails at once or never progresses: bounded either way.
             var result = await session.Resume(crew, first.ExecutionId).ResultAsync(TestContext.Current.CancellationToken).WaitAsync(TestCrews.Timeout, TestContext.Current.CancellationToken);
@@ -149,25 +143,35 @@ public sealed class BackgroundExecutionTests
     {
         var store = new InMemoryExecutionStore();
         var crew = TestCrews.Chain("ChainCrew", 2);
-        var done = TestSessions.Create(store, new RecordingChatClient()).Start(crew, Input, ExecutionMode.Background);
+        var done = TestSessions.Create(store, new RecordingChatClient()).StartBackground(crew, Input);
         var original = await done.ResultAsync(TestContext.Current.CancellationToken);
 
         var client = new RecordingChatClient();
-        var again = TestSessions.Create(store, client).Resume(crew, done.ExecutionId);
+        var again = await TestSessions.Create(store, client).ResumeAsync(crew, done.ExecutionId, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(ExecutionStatus.Succeeded, again.Status);
         Assert.Equal(original.Output, (await again.ResultAsync(TestContext.Current.CancellationToken)).Output);
         Assert.Empty(client.Calls);
     }
 
     [Fact]
-    public void Unknown_ids_and_other_crews_records_are_rejected()
+    public async Task Unknown_ids_and_other_crews_records_are_rejected()
     {
         var store = new InMemoryExecutionStore();
         var session = TestSessions.Create(store, new RecordingChatClient());
-        Assert.Throws<ExecutionNotFoundException>(() => session.Resume(TestCrews.Chain("ChainCrew", 2), "no-such-id"));
+        var chain = TestCrews.Chain("ChainCrew", 2);
 
-        var handle = session.Start(TestCrews.Chain("OtherCrew", 1), Input, ExecutionMode.Background);
-        var error = Assert.Throws<ExecutionCrewMismatchException>(() => session.Resume(TestCrews.Chain("ChainCrew", 2), handle.ExecutionId));
+        // ResumeAsync reads the record before it returns: the error is thrown to the caller.
+        var notFound = await Assert.ThrowsAsync<ExecutionNotFoundException>(() => session.ResumeAsync(chain, "no-such-id", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal("no-such-id", notFound.ExecutionId);
+
+        // Resume returns at once without reading: the same error fails the handle instead.
+        var unknown = session.Resume(chain, "no-such-id");
+        await Assert.ThrowsAsync<ExecutionNotFoundException>(() => unknown.ResultAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(ExecutionStatus.Failed, unknown.Status);
+
+        var handle = await session.StartBackgroundAsync(TestCrews.Chain("OtherCrew", 1), Input, cancellationToken: TestContext.Current.CancellationToken);
+        await handle.ResultAsync(TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<ExecutionCrewMismatchException>(() => session.ResumeAsync(chain, handle.ExecutionId, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal("OtherCrew", error.StoredCrew);
         Assert.Contains("OtherCrew", error.Message);
     }
@@ -179,11 +183,11 @@ public sealed class BackgroundExecutionTests
         var crew = new CrewDefinition<UncodedInput, string>("Uncoded", CrewProcess.Sequential,
             [new CrewTaskDefinition<UncodedInput>("T1", new AgentDefinition("A", "default"), [], (_, _) => new TaskPrompt("s", "Task: T1"))]);
 
-        var error = Assert.Throws<InvalidOperationException>(() => session.Start(crew, new UncodedInput(), ExecutionMode.Background));
+        var error = Assert.Throws<InvalidOperationException>(() => session.StartBackground(crew, new UncodedInput()));
         Assert.Contains(typeof(UncodedInput).FullName!, error.Message);
 
         // Interactive runs store nothing, so they need no codec.
-        await session.RunAsync(crew, new UncodedInput(), TestContext.Current.CancellationToken);
+        await session.RunAsync(crew, new UncodedInput(), cancellationToken: TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -203,7 +207,7 @@ public sealed class BackgroundExecutionTests
                 state.Set("after", "T1");
             }
         });
-        var handle = session.Start(crew, Input, ExecutionMode.Background, new ExecutionOptions { State = state }, TestContext.Current.CancellationToken);
+        var handle = session.StartBackground(crew, Input, new ExecutionOptions { State = state });
         await handle.ResultAsync(TestContext.Current.CancellationToken);
         Assert.Same(state, handle.State);
 
@@ -212,7 +216,7 @@ public sealed class BackgroundExecutionTests
         Assert.Equal("first", stored.Get<string>("attempt"));
         Assert.Equal("T1", stored.Get<string>("after"));
 
-        var resumed = session.Resume(crew, handle.ExecutionId);
+        var resumed = await session.ResumeAsync(crew, handle.ExecutionId, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("T1", resumed.State!.Get<string>("after"));
     }
 
@@ -230,7 +234,7 @@ public sealed class BackgroundExecutionTests
                 firstTaskDone.TrySetResult();
             }
         });
-        var first = session.Start(crew, Input, ExecutionMode.Background);
+        var first = session.StartBackground(crew, Input);
         await firstTaskDone.Task.WaitAsync(TestContext.Current.CancellationToken);
         first.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
@@ -259,7 +263,7 @@ public sealed class BackgroundExecutionTests
             }
         });
 
-        var handle = session.Start(TestCrews.Chain("ChainCrew", 4), Input, ExecutionMode.Background, new ExecutionOptions { State = state }, TestContext.Current.CancellationToken);
+        var handle = session.StartBackground(TestCrews.Chain("ChainCrew", 4), Input, new ExecutionOptions { State = state });
         await handle.ResultAsync(TestContext.Current.CancellationToken);
 
         // Writes: the pending record, then the checkpoints (running, after T1, T2 and T3, the end). The
@@ -302,7 +306,7 @@ public sealed class BackgroundExecutionTests
         var session = TestSessions.Create(store, new RecordingChatClient());
         var state = new ExecutionState();
         state.Set("k", "v");
-        var result = await session.RunAsync(TestCrews.Chain("ChainCrew", 1), Input, new ExecutionOptions { State = state }, TestContext.Current.CancellationToken);
+        var result = await session.RunAsync(TestCrews.Chain("ChainCrew", 1), Input, new ExecutionOptions { State = state }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("v", state.Get<string>("k"));
         Assert.Empty(await store.ListAsync(cancellationToken: TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<ExecutionNotFoundException>(() => session.GetExecutionAsync(result.ExecutionId, TestContext.Current.CancellationToken));
@@ -313,7 +317,7 @@ public sealed class BackgroundExecutionTests
     {
         var store = new InMemoryExecutionStore();
         var session = TestSessions.Create(store, new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromSeconds(30) }));
-        var handle = session.Start(TestCrews.Chain("ChainCrew", 2), Input, ExecutionMode.Background);
+        var handle = session.StartBackground(TestCrews.Chain("ChainCrew", 2), Input);
         handle.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => handle.ResultAsync(TestContext.Current.CancellationToken));
         Assert.Equal(ExecutionStatus.Canceled, handle.Status);
@@ -325,16 +329,25 @@ public sealed class BackgroundExecutionTests
     {
         var store = new InMemoryExecutionStore();
         var crew = TestCrews.Chain("ChainCrew", 2);
-        var slow = TestSessions.Create(store, new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(300) }));
-        var original = slow.Start(crew, Input, ExecutionMode.Background);
-        while ((await store.GetAsync(original.ExecutionId, TestContext.Current.CancellationToken))!.Status != ExecutionStatus.Running)
+        var gate = new GatedChatClient(new RecordingChatClient());
+        var slow = TestSessions.Create(store, gate);
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = slow.Subscribe(e =>
         {
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
+            if (e is CheckpointWrittenEvent { Status: ExecutionStatus.Running })
+            {
+                running.TrySetResult();
+            }
+        });
+        var original = slow.StartBackground(crew, Input);
+        await running.Task.WaitAsync(TestCrews.Timeout, TestContext.Current.CancellationToken);
 
         // Another process (here: another session on the same store) resumes while the first still runs.
         var takeover = TestSessions.Create(store, new RecordingChatClient()).Resume(crew, original.ExecutionId);
         var result = await takeover.ResultAsync(TestContext.Current.CancellationToken);
+
+        // The older run is held in its first task's call until now: its next write finds a newer revision.
+        gate.Open();
 
         var error = await Assert.ThrowsAsync<ExecutionConflictException>(() => original.ResultAsync(TestContext.Current.CancellationToken));
         Assert.Equal(original.ExecutionId, error.ExecutionId);

@@ -22,7 +22,7 @@ public sealed class LoadTests
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
 
-        var handles = Enumerable.Range(0, Executions).Select(i => session.Start(crew, new TopicInput($"topic-{i}"), ExecutionMode.Background)).ToArray();
+        var handles = Enumerable.Range(0, Executions).Select(i => session.StartBackground(crew, new TopicInput($"topic-{i}"))).ToArray();
         var results = await Task.WhenAll(handles.Select(h => h.ResultAsync(TestContext.Current.CancellationToken)));
         clock.Stop();
 
@@ -55,7 +55,7 @@ public sealed class LoadTests
         var crew = TestCrews.Diamond("FileLoadCrew");
 
         var clock = Stopwatch.StartNew();
-        var handles = Enumerable.Range(0, Executions).Select(i => session.Start(crew, new TopicInput($"topic-{i}"), ExecutionMode.Background)).ToArray();
+        var handles = Enumerable.Range(0, Executions).Select(i => session.StartBackground(crew, new TopicInput($"topic-{i}"))).ToArray();
         var results = await Task.WhenAll(handles.Select(h => h.ResultAsync(TestContext.Current.CancellationToken)));
         clock.Stop();
         TestContext.Current.TestOutputHelper?.WriteLine($"{Executions} Graph executions (5 tasks, 7 writes each) on the file store in {clock.ElapsedMilliseconds} ms");

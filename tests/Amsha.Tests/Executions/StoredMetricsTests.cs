@@ -35,7 +35,7 @@ public sealed class StoredMetricsTests
         var client = new ScriptedUsageClient();
         var session = TestSessions.Create(store, client);
 
-        var handle = session.Start(TestCrews.Chain("ChainCrew", 3), Input, ExecutionMode.Background);
+        var handle = session.StartBackground(TestCrews.Chain("ChainCrew", 3), Input);
         var result = await handle.ResultAsync(TestContext.Current.CancellationToken);
 
         var record = await session.GetExecutionAsync(handle.ExecutionId, TestContext.Current.CancellationToken);
@@ -64,7 +64,7 @@ public sealed class StoredMetricsTests
         var crew = TestCrews.Chain("ChainCrew", 3);
         var firstClient = new ScriptedUsageClient { FailOnce = "T2" };
         var firstStore = Open(kind, directory);
-        var first = TestSessions.Create(firstStore, firstClient).Start(crew, Input, ExecutionMode.Background);
+        var first = TestSessions.Create(firstStore, firstClient).StartBackground(crew, Input);
         await Assert.ThrowsAnyAsync<ExecutionException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
 
         // A new session over the same storage stands in for a new process (the in-memory store is shared as-is).
@@ -101,7 +101,7 @@ public sealed class StoredMetricsTests
         var store = new FileExecutionStore(TestSessions.TempDirectory());
         var crew = TestCrews.Chain("ChainCrew", 3);
         var firstClient = new ScriptedUsageClient { BlockOn = "T2" };
-        var first = TestSessions.Create(store, firstClient).Start(crew, Input, ExecutionMode.Background);
+        var first = TestSessions.Create(store, firstClient).StartBackground(crew, Input);
         await firstClient.Blocked.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         first.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
@@ -114,7 +114,8 @@ public sealed class StoredMetricsTests
         Assert.Contains(canceledMetrics.Tasks, t => t.TaskName == "T1" && t.LlmCalls == 1);
 
         var secondClient = new ScriptedUsageClient();
-        var result = await TestSessions.Create(new FileExecutionStore(store.Directory), secondClient).Resume(crew, first.ExecutionId).ResultAsync(TestContext.Current.CancellationToken);
+        var resumed = await TestSessions.Create(new FileExecutionStore(store.Directory), secondClient).ResumeAsync(crew, first.ExecutionId, cancellationToken: TestContext.Current.CancellationToken);
+        var result = await resumed.ResultAsync(TestContext.Current.CancellationToken);
         Assert.Equal(["T2", "T3"], secondClient.Calls);
         Assert.Equal(2, result.Metrics!.Runs);
         Assert.Equal(firstClient.Billed + secondClient.Billed, result.Metrics.Tokens);
@@ -126,7 +127,7 @@ public sealed class StoredMetricsTests
     {
         var store = new InMemoryExecutionStore();
         var crew = TestCrews.Chain("ChainCrew", 2);
-        var done = TestSessions.Create(store, new ScriptedUsageClient()).Start(crew, Input, ExecutionMode.Background);
+        var done = TestSessions.Create(store, new ScriptedUsageClient()).StartBackground(crew, Input);
         var original = await done.ResultAsync(TestContext.Current.CancellationToken);
 
         var client = new ScriptedUsageClient();
@@ -277,7 +278,7 @@ internal sealed class ScriptedUsageClient : IChatClient
         }
 
         yield return new ChatResponseUpdate(ChatRole.Assistant, $"Output of {task}.");
-        yield return new ChatResponseUpdate { Contents = { new UsageContent(new UsageDetails { InputTokenCount = input, OutputTokenCount = 5, TotalTokenCount = input + 5 }) } };
+        yield return new ChatResponseUpdate { FinishReason = ChatFinishReason.Stop, Contents = { new UsageContent(new UsageDetails { InputTokenCount = input, OutputTokenCount = 5, TotalTokenCount = input + 5 }) } };
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;
@@ -296,14 +297,14 @@ public sealed class ResumeObservationTests
         TopicInputCodec.EnsureRegistered();
         var store = new InMemoryExecutionStore();
         var crew = TestCrews.Chain("ObservedResumeCrew", 3);
-        var first = TestSessions.Create(store, new ScriptedUsageClient { FailOnce = "T2" }).Start(crew, new TopicInput("Rust"), ExecutionMode.Background);
+        var first = TestSessions.Create(store, new ScriptedUsageClient { FailOnce = "T2" }).StartBackground(crew, new TopicInput("Rust"));
         await Assert.ThrowsAnyAsync<ExecutionException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
 
         // A new session (standing in for a new process) with an observer resumes the execution.
         var observer = new Monitoring.RecordingObserver();
-        var options = new AmshaOptions { Store = store };
+        var options = new AmshaOptions();
         options.Llm.UseDefaultChatClient(new ScriptedUsageClient());
-        await using var session = new ExecutionSession(options, [observer], null);
+        await using var session = new ExecutionSession(options, store, [observer]);
         var resumed = session.Resume(crew, first.ExecutionId);
         await resumed.ResultAsync(TestContext.Current.CancellationToken);
         await session.FlushObserversAsync(TestContext.Current.CancellationToken);

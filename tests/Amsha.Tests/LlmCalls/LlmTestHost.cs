@@ -29,10 +29,10 @@ internal static class LlmTestHost
             ["Amsha:Llm:UseCases:default:Models:alt:Model"] = model + "-alt",
             ["Amsha:Llm:UseCases:default:Models:alt:BaseUrl"] = server.BaseUrl,
             ["Amsha:Llm:UseCases:default:Parameters:Temperature"] = "0.2",
-            ["Amsha:Llm:Resilience:BaseDelay"] = "0.01",
-            ["Amsha:Llm:Resilience:MaxDelay"] = "2",
-            ["Amsha:Llm:Resilience:AttemptTimeout"] = "5",
-            ["Amsha:Llm:Resilience:TotalTimeout"] = "20",
+            ["Amsha:Llm:Resilience:BaseDelay"] = "00:00:00.010",
+            ["Amsha:Llm:Resilience:MaxDelay"] = "00:00:02",
+            ["Amsha:Llm:Resilience:AttemptTimeout"] = "00:00:05",
+            ["Amsha:Llm:Resilience:TotalTimeout"] = "00:00:20",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
@@ -46,11 +46,12 @@ internal static class LlmTestHost
             services.AddSingleton(loggerFactory);
         }
 
-        services.AddAmsha(configuration.GetSection("Amsha"), options =>
+        var amsha = services.AddAmsha(configuration.GetSection("Amsha")).AddOpenAIProvider();
+        if (configure is not null)
         {
-            options.AddOpenAIProvider();
-            configure?.Invoke(options);
-        });
+            amsha.Configure(configure);
+        }
+
         return services.BuildServiceProvider().GetRequiredService<ExecutionSession>();
     }
 

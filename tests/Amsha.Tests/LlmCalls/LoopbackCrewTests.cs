@@ -37,7 +37,7 @@ public sealed class LoopbackCrewTests
         Assert.Equal(3, server.RequestCount);
         Assert.All(server.Requests, r => Assert.True(r.Streaming));
 
-        // Events: started, two retries honouring Retry-After, completed with the usage of all attempts.
+        // Events: started, two retries honouring Retry-After (each with its attempt's usage, none for a 429), completed with the last attempt's.
         var retries = events.OfType<LlmCallRetryingEvent>().ToList();
         Assert.Equal(new[] { 1, 2 }, retries.Select(r => r.Attempt));
         Assert.All(retries, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Delay));
@@ -51,7 +51,7 @@ public sealed class LoopbackCrewTests
         Assert.All(events, e => Assert.Equal(handle.ExecutionId, e.ExecutionId));
 
         // Usage per task and per execution.
-        Assert.Equal(new TokenUsage(11, 5, 16), result.GetTaskOutput("Explain").Usage);
+        Assert.Equal(new TokenUsage(11, 5, 16), result.Metrics.GetTask("Explain")!.Tokens);
         Assert.Equal(new TokenUsage(11, 5, 16), result.Usage);
 
         // Span tree: invoke_workflow > invoke_agent > chat, with a retry event per retry.

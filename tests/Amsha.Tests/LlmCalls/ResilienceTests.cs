@@ -11,7 +11,7 @@ namespace Amsha.Tests.LlmCalls;
 /// <summary>Circuit breaker, cancellation and offline fault injection, on the offline client (no network).</summary>
 public sealed class ResilienceTests
 {
-    private static readonly LlmCallSettings s_once = new(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+    private static readonly LlmCallOptions s_once = new(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
 
     [Fact]
     public async Task Circuit_breaker_opens_after_failures_then_half_opens_and_closes()
@@ -98,7 +98,7 @@ public sealed class ResilienceTests
 
         for (var i = 0; i < 5; i++)
         {
-            var failure = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", LlmCallSettings.Default, messages, TestContext.Current.CancellationToken));
+            var failure = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", LlmCallOptions.Default, messages, TestContext.Current.CancellationToken));
             Assert.Equal("400", failure.ErrorType);
         }
 
@@ -162,7 +162,7 @@ public sealed class ResilienceTests
         var events = FaultMatrixTests.Record(session, out var subscription);
         using var unsubscribe = subscription;
 
-        var answer = await AmshaLlmCalls.GetTextAsync(session, "default", LlmCallSettings.Default, AmshaLlmCalls.Messages("sys", "hello"), TestContext.Current.CancellationToken);
+        var answer = await AmshaLlmCalls.GetTextAsync(session, "default", LlmCallOptions.Default, AmshaLlmCalls.Messages("sys", "hello"), TestContext.Current.CancellationToken);
 
         Assert.StartsWith("Offline answer", answer, StringComparison.Ordinal);
         Assert.Equal(3, client.CallCount);
@@ -176,7 +176,7 @@ public sealed class ResilienceTests
     {
         var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 1, FaultKind = OfflineFaultKind.Timeout });
         var session = OfflineSession(client);
-        var settings = new LlmCallSettings(2, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
+        var settings = new LlmCallOptions(2, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
 
         var response = await AmshaLlmCalls.GetResponseAsync(session, "default", settings, AmshaLlmCalls.Messages(null, "hello"), TestContext.Current.CancellationToken);
 
