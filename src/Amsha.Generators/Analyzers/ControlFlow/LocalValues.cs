@@ -67,7 +67,9 @@ internal static class LocalValues
         IDeconstructionAssignmentOperation => true,
         ITupleOperation tuple => tuple.Parent is IDeconstructionAssignmentOperation,
         ISimpleAssignmentOperation { IsRef: true } => true,
-        IVariableInitializerOperation => false,
+
+        // ref var alias = ref local; writes through the alias are writes to the local that this analysis cannot see.
+        IVariableInitializerOperation initializer => initializer.Parent is IVariableDeclaratorOperation { Symbol.RefKind: not RefKind.None },
         _ => reference.Parent is IAddressOfOperation,
     };
 

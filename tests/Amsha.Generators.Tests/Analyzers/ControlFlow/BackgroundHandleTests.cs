@@ -64,6 +64,14 @@ public sealed class BackgroundHandleTests
 
                 private static void Replace(ref ExecutionHandle<string> handle, WritingCrew crew) => handle = crew.Start(new Req("x"));
 
+                private static object ThroughAlias(WritingCrew crew)
+                {
+                    var aliased = crew.StartBackground(new Req("Go"));
+                    ref var alias = ref aliased;
+                    alias = crew.Start(new Req("Go"));
+                    return (InteractiveExecutionHandle<string>)aliased;
+                }
+
                 private static async Task Show(ExecutionHandle<string> handle, CancellationToken ct)
                 {
                     if (handle is InteractiveExecutionHandle<string> interactive)
