@@ -356,5 +356,20 @@ public sealed class BackgroundExecutionTests
         Assert.Equal(result.Output, record.TaskOutputs[^1].Text);
     }
 
+    [Fact]
+    public async Task A_stored_input_that_no_longer_reads_is_reported_as_a_damaged_record()
+    {
+        var store = new InMemoryExecutionStore();
+        var session = TestSessions.Create(store, new RecordingChatClient());
+        var crew = TestCrews.Chain("ChainCrew", 2);
+        await store.SaveAsync(new ExecutionRecord { ExecutionId = "damaged", CrewName = "ChainCrew", InputJson = "{\"Topic\": 42}", TotalTasks = 2 }, TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<ExecutionStoreCorruptedException>(() => session.ResumeAsync(crew, "damaged", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal("damaged", error.ExecutionId);
+        Assert.Contains("stored input is not a valid TopicInput", error.Reason, StringComparison.Ordinal);
+        Assert.IsType<System.Text.Json.JsonException>(error.InnerException, exactMatch: false);
+    }
+
     public sealed class UncodedInput;
 }

@@ -167,6 +167,29 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Float_parameters_are_recorded_in_telemetry_as_the_configured_decimals()
+    {
+        // A float widened to double is 0.20000000298023224 for a configured 0.2; spans carry what was configured.
+        await using var server = LoopbackChatServer.Start();
+        var model = LlmTestHost.UniqueModel();
+        var session = LlmTestHost.Session(server, model, new Dictionary<string, string?>
+        {
+            ["Amsha:Llm:UseCases:default:Parameters:TopP"] = "0.95",
+            ["Amsha:Llm:UseCases:default:Parameters:PresencePenalty"] = "0.3",
+            ["Amsha:Llm:UseCases:default:Parameters:FrequencyPenalty"] = "-0.7",
+        });
+        using var spans = new SpanRecorder();
+
+        await new Assistant(session).SummarizeAsync("text", TestContext.Current.CancellationToken);
+
+        var chat = spans.Single("chat " + model);
+        Assert.Equal(0.2, chat.GetTagItem("gen_ai.request.temperature"));
+        Assert.Equal(0.95, chat.GetTagItem("gen_ai.request.top_p"));
+        Assert.Equal(0.3, chat.GetTagItem("gen_ai.request.presence_penalty"));
+        Assert.Equal(-0.7, chat.GetTagItem("gen_ai.request.frequency_penalty"));
+    }
+
+    [Fact]
     public async Task Api_version_is_appended_for_Azure_style_endpoints()
     {
         await using var server = LoopbackChatServer.Start();

@@ -16,7 +16,7 @@ internal static class LlmTestHost
 {
     public const string ApiKey = "sk-loopback-SECRET-0123456789";
 
-    public static ExecutionSession Session(LoopbackChatServer server, string model, IDictionary<string, string?>? extra = null, Action<AmshaOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+    public static ExecutionSession Session(LoopbackChatServer server, string model, IDictionary<string, string?>? extra = null, Action<AmshaOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, IExecutionStore? store = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -50,6 +50,11 @@ internal static class LlmTestHost
         if (configure is not null)
         {
             amsha.Configure(configure);
+        }
+
+        if (store is not null)
+        {
+            amsha.UseStore(store);
         }
 
         return services.BuildServiceProvider().GetRequiredService<ExecutionSession>();
