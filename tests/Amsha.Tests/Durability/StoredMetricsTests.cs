@@ -11,7 +11,7 @@ using Amsha.Sqlite;
 using Amsha.Tests.Support;
 using Microsoft.Extensions.AI;
 
-namespace Amsha.Tests.Executions;
+namespace Amsha.Tests.Durability;
 
 /// <summary>AmshaMetrics on stored execution records, and metrics that add up over a resume.</summary>
 public sealed class StoredMetricsTests

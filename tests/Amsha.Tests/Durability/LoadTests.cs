@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Amsha;
 using Amsha.Tests.Support;
 
-namespace Amsha.Tests.Executions;
+namespace Amsha.Tests.Durability;
 
 public sealed class LoadTests
 {

@@ -7,7 +7,7 @@ using Amsha;
 using Amsha.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Amsha.Tests.Executions;
+namespace Amsha.Tests.Execution;
 
 public sealed class InteractiveAndGraphTests
 {

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Amsha;
 using Amsha.Tests.Support;
 
-namespace Amsha.Tests.Executions;
+namespace Amsha.Tests.Durability;
 
 /// <summary>The contract every store keeps; one subclass per store.</summary>
 public abstract class ExecutionStoreContractTests

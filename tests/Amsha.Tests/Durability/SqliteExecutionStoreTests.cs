@@ -7,7 +7,7 @@ using Amsha.Sqlite;
 using Amsha.Tests.Support;
 using Microsoft.Data.Sqlite;
 
-namespace Amsha.Tests.Executions;
+namespace Amsha.Tests.Durability;
 
 public sealed class SqliteExecutionStoreTests : ExecutionStoreContractTests
 {

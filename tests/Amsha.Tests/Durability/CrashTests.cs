@@ -9,7 +9,7 @@ using Amsha;
 using Amsha.Sqlite;
 using Amsha.Tests.Support;
 
-namespace Amsha.Tests.Executions;
+namespace Amsha.Tests.Durability;
 
 /// <summary>
 /// Kills a process running a background crew (SIGKILL) after its first task's checkpoint, resumes
