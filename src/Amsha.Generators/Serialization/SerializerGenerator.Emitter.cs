@@ -1,8 +1,7 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Amsha.Generators.Helpers;
-using Microsoft.CodeAnalysis.CSharp;
+using static Amsha.Generators.Helpers.CodeText;
 
 namespace Amsha.Generators.Serialization;
 
@@ -123,7 +122,7 @@ internal sealed partial class SerializerGenerator
             w.Open("switch (value)");
             for (var i = 0; i < members.Count; i++)
             {
-                w.Line($"case {model.TypeName}.{Id(members[i].Name)}: writer.WriteStringValue(s_name{i}); return;");
+                w.Line($"case {model.TypeName}.{Identifier(members[i].Name)}: writer.WriteStringValue(s_name{i}); return;");
             }
 
             w.Close();
@@ -136,13 +135,13 @@ internal sealed partial class SerializerGenerator
             w.Open($"if (reader.TokenType == {Json}.JsonTokenType.String)");
             foreach (var member in members)
             {
-                w.Line($"if (reader.ValueTextEquals({Literal(member.Name)}{_api.LiteralSuffix})) return {model.TypeName}.{Id(member.Name)};");
+                w.Line($"if (reader.ValueTextEquals({Literal(member.Name)}{_api.LiteralSuffix})) return {model.TypeName}.{Identifier(member.Name)};");
             }
 
             w.Line("var text = reader.GetString();");
             foreach (var member in members)
             {
-                w.Line($"if (string.Equals(text, {Literal(member.Name)}, global::System.StringComparison.OrdinalIgnoreCase)) return {model.TypeName}.{Id(member.Name)};");
+                w.Line($"if (string.Equals(text, {Literal(member.Name)}, global::System.StringComparison.OrdinalIgnoreCase)) return {model.TypeName}.{Identifier(member.Name)};");
             }
 
             w.Line($"throw {Errors}.InvalidValue({Literal($"one of {allNames} ({model.DisplayName})")}, text);");
@@ -194,7 +193,7 @@ internal sealed partial class SerializerGenerator
             for (var i = 0; i < members.Count; i++)
             {
                 w.Line($"writer.WritePropertyName(s_name{i});");
-                EmitWrite(members[i].Type, "value." + Id(members[i].Name));
+                EmitWrite(members[i].Type, "value." + Identifier(members[i].Name));
             }
 
             w.Line("writer.WriteEndObject();");
@@ -227,10 +226,10 @@ internal sealed partial class SerializerGenerator
             w.Open("switch (name.Length)");
             foreach (var group in members.Select((m, i) => (Name: m.JsonName, Index: i)).GroupBy(m => _api.EncodedLength(m.Name)).OrderBy(g => g.Key))
             {
-                w.Line($"case {group.Key.ToString(CultureInfo.InvariantCulture)}:").Indent();
+                w.Line($"case {Number(group.Key)}:").Indent();
                 foreach (var member in group)
                 {
-                    w.Line($"if (global::System.MemoryExtensions.SequenceEqual(name, {_api.Span(Literal(member.Name))})) return {member.Index.ToString(CultureInfo.InvariantCulture)};");
+                    w.Line($"if (global::System.MemoryExtensions.SequenceEqual(name, {_api.Span(Literal(member.Name))})) return {Number(member.Index)};");
                 }
 
                 w.Line("break;").Unindent();
@@ -267,7 +266,7 @@ internal sealed partial class SerializerGenerator
             w.Open("switch (index)");
             for (var i = 0; i < members.Count; i++)
             {
-                w.Line($"case {i.ToString(CultureInfo.InvariantCulture)}:").Indent();
+                w.Line($"case {Number(i)}:").Indent();
                 w.Line($"property = {Literal(members[i].JsonName)};");
                 w.Line($"if (has{i}) throw {Errors}.DuplicateProperty({Literal(model.DisplayName)}, property);");
                 w.Line($"has{i} = true;");
@@ -292,13 +291,13 @@ internal sealed partial class SerializerGenerator
             }
 
             var arguments = model.ConstructorOrder.Select(i => members[i].Required || members[i].DefaultValue is null ? $"v{i}" : $"has{i} ? v{i} : {members[i].DefaultValue}");
-            var initializers = members.Select((m, i) => (m, i)).Where(p => p.m.Init == MemberInit.Initializer).Select(p => $"{Id(p.m.Name)} = v{p.i}").ToList();
+            var initializers = members.Select((m, i) => (m, i)).Where(p => p.m.Init == MemberInit.Initializer).Select(p => $"{Identifier(p.m.Name)} = v{p.i}").ToList();
             w.Line($"var result = new {model.TypeName}({string.Join(", ", arguments)})" + (initializers.Count == 0 ? ";" : " { " + string.Join(", ", initializers) + " };"));
             for (var i = 0; i < members.Count; i++)
             {
                 if (members[i].Init == MemberInit.Assignment)
                 {
-                    w.Line($"if (has{i}) result.{Id(members[i].Name)} = v{i};");
+                    w.Line($"if (has{i}) result.{Identifier(members[i].Name)} = v{i};");
                 }
             }
 
@@ -553,10 +552,6 @@ internal sealed partial class SerializerGenerator
             public string Span(string literal) => IsUtf8 ? literal + "u8" : $"global::System.MemoryExtensions.AsSpan({literal})";
         }
 
-        private string Next(string prefix) => prefix + (_unique++).ToString(CultureInfo.InvariantCulture);
-
-        private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
-
-        private static string Id(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+        private string Next(string prefix) => prefix + Number(_unique++);
     }
 }

@@ -1,5 +1,4 @@
 using System.Threading;
-using Amsha.Generators.Crews;
 using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 
@@ -27,7 +26,7 @@ internal sealed partial class SerializerGenerator
 
         /// <summary>A type marked <c>[ExecutionState]</c>.</summary>
         public static EquatableArray<SerializableTypeModel> ParseStateType(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-            context.TargetSymbol is INamedTypeSymbol type && CrewGenerator.Parser.AllPartial(type, cancellationToken)
+            context.TargetSymbol is INamedTypeSymbol type && TypeDeclarations.AllPartial(type, cancellationToken)
                 ? Models(type, context.SemanticModel.Compilation, requireObjectRoot: true, cancellationToken)
                 : EquatableArray<SerializableTypeModel>.Empty;
 
