@@ -40,7 +40,7 @@ internal sealed partial class SerializerGenerator
             w.Line("/// <summary>The shared instance, registered in <c>global::Amsha.Serialization.JsonCodecs</c>.</summary>");
             w.Line($"public static readonly {model.CodecName} Instance = new {model.CodecName}();").Line();
             w.Line("/// <summary>The JSON Schema of the type, used to ask models for structured output.</summary>");
-            w.Line($"public const string JsonSchema = {Literal(model.Schema)};").Line();
+            w.Line($"public const string JsonSchema = {Literal(SchemaWriter.Write(model.Schema))};").Line();
             if (model.IsEnum)
             {
                 emitter.EmitEnumBody(model);

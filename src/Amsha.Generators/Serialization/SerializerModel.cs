@@ -76,7 +76,7 @@ internal sealed record EnumMemberModel(string Name);
 /// <param name="EnumMembers">For enums: the distinct-valued members.</param>
 /// <param name="Members">For objects: the serialized members in declaration order; constructor parameters in constructor order come first in <see cref="ConstructorOrder"/>.</param>
 /// <param name="ConstructorOrder">Indexes into <see cref="Members"/> of the constructor arguments, in parameter order.</param>
-/// <param name="Schema">The JSON Schema text.</param>
+/// <param name="Schema">The JSON Schema of the type.</param>
 internal sealed record SerializableTypeModel(
     string TypeName,
     string DisplayName,
@@ -88,7 +88,7 @@ internal sealed record SerializableTypeModel(
     EquatableArray<EnumMemberModel> EnumMembers,
     EquatableArray<MemberModel> Members,
     EquatableArray<int> ConstructorOrder,
-    string Schema);
+    RootSchema Schema);
 
 /// <summary>Something that keeps a type from having a compile-time serializer.</summary>
 /// <param name="MemberPath">Where: the root type name, then member names (<c>Article.Author.Photo</c>).</param>
