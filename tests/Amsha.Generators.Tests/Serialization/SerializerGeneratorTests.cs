@@ -165,7 +165,7 @@ public sealed class SerializerGeneratorTests
         var second = first.Driver.RunGenerators(edited).GetRunResult();
 
         var steps = second.Results.SelectMany(r => r.TrackedSteps)
-            .Where(s => s.Key is "TaskOutputTypes" or "ExecutionStateTypes" or "CrewInputTypes" or "AllSerializableTypes")
+            .Where(s => s.Key is "TaskOutputTypes" or "ExecutionStateTypes" or "CrewInputTypes" or "AllSerializableTypes" or "SerializableTypes" or "CodecRegistrations")
             .SelectMany(s => s.Value)
             .SelectMany(step => step.Outputs)
             .ToList();
