@@ -160,7 +160,7 @@ internal sealed partial class CrewGenerator
             if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic && generic.TypeArguments[0].SpecialType != SpecialType.System_String)
             {
                 var output = generic.TypeArguments[0];
-                if (!SerializationRules.Analyze(output, compilation, requireObjectRoot: true, cancellationToken).IsSerializable)
+                if (!SerializationRules.Analyze(output, compilation, SerializationRoot.TaskOutput, cancellationToken).IsSerializable)
                 {
                     return null;
                 }

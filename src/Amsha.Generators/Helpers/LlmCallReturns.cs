@@ -14,7 +14,7 @@ internal enum LlmCallReturnKind
 
 /// <summary>
 /// The return shapes of <c>[AmshaLlmCall]</c> methods, decided once for the LLM-call generator (which body
-/// to write) and the AMSHA012 analyzer.
+/// to write), the serializer generator (which results need a codec) and the AMSHA010/AMSHA012 analyzers.
 /// </summary>
 internal static class LlmCallReturns
 {
@@ -61,4 +61,8 @@ internal static class LlmCallReturns
                 return false;
         }
     }
+
+    /// <summary>The <c>T</c> of a structured result (<c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>, T not string or ChatResponse), which needs a JSON codec; null otherwise.</summary>
+    public static ITypeSymbol? StructuredResult(ITypeSymbol returnType) =>
+        TryClassify(returnType, out var kind, out _, out var result) && kind == LlmCallReturnKind.Object ? result : null;
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using Amsha.Generators.Helpers;
+using Amsha.Generators.Serialization;
 using Amsha.Generators.Templates;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -43,6 +44,13 @@ internal sealed partial class LlmCallGenerator
 
             cancellationToken.ThrowIfCancellationRequested();
             if (!LlmCallReturns.TryClassify(method.ReturnType, out var kind, out var isValueTask, out var result) || result is null)
+            {
+                return null;
+            }
+
+            // A structured result needs a compile-time codec; without one the method gets no body (AMSHA010 says why).
+            if (kind == LlmCallReturnKind.Object
+                && !SerializationRules.Analyze(result, context.SemanticModel.Compilation, SerializationRoot.LlmCallResult, cancellationToken).IsSerializable)
             {
                 return null;
             }

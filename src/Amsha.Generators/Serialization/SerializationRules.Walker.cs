@@ -348,8 +348,11 @@ internal static partial class SerializationRules
             };
         }
 
-        /// <summary>The codecs for everything reached from the root: one per enum and object type.</summary>
-        public List<SerializableTypeModel> BuildModels()
+        /// <summary>
+        /// The codecs for everything reached from the root of shape <paramref name="rootShape"/>: one per enum and
+        /// object type, and one for the root itself when it is a collection (an array, list or dictionary).
+        /// </summary>
+        public List<SerializableTypeModel> BuildModels(ITypeSymbol root, TypeShape rootShape)
         {
             var schemas = new SchemaBuilder(_order.ToDictionary(i => i.CodecName));
             var models = new List<SerializableTypeModel>();
@@ -363,13 +366,32 @@ internal static partial class SerializationRules
                     info.Symbol.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
                     info.CodecName,
                     HintName(type),
-                    info.IsEnum,
+                    info.IsEnum ? CodecKind.Enum : CodecKind.Object,
                     info.Symbol.IsValueType,
                     info.EnumUnderlyingType,
                     info.EnumMembers.Select(m => new EnumMemberModel(m)).ToEquatableArray(),
                     info.Members.ToEquatableArray(),
                     info.ConstructorOrder.ToEquatableArray(),
+                    null,
                     schemas.Root(shape)));
+            }
+
+            if (IsCollection(root))
+            {
+                var type = root.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+                models.Add(new SerializableTypeModel(
+                    rootShape.TypeName,
+                    type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+                    CodecName(type),
+                    HintName(type),
+                    CodecKind.Collection,
+                    false,
+                    "int",
+                    EquatableArray<EnumMemberModel>.Empty,
+                    EquatableArray<MemberModel>.Empty,
+                    EquatableArray<int>.Empty,
+                    rootShape,
+                    schemas.Root(rootShape)));
             }
 
             return models;

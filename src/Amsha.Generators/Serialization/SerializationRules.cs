@@ -5,6 +5,25 @@ using Microsoft.CodeAnalysis;
 
 namespace Amsha.Generators.Serialization;
 
+/// <summary>What a root type is the root of; decides which JSON values it may be.</summary>
+internal enum SerializationRoot
+{
+    /// <summary>The <c>TOutput</c> of <c>[CrewTask&lt;TOutput&gt;]</c>: the model answers with a JSON object.</summary>
+    TaskOutput,
+
+    /// <summary>A type marked <c>[ExecutionState]</c>: stored as a JSON object.</summary>
+    ExecutionState,
+
+    /// <summary>
+    /// The <c>T</c> of an <c>[AmshaLlmCall]</c> method returning <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>: the model
+    /// answers with a JSON object or array (the runtime's <c>JsonOutputFormat&lt;T&gt;</c> finds either in the answer).
+    /// </summary>
+    LlmCallResult,
+
+    /// <summary>The <c>TInput</c> of <c>[Crew&lt;TInput&gt;]</c>: any serializable value (durable executions persist it).</summary>
+    CrewInput,
+}
+
 /// <summary>The outcome of <see cref="SerializationRules.Analyze"/> for one root type.</summary>
 internal sealed class SerializationAnalysis
 {
@@ -18,7 +37,7 @@ internal sealed class SerializationAnalysis
     /// <summary>The root's shape, or null when the root itself is unsupported.</summary>
     public TypeShape? Root { get; }
 
-    /// <summary>Every enum and object type reachable from the root (empty when there are problems).</summary>
+    /// <summary>The codecs to emit: every enum and object type reachable from the root, and the root itself when it is a collection (empty when there are problems).</summary>
     public List<SerializableTypeModel> Types { get; }
 
     /// <summary>What is not serializable, by member path; empty when the root can be serialized.</summary>
@@ -29,8 +48,8 @@ internal sealed class SerializationAnalysis
 
 /// <summary>
 /// The single definition of what Amsha can serialize at compile time. The serializer generator
-/// emits codecs from it, the crew generator decides on typed tasks with it and the AMSHA010
-/// analyzer reports its problems, so the three never disagree.
+/// emits codecs from it, the crew and LLM-call generators decide on typed tasks and structured
+/// results with it and the AMSHA010 analyzer reports its problems, so they never disagree.
 /// </summary>
 internal static partial class SerializationRules
 {
@@ -39,19 +58,15 @@ internal static partial class SerializationRules
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    /// <summary>
-    /// Analyzes <paramref name="root"/> and everything reachable from it. With
-    /// <paramref name="requireObjectRoot"/> (task outputs: the model answers with a JSON object),
-    /// a root that is not a record, class or struct is a problem.
-    /// </summary>
-    public static SerializationAnalysis Analyze(ITypeSymbol root, Compilation compilation, bool requireObjectRoot, CancellationToken cancellationToken)
+    /// <summary>Analyzes <paramref name="root"/> and everything reachable from it, as a root of kind <paramref name="kind"/>.</summary>
+    public static SerializationAnalysis Analyze(ITypeSymbol root, Compilation compilation, SerializationRoot kind, CancellationToken cancellationToken)
     {
         var walker = new Walker(compilation, cancellationToken);
-        var rootPath = root.Name.Length > 0 ? root.Name : root.ToDisplayString();
+        var rootPath = IsCollection(root) ? root.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) : root.Name.Length > 0 ? root.Name : root.ToDisplayString();
         TypeShape? shape = null;
-        if (requireObjectRoot && (root.TypeKind is not (TypeKind.Class or TypeKind.Struct) || root.SpecialType != SpecialType.None || IsFrameworkType(root) || root is not INamedTypeSymbol))
+        if (RootProblem(root, kind) is { } reason)
         {
-            walker.Problems.Add(new SerializationProblem(rootPath, $"a task output must be a record, class or struct (the model answers with a JSON object), not '{Display(root)}'; wrap the value in a record"));
+            walker.Problems.Add(new SerializationProblem(rootPath, reason));
         }
         else
         {
@@ -63,8 +78,29 @@ internal static partial class SerializationRules
             return new SerializationAnalysis(shape, new List<SerializableTypeModel>(), walker.Problems);
         }
 
-        return new SerializationAnalysis(shape, walker.BuildModels(), walker.Problems);
+        return new SerializationAnalysis(shape, walker.BuildModels(root, shape), walker.Problems);
     }
+
+    /// <summary>Why <paramref name="root"/> cannot be a root of kind <paramref name="kind"/>, or null when its JSON value fits.</summary>
+    private static string? RootProblem(ITypeSymbol root, SerializationRoot kind) => kind switch
+    {
+        SerializationRoot.TaskOutput when !IsObject(root) =>
+            $"a task output must be a record, class or struct (the model answers with a JSON object), not '{Display(root)}'; wrap the value in a record",
+        SerializationRoot.ExecutionState when !IsObject(root) =>
+            $"an [ExecutionState] type must be a record, class or struct, not '{Display(root)}'",
+        SerializationRoot.LlmCallResult when !IsObject(root) && !IsCollection(root) =>
+            $"an [AmshaLlmCall] result must be a record, class or struct, or an array, List<T>, IReadOnlyList<T> or Dictionary<string, T> (the model answers with a JSON object or array), not '{Display(root)}'; wrap the value in a record",
+        _ => null,
+    };
+
+    /// <summary>A record, class or struct of the user's: its JSON value is an object.</summary>
+    private static bool IsObject(ITypeSymbol type) =>
+        type is INamedTypeSymbol && type.TypeKind is TypeKind.Class or TypeKind.Struct && type.SpecialType == SpecialType.None && !IsFrameworkType(type);
+
+    /// <summary>An array, list or string-keyed dictionary: its JSON value is an array or object, and it gets its own codec as a root.</summary>
+    private static bool IsCollection(ITypeSymbol type) =>
+        type is IArrayTypeSymbol
+        || type is INamedTypeSymbol named && FullName(named.OriginalDefinition) is "System.Collections.Generic.List`1" or "System.Collections.Generic.IReadOnlyList`1" or "System.Collections.Generic.Dictionary`2";
 
     /// <summary>The codec class name for a type: its full name made into an identifier.</summary>
     public static string CodecName(ITypeSymbol type) => Identifier(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "")) + "JsonCodec";

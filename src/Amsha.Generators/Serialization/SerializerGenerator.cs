@@ -10,8 +10,9 @@ namespace Amsha.Generators.Serialization;
 
 /// <summary>
 /// Generates a reflection-free JSON codec and JSON Schema for every task output type, every
-/// <c>[ExecutionState]</c> type, every serializable crew input type and the types reachable from
-/// them, and a module initializer that registers the codecs in <c>JsonCodecs</c>.
+/// <c>[ExecutionState]</c> type, every serializable crew input type, every structured
+/// <c>[AmshaLlmCall]</c> result type and the types reachable from them, and a module initializer
+/// that registers the codecs in <c>JsonCodecs</c>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 internal sealed partial class SerializerGenerator : IIncrementalGenerator
@@ -21,12 +22,14 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
         var taskOutputs = Roots(context, KnownNames.GenericCrewTaskAttribute, static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.ParseTaskOutput, TrackingNames.TaskOutputTypes);
         var stateTypes = Roots(context, KnownNames.ExecutionStateAttribute, static (node, _) => node is TypeDeclarationSyntax, Parser.ParseStateType, TrackingNames.ExecutionStateTypes);
         var crewInputs = Roots(context, KnownNames.GenericCrewAttribute, static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.ParseCrewInput, TrackingNames.CrewInputTypes);
+        var llmCallResults = Roots(context, KnownNames.AmshaLlmCallAttribute, static (node, _) => node is MethodDeclarationSyntax, Parser.ParseLlmCallResult, TrackingNames.LlmCallResultTypes);
 
         // Every type once, however many roots reach it, sorted by codec name.
         var allTypes = taskOutputs.Collect()
             .Combine(stateTypes.Collect())
             .Combine(crewInputs.Collect())
-            .Select(static (all, _) => Distinct(all.Left.Left, all.Left.Right, all.Right))
+            .Combine(llmCallResults.Collect())
+            .Select(static (all, _) => Distinct(all.Left.Left.Left, all.Left.Left.Right, all.Left.Right, all.Right))
             .WithTrackingName(TrackingNames.AllSerializableTypes);
 
         // Back to one item, and one output, per type. SelectMany compares each item with the one it replaces, so

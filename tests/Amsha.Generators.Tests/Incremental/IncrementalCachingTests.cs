@@ -56,10 +56,18 @@ public sealed class IncrementalCachingTests
         [ExecutionState]
         public sealed partial record Progress(int Done, string? Last);
 
+        public sealed record Verdict(bool Supported, double Confidence, string Reason);
+
         public sealed partial class Summaries(ExecutionSession session)
         {
             [AmshaLlmCall(Prompt = "Summarize {text} in {words} words.")]
             public partial System.Threading.Tasks.Task<string> SummarizeAsync(string text, int words, System.Threading.CancellationToken cancellationToken = default);
+
+            [AmshaLlmCall(Prompt = "Judge the claim: {claim}")]
+            public partial System.Threading.Tasks.Task<Verdict> JudgeAsync(string claim);
+
+            [AmshaLlmCall(Prompt = "Take notes on {text}.")]
+            public partial System.Threading.Tasks.ValueTask<Notes> NotesAsync(string text);
         }
         """;
 
@@ -159,7 +167,9 @@ public sealed class IncrementalCachingTests
     {
         // An [ExecutionState] type.
         { "record Progress(int Done, string? Last)", "record Progress(int Done, string? Last, int Total = 0)", "Sample.Progress.JsonCodec.g.cs", "Encode(\"total\")" },
-        // A task output.
+        // An [AmshaLlmCall] result.
+        { "record Verdict(bool Supported, double Confidence, string Reason)", "record Verdict(bool Supported, double Confidence, string Reason, string? Source = null)", "Sample.Verdict.JsonCodec.g.cs", "Encode(\"source\")" },
+        // A task output that is also an [AmshaLlmCall] result: reached from two roots, emitted once.
         { "record Notes(string[] Facts, int Count)", "record Notes(string[] Facts, int Count, string[]? Sources = null)", "Sample.Notes.JsonCodec.g.cs", "Encode(\"sources\")" },
         // The input of two crews.
         { "record ArticleRequest(string Topic, string Audience = \"engineers\")", "record ArticleRequest(string Topic, string Audience = \"engineers\", int Words = 800)", "Sample.ArticleRequest.JsonCodec.g.cs", "Encode(\"words\")" },
@@ -175,7 +185,7 @@ public sealed class IncrementalCachingTests
         var first = GeneratorHarness.Run(compilation);
         Assert.Empty(first.CompilationErrors);
         var codecCount = first.Sources.Keys.Count(k => k.EndsWith(".JsonCodec.g.cs", StringComparison.Ordinal));
-        Assert.Equal(3, codecCount); // ArticleRequest, Notes, Progress.
+        Assert.Equal(4, codecCount); // ArticleRequest, Notes, Progress, Verdict.
 
         var secondRun = first.Driver.RunGenerators(Replace(compilation, 0, oldText, newText)).GetRunResult();
         var second = Steps(secondRun);
