@@ -1,7 +1,7 @@
-using System.Collections.Generic;
 using System.Linq;
 using Amsha.Generators.Helpers;
-using Microsoft.CodeAnalysis.CSharp;
+using Amsha.Generators.Templates;
+using static Amsha.Generators.Helpers.CodeText;
 
 namespace Amsha.Generators.Crews;
 
@@ -16,23 +16,13 @@ internal sealed partial class CrewGenerator
         {
             var w = new SourceWriter();
             w.Line(Header).Line("#nullable enable").Line();
-            if (crew.Namespace is not null)
-            {
-                w.Line($"namespace {crew.Namespace}").Line("{").Indent();
-            }
-
-            foreach (var containing in crew.ContainingTypes)
-            {
-                w.Open($"partial {containing.Keyword} {containing.Name}");
-            }
+            w.OpenScope(crew.Scope);
 
             var input = crew.InputType ?? "global::Amsha.Generated.NoInput";
             var output = crew.OutputType;
             var definitionType = $"global::Amsha.Generated.CrewDefinition<{input}, {output}>";
             var generatedCode = GeneratorInfo.GeneratedCodeAttribute;
             var inputArgument = crew.InputType is null ? "global::Amsha.Generated.NoInput.Value" : "input";
-
-            w.Open($"partial {crew.Keyword} {crew.Name}{crew.TypeParameters}");
 
             w.Line("private readonly global::Amsha.ExecutionSession __amshaSession;").Line();
 
@@ -56,7 +46,7 @@ internal sealed partial class CrewGenerator
                 var task = crew.Tasks[i];
                 var dependsOn = task.DependsOn.Count == 0
                     ? "global::System.Array.Empty<int>()"
-                    : "new int[] { " + string.Join(", ", task.DependsOn.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + " }";
+                    : "new int[] { " + string.Join(", ", task.DependsOn.Select(CodeText.Number)) + " }";
                 w.Line($"new global::Amsha.Generated.CrewTaskDefinition<{input}>({Literal(task.Name)}, new global::Amsha.Generated.AgentDefinition({Literal(task.AgentName)}, {Literal(task.Llm)}), {dependsOn}, {PromptMethod(task)}{OutputFormat(task)}),");
             }
 
@@ -70,17 +60,7 @@ internal sealed partial class CrewGenerator
                 EmitPromptBuilder(w, crew, task, input);
             }
 
-            w.Close();
-            foreach (var _ in crew.ContainingTypes)
-            {
-                w.Close();
-            }
-
-            if (crew.Namespace is not null)
-            {
-                w.Unindent().Line("}");
-            }
-
+            w.CloseScope(crew.Scope);
             return w.ToString();
         }
 
@@ -175,19 +155,19 @@ internal sealed partial class CrewGenerator
             EmitText(w, "user", task.User);
             foreach (var dependency in task.DependsOn)
             {
-                w.Line($"context.AppendContext(user, {dependency.ToString(System.Globalization.CultureInfo.InvariantCulture)});");
+                w.Line($"context.AppendContext(user, {CodeText.Number(dependency)});");
             }
 
             w.Line("return new global::Amsha.Generated.TaskPrompt(system.ToString(), user.ToString());");
             w.Close();
         }
 
-        private static void EmitText(SourceWriter w, string variable, EquatableArray<PromptPart> parts)
+        private static void EmitText(SourceWriter w, string variable, EquatableArray<TemplatePart> parts)
         {
             w.Line($"var {variable} = new global::System.Text.StringBuilder();");
             foreach (var part in parts)
             {
-                w.Line(part.IsMember
+                w.Line(part.IsValue
                     ? $"{variable}.Append(global::Amsha.Generated.PromptText.Format(input.{Identifier(part.Text)}));"
                     : $"{variable}.Append({Literal(part.Text)});");
             }
@@ -201,13 +181,8 @@ internal sealed partial class CrewGenerator
         // Typed tasks ask for JSON with the generated schema and parse it with the generated codec.
         private static string OutputFormat(CrewTaskModel task) => task.OutputType is null
             ? ""
-            : $", new global::Amsha.Generated.JsonOutputFormat<{task.OutputType}>({task.OutputRepairs.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+            : $", new global::Amsha.Generated.JsonOutputFormat<{task.OutputType}>({CodeText.Number(task.OutputRepairs)})";
 
         private static string PromptMethod(CrewTaskModel task) => "Build" + task.Name + "Prompt";
-
-        // An input member named like a keyword (a record's `@class`) needs its verbatim prefix in code.
-        private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
-
-        private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
     }
 }
