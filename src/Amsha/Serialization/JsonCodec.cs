@@ -9,8 +9,8 @@ namespace Amsha.Serialization;
 
 /// <summary>
 /// Reads and writes one type as JSON without reflection. The generator emits a codec for every
-/// task output type, crew input type and <see cref="ExecutionStateAttribute"/> type and registers it
-/// in <see cref="JsonCodecs"/> when the assembly loads.
+/// task output type, crew input type, <c>[AmshaLlmCall]</c> result type and <see cref="ExecutionStateAttribute"/>
+/// type (and every type they reach) and registers it in <see cref="JsonCodecs"/> when the assembly loads.
 /// </summary>
 /// <typeparam name="T">The type the codec handles.</typeparam>
 public abstract class JsonCodec<T>
