@@ -111,22 +111,8 @@ public sealed class BackgroundExecutionTests
         var crew = TestCrews.Chain("ChainCrew", 2);
         for (var i = 0; i < Rounds; i++)
         {
-            // The first run is held in T2's call, so it is certainly canceled mid-run, never finished.
-            holding.HeldTask = "T2";
-            var firstTaskDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var subscription = session.Subscribe(e =>
-            {
-                if (e is CheckpointWrittenEvent { CompletedTasks: 1 })
-                {
-                    firstTaskDone.TrySetResult();
-                }
-            });
-            var first = session.StartBackground(crew, Input);
-            await firstTaskDone.Task.WaitAsync(TestContext.Current.CancellationToken);
-            first.Cancel();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
+            var first = await StartAndCancelAfterTheFirstTaskAsync(session, holding, crew);
             Assert.Equal(ExecutionStatus.Canceled, (await session.GetExecutionAsync(first.ExecutionId, TestContext.Current.CancellationToken)).Status);
-            holding.HeldTask = null;
 
             // A resume that follows the ended run fails at once or never progresses: bounded either way.
             var result = await session.Resume(crew, first.ExecutionId).ResultAsync(TestContext.Current.CancellationToken).WaitAsync(TestCrews.Timeout, TestContext.Current.CancellationToken);
@@ -224,20 +210,10 @@ public sealed class BackgroundExecutionTests
     public async Task Concurrent_resumes_of_one_execution_run_its_unfinished_tasks_once()
     {
         var client = new RecordingChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(20) });
-        var session = TestSessions.Create(new InMemoryExecutionStore(), client);
+        var holding = new HoldingChatClient(client);
+        var session = TestSessions.Create(new InMemoryExecutionStore(), holding);
         var crew = TestCrews.Chain("ChainCrew", 3);
-        var firstTaskDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var _ = session.Subscribe(e =>
-        {
-            if (e is CheckpointWrittenEvent { CompletedTasks: 1 })
-            {
-                firstTaskDone.TrySetResult();
-            }
-        });
-        var first = session.StartBackground(crew, Input);
-        await firstTaskDone.Task.WaitAsync(TestContext.Current.CancellationToken);
-        first.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.ResultAsync(TestContext.Current.CancellationToken));
+        var first = await StartAndCancelAfterTheFirstTaskAsync(session, holding, crew);
 
         var handles = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => session.Resume(crew, first.ExecutionId), TestContext.Current.CancellationToken)));
         var results = await Task.WhenAll(handles.Select(h => h.ResultAsync(TestContext.Current.CancellationToken))).WaitAsync(TestCrews.Timeout, TestContext.Current.CancellationToken);
@@ -369,6 +345,27 @@ public sealed class BackgroundExecutionTests
         Assert.Equal("damaged", error.ExecutionId);
         Assert.Contains("stored input is not a valid TopicInput", error.Reason, StringComparison.Ordinal);
         Assert.IsType<System.Text.Json.JsonException>(error.InnerException, exactMatch: false);
+    }
+
+    // Starts a background run held in T2's call, waits for T1's checkpoint and cancels it: a run certainly
+    // canceled after its first task and before its second. Calls are answered again afterwards.
+    private static async Task<ExecutionHandle<string>> StartAndCancelAfterTheFirstTaskAsync(ExecutionSession session, HoldingChatClient holding, CrewDefinition<TopicInput, string> crew)
+    {
+        holding.HeldTask = "T2";
+        var firstTaskDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = session.Subscribe(e =>
+        {
+            if (e is CheckpointWrittenEvent { CompletedTasks: 1 })
+            {
+                firstTaskDone.TrySetResult();
+            }
+        });
+        var handle = session.StartBackground(crew, Input);
+        await firstTaskDone.Task.WaitAsync(TestCrews.Timeout, TestContext.Current.CancellationToken);
+        handle.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => handle.ResultAsync(TestContext.Current.CancellationToken));
+        holding.HeldTask = null;
+        return handle;
     }
 
     public sealed class UncodedInput;
