@@ -18,12 +18,13 @@ internal static class BackgroundDemo
     {
         // The input is stored with the run (the generator emitted its JSON codec), so the run can be resumed by id.
         // A slow offline model, so there is time to watch the execution progress.
-        using var services = new ServiceCollection()
-            .AddAmsha(options => options.Llm.UseDefaultChatClient(new OfflineChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(800) })))
-            .AddAmshaCrews()
-            .BuildServiceProvider();
-        var session = services.GetRequiredService<ExecutionSession>();
-        var crew = services.GetRequiredService<ArticleCrew>();
+        var services = new ServiceCollection();
+        services.AddAmsha()
+            .UseDefaultChatClient(new OfflineChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(800) }))
+            .AddAmshaCrews();
+        using var provider = services.BuildServiceProvider();
+        var session = provider.GetRequiredService<ExecutionSession>();
+        var crew = provider.GetRequiredService<ArticleCrew>();
         Console.WriteLine($"Execution store: {(session.Store as FileExecutionStore)?.Directory ?? session.Store.GetType().Name}");
 
         var resumeIndex = Array.IndexOf(args, "--resume");
@@ -34,7 +35,8 @@ internal static class BackgroundDemo
         }
         else
         {
-            var job = crew.StartBackground(new ArticleRequest("Go"));
+            // Returns once the first record is stored: from here on the id resolves from any process.
+            var job = await crew.StartBackgroundAsync(new ArticleRequest("Go"));
             executionId = job.ExecutionId;
             Console.WriteLine($"Started background execution {executionId} (resume it later with --background --resume {executionId})");
 
@@ -52,8 +54,8 @@ internal static class BackgroundDemo
             Console.WriteLine($"Interrupted: {job.Status}. Finished tasks are kept in the store.");
         }
 
-        // Explicit resume by id: only the unfinished tasks run, with the stored input.
-        var resumed = crew.Resume(executionId);
+        // Explicit resume by id: only the unfinished tasks run, with the stored input. An unknown id throws here.
+        var resumed = await crew.ResumeAsync(executionId);
         Console.WriteLine($"Resumed {executionId}");
         var finished = resumed.ResultAsync();
         var record = await PollAsync(session, executionId, stopAfterTasks: int.MaxValue, finished);

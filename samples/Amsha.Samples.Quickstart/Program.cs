@@ -12,12 +12,11 @@ if (Array.IndexOf(args, "--background") >= 0)
 using var telemetry = QuickstartTelemetry.StartIfRequested(args);
 
 // Nothing is configured, so every LLM use case answers from the built-in offline model.
-using var services = new ServiceCollection()
-    .AddAmsha()
-    .AddAmshaCrews()
-    .BuildServiceProvider();
+var services = new ServiceCollection();
+services.AddAmsha().AddAmshaCrews();
+using var provider = services.BuildServiceProvider();
 
-var crew = services.GetRequiredService<ArticleCrew>();
+var crew = provider.GetRequiredService<ArticleCrew>();
 var handle = crew.Start(new ArticleRequest("Rust"));
 
 await foreach (var e in handle.StreamAsync())
@@ -51,5 +50,5 @@ Console.WriteLine(result.Output.Body);
 Console.WriteLine($"Facts: {string.Join("; ", result.GetTaskOutput<ResearchNotes>("Research").Facts)}");
 
 // The figures every execution reports (AmshaMetrics); run with --telemetry to export spans and metrics too.
-Console.WriteLine(result.Metrics?.ToSummary());
+Console.WriteLine(result.Metrics.ToSummary());
 return handle.Status == ExecutionStatus.Succeeded ? 0 : 1;

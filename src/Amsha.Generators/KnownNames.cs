@@ -14,4 +14,5 @@ internal static class KnownNames
     public const string ChatMessage = "Microsoft.Extensions.AI.ChatMessage";
     public const string ChatResponse = "Microsoft.Extensions.AI.ChatResponse";
     public const string ServiceCollection = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
+    public const string AmshaBuilder = "Microsoft.Extensions.DependencyInjection.AmshaBuilder";
 }

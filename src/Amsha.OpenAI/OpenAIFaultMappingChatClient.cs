@@ -83,6 +83,7 @@ internal sealed class OpenAIFaultMappingChatClient : DelegatingChatClient
             }
             else if (DateTimeOffset.TryParse(header, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
             {
+                // An HTTP date is the server's wall clock: compare it with the real one, not a session's (possibly fake) clock.
                 var wait = when - DateTimeOffset.UtcNow;
                 retryAfter = wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
             }

@@ -3,6 +3,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Threading;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -17,20 +18,18 @@ public static class OpenAIProvider
     /// <summary>The provider name used in <c>Amsha:Llm:UseCases:&lt;name&gt;:Models:&lt;key&gt;:Provider</c>.</summary>
     public const string Name = "OpenAI";
 
-    /// <summary>Registers the <c>OpenAI</c> provider in <paramref name="options"/>.</summary>
+    /// <summary>Registers the <c>OpenAI</c> provider: <c>services.AddAmsha().AddOpenAIProvider()</c>.</summary>
+    public static AmshaBuilder AddOpenAIProvider(this AmshaBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddProvider(Name, CreateChatClient);
+    }
+
+    /// <summary>Registers the <c>OpenAI</c> provider in options built in code: <c>options.Llm.AddOpenAIProvider()</c>.</summary>
     public static LlmOptions AddOpenAIProvider(this LlmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Providers[Name] = CreateChatClient;
-        return options;
-    }
-
-    /// <summary>Registers the <c>OpenAI</c> provider in <paramref name="options"/>.</summary>
-    public static AmshaOptions AddOpenAIProvider(this AmshaOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Llm.AddOpenAIProvider();
-        return options;
+        return options.AddProvider(Name, CreateChatClient);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.Serialization;
 using Microsoft.Data.Sqlite;
 
 namespace Amsha.Sqlite;
@@ -25,8 +26,8 @@ public sealed class SqliteExecutionStore : IExecutionStore
     private const string Table = "amsha_executions";
     private readonly string _connectionString;
     private readonly string _location;
-    private readonly object _schemaGate = new();
-    private bool _schemaReady;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
 
     /// <summary>A store in the database file <paramref name="databasePath"/>, created when missing.</summary>
     public SqliteExecutionStore(string databasePath)
@@ -173,7 +174,7 @@ public sealed class SqliteExecutionStore : IExecutionStore
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            EnsureSchema(connection);
+            await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch
@@ -183,9 +184,15 @@ public sealed class SqliteExecutionStore : IExecutionStore
         }
     }
 
-    private void EnsureSchema(SqliteConnection connection)
+    private async Task EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        lock (_schemaGate)
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             if (_schemaReady)
             {
@@ -209,8 +216,12 @@ public sealed class SqliteExecutionStore : IExecutionStore
                     previous_checksum TEXT NULL);
                 CREATE INDEX IF NOT EXISTS {Table}_crew ON {Table} (crew, created_at);
                 """;
-            command.ExecuteNonQuery();
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             _schemaReady = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
         }
     }
 

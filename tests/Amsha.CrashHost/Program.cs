@@ -10,21 +10,25 @@ using Amsha.CrashHost;
 using Amsha.Sqlite;
 using Microsoft.Extensions.AI;
 
-// Usage: start <file|sqlite> <store> <calls-file> <latency-ms>
+// Usage: start <file|sqlite> <store> <calls-file> <latency-ms> [hold-task]
 //        resume <file|sqlite> <store> <calls-file> <latency-ms> <execution-id>
 // Prints one line per fact the test reads: "started <id>", "checkpoint <tasks> <status>",
-// "result <output>", "history <status,...>".
-if (args.Length < 4)
+// "holding <task>", "result <output>", "history <status,...>".
+// With a hold task, the model records that task's call, prints "holding <task>" and never answers:
+// the process is then certainly mid-call in that task, with every earlier task checkpointed.
+if (args.Length < 5)
 {
-    Console.Error.WriteLine("usage: start|resume file|sqlite <store> <calls-file> <latency-ms> [execution-id]");
+    Console.Error.WriteLine("usage: start|resume file|sqlite <store> <calls-file> <latency-ms> [hold-task|execution-id]");
     return 2;
 }
 
 IExecutionStore store = args[1] == "sqlite" ? new SqliteExecutionStore(args[2]) : new FileExecutionStore(args[2]);
-var model = new CallCountingChatClient(args[3], new OfflineChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)) }));
-var options = new AmshaOptions { Store = store };
+var latency = TimeSpan.FromMilliseconds(int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+var hold = args[0] == "start" && args.Length > 5 ? args[5] : null;
+var model = new CallCountingChatClient(args[3], hold, new OfflineChatClient(new OfflineChatClientOptions { Latency = latency }));
+var options = new AmshaOptions();
 options.Llm.UseDefaultChatClient(model);
-var session = new ExecutionSession(options);
+var session = new ExecutionSession(options, store);
 using var subscription = session.Subscribe(e =>
 {
     if (e is CheckpointWrittenEvent checkpoint)
@@ -34,7 +38,7 @@ using var subscription = session.Subscribe(e =>
 });
 
 var crew = new CrashCrew(session);
-var handle = args[0] == "resume" ? crew.Resume(args[5]) : crew.StartBackground(new CrashRequest("durable executions"));
+var handle = args[0] == "resume" ? await crew.ResumeAsync(args[5]) : await crew.StartBackgroundAsync(new CrashRequest("durable executions"));
 Console.WriteLine($"started {handle.ExecutionId}");
 var result = await handle.ResultAsync();
 Console.WriteLine($"result {result.Output}");
@@ -42,20 +46,23 @@ var record = await session.GetExecutionAsync(handle.ExecutionId);
 Console.WriteLine($"history {string.Join(",", record.StatusHistory.Select(h => h.Status))}");
 return 0;
 
-/// <summary>Appends the task line of every call to a file before answering, so calls survive a SIGKILL.</summary>
-internal sealed class CallCountingChatClient(string path, IChatClient inner) : IChatClient
+/// <summary>
+/// Appends the task line of every call to a file before answering, so calls survive a SIGKILL; never
+/// answers the call of the task named <paramref name="holdTask"/>.
+/// </summary>
+internal sealed class CallCountingChatClient(string path, string? holdTask, IChatClient inner) : IChatClient
 {
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages.ToList();
-        Record(list);
-        return inner.GetResponseAsync(list, options, cancellationToken);
+        await RecordAsync(list, cancellationToken);
+        return await inner.GetResponseAsync(list, options, cancellationToken);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages.ToList();
-        Record(list);
+        await RecordAsync(list, cancellationToken);
         await foreach (var update in inner.GetStreamingResponseAsync(list, options, cancellationToken))
         {
             yield return update;
@@ -66,14 +73,22 @@ internal sealed class CallCountingChatClient(string path, IChatClient inner) : I
 
     public void Dispose() => inner.Dispose();
 
-    private void Record(IReadOnlyList<ChatMessage> messages)
+    private async Task RecordAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
     {
         var user = messages.Last(m => m.Role == ChatRole.User).Text;
         var firstLine = user.Split('\n')[0];
-        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        using var writer = new StreamWriter(file);
-        writer.WriteLine(firstLine);
-        writer.Flush();
-        file.Flush(flushToDisk: true);
+        using (var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        using (var writer = new StreamWriter(file))
+        {
+            writer.WriteLine(firstLine);
+            writer.Flush();
+            file.Flush(flushToDisk: true);
+        }
+
+        if (holdTask is not null && firstLine.StartsWith("Task: " + holdTask, StringComparison.Ordinal))
+        {
+            Console.WriteLine($"holding {holdTask}");
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
     }
 }

@@ -32,6 +32,10 @@ public sealed record GeneratorRun(
 /// <summary>Builds real compilations against the Amsha runtime, runs the generators and loads the result.</summary>
 public static class GeneratorHarness
 {
+    /// <summary>
+    /// The parse options of every compilation the harness builds (generator driver and code-fix workspace
+    /// included): the newest language version of the compiler this lane runs (see <see cref="CompilerLane"/>).
+    /// </summary>
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);

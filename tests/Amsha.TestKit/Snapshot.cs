@@ -9,7 +9,7 @@ namespace Amsha.TestKit;
 
 /// <summary>
 /// Golden-file snapshots: the expected text lives in <c>Snapshots/&lt;name&gt;.verified.txt</c> beside the
-/// calling test file. A mismatch fails with a line diff and writes <c>.received.txt</c> next to it.
+/// calling test file. A mismatch fails with a line diff and writes <see cref="ReceivedPath"/> next to it.
 /// Set <c>AMSHA_UPDATE_SNAPSHOTS=1</c> to accept the current output as the new expectation.
 /// </summary>
 public static class Snapshot
@@ -20,7 +20,7 @@ public static class Snapshot
     {
         var directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
         var expectedPath = Path.Combine(directory, name + ".verified.txt");
-        var receivedPath = Path.Combine(directory, name + ".received.txt");
+        var receivedPath = ReceivedPath(directory, name);
         actual = Normalize(actual);
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) is "1" or "true")
@@ -48,6 +48,13 @@ public static class Snapshot
         File.WriteAllText(receivedPath, actual, new UTF8Encoding(false));
         throw new SnapshotMismatchException($"Snapshot '{name}' differs from '{expectedPath}' (- expected, + actual):\n{Diff(expected, actual)}\nRerun with {UpdateVariable}=1 to accept the new output.");
     }
+
+    /// <summary>
+    /// Where a mismatch writes the actual output: <c>&lt;name&gt;.received.txt</c>, or
+    /// <c>&lt;name&gt;.roslyn5.received.txt</c> in the Roslyn 5 lane, so that the two lanes, which compare
+    /// against the same expected file and may run at the same time, never write or delete each other's file.
+    /// </summary>
+    public static string ReceivedPath(string directory, string name) => Path.Combine(directory, name + CompilerLane.ReceivedSnapshotSuffix);
 
     /// <summary>
     /// A unified-style diff with two lines of context around each change: <c>- n:</c> is line n of the

@@ -1,2 +1,4 @@
 global using Amsha.TestKit;
 global using Xunit;
+global using Amsha.Generated;
+global using Amsha.Serialization;

@@ -19,6 +19,7 @@ internal sealed class AmshaSymbols
         AmshaLlmCallAttribute = compilation.GetTypeByMetadataName(KnownNames.AmshaLlmCallAttribute);
         ExecutionSession = compilation.GetTypeByMetadataName(KnownNames.ExecutionSession);
         ExecutionHandle = compilation.GetTypeByMetadataName("Amsha.ExecutionHandle`1");
+        InteractiveExecutionHandle = compilation.GetTypeByMetadataName("Amsha.InteractiveExecutionHandle`1");
         ChatClient = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.IChatClient");
     }
 
@@ -39,6 +40,8 @@ internal sealed class AmshaSymbols
     public INamedTypeSymbol? ExecutionSession { get; }
 
     public INamedTypeSymbol? ExecutionHandle { get; }
+
+    public INamedTypeSymbol? InteractiveExecutionHandle { get; }
 
     public INamedTypeSymbol? ChatClient { get; }
 

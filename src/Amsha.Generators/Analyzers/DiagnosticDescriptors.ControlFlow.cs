@@ -25,7 +25,7 @@ internal static partial class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor StreamOnBackgroundHandle = Create(
         "AMSHA203",
         "StreamAsync on a background execution",
-        "'{0}' comes from '{1}', which runs in the background and does not stream: poll Status and Progress or await ResultAsync(), or use Start() for a streamed execution",
+        "'{0}' comes from '{1}', which runs in the background: it is never an InteractiveExecutionHandle, so this conversion fails and it cannot stream; poll Status and Progress or await ResultAsync(), or use Start() for a streamed execution",
         ControlFlowCategory,
         DiagnosticSeverity.Error);
 

@@ -18,8 +18,14 @@ internal enum ExecutionCallKind
     /// <summary>A crew's generated <c>StartBackground</c>: background handle, does not stream.</summary>
     StartBackground,
 
+    /// <summary>A crew's generated <c>StartBackgroundAsync</c>: a task of a background handle.</summary>
+    StartBackgroundAsync,
+
     /// <summary>A crew's generated <c>Resume(executionId)</c>: continues a background execution.</summary>
     Resume,
+
+    /// <summary>A crew's generated <c>ResumeAsync(executionId)</c>: a task of the resumed background handle.</summary>
+    ResumeAsync,
 
     /// <summary>An <c>[AmshaLlmCall]</c> method: one resilient LLM call.</summary>
     LlmCall,
@@ -45,7 +51,9 @@ internal static class ExecutionCalls
             case "RunAsync":
             case "Start":
             case "StartBackground":
+            case "StartBackgroundAsync":
             case "Resume":
+            case "ResumeAsync":
                 return IsCrewMember(method, symbols) ? KindOf(method.Name) : ExecutionCallKind.None;
             case "ResultAsync":
                 return IsHandleMember(method, symbols) ? ExecutionCallKind.HandleResult : ExecutionCallKind.None;
@@ -54,8 +62,12 @@ internal static class ExecutionCalls
         }
     }
 
-    /// <summary>True for <c>StartBackground</c> and <c>Resume</c>: their handles run in the background.</summary>
-    public static bool IsBackground(ExecutionCallKind kind) => kind is ExecutionCallKind.StartBackground or ExecutionCallKind.Resume;
+    /// <summary>True for <c>StartBackground</c> and <c>Resume</c> (and their <c>Async</c> forms): their handles run in the background.</summary>
+    public static bool IsBackground(ExecutionCallKind kind) =>
+        kind is ExecutionCallKind.StartBackground or ExecutionCallKind.StartBackgroundAsync or ExecutionCallKind.Resume or ExecutionCallKind.ResumeAsync;
+
+    /// <summary>True for the <c>Async</c> forms of the background starts: they return a task of the handle.</summary>
+    public static bool ReturnsTaskOfHandle(ExecutionCallKind kind) => kind is ExecutionCallKind.StartBackgroundAsync or ExecutionCallKind.ResumeAsync;
 
     /// <summary>True for crew runs and <c>[AmshaLlmCall]</c> methods: every LLM call in them already retries.</summary>
     public static bool Retries(ExecutionCallKind kind) => kind is not (ExecutionCallKind.None or ExecutionCallKind.HandleResult);
@@ -117,6 +129,8 @@ internal static class ExecutionCalls
         "RunAsync" => ExecutionCallKind.RunAsync,
         "Start" => ExecutionCallKind.Start,
         "StartBackground" => ExecutionCallKind.StartBackground,
+        "StartBackgroundAsync" => ExecutionCallKind.StartBackgroundAsync,
+        "ResumeAsync" => ExecutionCallKind.ResumeAsync,
         _ => ExecutionCallKind.Resume,
     };
 
@@ -127,12 +141,20 @@ internal static class ExecutionCalls
             return false;
         }
 
-        // RunAsync returns Task<CrewResult<T>>; the others return ExecutionHandle<T>.
+        // RunAsync returns Task<CrewResult<T>>, the Async starts Task<ExecutionHandle<T>>, Start an
+        // InteractiveExecutionHandle<T>, StartBackground and Resume an ExecutionHandle<T>.
         var returned = method.ReturnType as INamedTypeSymbol;
-        return method.Name == "RunAsync"
-            ? returned is { Name: "Task", IsGenericType: true }
-            : returned is not null && SymbolEqualityComparer.Default.Equals(returned.OriginalDefinition, symbols.ExecutionHandle);
+        return method.Name switch
+        {
+            "RunAsync" => returned is { Name: "Task", IsGenericType: true },
+            "StartBackgroundAsync" or "ResumeAsync" => returned is { Name: "Task", IsGenericType: true, TypeArguments.Length: 1 } && IsHandle(returned.TypeArguments[0] as INamedTypeSymbol, symbols.ExecutionHandle),
+            "Start" => IsHandle(returned, symbols.InteractiveExecutionHandle),
+            _ => IsHandle(returned, symbols.ExecutionHandle),
+        };
     }
+
+    private static bool IsHandle(INamedTypeSymbol? type, INamedTypeSymbol? handle) =>
+        type is not null && handle is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, handle);
 
     private static bool IsHandleMember(IMethodSymbol method, AmshaSymbols symbols) =>
         symbols.ExecutionHandle is { } handle && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, handle);

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Amsha.Generators.Analyzers.Declarations;
+using Amsha.Generators.Helpers;
 using Amsha.Generators.Serialization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -8,10 +10,10 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Amsha.Generators.Analyzers;
 
 /// <summary>
-/// AMSHA010: reports every member path of a task output type or <c>[ExecutionState]</c> type that
-/// cannot be serialized, using the same <see cref="SerializationRules"/> as the generator.
-/// Reported on the <c>TOutput</c> argument of <c>[CrewTask&lt;TOutput&gt;]</c>, or on the name of
-/// the <c>[ExecutionState]</c> type.
+/// AMSHA010: reports every member path of a task output type, <c>[ExecutionState]</c> type or structured
+/// <c>[AmshaLlmCall]</c> result type that cannot be serialized, using the same <see cref="SerializationRules"/>
+/// as the generators. Reported on the <c>TOutput</c> argument of <c>[CrewTask&lt;TOutput&gt;]</c>, on the name of
+/// the <c>[ExecutionState]</c> type, or on the return type of the <c>[AmshaLlmCall]</c> method.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class SerializableTypeAnalyzer : AmshaAnalyzer
@@ -21,6 +23,10 @@ internal sealed class SerializableTypeAnalyzer : AmshaAnalyzer
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
         start.RegisterSymbolAction(c => AnalyzeType(c, symbols), SymbolKind.NamedType);
+        if (symbols.AmshaLlmCallAttribute is not null)
+        {
+            start.RegisterSymbolAction(c => AnalyzeMethod(c, symbols), SymbolKind.Method);
+        }
     }
 
     private static void AnalyzeType(SymbolAnalysisContext context, AmshaSymbols symbols)
@@ -38,18 +44,38 @@ internal sealed class SerializableTypeAnalyzer : AmshaAnalyzer
                 && attributeClass.TypeArguments.Length == 1
                 && attributeClass.TypeArguments[0] is { SpecialType: not SpecialType.System_String, TypeKind: not TypeKind.Error } output)
             {
-                Report(context, output, TypeArgumentLocation(attribute, context) ?? type.Locations[0]);
+                Report(context, output, SerializationRoot.TaskOutput, TypeArgumentLocation(attribute, context) ?? type.Locations[0]);
             }
             else if (symbols.IsExecutionStateAttribute(attributeClass) && type.Locations.Length > 0)
             {
-                Report(context, type, type.Locations[0]);
+                Report(context, type, SerializationRoot.ExecutionState, type.Locations[0]);
             }
         }
     }
 
-    private static void Report(SymbolAnalysisContext context, ITypeSymbol root, Location location)
+    // The generator writes no body for a method whose result cannot be serialized, so its definition is the user's.
+    private static void AnalyzeMethod(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
-        var analysis = SerializationRules.Analyze(root, context.Compilation, requireObjectRoot: true, context.CancellationToken);
+        var method = (IMethodSymbol)context.Symbol;
+
+        // Both parts of a partial method arrive here with the same attributes; the definition speaks for both.
+        if (method.MethodKind != MethodKind.Ordinary || method.PartialDefinitionPart is not null
+            || DeclarationFacts.LlmCallAttribute(method, symbols) is null
+            || LlmCallReturns.StructuredResult(method.ReturnType) is not { } result)
+        {
+            return;
+        }
+
+        var declaration = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.CancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+        if ((declaration?.ReturnType.GetLocation() ?? method.Locations.FirstOrDefault()) is { } location)
+        {
+            Report(context, result, SerializationRoot.LlmCallResult, location);
+        }
+    }
+
+    private static void Report(SymbolAnalysisContext context, ITypeSymbol root, SerializationRoot kind, Location location)
+    {
+        var analysis = SerializationRules.Analyze(root, context.Compilation, kind, context.CancellationToken);
         foreach (var problem in analysis.Problems)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnserializableType, location, problem.MemberPath, problem.Reason));

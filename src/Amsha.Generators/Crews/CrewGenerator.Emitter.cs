@@ -1,7 +1,7 @@
-using System.Collections.Generic;
 using System.Linq;
 using Amsha.Generators.Helpers;
-using Microsoft.CodeAnalysis.CSharp;
+using Amsha.Generators.Templates;
+using static Amsha.Generators.Helpers.CodeText;
 
 namespace Amsha.Generators.Crews;
 
@@ -16,24 +16,13 @@ internal sealed partial class CrewGenerator
         {
             var w = new SourceWriter();
             w.Line(Header).Line("#nullable enable").Line();
-            if (crew.Namespace is not null)
-            {
-                w.Line($"namespace {crew.Namespace}").Line("{").Indent();
-            }
+            w.OpenScope(crew.Scope);
 
-            foreach (var containing in crew.ContainingTypes)
-            {
-                w.Open($"partial {containing.Keyword} {containing.Name}");
-            }
-
-            var input = crew.InputType ?? "global::Amsha.NoInput";
+            var input = crew.InputType ?? "global::Amsha.Generated.NoInput";
             var output = crew.OutputType;
-            var definitionType = $"global::Amsha.CrewDefinition<{input}, {output}>";
+            var definitionType = $"global::Amsha.Generated.CrewDefinition<{input}, {output}>";
             var generatedCode = GeneratorInfo.GeneratedCodeAttribute;
-            var inputParameter = crew.InputType is null ? "" : $"{crew.InputType} input, ";
-            var inputArgument = crew.InputType is null ? "global::Amsha.NoInput.Value" : "input";
-
-            w.Open($"partial {crew.Keyword} {crew.Name}{crew.TypeParameters}");
+            var inputArgument = crew.InputType is null ? "global::Amsha.Generated.NoInput.Value" : "input";
 
             w.Line("private readonly global::Amsha.ExecutionSession __amshaSession;").Line();
 
@@ -45,39 +34,25 @@ internal sealed partial class CrewGenerator
 
             w.Line("/// <summary>The crew's plan, computed at compile time.</summary>");
             w.Line(generatedCode);
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             w.Line($"{crew.MemberAccessibility} static {definitionType} Definition {{ get; }} = new {definitionType}(");
             w.Indent();
             w.Line($"{Literal(crew.Name)},");
             w.Line($"global::Amsha.CrewProcess.{(crew.IsGraph ? "Graph" : "Sequential")},");
-            w.Line($"new global::Amsha.CrewTaskDefinition<{input}>[]");
+            w.Line($"new global::Amsha.Generated.CrewTaskDefinition<{input}>[]");
             w.Line("{").Indent();
             for (var i = 0; i < crew.Tasks.Count; i++)
             {
                 var task = crew.Tasks[i];
                 var dependsOn = task.DependsOn.Count == 0
                     ? "global::System.Array.Empty<int>()"
-                    : "new int[] { " + string.Join(", ", task.DependsOn.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + " }";
-                w.Line($"new global::Amsha.CrewTaskDefinition<{input}>({Literal(task.Name)}, new global::Amsha.AgentDefinition({Literal(task.AgentName)}, {Literal(task.Llm)}), {dependsOn}, {PromptMethod(task)}{OutputFormat(task)}),");
+                    : "new int[] { " + string.Join(", ", task.DependsOn.Select(CodeText.Number)) + " }";
+                w.Line($"new global::Amsha.Generated.CrewTaskDefinition<{input}>({Literal(task.Name)}, new global::Amsha.Generated.AgentDefinition({Literal(task.AgentName)}, {Literal(task.Llm)}), {dependsOn}, {PromptMethod(task)}{OutputFormat(task)}),");
             }
 
-            w.Unindent().Line("});").Unindent().Line();
+            w.Unindent().Line("});").Unindent();
 
-            w.Line("/// <summary>Runs the crew interactively and waits for its result.</summary>");
-            w.Line(generatedCode);
-            w.Line($"{crew.MemberAccessibility} global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>> RunAsync({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
-            w.Indent().Line($"=> this.__amshaSession.RunAsync(Definition, {CheckedInput(crew, inputArgument)}, cancellationToken);").Unindent().Line();
-
-            w.Line("/// <summary>Starts an interactive execution: stream its events, await its result or cancel it through the handle.</summary>");
-            w.Line(generatedCode);
-            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> Start({inputParameter}global::System.Threading.CancellationToken cancellationToken = default)");
-            w.Indent().Line($"=> this.__amshaSession.Start(Definition, {CheckedInput(crew, inputArgument)}, global::Amsha.ExecutionMode.Interactive, cancellationToken);").Unindent().Line();
-
-            w.Line("/// <summary>Starts a detached background execution; keep the handle or its id to poll, await or cancel it.</summary>");
-            w.Line(generatedCode);
-            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> StartBackground({(crew.InputType is null ? "" : crew.InputType + " input")})");
-            w.Indent().Line($"=> this.__amshaSession.Start(Definition, {CheckedInput(crew, inputArgument)}, global::Amsha.ExecutionMode.Background);").Unindent();
-
-            EmitDurableMembers(w, crew, output, inputParameter, inputArgument);
+            EmitExecutionMembers(w, crew, output, CheckedInput(crew, inputArgument));
 
             foreach (var task in crew.Tasks)
             {
@@ -85,22 +60,14 @@ internal sealed partial class CrewGenerator
                 EmitPromptBuilder(w, crew, task, input);
             }
 
-            w.Close();
-            foreach (var _ in crew.ContainingTypes)
-            {
-                w.Close();
-            }
-
-            if (crew.Namespace is not null)
-            {
-                w.Unindent().Line("}");
-            }
-
+            w.CloseScope(crew.Scope);
             return w.ToString();
         }
 
-        public static string EmitServiceRegistration(IReadOnlyList<CrewModel> crews)
+        public static string EmitServiceRegistration(EquatableArray<string> crewTypes, bool withBuilder)
         {
+            const string Services = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
+            const string Builder = "global::Microsoft.Extensions.DependencyInjection.AmshaBuilder";
             var w = new SourceWriter();
             w.Line(Header).Line("#nullable enable").Line();
             w.Line("namespace Microsoft.Extensions.DependencyInjection").Line("{").Indent();
@@ -108,47 +75,74 @@ internal sealed partial class CrewGenerator
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
             w.Open("internal static class AmshaCrewsServiceCollectionExtensions");
             w.Line("/// <summary>Registers every crew of this assembly as a transient service; call <c>AddAmsha()</c> too.</summary>");
-            w.Open("public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddAmshaCrews(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)");
+            w.Open($"public static {Services} AddAmshaCrews(this {Services} services)");
             w.Line("if (services is null) throw new global::System.ArgumentNullException(nameof(services));");
-            foreach (var crew in crews)
+            foreach (var crew in crewTypes)
             {
-                w.Line($"global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd(services, global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Transient<{crew.FullyQualifiedName}>(static provider => new {crew.FullyQualifiedName}(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Amsha.ExecutionSession>(provider))));");
+                w.Line($"global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd(services, global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Transient<{crew}>(static provider => new {crew}(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Amsha.ExecutionSession>(provider))));");
             }
 
             w.Line("return services;");
-            w.Close().Close();
+            w.Close();
+            if (withBuilder)
+            {
+                w.Line();
+                w.Line("/// <summary>Registers every crew of this assembly as a transient service: <c>services.AddAmsha().AddAmshaCrews()</c>.</summary>");
+                w.Open($"public static {Builder} AddAmshaCrews(this {Builder} builder)");
+                w.Line("if (builder is null) throw new global::System.ArgumentNullException(nameof(builder));");
+                w.Line("AddAmshaCrews(builder.Services);");
+                w.Line("return builder;");
+                w.Close();
+            }
+
+            w.Close();
             w.Unindent().Line("}");
             return w.ToString();
         }
 
-        // Options overloads and explicit resume (durable executions), kept in one block.
-        private static void EmitDurableMembers(SourceWriter w, CrewModel crew, string output, string inputParameter, string inputArgument)
+        // The execution members users call: interactive runs, background runs and explicit resume, each through
+        // Amsha.Generated.CrewExecution. Every form without options passes null; every start returns without blocking.
+        private static void EmitExecutionMembers(SourceWriter w, CrewModel crew, string output, string input)
         {
-            var generatedCode = GeneratorInfo.GeneratedCodeAttribute;
-            var input = CheckedInput(crew, inputArgument);
+            const string Run = "global::Amsha.Generated.CrewExecution";
             const string Options = "global::Amsha.ExecutionOptions? options";
             const string Token = "global::System.Threading.CancellationToken cancellationToken = default";
+            var inputParameter = crew.InputType is null ? "" : crew.InputType + " input";
+            var withInput = inputParameter.Length == 0 ? "" : inputParameter + ", ";
+            var result = $"global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>>";
+            var interactive = $"global::Amsha.InteractiveExecutionHandle<{output}>";
+            var background = $"global::Amsha.ExecutionHandle<{output}>";
+            var backgroundTask = $"global::System.Threading.Tasks.Task<{background}>";
 
+            Member(w, crew, "Runs the crew interactively and waits for its result.",
+                $"{result} RunAsync({withInput}{Token})", $"{Run}.RunAsync(this.__amshaSession, Definition, {input}, null, cancellationToken)");
+            Member(w, crew, "Runs the crew interactively with per-execution options (state, LLM overrides) and waits for its result.",
+                $"{result} RunAsync({withInput}{Options}, {Token})", $"{Run}.RunAsync(this.__amshaSession, Definition, {input}, options, cancellationToken)");
+            Member(w, crew, "Starts an interactive execution: stream its events, await its result or cancel it through the handle.",
+                $"{interactive} Start({withInput}{Token})", $"{Run}.Start(this.__amshaSession, Definition, {input}, null, cancellationToken)");
+            Member(w, crew, "Starts an interactive execution with per-execution options.",
+                $"{interactive} Start({withInput}{Options}, {Token})", $"{Run}.Start(this.__amshaSession, Definition, {input}, options, cancellationToken)");
+            Member(w, crew, "Starts a detached background execution and returns at once; it is checkpointed to the store after every task. Keep the handle or its id to poll, await or cancel it.",
+                $"{background} StartBackground({inputParameter})", $"{Run}.StartBackground(this.__amshaSession, Definition, {input}, null)");
+            Member(w, crew, "Starts a detached background execution with per-execution options and returns at once.",
+                $"{background} StartBackground({withInput}{Options})", $"{Run}.StartBackground(this.__amshaSession, Definition, {input}, options)");
+            Member(w, crew, "Starts a detached background execution; completes once its first record is stored, so its id resolves from any process.",
+                $"{backgroundTask} StartBackgroundAsync({withInput}{Token})", $"{Run}.StartBackgroundAsync(this.__amshaSession, Definition, {input}, null, cancellationToken)");
+            Member(w, crew, "Starts a detached background execution with per-execution options; completes once its first record is stored.",
+                $"{backgroundTask} StartBackgroundAsync({withInput}{Options}, {Token})", $"{Run}.StartBackgroundAsync(this.__amshaSession, Definition, {input}, options, cancellationToken)");
+            Member(w, crew, "Continues background execution <paramref name=\"executionId\"/> from its last checkpoint, running only its unfinished tasks; returns at once (an unknown id fails the handle).",
+                $"{background} Resume(string executionId, {Options} = null)", $"{Run}.Resume(this.__amshaSession, Definition, executionId, options)");
+            Member(w, crew, "Continues background execution <paramref name=\"executionId\"/> from its last checkpoint; completes once its record is read (an unknown id throws).",
+                $"{backgroundTask} ResumeAsync(string executionId, {Options} = null, {Token})", $"{Run}.ResumeAsync(this.__amshaSession, Definition, executionId, options, cancellationToken)");
+        }
+
+        private static void Member(SourceWriter w, CrewModel crew, string summary, string signature, string body)
+        {
             w.Line();
-            w.Line("/// <summary>Runs the crew interactively with per-execution options (e.g. an <see cref=\"global::Amsha.ExecutionState\"/>) and waits for its result.</summary>");
-            w.Line(generatedCode);
-            w.Line($"{crew.MemberAccessibility} global::System.Threading.Tasks.Task<global::Amsha.CrewResult<{output}>> RunAsync({inputParameter}{Options}, {Token})");
-            w.Indent().Line($"=> this.__amshaSession.RunAsync(Definition, {input}, options, cancellationToken);").Unindent().Line();
-
-            w.Line("/// <summary>Starts an interactive execution with per-execution options.</summary>");
-            w.Line(generatedCode);
-            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> Start({inputParameter}{Options}, {Token})");
-            w.Indent().Line($"=> this.__amshaSession.Start(Definition, {input}, global::Amsha.ExecutionMode.Interactive, options, cancellationToken);").Unindent().Line();
-
-            w.Line("/// <summary>Starts a detached background execution with per-execution options; it is checkpointed to the store after every task.</summary>");
-            w.Line(generatedCode);
-            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> StartBackground({inputParameter}{Options})");
-            w.Indent().Line($"=> this.__amshaSession.Start(Definition, {input}, global::Amsha.ExecutionMode.Background, options, global::System.Threading.CancellationToken.None);").Unindent().Line();
-
-            w.Line("/// <summary>Continues background execution <paramref name=\"executionId\"/> from its last checkpoint, running only its unfinished tasks.</summary>");
-            w.Line(generatedCode);
-            w.Line($"{crew.MemberAccessibility} global::Amsha.ExecutionHandle<{output}> Resume(string executionId, global::Amsha.ExecutionOptions? options = null)");
-            w.Indent().Line("=> this.__amshaSession.Resume(Definition, executionId, options);").Unindent();
+            w.Line($"/// <summary>{summary}</summary>");
+            w.Line(GeneratorInfo.GeneratedCodeAttribute);
+            w.Line($"{crew.MemberAccessibility} {signature}");
+            w.Indent().Line($"=> {body};").Unindent();
         }
 
         private static void EmitPromptBuilder(SourceWriter w, CrewModel crew, CrewTaskModel task, string input)
@@ -156,25 +150,25 @@ internal sealed partial class CrewGenerator
             var inputName = crew.InputType is null ? "_" : "input";
             w.Line($"/// <summary>Renders the prompt of task {task.Name} (agent {task.AgentName}).</summary>");
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
-            w.Open($"private static global::Amsha.TaskPrompt {PromptMethod(task)}({input} {inputName}, global::Amsha.CrewTaskContext context)");
+            w.Open($"private static global::Amsha.Generated.TaskPrompt {PromptMethod(task)}({input} {inputName}, global::Amsha.Generated.CrewTaskContext context)");
             EmitText(w, "system", task.System);
             EmitText(w, "user", task.User);
             foreach (var dependency in task.DependsOn)
             {
-                w.Line($"context.AppendContext(user, {dependency.ToString(System.Globalization.CultureInfo.InvariantCulture)});");
+                w.Line($"context.AppendContext(user, {CodeText.Number(dependency)});");
             }
 
-            w.Line("return new global::Amsha.TaskPrompt(system.ToString(), user.ToString());");
+            w.Line("return new global::Amsha.Generated.TaskPrompt(system.ToString(), user.ToString());");
             w.Close();
         }
 
-        private static void EmitText(SourceWriter w, string variable, EquatableArray<PromptPart> parts)
+        private static void EmitText(SourceWriter w, string variable, EquatableArray<TemplatePart> parts)
         {
             w.Line($"var {variable} = new global::System.Text.StringBuilder();");
             foreach (var part in parts)
             {
-                w.Line(part.IsMember
-                    ? $"{variable}.Append(global::Amsha.PromptText.Format(input.{Identifier(part.Text)}));"
+                w.Line(part.IsValue
+                    ? $"{variable}.Append(global::Amsha.Generated.PromptText.Format(input.{Identifier(part.Text)}));"
                     : $"{variable}.Append({Literal(part.Text)});");
             }
         }
@@ -187,13 +181,8 @@ internal sealed partial class CrewGenerator
         // Typed tasks ask for JSON with the generated schema and parse it with the generated codec.
         private static string OutputFormat(CrewTaskModel task) => task.OutputType is null
             ? ""
-            : $", new global::Amsha.JsonOutputFormat<{task.OutputType}>({task.OutputRepairs.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+            : $", new global::Amsha.Generated.JsonOutputFormat<{task.OutputType}>({CodeText.Number(task.OutputRepairs)})";
 
         private static string PromptMethod(CrewTaskModel task) => "Build" + task.Name + "Prompt";
-
-        // An input member named like a keyword (a record's `@class`) needs its verbatim prefix in code.
-        private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
-
-        private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
     }
 }

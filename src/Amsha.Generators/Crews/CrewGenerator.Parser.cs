@@ -6,8 +6,6 @@ using Amsha.Generators.Plans;
 using Amsha.Generators.Serialization;
 using Amsha.Generators.Templates;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Amsha.Generators.Crews;
 
@@ -27,12 +25,21 @@ internal sealed partial class CrewGenerator
             }
 
             // A class carrying both [Crew] and [Crew<T>] is handled by the generic pipeline only.
-            if (!generic && crew.GetAttributes().Any(a => IsAttribute(a.AttributeClass, KnownNames.GenericCrewAttribute)))
+            if (!generic && crew.GetAttributes().Any(a => AmshaAttributes.Is(a.AttributeClass, KnownNames.GenericCrewAttribute)))
             {
                 return null;
             }
 
-            if (!AllPartial(crew, cancellationToken))
+            // Partial declarations that repeat the attribute (an error the compiler reports) are emitted once:
+            // from the declaration carrying the first of them, so no two outputs share a hint name.
+            var attributeName = generic ? KnownNames.GenericCrewAttribute : KnownNames.CrewAttribute;
+            if (crew.GetAttributes().FirstOrDefault(a => AmshaAttributes.Is(a.AttributeClass, attributeName))?.ApplicationSyntaxReference is { } first
+                && (first.SyntaxTree != context.TargetNode.SyntaxTree || !context.TargetNode.FullSpan.Contains(first.Span)))
+            {
+                return null;
+            }
+
+            if (!TypeDeclarations.AllPartial(crew, cancellationToken))
             {
                 return null;
             }
@@ -77,7 +84,7 @@ internal sealed partial class CrewGenerator
                 return null;
             }
 
-            var members = input is null ? new Dictionary<string, string>() : InputMembers(input);
+            var members = input is null ? new Dictionary<string, string>() : InputMembers.Of(input);
             var planIndex = new Dictionary<string, int>();
             for (var i = 0; i < plan.Order.Count; i++)
             {
@@ -116,20 +123,17 @@ internal sealed partial class CrewGenerator
             // The crew returns what its last task (in plan order) produces.
             var outputType = taskModels[taskModels.Count - 1].OutputType ?? "string";
             return new CrewModel(
-                crew.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
-                TypeDeclarations.ContainingTypes(crew),
-                TypeDeclarations.Keyword(crew),
+                TypeDeclarations.Scope(crew),
                 crew.Name,
-                crew.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", crew.TypeParameters.Select(p => p.Name)) + ">",
                 crew.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                HintName(crew),
+                TypeDeclarations.HintNamePrefix(crew) + ".Crew.g.cs",
                 input?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 input is { IsReferenceType: true },
                 outputType,
                 isGraph,
                 CanRegister(crew),
                 taskModels.ToEquatableArray(),
-                MemberAccessibility(input, tasks[plan.Order[plan.Order.Count - 1]].Output));
+                TypeAccessibility.MemberKeyword(input, tasks[plan.Order[plan.Order.Count - 1]].Output));
         }
 
         private sealed record ParsedTask(string Key, string Name, string AgentName, string Llm, string Role, string Goal, string Backstory, string Description, string ExpectedOutput, List<string> Context)
@@ -144,7 +148,7 @@ internal sealed partial class CrewGenerator
 
         private static ParsedTask? ParseTask(INamedTypeSymbol task, Compilation compilation, CancellationToken cancellationToken)
         {
-            var attribute = task.GetAttributes().FirstOrDefault(a => IsAttribute(a.AttributeClass, KnownNames.CrewTaskAttribute) || IsAttribute(a.AttributeClass, KnownNames.GenericCrewTaskAttribute));
+            var attribute = task.GetAttributes().FirstOrDefault(a => AmshaAttributes.Is(a.AttributeClass, KnownNames.CrewTaskAttribute) || AmshaAttributes.Is(a.AttributeClass, KnownNames.GenericCrewTaskAttribute));
             if (attribute is null)
             {
                 return null;
@@ -156,7 +160,7 @@ internal sealed partial class CrewGenerator
             if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic && generic.TypeArguments[0].SpecialType != SpecialType.System_String)
             {
                 var output = generic.TypeArguments[0];
-                if (!SerializationRules.Analyze(output, compilation, requireObjectRoot: true, cancellationToken).IsSerializable)
+                if (!SerializationRules.Analyze(output, compilation, SerializationRoot.TaskOutput, cancellationToken).IsSerializable)
                 {
                     return null;
                 }
@@ -170,7 +174,7 @@ internal sealed partial class CrewGenerator
                 return null;
             }
 
-            var agentAttribute = agent.GetAttributes().FirstOrDefault(a => IsAttribute(a.AttributeClass, KnownNames.AgentAttribute));
+            var agentAttribute = agent.GetAttributes().FirstOrDefault(a => AmshaAttributes.Is(a.AttributeClass, KnownNames.AgentAttribute));
             if (agentAttribute is null)
             {
                 return null;
@@ -212,105 +216,46 @@ internal sealed partial class CrewGenerator
         }
 
         /// <summary>Renders text pieces and templates into prompt parts; null if a template is malformed or names an unknown member.</summary>
-        private static List<PromptPart>? Render(Dictionary<string, string> members, params (string Text, string? TemplateName)[] pieces)
+        private static List<TemplatePart>? Render(Dictionary<string, string> members, params (string Text, string? TemplateName)[] pieces)
         {
-            var parts = new List<PromptPart>();
+            var parts = new List<TemplatePart>();
             var literal = new System.Text.StringBuilder();
             foreach (var (text, templateName) in pieces)
             {
-                if (templateName is null)
-                {
-                    literal.Append(text);
-                    continue;
-                }
-
-                var (segments, errors) = TemplateParser.Parse(text);
-                if (errors.Count > 0)
+                var bound = templateName is null ? new List<TemplatePart> { new(false, text) } : TemplateBinder.Bind(text, Member);
+                if (bound is null)
                 {
                     return null;
                 }
 
-                foreach (var segment in segments)
+                // Adjacent literal text (fixed wording and template text alike) becomes one part.
+                foreach (var part in bound)
                 {
-                    if (!segment.IsPlaceholder)
+                    if (!part.IsValue)
                     {
-                        literal.Append(segment.Text);
+                        literal.Append(part.Text);
                         continue;
-                    }
-
-                    if (!members.TryGetValue(segment.Text, out var member) && !members.TryGetValue(segment.Text.ToUpperInvariant(), out member))
-                    {
-                        return null;
                     }
 
                     if (literal.Length > 0)
                     {
-                        parts.Add(new PromptPart(false, literal.ToString()));
+                        parts.Add(new TemplatePart(false, literal.ToString()));
                         literal.Clear();
                     }
 
-                    parts.Add(new PromptPart(true, member));
+                    parts.Add(part);
                 }
             }
 
             if (literal.Length > 0)
             {
-                parts.Add(new PromptPart(false, literal.ToString()));
+                parts.Add(new TemplatePart(false, literal.ToString()));
             }
 
             return parts;
-        }
 
-        /// <summary>
-        /// Readable public instance members of the input, keyed by exact name and by upper-case name
-        /// (placeholders match ignoring case; an exact-case match wins).
-        /// </summary>
-        internal static Dictionary<string, string> InputMembers(ITypeSymbol input)
-        {
-            var members = new Dictionary<string, string>();
-            var byUpper = new Dictionary<string, string>();
-            for (var type = input; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
-            {
-                foreach (var member in type.GetMembers())
-                {
-                    if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public || member.IsImplicitlyDeclared)
-                    {
-                        continue;
-                    }
-
-                    var readable = member switch
-                    {
-                        IPropertySymbol { IsIndexer: false, GetMethod: { DeclaredAccessibility: Accessibility.Public } } => true,
-                        IFieldSymbol => true,
-                        _ => false,
-                    };
-                    if (!readable)
-                    {
-                        continue;
-                    }
-
-                    if (!members.ContainsKey(member.Name))
-                    {
-                        members[member.Name] = member.Name;
-                    }
-
-                    var upper = member.Name.ToUpperInvariant();
-                    if (!byUpper.ContainsKey(upper))
-                    {
-                        byUpper[upper] = member.Name;
-                    }
-                }
-            }
-
-            foreach (var pair in byUpper)
-            {
-                if (!members.ContainsKey(pair.Key))
-                {
-                    members[pair.Key] = pair.Value;
-                }
-            }
-
-            return members;
+            string? Member(string placeholder) =>
+                members.TryGetValue(placeholder, out var member) || members.TryGetValue(placeholder.ToUpperInvariant(), out member) ? member : null;
         }
 
         /// <summary>
@@ -332,7 +277,10 @@ internal sealed partial class CrewGenerator
                 ("Start", inputType.Concat(new[] { Options, Token }).ToArray()),
                 ("StartBackground", inputType),
                 ("StartBackground", inputType.Concat(new[] { Options }).ToArray()),
+                ("StartBackgroundAsync", inputType.Concat(new[] { Token }).ToArray()),
+                ("StartBackgroundAsync", inputType.Concat(new[] { Options, Token }).ToArray()),
                 ("Resume", new[] { "string", Options }),
+                ("ResumeAsync", new[] { "string", Options, Token }),
             };
             var reservedNames = new HashSet<string>(taskNames.Select(name => "Build" + name + "Prompt")) { "Definition", "__amshaSession" };
 
@@ -360,34 +308,6 @@ internal sealed partial class CrewGenerator
 
         private static string Display(ITypeSymbol type) =>
             type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-
-        internal static bool AllPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
-        {
-            for (var current = type; current is not null; current = current.ContainingType)
-            {
-                foreach (var reference in current.DeclaringSyntaxReferences)
-                {
-                    if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return true;
-        }
-
-        internal static bool IsAttribute(INamedTypeSymbol? attributeClass, string metadataName)
-        {
-            if (attributeClass is null)
-            {
-                return false;
-            }
-
-            var definition = attributeClass.OriginalDefinition;
-            return definition.ContainingNamespace is { Name: "Amsha", ContainingNamespace.IsGlobalNamespace: true }
-                && metadataName == "Amsha." + definition.MetadataName;
-        }
 
         private static string Key(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
@@ -419,66 +339,6 @@ internal sealed partial class CrewGenerator
 
             return result;
         }
-
-        private static string HintName(INamedTypeSymbol type)
-        {
-            var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
-            var chars = name.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_').ToArray();
-            return new string(chars) + ".Crew.g.cs";
-        }
-
-        /// <summary>
-        /// "public", "internal" or "private": the widest keyword the members taking or returning these
-        /// types can have (an internal input type with a public crew would not compile, CS0051).
-        /// </summary>
-        internal static string MemberAccessibility(params ITypeSymbol?[] types)
-        {
-            var result = "public";
-            foreach (var type in types)
-            {
-                result = Narrower(result, EffectiveAccessibility(type, depth: 0));
-            }
-
-            return result;
-        }
-
-        private static string EffectiveAccessibility(ITypeSymbol? type, int depth)
-        {
-            if (type is null || depth > 16)
-            {
-                return "public";
-            }
-
-            if (type is IArrayTypeSymbol array)
-            {
-                return EffectiveAccessibility(array.ElementType, depth + 1);
-            }
-
-            if (type is not INamedTypeSymbol named)
-            {
-                return "public";
-            }
-
-            var result = "public";
-            foreach (var argument in named.TypeArguments)
-            {
-                result = Narrower(result, EffectiveAccessibility(argument, depth + 1));
-            }
-
-            for (var current = named; current is not null; current = current.ContainingType)
-            {
-                result = current.DeclaredAccessibility switch
-                {
-                    Accessibility.Public or Accessibility.NotApplicable => result,
-                    Accessibility.Internal or Accessibility.ProtectedOrInternal => Narrower(result, "internal"),
-                    _ => "private",
-                };
-            }
-
-            return result;
-        }
-
-        private static string Narrower(string a, string b) => a == "private" || b == "private" ? "private" : a == "internal" || b == "internal" ? "internal" : "public";
 
         // The generated AddAmshaCrews is internal: it can register crews reachable from the assembly, not generic ones.
         private static bool CanRegister(INamedTypeSymbol type)

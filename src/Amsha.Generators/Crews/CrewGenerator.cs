@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Amsha.Generators.Helpers;
@@ -33,46 +32,39 @@ internal sealed partial class CrewGenerator : IIncrementalGenerator
             .Where(static model => model is not null)
             .WithTrackingName(TrackingNames.GenericCrewModels);
 
-        var allCrews = crews.Collect()
-            .Combine(genericCrews.Collect())
-            .Select(static (pair, _) => Distinct(pair.Left.AddRange(pair.Right)))
-            .WithTrackingName(TrackingNames.AllCrews);
+        // One output per crew: editing one crew regenerates only that crew.
+        context.RegisterSourceOutput(crews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model)));
+        context.RegisterSourceOutput(genericCrews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model)));
 
-        var hasDependencyInjection = context.CompilationProvider
-            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(KnownNames.ServiceCollection) is not null)
+        // The registration needs every crew, but only their names: a crew's text can change without re-emitting it.
+        var registrations = crews.Select(static (model, _) => RegistrationName(model!))
+            .Collect()
+            .Combine(genericCrews.Select(static (model, _) => RegistrationName(model!)).Collect())
+            .Select(static (names, _) => Registrable(names.Left.AddRange(names.Right)))
+            .WithTrackingName(TrackingNames.CrewRegistrations);
+
+        var dependencyInjection = context.CompilationProvider
+            .Select(static (compilation, _) => new DependencyInjectionFacts(
+                compilation.GetTypeByMetadataName(KnownNames.ServiceCollection) is not null,
+                compilation.GetTypeByMetadataName(KnownNames.AmshaBuilder) is not null))
             .WithTrackingName(TrackingNames.HasDependencyInjection);
 
-        context.RegisterSourceOutput(allCrews, static (spc, models) =>
+        context.RegisterSourceOutput(registrations.Combine(dependencyInjection), static (spc, pair) =>
         {
-            foreach (var model in models)
+            if (pair.Right.HasServiceCollection)
             {
-                spc.AddSource(model.HintName, Emitter.EmitCrew(model));
-            }
-        });
-
-        context.RegisterSourceOutput(allCrews.Combine(hasDependencyInjection), static (spc, pair) =>
-        {
-            if (pair.Right)
-            {
-                var registrable = pair.Left.Where(static m => m.CanRegisterInContainer).ToList();
-                spc.AddSource("AmshaCrews.ServiceCollectionExtensions.g.cs", Emitter.EmitServiceRegistration(registrable));
+                spc.AddSource("AmshaCrews.ServiceCollectionExtensions.g.cs", Emitter.EmitServiceRegistration(pair.Left, pair.Right.HasAmshaBuilder));
             }
         });
     }
 
-    // A crew declared across several partial files, or carrying the attribute twice, must still be emitted once.
-    private static EquatableArray<CrewModel> Distinct(ImmutableArray<CrewModel?> models)
-    {
-        var seen = new HashSet<string>();
-        var result = new List<CrewModel>();
-        foreach (var model in models)
-        {
-            if (model is not null && seen.Add(model.HintName))
-            {
-                result.Add(model);
-            }
-        }
+    /// <summary>The type name the registration needs, or null for a crew the container cannot create.</summary>
+    private static string? RegistrationName(CrewModel model) => model.CanRegisterInContainer ? model.FullyQualifiedName : null;
 
-        return result.ToEquatableArray();
-    }
+    // Sorted, so the registration reads the same whatever order the crews were found in.
+    private static EquatableArray<string> Registrable(ImmutableArray<string?> names) =>
+        names.Where(static name => name is not null).Select(static name => name!).Distinct().OrderBy(static name => name, System.StringComparer.Ordinal).ToEquatableArray();
 }
+
+/// <summary>What the compilation offers for the DI registration: the service collection, and Amsha's builder.</summary>
+internal readonly record struct DependencyInjectionFacts(bool HasServiceCollection, bool HasAmshaBuilder);

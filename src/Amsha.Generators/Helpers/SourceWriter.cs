@@ -40,6 +40,38 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>Opens <c>namespace N {</c> (unless global) and <c>partial class T {</c> for each type of <paramref name="scope"/>.</summary>
+    public SourceWriter OpenScope(DeclarationScope scope)
+    {
+        if (scope.Namespace is not null)
+        {
+            Line($"namespace {scope.Namespace}").Line("{").Indent();
+        }
+
+        foreach (var type in scope.Types)
+        {
+            Open($"partial {type.Keyword} {type.Name}");
+        }
+
+        return this;
+    }
+
+    /// <summary>Closes what <see cref="OpenScope"/> opened.</summary>
+    public SourceWriter CloseScope(DeclarationScope scope)
+    {
+        foreach (var _ in scope.Types)
+        {
+            Close();
+        }
+
+        if (scope.Namespace is not null)
+        {
+            Unindent().Line("}");
+        }
+
+        return this;
+    }
+
     public SourceWriter Indent()
     {
         _indent++;

@@ -5,11 +5,14 @@ internal static class TrackingNames
 {
     public const string CrewModels = nameof(CrewModels);
     public const string GenericCrewModels = nameof(GenericCrewModels);
-    public const string AllCrews = nameof(AllCrews);
+    public const string CrewRegistrations = nameof(CrewRegistrations);
     public const string HasDependencyInjection = nameof(HasDependencyInjection);
     public const string TaskOutputTypes = nameof(TaskOutputTypes);
     public const string ExecutionStateTypes = nameof(ExecutionStateTypes);
     public const string CrewInputTypes = nameof(CrewInputTypes);
+    public const string LlmCallResultTypes = nameof(LlmCallResultTypes);
     public const string AllSerializableTypes = nameof(AllSerializableTypes);
+    public const string SerializableTypes = nameof(SerializableTypes);
+    public const string CodecRegistrations = nameof(CodecRegistrations);
     public const string LlmCallModels = nameof(LlmCallModels);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
-using System.Globalization;
 using Amsha.Generators.Helpers;
-using Microsoft.CodeAnalysis.CSharp;
+using Amsha.Generators.Templates;
+using static Amsha.Generators.Helpers.CodeText;
 
 namespace Amsha.Generators.LlmCalls;
 
@@ -16,63 +16,40 @@ internal sealed partial class LlmCallGenerator
         {
             var w = new SourceWriter();
             w.Line(Header).Line("#nullable enable").Line();
-            if (call.Namespace is not null)
-            {
-                w.Line($"namespace {call.Namespace}").Line("{").Indent();
-            }
+            w.OpenScope(call.Scope);
 
-            foreach (var containing in call.ContainingTypes)
-            {
-                w.Open($"partial {containing.Keyword} {containing.Name}");
-            }
-
-            var settings = string.Format(
-                CultureInfo.InvariantCulture,
-                "global::Amsha.LlmCallSettings.FromSeconds({0}, {1}, {2})",
-                call.MaxAttempts,
-                Number(call.TimeoutSeconds),
-                Number(call.TotalTimeoutSeconds));
-            w.Line("/// <summary>Resilience settings of this call site; the call path keeps one pipeline per use case and settings.</summary>");
+            var settings = $"global::Amsha.Generated.LlmCallOptions.FromSeconds({Number(call.MaxAttempts)}, {Number(call.TimeoutSeconds)}, {Number(call.TotalTimeoutSeconds)})";
+            w.Line("/// <summary>Attempts and time limits of this call site; the call path keeps one pipeline per use case and call options.</summary>");
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
-            w.Line($"private static readonly global::Amsha.LlmCallSettings {call.SettingsField} = {settings};").Line();
+            w.Line($"private static readonly global::Amsha.Generated.LlmCallOptions {call.CallOptionsField} = {settings};").Line();
 
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
             w.Open($"{call.Modifiers} {call.ReturnType} {call.MethodName}({call.Parameters})");
-            w.Line("var __messages = global::Amsha.AmshaLlmCalls.Messages(");
+            w.Line("var __messages = global::Amsha.Generated.AmshaLlmCalls.Messages(");
             w.Indent();
             w.Line($"system: {Template(call.System)},");
             w.Line($"prompt: {Template(call.Prompt)},");
-            w.Line($"conversation: {call.ConversationParameter ?? "null"});");
+            w.Line($"conversation: {(call.ConversationParameter is { } conversation ? Identifier(conversation) : "null")});");
             w.Unindent();
 
-            var token = call.CancellationParameter ?? "default";
+            var token = call.CancellationParameter is { } cancellation ? Identifier(cancellation) : "default";
             var useCase = Literal(call.UseCase);
             var invocation = call.Kind switch
             {
-                LlmCallReturnKind.Stream => $"global::Amsha.AmshaLlmCalls.StreamTextAsync({call.SessionExpression}, {useCase}, {call.SettingsField}, __messages, {token})",
-                LlmCallReturnKind.Response => $"global::Amsha.AmshaLlmCalls.GetResponseAsync({call.SessionExpression}, {useCase}, {call.SettingsField}, __messages, {token})",
-                LlmCallReturnKind.Object => $"global::Amsha.AmshaLlmCalls.GetObjectAsync<{call.ResultType}>({call.SessionExpression}, {useCase}, {call.SettingsField}, {call.OutputRepairs.ToString(CultureInfo.InvariantCulture)}, __messages, {token})",
-                _ => $"global::Amsha.AmshaLlmCalls.GetTextAsync({call.SessionExpression}, {useCase}, {call.SettingsField}, __messages, {token})",
+                LlmCallReturnKind.Stream => $"global::Amsha.Generated.AmshaLlmCalls.StreamTextAsync({call.SessionExpression}, {useCase}, {call.CallOptionsField}, __messages, {token})",
+                LlmCallReturnKind.Response => $"global::Amsha.Generated.AmshaLlmCalls.GetResponseAsync({call.SessionExpression}, {useCase}, {call.CallOptionsField}, __messages, {token})",
+                LlmCallReturnKind.Object => $"global::Amsha.Generated.AmshaLlmCalls.GetObjectAsync<{call.ResultType}>({call.SessionExpression}, {useCase}, {call.CallOptionsField}, {Number(call.OutputRepairs)}, __messages, {token})",
+                _ => $"global::Amsha.Generated.AmshaLlmCalls.GetTextAsync({call.SessionExpression}, {useCase}, {call.CallOptionsField}, __messages, {token})",
             };
             w.Line(call.IsValueTask
                 ? $"return new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({invocation});"
                 : $"return {invocation};");
             w.Close();
-
-            foreach (var _ in call.ContainingTypes)
-            {
-                w.Close();
-            }
-
-            if (call.Namespace is not null)
-            {
-                w.Unindent().Line("}");
-            }
-
+            w.CloseScope(call.Scope);
             return w.ToString();
         }
 
-        private static string Template(EquatableArray<LlmTemplatePart>? parts)
+        private static string Template(EquatableArray<TemplatePart>? parts)
         {
             if (parts is not { } template)
             {
@@ -87,14 +64,10 @@ internal sealed partial class LlmCallGenerator
             var pieces = new List<string>();
             foreach (var part in template)
             {
-                pieces.Add(part.IsParameter ? $"global::Amsha.PromptText.Format({part.Text})" : Literal(part.Text));
+                pieces.Add(part.IsValue ? $"global::Amsha.Generated.PromptText.Format({Identifier(part.Text)})" : Literal(part.Text));
             }
 
             return string.Join(" + ", pieces);
         }
-
-        private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-        private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
     }
 }

@@ -4,12 +4,13 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading;
-using Amsha.Generators.Crews;
 using Amsha.Generators.Helpers;
+using Amsha.Generators.Serialization;
 using Amsha.Generators.Templates;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Amsha.Generators.Helpers.CodeText;
 
 namespace Amsha.Generators.LlmCalls;
 
@@ -36,13 +37,20 @@ internal sealed partial class LlmCallGenerator
                 || method.PartialImplementationPart is not null
                 || method.IsGenericMethod
                 || method.ContainingType is not { } type
-                || !CrewGenerator.Parser.AllPartial(type, cancellationToken))
+                || !TypeDeclarations.AllPartial(type, cancellationToken))
             {
                 return null;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            if (!TryReturnKind(method.ReturnType, out var kind, out var isValueTask, out var resultType))
+            if (!LlmCallReturns.TryClassify(method.ReturnType, out var kind, out var isValueTask, out var result) || result is null)
+            {
+                return null;
+            }
+
+            // A structured result needs a compile-time codec; without one the method gets no body (AMSHA010 says why).
+            if (kind == LlmCallReturnKind.Object
+                && !SerializationRules.Analyze(result, context.SemanticModel.Compilation, SerializationRoot.LlmCallResult, cancellationToken).IsSerializable)
             {
                 return null;
             }
@@ -112,67 +120,26 @@ internal sealed partial class LlmCallGenerator
 
             var signature = method.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             return new LlmCallModel(
-                type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
-                TypeDeclarations.ContainingTypes(type, includeSelf: true),
-                HintName(type, method, signature),
+                TypeDeclarations.Scope(type),
+                TypeDeclarations.HintNamePrefix(type) + "." + method.Name + "_" + StableHash(signature) + ".LlmCall.g.cs",
                 method.Name,
                 Modifiers(method),
                 method.ReturnType.ToDisplayString(s_typeFormat),
                 string.Join(", ", parameters),
                 kind,
                 isValueTask,
-                resultType,
+                result.ToDisplayString(s_typeFormat),
                 session,
                 system,
                 prompt,
-                conversation is null ? null : Identifier(conversation),
-                cancellation is null ? null : Identifier(cancellation),
+                conversation,
+                cancellation,
                 useCase,
                 maxAttempts,
                 timeout,
                 total,
                 repairs,
-                "__amshaLlmCallSettings_" + method.Name + "_" + StableHash(signature));
-        }
-
-        /// <summary>The return shapes the generator implements; shared with the AMSHA012 analyzer.</summary>
-        internal static bool TryReturnKind(ITypeSymbol returnType, out LlmCallReturnKind kind, out bool isValueTask, out string resultType)
-        {
-            kind = LlmCallReturnKind.Text;
-            isValueTask = false;
-            resultType = "";
-            if (returnType is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named)
-            {
-                return false;
-            }
-
-            var argument = named.TypeArguments[0];
-            if (argument.TypeKind is TypeKind.Error or TypeKind.TypeParameter or TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Dynamic)
-            {
-                return false;
-            }
-
-            var definition = named.OriginalDefinition.ToDisplayString();
-            resultType = argument.ToDisplayString(s_typeFormat);
-            switch (definition)
-            {
-                case "System.Collections.Generic.IAsyncEnumerable<T>":
-                    kind = LlmCallReturnKind.Stream;
-                    return argument.SpecialType == SpecialType.System_String;
-                case "System.Threading.Tasks.Task<TResult>":
-                case "System.Threading.Tasks.ValueTask<TResult>":
-                    isValueTask = definition.StartsWith("System.Threading.Tasks.ValueTask", StringComparison.Ordinal);
-                    kind = argument.SpecialType == SpecialType.System_String ? LlmCallReturnKind.Text
-                        : argument.ToDisplayString() == KnownNames.ChatResponse ? LlmCallReturnKind.Response
-                        : LlmCallReturnKind.Object;
-
-                    // Structured results are data (parsed through their JSON codec): not interfaces, delegates or tasks.
-                    return kind != LlmCallReturnKind.Object
-                        || (argument.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Enum or TypeKind.Array
-                            && argument.OriginalDefinition.ToDisplayString() is not ("System.Threading.Tasks.Task<TResult>" or "System.Threading.Tasks.ValueTask<TResult>" or "System.Threading.Tasks.Task" or "System.Threading.Tasks.ValueTask"));
-                default:
-                    return false;
-            }
+                "__amshaLlmCallOptions_" + method.Name + "_" + StableHash(signature));
         }
 
         /// <summary>
@@ -199,38 +166,10 @@ internal sealed partial class LlmCallGenerator
         }
 
         /// <summary>The template's parts with placeholders bound to parameters (exact name first, then ignoring case); null when malformed or unbound.</summary>
-        private static EquatableArray<LlmTemplatePart>? Template(string? template, IMethodSymbol method)
-        {
-            if (template is null)
-            {
-                return null;
-            }
-
-            var (segments, errors) = TemplateParser.Parse(template);
-            if (errors.Count > 0)
-            {
-                return null;
-            }
-
-            var parts = new List<LlmTemplatePart>();
-            foreach (var segment in segments)
-            {
-                if (!segment.IsPlaceholder)
-                {
-                    parts.Add(new LlmTemplatePart(false, segment.Text));
-                    continue;
-                }
-
-                if (BindPlaceholder(method, segment.Text) is not { } parameter)
-                {
-                    return null;
-                }
-
-                parts.Add(new LlmTemplatePart(true, Identifier(parameter.Name)));
-            }
-
-            return parts.ToEquatableArray();
-        }
+        private static EquatableArray<TemplatePart>? Template(string? template, IMethodSymbol method) =>
+            template is not null && TemplateBinder.Bind(template, placeholder => BindPlaceholder(method, placeholder)?.Name) is { } parts
+                ? parts.ToEquatableArray()
+                : null;
 
         /// <summary>How the generated body reaches the session: a field or property (own or inherited and accessible), or a primary-constructor parameter.</summary>
         /// <remarks>Shared with the AMSHA013 analyzer: a type it accepts is one the generator can implement.</remarks>
@@ -314,16 +253,6 @@ internal sealed partial class LlmCallGenerator
 
         private static bool HasExplicitAccessibility(IMethodSymbol method) =>
             method.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is MethodDeclarationSyntax m && m.Modifiers.Any(SyntaxKind.PrivateKeyword));
-
-        private static string Identifier(string name) =>
-            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.AwaitKeyword ? "@" + name : name;
-
-        private static string HintName(INamedTypeSymbol type, IMethodSymbol method, string signature)
-        {
-            var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
-            var chars = name.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_').ToArray();
-            return new string(chars) + "." + method.Name + "_" + StableHash(signature) + ".LlmCall.g.cs";
-        }
 
         // FNV-1a: stable across processes, unlike string.GetHashCode.
         private static string StableHash(string text)

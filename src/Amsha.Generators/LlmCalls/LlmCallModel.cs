@@ -1,24 +1,14 @@
-using Amsha.Generators.Crews;
 using Amsha.Generators.Helpers;
+using Amsha.Generators.Templates;
 
 namespace Amsha.Generators.LlmCalls;
 
-/// <summary>What an <c>[AmshaLlmCall]</c> method returns, which picks the runtime call.</summary>
-internal enum LlmCallReturnKind
-{
-    Text,
-    Response,
-    Object,
-    Stream,
-}
-
-/// <summary>A piece of a prompt template: literal text, or the name of the parameter bound to a placeholder.</summary>
-internal sealed record LlmTemplatePart(bool IsParameter, string Text);
-
 /// <summary>One <c>[AmshaLlmCall]</c> method, reduced to values: everything the emitter needs and nothing else.</summary>
+/// <param name="Scope">The namespace and the partial types around the method, its own type last.</param>
+/// <param name="System">The system template, or null when there is none; placeholders name parameters.</param>
+/// <param name="Prompt">The prompt template, or null when there is none.</param>
 internal sealed record LlmCallModel(
-    string? Namespace,
-    EquatableArray<ContainingTypeModel> ContainingTypes,
+    DeclarationScope Scope,
     string HintName,
     string MethodName,
     string Modifiers,
@@ -28,8 +18,8 @@ internal sealed record LlmCallModel(
     bool IsValueTask,
     string ResultType,
     string SessionExpression,
-    EquatableArray<LlmTemplatePart>? System,
-    EquatableArray<LlmTemplatePart>? Prompt,
+    EquatableArray<TemplatePart>? System,
+    EquatableArray<TemplatePart>? Prompt,
     string? ConversationParameter,
     string? CancellationParameter,
     string UseCase,
@@ -37,4 +27,4 @@ internal sealed record LlmCallModel(
     double TimeoutSeconds,
     double TotalTimeoutSeconds,
     int OutputRepairs,
-    string SettingsField);
+    string CallOptionsField);

@@ -1,5 +1,4 @@
 using System.Threading;
-using Amsha.Generators.Crews;
 using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 
@@ -18,7 +17,7 @@ internal sealed partial class SerializerGenerator
                 if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic
                     && generic.TypeArguments[0] is { SpecialType: not SpecialType.System_String, TypeKind: not TypeKind.Error } output)
                 {
-                    return Models(output, context.SemanticModel.Compilation, requireObjectRoot: true, cancellationToken);
+                    return Models(output, context.SemanticModel.Compilation, SerializationRoot.TaskOutput, cancellationToken);
                 }
             }
 
@@ -27,8 +26,8 @@ internal sealed partial class SerializerGenerator
 
         /// <summary>A type marked <c>[ExecutionState]</c>.</summary>
         public static EquatableArray<SerializableTypeModel> ParseStateType(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-            context.TargetSymbol is INamedTypeSymbol type && CrewGenerator.Parser.AllPartial(type, cancellationToken)
-                ? Models(type, context.SemanticModel.Compilation, requireObjectRoot: true, cancellationToken)
+            context.TargetSymbol is INamedTypeSymbol type && TypeDeclarations.AllPartial(type, cancellationToken)
+                ? Models(type, context.SemanticModel.Compilation, SerializationRoot.ExecutionState, cancellationToken)
                 : EquatableArray<SerializableTypeModel>.Empty;
 
         /// <summary>The input type of a <c>[Crew&lt;TInput&gt;]</c>, when it is serializable (durable executions persist it); silent otherwise.</summary>
@@ -38,16 +37,22 @@ internal sealed partial class SerializerGenerator
             {
                 if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic && generic.TypeArguments[0] is { TypeKind: not TypeKind.Error } input)
                 {
-                    return Models(input, context.SemanticModel.Compilation, requireObjectRoot: false, cancellationToken);
+                    return Models(input, context.SemanticModel.Compilation, SerializationRoot.CrewInput, cancellationToken);
                 }
             }
 
             return EquatableArray<SerializableTypeModel>.Empty;
         }
 
-        private static EquatableArray<SerializableTypeModel> Models(ITypeSymbol root, Compilation compilation, bool requireObjectRoot, CancellationToken cancellationToken)
+        /// <summary>The structured result <c>T</c> of an <c>[AmshaLlmCall]</c> method returning <c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>; nothing for text, responses and streams.</summary>
+        public static EquatableArray<SerializableTypeModel> ParseLlmCallResult(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+            context.TargetSymbol is IMethodSymbol method && LlmCallReturns.StructuredResult(method.ReturnType) is { } result
+                ? Models(result, context.SemanticModel.Compilation, SerializationRoot.LlmCallResult, cancellationToken)
+                : EquatableArray<SerializableTypeModel>.Empty;
+
+        private static EquatableArray<SerializableTypeModel> Models(ITypeSymbol root, Compilation compilation, SerializationRoot kind, CancellationToken cancellationToken)
         {
-            var analysis = SerializationRules.Analyze(root, compilation, requireObjectRoot, cancellationToken);
+            var analysis = SerializationRules.Analyze(root, compilation, kind, cancellationToken);
             return analysis.IsSerializable ? analysis.Types.ToEquatableArray() : EquatableArray<SerializableTypeModel>.Empty;
         }
     }

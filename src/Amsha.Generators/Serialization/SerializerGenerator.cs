@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,66 +10,70 @@ namespace Amsha.Generators.Serialization;
 
 /// <summary>
 /// Generates a reflection-free JSON codec and JSON Schema for every task output type, every
-/// <c>[ExecutionState]</c> type, every serializable crew input type and the types reachable from
-/// them, and a module initializer that registers the codecs in <c>JsonCodecs</c>.
+/// <c>[ExecutionState]</c> type, every serializable crew input type, every structured
+/// <c>[AmshaLlmCall]</c> result type and the types reachable from them, and a module initializer
+/// that registers the codecs in <c>JsonCodecs</c>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 internal sealed partial class SerializerGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var taskOutputs = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.GenericCrewTaskAttribute,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                static (ctx, ct) => Parser.ParseTaskOutput(ctx, ct))
-            .WithTrackingName(TrackingNames.TaskOutputTypes);
+        var taskOutputs = Roots(context, KnownNames.GenericCrewTaskAttribute, static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.ParseTaskOutput, TrackingNames.TaskOutputTypes);
+        var stateTypes = Roots(context, KnownNames.ExecutionStateAttribute, static (node, _) => node is TypeDeclarationSyntax, Parser.ParseStateType, TrackingNames.ExecutionStateTypes);
+        var crewInputs = Roots(context, KnownNames.GenericCrewAttribute, static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.ParseCrewInput, TrackingNames.CrewInputTypes);
+        var llmCallResults = Roots(context, KnownNames.AmshaLlmCallAttribute, static (node, _) => node is MethodDeclarationSyntax, Parser.ParseLlmCallResult, TrackingNames.LlmCallResultTypes);
 
-        var stateTypes = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.ExecutionStateAttribute,
-                static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => Parser.ParseStateType(ctx, ct))
-            .WithTrackingName(TrackingNames.ExecutionStateTypes);
-
-        var crewInputs = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.GenericCrewAttribute,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                static (ctx, ct) => Parser.ParseCrewInput(ctx, ct))
-            .WithTrackingName(TrackingNames.CrewInputTypes);
-
+        // Every type once, however many roots reach it, sorted by codec name.
         var allTypes = taskOutputs.Collect()
             .Combine(stateTypes.Collect())
             .Combine(crewInputs.Collect())
-            .Select(static (all, _) => Distinct(all.Left.Left, all.Left.Right, all.Right))
+            .Combine(llmCallResults.Collect())
+            .Select(static (all, _) => Distinct(all.Left.Left.Left, all.Left.Left.Right, all.Left.Right, all.Right))
             .WithTrackingName(TrackingNames.AllSerializableTypes);
 
-        context.RegisterSourceOutput(allTypes, static (spc, types) =>
+        // Back to one item, and one output, per type. SelectMany compares each item with the one it replaces, so
+        // editing a type writes that type's codec again (and those whose schema contains it), not all of them.
+        var types = allTypes
+            .SelectMany(static (types, _) => types)
+            .WithTrackingName(TrackingNames.SerializableTypes);
+
+        context.RegisterSourceOutput(types, static (spc, model) => spc.AddSource(model.HintName, Emitter.EmitCodec(model)));
+
+        // The registration needs every codec, but only its name: a type's members can change without re-emitting it.
+        var codecNames = types
+            .Select(static (model, _) => model.CodecName)
+            .Collect()
+            .Select(static (names, _) => names.Distinct().OrderBy(static name => name, System.StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.CodecRegistrations);
+
+        context.RegisterSourceOutput(codecNames, static (spc, names) =>
         {
-            if (types.Count == 0)
+            if (names.Count > 0)
             {
-                return;
+                spc.AddSource("AmshaJsonCodecs.Registration.g.cs", Emitter.EmitRegistration(names));
             }
-
-            foreach (var type in types)
-            {
-                spc.AddSource(type.HintName, Emitter.EmitCodec(type));
-            }
-
-            spc.AddSource("AmshaJsonCodecs.Registration.g.cs", Emitter.EmitRegistration(types));
         });
     }
 
-    // The same type reached from several roots is emitted once; ordered by name for stable output.
+    // The models reached from each declaration marked with an attribute (metadata name) that makes roots.
+    private static IncrementalValuesProvider<EquatableArray<SerializableTypeModel>> Roots(
+        IncrementalGeneratorInitializationContext context,
+        string attribute,
+        System.Func<SyntaxNode, CancellationToken, bool> predicate,
+        System.Func<GeneratorAttributeSyntaxContext, CancellationToken, EquatableArray<SerializableTypeModel>> parse,
+        string trackingName) =>
+        context.SyntaxProvider.ForAttributeWithMetadataName(attribute, predicate, parse).WithTrackingName(trackingName);
+
+    // The same type reached from several roots is emitted once (from the first root, in pipeline order); ordered by name for stable output.
     private static EquatableArray<SerializableTypeModel> Distinct(params ImmutableArray<EquatableArray<SerializableTypeModel>>[] groups)
     {
         var byCodec = new SortedDictionary<string, SerializableTypeModel>(System.StringComparer.Ordinal);
-        foreach (var models in groups.SelectMany(g => g).SelectMany(m => m))
+        foreach (var model in groups.SelectMany(g => g).SelectMany(m => m))
         {
-            if (!byCodec.ContainsKey(models.CodecName))
+            if (!byCodec.ContainsKey(model.CodecName))
             {
-                byCodec.Add(models.CodecName, models);
+                byCodec.Add(model.CodecName, model);
             }
         }
 

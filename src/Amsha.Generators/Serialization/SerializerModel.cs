@@ -65,30 +65,45 @@ internal sealed record MemberModel(string Name, string JsonName, TypeShape Type,
 /// <summary>An enum member: the C# name (also its JSON name).</summary>
 internal sealed record EnumMemberModel(string Name);
 
+/// <summary>What a codec reads and writes.</summary>
+internal enum CodecKind
+{
+    /// <summary>A record, class or struct, as a JSON object.</summary>
+    Object,
+
+    /// <summary>An enum, as its member names.</summary>
+    Enum,
+
+    /// <summary>An array, list or dictionary that is itself a root (an <c>[AmshaLlmCall]</c> result, a crew input).</summary>
+    Collection,
+}
+
 /// <summary>Everything the emitter needs for one codec; plain values only.</summary>
 /// <param name="TypeName">The fully qualified C# type name.</param>
 /// <param name="DisplayName">The short name used in error messages.</param>
 /// <param name="CodecName">The generated codec class.</param>
 /// <param name="HintName">The generated file name.</param>
-/// <param name="IsEnum">Enum (string names) or object.</param>
+/// <param name="Kind">Object, enum or collection.</param>
 /// <param name="IsValueType">Whether null is impossible.</param>
 /// <param name="EnumUnderlyingType">For enums: the underlying integral type.</param>
 /// <param name="EnumMembers">For enums: the distinct-valued members.</param>
 /// <param name="Members">For objects: the serialized members in declaration order; constructor parameters in constructor order come first in <see cref="ConstructorOrder"/>.</param>
 /// <param name="ConstructorOrder">Indexes into <see cref="Members"/> of the constructor arguments, in parameter order.</param>
-/// <param name="Schema">The JSON Schema text.</param>
+/// <param name="Collection">For collections: the shape of the value.</param>
+/// <param name="Schema">The JSON Schema of the type.</param>
 internal sealed record SerializableTypeModel(
     string TypeName,
     string DisplayName,
     string CodecName,
     string HintName,
-    bool IsEnum,
+    CodecKind Kind,
     bool IsValueType,
     string EnumUnderlyingType,
     EquatableArray<EnumMemberModel> EnumMembers,
     EquatableArray<MemberModel> Members,
     EquatableArray<int> ConstructorOrder,
-    string Schema);
+    TypeShape? Collection,
+    RootSchema Schema);
 
 /// <summary>Something that keeps a type from having a compile-time serializer.</summary>
 /// <param name="MemberPath">Where: the root type name, then member names (<c>Article.Author.Photo</c>).</param>

@@ -9,11 +9,9 @@ namespace Amsha;
 /// <param name="AgentName">The agent that performed it.</param>
 /// <param name="Text">The output as text (JSON for structured outputs).</param>
 /// <param name="Value">The output as a value: the text itself for text tasks, the parsed object for structured ones.</param>
+/// <remarks>The task's figures (duration, tokens, LLM calls) are in <see cref="CrewResult{T}.Metrics"/>: <c>result.Metrics.GetTask(name)</c>.</remarks>
 public sealed record TaskOutput(string TaskName, string AgentName, string Text, object? Value)
 {
-    /// <summary>Tokens the task's LLM calls spent, failed attempts and output repairs included.</summary>
-    public TokenUsage Usage { get; init; } = TokenUsage.Zero;
-
     /// <summary>The output as a <typeparamref name="T"/>.</summary>
     /// <exception cref="InvalidCastException">The task's output is of another type.</exception>
     public T As<T>() => Value is T typed
@@ -26,12 +24,18 @@ public sealed record TaskOutput(string TaskName, string AgentName, string Text, 
 public sealed class CrewResult<T>
 {
     /// <summary>Creates a result.</summary>
-    public CrewResult(string executionId, string crewName, T output, IReadOnlyList<TaskOutput> taskOutputs)
+    /// <param name="executionId">The execution that produced it.</param>
+    /// <param name="crewName">The crew that ran.</param>
+    /// <param name="output">The output of the crew's last task.</param>
+    /// <param name="taskOutputs">Every task's output, in the crew's declared order.</param>
+    /// <param name="metrics">The execution's figures.</param>
+    public CrewResult(string executionId, string crewName, T output, IReadOnlyList<TaskOutput> taskOutputs, AmshaMetrics metrics)
     {
-        ExecutionId = executionId;
-        CrewName = crewName;
+        ExecutionId = executionId ?? throw new ArgumentNullException(nameof(executionId));
+        CrewName = crewName ?? throw new ArgumentNullException(nameof(crewName));
         Output = output;
-        TaskOutputs = taskOutputs;
+        TaskOutputs = taskOutputs ?? throw new ArgumentNullException(nameof(taskOutputs));
+        Metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
     }
 
     /// <summary>The execution that produced the result.</summary>
@@ -46,22 +50,11 @@ public sealed class CrewResult<T>
     /// <summary>Every task's output, in the crew's declared order.</summary>
     public IReadOnlyList<TaskOutput> TaskOutputs { get; }
 
-    /// <summary>Tokens the execution's LLM calls spent: the sum over its tasks, failed attempts included.</summary>
-    public TokenUsage Usage
-    {
-        get
-        {
-            var total = TokenUsage.Zero;
-            foreach (var output in TaskOutputs)
-            {
-                total += output.Usage;
-            }
+    /// <summary>The execution's figures: timing, tokens (per task and per LLM call attempt), retries, resources.</summary>
+    public AmshaMetrics Metrics { get; }
 
-            return total;
-        }
-    }
-    /// <summary>The execution's figures (timing, tokens, LLM calls, resources), or null for a result built by hand.</summary>
-    public AmshaMetrics? Metrics { get; internal set; }
+    /// <summary>Tokens the execution's LLM calls spent, failed attempts and output repairs included (<see cref="AmshaMetrics.Tokens"/>).</summary>
+    public TokenUsage Usage => Metrics.Tokens;
 
     /// <summary>The output of the task named <paramref name="taskName"/>.</summary>
     /// <exception cref="KeyNotFoundException">The crew has no task of that name.</exception>

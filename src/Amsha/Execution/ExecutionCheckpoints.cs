@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.Generated;
 
 namespace Amsha;
 
@@ -14,8 +14,9 @@ namespace Amsha;
 internal sealed class ExecutionCheckpoints
 {
     private readonly IExecutionStore _store;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Stopwatch _clock = new();
+    private long _runStarted;
     private ExecutionRecord _record;
     private Func<ExecutionStatus, AmshaMetrics?>? _metrics;
 
@@ -27,9 +28,11 @@ internal sealed class ExecutionCheckpoints
     /// <param name="record">The record as last written.</param>
     /// <param name="savedState">The state whose saved form <paramref name="record"/> holds, if any.</param>
     /// <param name="savedStateVersion">Its <see cref="ExecutionState.Version"/> when that form was saved.</param>
-    public ExecutionCheckpoints(IExecutionStore store, ExecutionRecord record, ExecutionState? savedState, long savedStateVersion)
+    /// <param name="time">The clock of timestamps and run time.</param>
+    public ExecutionCheckpoints(IExecutionStore store, ExecutionRecord record, ExecutionState? savedState, long savedStateVersion, TimeProvider time)
     {
         _store = store;
+        _time = time;
         _record = record;
         _savedState = savedState;
         _savedStateVersion = savedStateVersion;
@@ -56,7 +59,7 @@ internal sealed class ExecutionCheckpoints
 
     public Task<CheckpointWrittenEvent> BeginAsync(ExecutionState? state)
     {
-        _clock.Start();
+        _runStarted = _time.GetTimestamp();
         return WriteAsync(r => r with { Status = ExecutionStatus.Running, StatusHistory = Append(r.StatusHistory, ExecutionStatus.Running), Error = null }, state);
     }
 
@@ -83,9 +86,9 @@ internal sealed class ExecutionCheckpoints
 
     public Task<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
     {
-        _clock.Stop();
+        var runTime = _runStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_runStarted);
         var error = failure is null ? null : new ExecutionError((failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable);
-        return WriteAsync(r => r with { Status = status, StatusHistory = Append(r.StatusHistory, status), Error = error, RunTime = r.RunTime + _clock.Elapsed }, state);
+        return WriteAsync(r => r with { Status = status, StatusHistory = Append(r.StatusHistory, status), Error = error, RunTime = r.RunTime + runTime }, state);
     }
 
     private async Task<CheckpointWrittenEvent> WriteAsync(Func<ExecutionRecord, ExecutionRecord> change, ExecutionState? state)
@@ -100,7 +103,7 @@ internal sealed class ExecutionCheckpoints
                 ? _record.StateJson
                 : state.Save();
             var next = change(_record);
-            next = next with { UpdatedAt = DateTimeOffset.UtcNow, StateJson = stateJson, Metrics = _metrics?.Invoke(next.Status) ?? _record.Metrics };
+            next = next with { UpdatedAt = _time.GetUtcNow(), StateJson = stateJson, Metrics = _metrics?.Invoke(next.Status) ?? _record.Metrics };
             _record = await _store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
             if (state is not null)
             {
@@ -147,14 +150,6 @@ internal sealed class ExecutionCheckpoints
         return list;
     }
 
-    private static IReadOnlyList<ExecutionStatusChange> Append(IReadOnlyList<ExecutionStatusChange> history, ExecutionStatus status) =>
-        Append(history, new ExecutionStatusChange(status, DateTimeOffset.UtcNow));
-}
-
-/// <summary>A live run's crew name and status, readable without knowing its input and output types.</summary>
-internal interface ICrewNamed
-{
-    string CrewName { get; }
-
-    ExecutionStatus Status { get; }
+    private IReadOnlyList<ExecutionStatusChange> Append(IReadOnlyList<ExecutionStatusChange> history, ExecutionStatus status) =>
+        Append(history, new ExecutionStatusChange(status, _time.GetUtcNow()));
 }

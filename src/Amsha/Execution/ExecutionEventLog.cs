@@ -16,13 +16,15 @@ internal sealed class ExecutionEventLog
     private readonly object _gate = new();
     private readonly List<ExecutionEvent> _events = new();
     private readonly string _executionId;
+    private readonly TimeProvider _time;
     private readonly Action<ExecutionEvent>? _onAppended;
     private TaskCompletionSource<bool> _changed = NewSignal();
     private bool _completed;
 
-    public ExecutionEventLog(string executionId, Action<ExecutionEvent>? onAppended)
+    public ExecutionEventLog(string executionId, TimeProvider time, Action<ExecutionEvent>? onAppended)
     {
         _executionId = executionId;
+        _time = time;
         _onAppended = onAppended;
     }
 
@@ -38,7 +40,7 @@ internal sealed class ExecutionEventLog
                 throw new InvalidOperationException($"Execution '{_executionId}' has already ended; no further events are recorded.");
             }
 
-            stamped = e with { ExecutionId = _executionId, Sequence = _events.Count + 1, Timestamp = DateTimeOffset.UtcNow };
+            stamped = e with { ExecutionId = _executionId, Sequence = _events.Count + 1, Timestamp = _time.GetUtcNow() };
             _events.Add(stamped);
             _completed = terminal;
             signal = _changed;

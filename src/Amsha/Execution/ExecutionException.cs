@@ -23,13 +23,3 @@ public class ExecutionException : Exception
     /// <summary>Whether the failure is transient, so running or resuming again may succeed.</summary>
     public bool Recoverable { get; }
 }
-
-/// <summary>An operation was asked of an execution whose mode does not allow it (e.g. streaming a background run).</summary>
-public sealed class ExecutionModeException : ExecutionException
-{
-    /// <summary>Creates the exception.</summary>
-    public ExecutionModeException(string message, string executionId, ExecutionMode mode)
-        : base(message, executionId, mode, recoverable: false)
-    {
-    }
-}

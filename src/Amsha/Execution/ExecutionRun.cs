@@ -1,50 +1,74 @@
 using System;
-using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace Amsha;
 
-/// <summary>The state every handle reads: id, mode, status, progress, events, completion.</summary>
-internal abstract class ExecutionRun<TOutput>
+/// <summary>A live run's crew name and status, readable without knowing its input and output types.</summary>
+internal interface ILiveRun
+{
+    string CrewName { get; }
+
+    ExecutionStatus Status { get; }
+}
+
+/// <summary>
+/// One run of an execution as every handle reads it: id, mode, status, progress, events, metrics and
+/// completion. The run owns its metrics: they are built from its own events, nowhere else.
+/// </summary>
+internal abstract class ExecutionRun<TOutput> : ILiveRun
 {
     private readonly TaskCompletionSource<CrewResult<TOutput>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Completes (never faults, so nobody has to observe it) once the execution is durable or has failed to become so.
+    private readonly TaskCompletionSource<Exception?> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _cancellation;
+    private readonly object _progressGate = new();
     private int _status = (int)ExecutionStatus.Pending;
     private ExecutionProgress _progress;
 
-    protected ExecutionRun(string executionId, ExecutionMode mode, int totalTasks, CancellationToken callerToken, Action<ExecutionEvent>? observe)
+    protected ExecutionRun(ExecutionSession session, string executionId, string crewName, ExecutionMode mode, int totalTasks, CancellationToken callerToken)
     {
+        Session = session;
         ExecutionId = executionId;
+        CrewName = crewName;
         Mode = mode;
         _progress = new ExecutionProgress(0, totalTasks, null);
-        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
-        Events = new ExecutionEventLog(executionId, observe);
+        _cancellation = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : new CancellationTokenSource();
+        Metrics = new ExecutionMetricsBuilder(executionId, crewName, mode, session.TimeProvider);
+        Events = new ExecutionEventLog(executionId, session.TimeProvider, OnAppended);
+        Handle = ExecutionHandle<TOutput>.For(this);
     }
 
     public string ExecutionId { get; }
 
+    public string CrewName { get; }
+
     public ExecutionMode Mode { get; }
+
+    /// <summary>The one handle of this run; every caller that follows it gets the same instance.</summary>
+    public ExecutionHandle<TOutput> Handle { get; }
 
     public ExecutionStatus Status => (ExecutionStatus)Volatile.Read(ref _status);
 
     public ExecutionProgress Progress
     {
-        get { lock (_completion) { return _progress; } }
-        protected set { lock (_completion) { _progress = value; } }
+        get { lock (_progressGate) { return _progress; } }
+        protected set { lock (_progressGate) { _progress = value; } }
     }
 
     public ExecutionEventLog Events { get; }
 
     public Task<CrewResult<TOutput>> Completion => _completion.Task;
 
+    /// <summary>Completes once the execution's first record is stored (or, resumed, read); its result is the failure when that did not work.</summary>
+    public Task<Exception?> Ready => _ready.Task;
+
     public virtual ExecutionState? State => null;
 
-    protected CancellationToken CancellationToken => _cancellation.Token;
+    protected ExecutionSession Session { get; }
 
-    /// <summary>The session's metrics collector; the result carries what it computed.</summary>
-    protected MetricsCollector? MetricsCollector { get; init; }
+    protected ExecutionMetricsBuilder Metrics { get; }
 
     public void Cancel()
     {
@@ -61,17 +85,44 @@ internal abstract class ExecutionRun<TOutput>
     /// <summary>Runs the execution to its end; never throws, the outcome goes to <see cref="Completion"/>.</summary>
     public async Task RunToEndAsync()
     {
-        var clock = Stopwatch.StartNew();
-        using var llmCalls = LlmCallScope.EnterExecution(ExecutionId, Mode, Events);
+        var time = Session.TimeProvider;
+        var started = time.GetTimestamp();
+        CrewResult<TOutput>? finishedEarlier;
         try
         {
-            SetStatus(ExecutionStatus.Running);
-            var result = await ExecuteAsync(_cancellation.Token).ConfigureAwait(false);
+            finishedEarlier = await PrepareAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nothing ran: the first record could not be written, or a resumed record not read.
+            var failure = PreparationFailure(ex);
+            SetStatus(ExecutionStatus.Failed);
+            _ready.TrySetResult(failure);
+            _completion.TrySetException(failure);
+            _cancellation.Dispose();
+            return;
+        }
+
+        if (finishedEarlier is not null)
+        {
+            SetStatus(ExecutionStatus.Succeeded);
+            Progress = new ExecutionProgress(Progress.TotalTasks, Progress.TotalTasks, null);
+            _ready.TrySetResult(null);
+            _completion.TrySetResult(finishedEarlier);
+            _cancellation.Dispose();
+            return;
+        }
+
+        // Ready once the status says so: a caller of StartBackgroundAsync or ResumeAsync sees Running.
+        SetStatus(ExecutionStatus.Running);
+        _ready.TrySetResult(null);
+        try
+        {
+            await ExecuteAsync(_cancellation.Token).ConfigureAwait(false);
             await OnEndingAsync(ExecutionStatus.Succeeded, null).ConfigureAwait(false);
             SetStatus(ExecutionStatus.Succeeded);
-            Events.Append(new ExecutionCompletedEvent(clock.Elapsed), terminal: true);
-            result.Metrics = MetricsCollector?.Take(ExecutionId);
-            _completion.TrySetResult(result);
+            Events.Append(new ExecutionCompletedEvent(time.GetElapsedTime(started)), terminal: true);
+            _completion.TrySetResult(BuildResult(Metrics.Final ?? Metrics.Snapshot(ExecutionStatus.Succeeded)));
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
@@ -91,22 +142,30 @@ internal abstract class ExecutionRun<TOutput>
         }
         finally
         {
-            MetricsCollector?.Take(ExecutionId);
             _cancellation.Dispose();
         }
     }
 
-    /// <summary>Ends an execution that already succeeded earlier (a resumed finished execution) with its stored result.</summary>
-    public void CompleteWithStoredResult(CrewResult<TOutput> result)
-    {
-        SetStatus(ExecutionStatus.Succeeded);
-        Progress = new ExecutionProgress(Progress.TotalTasks, Progress.TotalTasks, null);
-        _completion.TrySetResult(result);
-        _cancellation.Dispose();
-    }
+    /// <summary>
+    /// Makes the execution durable before it runs (a background start stores its first record; a resume reads
+    /// its record and restores finished tasks). Returns the result when there is nothing left to run.
+    /// </summary>
+    protected virtual Task<CrewResult<TOutput>?> PrepareAsync() => Task.FromResult<CrewResult<TOutput>?>(null);
+
+    /// <summary>Runs the tasks; their outputs are kept by the run for <see cref="BuildResult"/>.</summary>
+    protected abstract Task ExecuteAsync(CancellationToken cancellationToken);
+
+    /// <summary>The result of a run whose tasks all finished, with the run's final metrics.</summary>
+    protected abstract CrewResult<TOutput> BuildResult(AmshaMetrics metrics);
 
     /// <summary>Records the outcome (e.g. the final checkpoint) before status, terminal event and result are published.</summary>
     protected virtual Task OnEndingAsync(ExecutionStatus status, ExecutionException? failure) => Task.CompletedTask;
+
+    private void OnAppended(ExecutionEvent e)
+    {
+        Metrics.Observe(e);
+        Session.Observe(e);
+    }
 
     private async Task TryEndAsync(ExecutionStatus status, ExecutionException? failure)
     {
@@ -120,7 +179,17 @@ internal abstract class ExecutionRun<TOutput>
         }
     }
 
-    protected abstract Task<CrewResult<TOutput>> ExecuteAsync(CancellationToken cancellationToken);
+    // What the caller of ResultAsync or of StartBackgroundAsync/ResumeAsync sees when nothing could run.
+    private Exception PreparationFailure(Exception ex) => ex switch
+    {
+        ExecutionException or ExecutionStoreCorruptedException => ex,
+        _ => new ExecutionException(
+            $"Execution '{ExecutionId}' of crew '{CrewName}' could not use its execution store: {ex.Message}",
+            ExecutionId,
+            Mode,
+            IsTransient(ex),
+            ex),
+    };
 
     private void SetStatus(ExecutionStatus status) => Volatile.Write(ref _status, (int)status);
 
@@ -130,175 +199,4 @@ internal abstract class ExecutionRun<TOutput>
         : (failure.InnerException ?? failure).GetType().FullName ?? "Exception";
 
     private static bool IsTransient(Exception ex) => ex is TimeoutException or System.Net.Http.HttpRequestException or System.IO.IOException;
-}
-
-/// <summary>
-/// Runs a crew's plan: renders each task's prompt, calls its agent's use case, collects outputs.
-/// Sequential crews run tasks in declared order; Graph crews start each task as soon as its
-/// dependencies are done. Durable (background) runs checkpoint after every task.
-/// </summary>
-internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>, ICrewNamed
-{
-    private readonly CrewDefinition<TInput, TOutput> _crew;
-    private readonly TInput _input;
-    private readonly TaskInvoker _invoker;
-    private readonly TaskOutput?[] _outputs;
-    private readonly ExecutionCheckpoints? _checkpoints;
-    private readonly ExecutionState? _state;
-    private int _completedTasks;
-
-    public CrewRun(ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, string executionId, ExecutionMode mode, CancellationToken callerToken, ExecutionState? state = null, ExecutionCheckpoints? checkpoints = null)
-        : base(executionId, mode, crew.Tasks.Count, callerToken, session.Observe)
-    {
-        _invoker = new TaskInvoker(session);
-        MetricsCollector = session.Monitor.Metrics;
-        var metrics = session.Monitor.Metrics;
-        checkpoints?.MeasureWith(status => metrics.Snapshot(executionId, status));
-        _crew = crew;
-        _input = input;
-        _state = state;
-        _checkpoints = checkpoints;
-        _outputs = checkpoints is null ? new TaskOutput?[crew.Tasks.Count] : checkpoints.RestoreOutputs(crew);
-        foreach (var output in _outputs)
-        {
-            _completedTasks += output is null ? 0 : 1;
-        }
-
-        Progress = new ExecutionProgress(_completedTasks, crew.Tasks.Count, null);
-    }
-
-    public string CrewName => _crew.Name;
-
-    public override ExecutionState? State => _state;
-
-    /// <summary>The result rebuilt from the restored outputs, when every task had already finished.</summary>
-    public CrewResult<TOutput>? StoredResult => _completedTasks == _crew.Tasks.Count ? BuildResult() : null;
-
-    protected override async Task<CrewResult<TOutput>> ExecuteAsync(CancellationToken cancellationToken)
-    {
-        using var workflowSpan = AmshaTelemetry.StartWorkflow(_crew.Name, ExecutionId);
-        Events.Append(new ExecutionStartedEvent(_crew.Name, Mode, _crew.Tasks.Count));
-        if (_checkpoints is not null)
-        {
-            Events.Append(await _checkpoints.BeginAsync(State).ConfigureAwait(false));
-        }
-
-        if (_crew.Process == CrewProcess.Graph)
-        {
-            await RunGraphAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // The generator emits tasks in a valid order (dependencies first), so running them in
-            // declared order honours every Context dependency. Restored tasks are skipped.
-            for (var index = 0; index < _crew.Tasks.Count; index++)
-            {
-                if (_outputs[index] is null)
-                {
-                    await RunTaskAsync(index, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        return BuildResult();
-    }
-
-    protected override async Task OnEndingAsync(ExecutionStatus status, ExecutionException? failure)
-    {
-        if (_checkpoints is not null)
-        {
-            Events.Append(await _checkpoints.EndAsync(status, failure, State).ConfigureAwait(false));
-        }
-    }
-
-    private async Task RunTaskAsync(int index, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var task = _crew.Tasks[index];
-        Progress = Progress with { CurrentTask = task.Name };
-        Events.Append(new TaskStartedEvent(task.Name, task.Agent.Name, index));
-        var clock = Stopwatch.StartNew();
-
-        var prompt = task.BuildPrompt(_input, new CrewTaskContext(_outputs));
-        var output = await _invoker.InvokeAsync(task.Name, task.Agent, task.OutputFormat, prompt, Events, cancellationToken).ConfigureAwait(false);
-        _outputs[index] = output;
-
-        var completed = Interlocked.Increment(ref _completedTasks);
-        Progress = new ExecutionProgress(completed, _crew.Tasks.Count, null);
-        Events.Append(new TaskCompletedEvent(task.Name, output.Text));
-        if (_checkpoints is not null && await _checkpoints.TaskFinishedAsync(index, output, clock.Elapsed, State, isLast: completed == _crew.Tasks.Count).ConfigureAwait(false) is { } checkpoint)
-        {
-            Events.Append(checkpoint);
-        }
-    }
-
-    // Starts every task whose dependencies are done, concurrently; on a failure or cancellation the
-    // running siblings are canceled and awaited, so no task outlives the execution.
-    private async Task RunGraphAsync(CancellationToken cancellationToken)
-    {
-        using var siblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pending = new List<int>();
-        for (var index = 0; index < _crew.Tasks.Count; index++)
-        {
-            if (_outputs[index] is null)
-            {
-                pending.Add(index);
-            }
-        }
-
-        // A list, not a set: tasks that complete synchronously may share one cached Task instance.
-        var running = new List<Task>();
-        while (pending.Count > 0 || running.Count > 0)
-        {
-            for (var i = pending.Count - 1; i >= 0; i--)
-            {
-                if (DependenciesDone(pending[i]))
-                {
-                    running.Add(RunTaskAsync(pending[i], siblings.Token));
-                    pending.RemoveAt(i);
-                }
-            }
-
-            if (running.Count == 0)
-            {
-                throw new InvalidOperationException($"Crew '{_crew.Name}' has tasks whose dependencies can never finish; its plan has a cycle.");
-            }
-
-            var finished = await Task.WhenAny(running).ConfigureAwait(false);
-            running.Remove(finished);
-            if (!finished.IsCompletedSuccessfully)
-            {
-                siblings.Cancel();
-                try
-                {
-                    await Task.WhenAll(running).ConfigureAwait(false);
-                }
-                catch (Exception)
-                {
-                    // The first task to stop decides the outcome; the siblings only stopped because of it.
-                }
-
-                await finished.ConfigureAwait(false);
-            }
-        }
-    }
-
-    private bool DependenciesDone(int index)
-    {
-        foreach (var dependency in _crew.Tasks[index].DependsOn)
-        {
-            if (_outputs[dependency] is null)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private CrewResult<TOutput> BuildResult()
-    {
-        var last = _outputs[_outputs.Length - 1]!;
-        return new CrewResult<TOutput>(ExecutionId, _crew.Name, (TOutput)last.Value!, _outputs!);
-    }
 }

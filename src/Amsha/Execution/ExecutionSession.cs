@@ -1,23 +1,26 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.Generated;
+using Amsha.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Amsha;
 
 /// <summary>
-/// The primary client API: holds the LLM factory and options, and starts crew executions.
-/// Generated crews take one in their constructor. Create it in code
-/// (<c>new ExecutionSession()</c> runs everything on the offline model) or register it
-/// with <c>services.AddAmsha(...)</c>.
+/// The primary client API: holds the LLM factory, the execution store, observers and options; runs the
+/// executions of generated crews; looks executions up by id. Create it in code (<c>new ExecutionSession()</c>
+/// runs everything on the offline model) or register it with <c>services.AddAmsha()</c>.
 /// </summary>
 public sealed class ExecutionSession : IDisposable, IAsyncDisposable
 {
-    private readonly List<Action<ExecutionEvent>> _listeners = new();
-    private readonly ConcurrentDictionary<string, object> _liveBackgroundRuns = new(StringComparer.Ordinal);
-    private readonly object _resumeGate = new();
+    private readonly object _listenersGate = new();
+    private Action<ExecutionEvent>[] _listeners = Array.Empty<Action<ExecutionEvent>>();
+
+    // Background runs of this session that have not ended: Resume follows a run that is still going
+    // instead of starting a second one, and two resumes of one id become one run.
+    private readonly Dictionary<string, ILiveRun> _liveBackgroundRuns = new(StringComparer.Ordinal);
     private readonly Lazy<IExecutionStore> _store;
     private readonly SessionMonitor _monitor;
 
@@ -28,20 +31,21 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>A session over <paramref name="options"/>.</summary>
-    public ExecutionSession(AmshaOptions options)
-        : this(options, null, null)
-    {
-    }
-
-    /// <summary>A session over <paramref name="options"/> that reports to <paramref name="observers"/> and logs through <paramref name="loggerFactory"/>.</summary>
-    /// <param name="options">The session's options.</param>
+    /// <param name="options">The session's options (validated here).</param>
+    /// <param name="store">Where background executions are kept; a <see cref="FileExecutionStore"/> in
+    /// <see cref="FileExecutionStore.DefaultDirectory"/> (created on first use) when null.</param>
     /// <param name="observers">Observers of every execution (see <see cref="AddObserver"/>); null for none.</param>
     /// <param name="loggerFactory">Where Amsha logs (categories <c>Amsha.*</c>); null for no logging.</param>
-    public ExecutionSession(AmshaOptions options, IEnumerable<IExecutionObserver>? observers, ILoggerFactory? loggerFactory)
+    /// <param name="timeProvider">The clock of timestamps, durations, retry delays and timeouts; the system clock when null.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the failures name every problem.</exception>
+    public ExecutionSession(AmshaOptions options, IExecutionStore? store = null, IEnumerable<IExecutionObserver>? observers = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
-        Options = options ?? throw new ArgumentNullException(nameof(options));
-        Llm = new LlmFactory(options.Llm);
-        _store = new Lazy<IExecutionStore>(() => options.Store ?? new FileExecutionStore());
+        ArgumentNullException.ThrowIfNull(options);
+        AmshaOptionsValidator.ThrowIfInvalid(options);
+        Options = options;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Llm = new LlmFactory(options.Llm, TimeProvider);
+        _store = store is null ? new Lazy<IExecutionStore>(() => new FileExecutionStore()) : new Lazy<IExecutionStore>(store);
         _monitor = new SessionMonitor(options, observers, loggerFactory);
     }
 
@@ -51,127 +55,10 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     /// <summary>The LLM factory: use case name to chat client.</summary>
     public LlmFactory Llm { get; }
 
-    /// <summary>
-    /// Where background executions are checkpointed: <see cref="AmshaOptions.Store"/>, or a
-    /// <see cref="FileExecutionStore"/> in <see cref="FileExecutionStore.DefaultDirectory"/> (created on first use).
-    /// </summary>
+    /// <summary>Where background executions are kept and looked up.</summary>
     public IExecutionStore Store => _store.Value;
 
-    /// <summary>Starts an execution of <paramref name="crew"/>; generated crew members call this.</summary>
-    /// <param name="crew">The crew's compile-time plan.</param>
-    /// <param name="input">The crew's input.</param>
-    /// <param name="mode">Interactive (streams) or background (detached).</param>
-    /// <param name="cancellationToken">Cancels the execution.</param>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "Generated crews call the short overload positionally; the options overload is the longer one.")]
-    public ExecutionHandle<TOutput> Start<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionMode mode = ExecutionMode.Interactive, CancellationToken cancellationToken = default) =>
-        Start(crew, input, mode, null, cancellationToken);
-
-    /// <summary>Starts an execution of <paramref name="crew"/> with per-execution <paramref name="options"/>.</summary>
-    /// <param name="crew">The crew's compile-time plan.</param>
-    /// <param name="input">The crew's input.</param>
-    /// <param name="mode">Interactive (streams) or background (detached, checkpointed to the store after every task).</param>
-    /// <param name="options">The execution's state and store; defaults when null.</param>
-    /// <param name="cancellationToken">Cancels the execution.</param>
-    /// <exception cref="InvalidOperationException">A background execution's input type has no registered <see cref="JsonCodec{T}"/>.</exception>
-    public ExecutionHandle<TOutput> Start<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionMode mode, ExecutionOptions? options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(crew);
-        var executionId = NewExecutionId();
-        ExecutionCheckpoints? checkpoints = null;
-        if (mode == ExecutionMode.Background)
-        {
-            // The first record is written before Start returns, so the id can be looked up (and resumed) at once.
-            var now = DateTimeOffset.UtcNow;
-            var state = options?.State;
-            var stateVersion = state?.Version ?? 0; // read before saving, as checkpoints do
-            var record = new ExecutionRecord
-            {
-                ExecutionId = executionId,
-                CrewName = crew.Name,
-                Mode = mode,
-                Status = ExecutionStatus.Pending,
-                StatusHistory = new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now) },
-                InputJson = SerializeInput(crew, input),
-                TotalTasks = crew.Tasks.Count,
-                StateJson = state?.Save(),
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
-            var store = options?.Store ?? Store;
-            checkpoints = new ExecutionCheckpoints(store, store.SaveAsync(record).AsTask().GetAwaiter().GetResult(), state, stateVersion);
-        }
-
-        return Launch(new CrewRun<TInput, TOutput>(this, crew, input, executionId, mode, cancellationToken, options?.State, checkpoints));
-    }
-
-    /// <summary>Runs <paramref name="crew"/> interactively and waits for its result.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "Generated crews call the short overload positionally; the options overload is the longer one.")]
-    public Task<CrewResult<TOutput>> RunAsync<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, CancellationToken cancellationToken = default) =>
-        Start(crew, input, ExecutionMode.Interactive, cancellationToken).ResultAsync(CancellationToken.None);
-
-    /// <summary>Runs <paramref name="crew"/> interactively with per-execution <paramref name="options"/> and waits for its result.</summary>
-    public Task<CrewResult<TOutput>> RunAsync<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options, CancellationToken cancellationToken) =>
-        Start(crew, input, ExecutionMode.Interactive, options, cancellationToken).ResultAsync(CancellationToken.None);
-
-    /// <summary>
-    /// Continues the background execution <paramref name="executionId"/> from its last checkpoint: finished
-    /// tasks keep their stored outputs, only unfinished tasks run, with the stored input and state.
-    /// A succeeded execution returns its stored result without running anything. Amsha never resumes on its own.
-    /// </summary>
-    /// <param name="crew">The crew's compile-time plan; must be the crew that started the execution.</param>
-    /// <param name="executionId">The id of a background execution in the store.</param>
-    /// <param name="options">The store to read (the session's when null); a state here is used only if the record has none.</param>
-    /// <exception cref="ExecutionNotFoundException">The store has no execution with that id.</exception>
-    /// <exception cref="ExecutionCrewMismatchException">The execution was started by another crew.</exception>
-    /// <exception cref="ExecutionStoreCorruptedException">The stored record is damaged.</exception>
-    public ExecutionHandle<TOutput> Resume<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, string executionId, ExecutionOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(crew);
-        ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
-
-        // One resume at a time: two concurrent resumes of one execution would otherwise both read the
-        // store and both run its unfinished tasks, until the store's revision check failed one of them.
-        lock (_resumeGate)
-        {
-            // Still running in this session: resuming means following the same run. A run that has just
-            // ended (canceled, say) may not have left the live set yet; it is resumed from the store.
-            if (_liveBackgroundRuns.TryGetValue(executionId, out var live) && live is ICrewNamed { Status: ExecutionStatus.Pending or ExecutionStatus.Running } running)
-            {
-                return live is CrewRun<TInput, TOutput> same && same.CrewName == crew.Name
-                    ? new ExecutionHandle<TOutput>(same)
-                    : throw new ExecutionCrewMismatchException(executionId, running.CrewName, crew.Name);
-            }
-
-            var store = options?.Store ?? Store;
-            var record = store.GetAsync(executionId).AsTask().GetAwaiter().GetResult() ?? throw new ExecutionNotFoundException(executionId);
-            if (!string.Equals(record.CrewName, crew.Name, StringComparison.Ordinal))
-            {
-                throw new ExecutionCrewMismatchException(executionId, record.CrewName, crew.Name);
-            }
-
-            var input = JsonCodecs.TryGet<TInput>(out var inputCodec)
-                ? JsonCodecs.Deserialize(inputCodec, record.InputJson)
-                : throw MissingInputCodec(crew);
-            var storedState = record.StateJson is null ? null : ExecutionState.Load(record.StateJson);
-            var state = storedState ?? options?.State;
-            var checkpoints = new ExecutionCheckpoints(store, record, storedState, storedState?.Version ?? 0);
-            var run = new CrewRun<TInput, TOutput>(this, crew, input, executionId, ExecutionMode.Background, CancellationToken.None, state, checkpoints);
-            if (record.Status == ExecutionStatus.Succeeded && run.StoredResult is { } stored)
-            {
-                stored.Metrics = record.Metrics;
-                run.CompleteWithStoredResult(stored);
-                return new ExecutionHandle<TOutput>(run);
-            }
-
-            if (record.Metrics is { } previous)
-            {
-                // Before the run's first event, so its metrics continue from the stored figures of earlier runs.
-                _monitor.Metrics.Carry(executionId, previous);
-            }
-
-            return Launch(run);
-        }
-    }
+    internal TimeProvider TimeProvider { get; }
 
     /// <summary>The stored record of background execution <paramref name="executionId"/>: status, progress, outputs, state, error, metrics.</summary>
     /// <remarks>Reads the store, so it also sees executions of other processes sharing the store.</remarks>
@@ -196,9 +83,12 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     public IDisposable Subscribe(Action<ExecutionEvent> listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        lock (_listeners)
+        lock (_listenersGate)
         {
-            _listeners.Add(listener);
+            var listeners = new Action<ExecutionEvent>[_listeners.Length + 1];
+            _listeners.CopyTo(listeners, 0);
+            listeners[^1] = listener;
+            Volatile.Write(ref _listeners, listeners);
         }
 
         return new Subscription(this, listener);
@@ -220,23 +110,58 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     /// <summary>Delivers every buffered event to the observers, then stops them.</summary>
     public ValueTask DisposeAsync() => _monitor.DisposeAsync();
 
-    internal SessionMonitor Monitor => _monitor;
+    internal InteractiveExecutionHandle<TOutput> StartInteractiveRun<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        var run = CrewRun<TInput, TOutput>.Interactive(this, crew, NewExecutionId(), input, options, cancellationToken);
+        Launch(run);
+        return (InteractiveExecutionHandle<TOutput>)run.Handle;
+    }
+
+    internal ExecutionRun<TOutput> StartBackgroundRun<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+
+        // Serialized here, on the caller's thread: a missing codec is a programming error, not an outcome of the run.
+        var inputJson = JsonCodecs.TryGet<TInput>(out var codec) ? JsonCodecs.Serialize(codec, input) : throw MissingInputCodec(crew);
+        var run = CrewRun<TInput, TOutput>.Background(this, crew, NewExecutionId(), input, inputJson, options);
+        lock (_liveBackgroundRuns)
+        {
+            _liveBackgroundRuns[run.ExecutionId] = run;
+        }
+
+        Launch(run);
+        return run;
+    }
+
+    internal ExecutionRun<TOutput> ResumeRun<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, string executionId, ExecutionOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
+        CrewRun<TInput, TOutput> run;
+        lock (_liveBackgroundRuns)
+        {
+            // Still going in this session (a resume started a moment ago included): follow that run. A run
+            // that has just ended (canceled, say) may not have left the set yet; it is resumed from the store.
+            if (_liveBackgroundRuns.TryGetValue(executionId, out var live) && live.Status is ExecutionStatus.Pending or ExecutionStatus.Running)
+            {
+                return live is CrewRun<TInput, TOutput> same && same.CrewName == crew.Name
+                    ? same
+                    : throw new ExecutionCrewMismatchException(executionId, live.CrewName, crew.Name);
+            }
+
+            run = CrewRun<TInput, TOutput>.Resumed(this, crew, executionId, options);
+            _liveBackgroundRuns[executionId] = run;
+        }
+
+        Launch(run);
+        return run;
+    }
 
     internal void Observe(ExecutionEvent e)
     {
         _monitor.Observe(e);
-        Action<ExecutionEvent>[] listeners;
-        lock (_listeners)
-        {
-            if (_listeners.Count == 0)
-            {
-                return;
-            }
-
-            listeners = _listeners.ToArray();
-        }
-
-        foreach (var listener in listeners)
+        foreach (var listener in Volatile.Read(ref _listeners))
         {
             try
             {
@@ -249,29 +174,48 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
         }
     }
 
-    private static string NewExecutionId() => Guid.NewGuid().ToString("N");
-
-    private static string SerializeInput<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input) =>
-        JsonCodecs.TryGet<TInput>(out var codec) ? JsonCodecs.Serialize(codec, input) : throw MissingInputCodec(crew);
-
-    private static InvalidOperationException MissingInputCodec<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew) =>
+    internal static InvalidOperationException MissingInputCodec<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew) =>
         new($"Crew '{crew.Name}' cannot run in the background: its input type '{typeof(TInput).FullName}' has no JSON serializer registered in JsonCodecs, so the input cannot be stored for resume. Register a JsonCodec<{typeof(TInput).Name}> with JsonCodecs.Register (the Amsha generator emits one for crew input types).");
 
-    private ExecutionHandle<TOutput> Launch<TInput, TOutput>(CrewRun<TInput, TOutput> run)
-    {
-        if (run.Mode == ExecutionMode.Background)
-        {
-            _liveBackgroundRuns[run.ExecutionId] = run;
-        }
+    private static string NewExecutionId() => Guid.NewGuid().ToString("N");
 
-        // Both modes run off the caller's thread; Start returns at once and the handle follows the run.
-        _ = Task.Run(async () =>
+    private void Launch<TOutput>(ExecutionRun<TOutput> run)
+    {
+        // Both modes run off the caller's thread: starting never waits for I/O or a model.
+        _ = Task.Run(
+            async () =>
+            {
+                await run.RunToEndAsync().ConfigureAwait(false);
+                if (run.Mode == ExecutionMode.Background)
+                {
+                    lock (_liveBackgroundRuns)
+                    {
+                        // Only this run's entry: a resumed run of the same execution may have replaced it already.
+                        if (_liveBackgroundRuns.TryGetValue(run.ExecutionId, out var live) && ReferenceEquals(live, run))
+                        {
+                            _liveBackgroundRuns.Remove(run.ExecutionId);
+                        }
+                    }
+                }
+            },
+            CancellationToken.None);
+    }
+
+    private void Unsubscribe(Action<ExecutionEvent> listener)
+    {
+        lock (_listenersGate)
         {
-            await run.RunToEndAsync().ConfigureAwait(false);
-            // Only this run's entry: a resumed run of the same execution may have replaced it already.
-            _liveBackgroundRuns.TryRemove(new KeyValuePair<string, object>(run.ExecutionId, run));
-        }, CancellationToken.None);
-        return new ExecutionHandle<TOutput>(run);
+            var index = Array.IndexOf(_listeners, listener);
+            if (index < 0)
+            {
+                return;
+            }
+
+            var listeners = new Action<ExecutionEvent>[_listeners.Length - 1];
+            Array.Copy(_listeners, 0, listeners, 0, index);
+            Array.Copy(_listeners, index + 1, listeners, index, _listeners.Length - index - 1);
+            Volatile.Write(ref _listeners, listeners);
+        }
     }
 
     private sealed class Subscription : IDisposable
@@ -287,13 +231,9 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
 
         public void Dispose()
         {
-            var listener = Interlocked.Exchange(ref _listener, null);
-            if (listener is not null)
+            if (Interlocked.Exchange(ref _listener, null) is { } listener)
             {
-                lock (_session._listeners)
-                {
-                    _session._listeners.Remove(listener);
-                }
+                _session.Unsubscribe(listener);
             }
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.Generated;
 using Microsoft.Extensions.AI;
 
 namespace Amsha;
@@ -10,13 +11,9 @@ namespace Amsha;
 /// Performs one task: sends its rendered prompt to the agent's use case through the LLM call
 /// path and turns the answer into the task's output.
 /// </summary>
-internal sealed class TaskInvoker
+internal static class TaskInvoker
 {
-    private readonly ExecutionSession _session;
-
-    public TaskInvoker(ExecutionSession session) => _session = session;
-
-    public async Task<TaskOutput> InvokeAsync(string taskName, AgentDefinition agent, TaskOutputFormat format, TaskPrompt prompt, ExecutionEventLog events, CancellationToken cancellationToken)
+    public static async Task<TaskOutput> InvokeAsync<TInput>(LlmFactory llm, CrewTaskDefinition<TInput> task, TaskPrompt prompt, LlmCallContext call, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage>
         {
@@ -24,17 +21,20 @@ internal sealed class TaskInvoker
             new(ChatRole.User, prompt.User),
         };
 
-        // The scope counts every LLM call of the task (output repairs included) and routes their events.
-        using var span = AmshaTelemetry.StartAgent(agent.Name, taskName);
-        using var scope = LlmCallScope.EnterTask(taskName, events);
+        var format = task.OutputFormat;
+        var events = call.Events!;
+        var taskName = task.Name;
+        Action<string> onDelta = delta => events.Append(new TokenDeltaEvent(taskName, delta));
+        using var span = AmshaTelemetry.StartAgent(task.Agent.Name, taskName);
         try
         {
+            // Every call of the task (output repairs included) goes through the one call path and reports to the execution's events.
             var (value, _) = await OutputRepair.AskAsync(
                 messages,
                 format,
                 taskName,
-                conversation => LlmCallPath.StreamTextAsync(_session.Llm, agent.Llm, conversation, format.ResponseFormat, delta => events.Append(new TokenDeltaEvent(taskName, delta)), cancellationToken)).ConfigureAwait(false);
-            return new TaskOutput(taskName, agent.Name, format.Format(value), value) { Usage = scope.Usage };
+                async conversation => (await LlmCallPath.CallAsync(llm, task.Agent.Llm, conversation, format.ResponseFormat, llm.Options.Resilience.CrewCalls, onDelta, call, cancellationToken).ConfigureAwait(false)).Text).ConfigureAwait(false);
+            return new TaskOutput(taskName, task.Agent.Name, format.Format(value), value);
         }
         catch (Exception ex) when (AmshaTelemetry.RecordFailure(span, ex, alsoParent: true))
         {

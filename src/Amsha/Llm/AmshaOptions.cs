@@ -4,32 +4,34 @@ using Microsoft.Extensions.AI;
 
 namespace Amsha;
 
-/// <summary>Options of an <see cref="ExecutionSession"/>; bindable from the <c>Amsha</c> configuration section.</summary>
+/// <summary>
+/// Options of an <see cref="ExecutionSession"/>, bound from the <c>Amsha</c> configuration section by
+/// <c>services.AddAmsha()</c>. Chat clients and providers are registered in code with the methods of
+/// <see cref="LlmOptions"/>; they are not configuration.
+/// </summary>
 public sealed class AmshaOptions
 {
-    /// <summary>The LLM use cases and providers.</summary>
+    /// <summary>The environment variable of the OpenTelemetry GenAI conventions that turns content capture on.</summary>
+    public const string CaptureMessageContentVariable = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
+
+    /// <summary>The LLM use cases and the resilience of calls to them (<c>Amsha:Llm</c>).</summary>
     public LlmOptions Llm { get; set; } = new();
 
-    /// <summary>Where background executions are checkpointed; a <see cref="FileExecutionStore"/> in its default directory when null.</summary>
-    public IExecutionStore? Store { get; set; }
     /// <summary>
-    /// Whether logs and telemetry may carry prompt and completion text (and error messages that
-    /// may quote it). Off by default; API keys are never recorded either way.
+    /// Whether logs and telemetry may carry prompt and completion text (and error messages that may quote
+    /// it); <c>Amsha:CaptureMessageContent</c>. Defaults to the OpenTelemetry switch
+    /// <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true</c>, else off. API keys are never recorded either way.
     /// </summary>
-    /// <remarks>The same switch as <see cref="LlmOptions.CaptureMessageContent"/> (configuration key <c>Amsha:Llm:CaptureMessageContent</c>).</remarks>
-    public bool CaptureMessageContent
-    {
-        get => Llm.CaptureMessageContent;
-        set => Llm.CaptureMessageContent = value;
-    }
+    public bool CaptureMessageContent { get; set; } =
+        string.Equals(Environment.GetEnvironmentVariable(CaptureMessageContentVariable), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Events each observer may have waiting before further ones are dropped for it (default 4096).</summary>
     public int ObserverBufferCapacity { get; set; } = 4096;
 }
 
 /// <summary>
-/// The LLM factory's configuration (<c>Amsha:Llm</c>): named use cases, each with a default
-/// model key, a map of models and call parameters.
+/// The LLM factory's options (<c>Amsha:Llm</c>): named use cases, each with a default model key, a map of
+/// models and call parameters; the resilience of calls; and chat clients registered in code.
 /// </summary>
 /// <remarks>
 /// With no use case configured and no client registered, every use case resolves to the
@@ -37,17 +39,20 @@ public sealed class AmshaOptions
 /// </remarks>
 public sealed class LlmOptions
 {
-    /// <summary>Use cases by name (case-insensitive).</summary>
-    public Dictionary<string, LlmUseCaseOptions> UseCases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Chat client factories by provider name (case-insensitive). <c>Offline</c> is built in.</summary>
-    public Dictionary<string, Func<LlmModelOptions, IChatClient>> Providers { get; } = new(StringComparer.OrdinalIgnoreCase)
+    // Fields, not properties: what code registers is not configuration, and the binder binds properties only.
+    internal readonly Dictionary<string, IChatClient> Clients = new(StringComparer.OrdinalIgnoreCase);
+    internal readonly Dictionary<string, Func<LlmModelOptions, IChatClient>> Providers = new(StringComparer.OrdinalIgnoreCase)
     {
         [OfflineChatClient.ProviderName] = static model => new OfflineChatClient(new OfflineChatClientOptions { ModelId = model.Model ?? OfflineChatClientOptions.DefaultModelId }),
     };
 
-    /// <summary>Chat clients registered in code, by use case (case-insensitive); they take precedence over configured models.</summary>
-    public Dictionary<string, IChatClient> Clients { get; } = new(StringComparer.OrdinalIgnoreCase);
+    internal IChatClient? DefaultClient;
+
+    /// <summary>Use cases by name (case-insensitive): <c>Amsha:Llm:UseCases:&lt;name&gt;</c>.</summary>
+    public Dictionary<string, LlmUseCaseOptions> UseCases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Retries, timeouts and circuit breakers of the LLM call path (<c>Amsha:Llm:Resilience</c>).</summary>
+    public LlmResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>Routes the use case <paramref name="useCase"/> to <paramref name="client"/>.</summary>
     public LlmOptions UseChatClient(string useCase, IChatClient client)
@@ -66,36 +71,36 @@ public sealed class LlmOptions
         return this;
     }
 
-    /// <summary>The client for use cases that have neither a client nor a configuration of their own.</summary>
-    public IChatClient? DefaultClient { get; set; }
-
-    /// <summary>Retries, timeouts and circuit breakers of the LLM call path (<c>Amsha:Llm:Resilience</c>).</summary>
-    public LlmResilienceOptions Resilience { get; set; } = new();
-
     /// <summary>
-    /// Records prompts and completions in telemetry (<c>gen_ai.input.messages</c>/<c>gen_ai.output.messages</c>).
-    /// Off by default; the environment variable <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true</c> turns it on too.
+    /// Registers the provider <paramref name="name"/>: configured models whose <c>Provider</c> is that name get
+    /// their chat client from <paramref name="createClient"/> (e.g. <c>Amsha.OpenAI</c>'s <c>AddOpenAIProvider()</c>).
     /// </summary>
-    public bool CaptureMessageContent { get; set; }
+    public LlmOptions AddProvider(string name, Func<LlmModelOptions, IChatClient> createClient)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(createClient);
+        Providers[name] = createClient;
+        return this;
+    }
 }
 
 /// <summary>One named use case (<c>Amsha:Llm:UseCases:&lt;name&gt;</c>).</summary>
 public sealed class LlmUseCaseOptions
 {
-    /// <summary>The key in <see cref="Models"/> used by default.</summary>
+    /// <summary>The key in <see cref="Models"/> used by default; may be left out when there is one model.</summary>
     public string? Default { get; set; }
 
     /// <summary>The models this use case may use, by key.</summary>
     public Dictionary<string, LlmModelOptions> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Call parameters.</summary>
-    public LlmParameters Parameters { get; set; } = new();
+    /// <summary>Call parameters (<c>…:Parameters</c>).</summary>
+    public LlmParameterOptions Parameters { get; set; } = new();
 }
 
-/// <summary>A model and how to reach it.</summary>
+/// <summary>A model and how to reach it (<c>…:Models:&lt;key&gt;</c>).</summary>
 public sealed class LlmModelOptions
 {
-    /// <summary>The provider name, e.g. <c>Offline</c> or <c>OpenAI</c>.</summary>
+    /// <summary>The provider name, e.g. <c>Offline</c> (the default) or <c>OpenAI</c>.</summary>
     public string? Provider { get; set; }
 
     /// <summary>The model id sent to the provider.</summary>
@@ -114,22 +119,22 @@ public sealed class LlmModelOptions
     public override string ToString() => $"{Provider}/{Model}";
 }
 
-/// <summary>Call parameters of a use case.</summary>
-public sealed class LlmParameters
+/// <summary>Call parameters of a use case (<c>…:Parameters</c>); a value left unset is not sent.</summary>
+public sealed class LlmParameterOptions
 {
-    /// <summary>Sampling temperature.</summary>
+    /// <summary>Sampling temperature, 0 to 2.</summary>
     public float? Temperature { get; set; }
 
-    /// <summary>Nucleus sampling mass.</summary>
+    /// <summary>Nucleus sampling mass, 0 to 1.</summary>
     public float? TopP { get; set; }
 
     /// <summary>Upper bound of generated tokens.</summary>
     public int? MaxCompletionTokens { get; set; }
 
-    /// <summary>Presence penalty.</summary>
+    /// <summary>Presence penalty, -2 to 2.</summary>
     public float? PresencePenalty { get; set; }
 
-    /// <summary>Frequency penalty.</summary>
+    /// <summary>Frequency penalty, -2 to 2.</summary>
     public float? FrequencyPenalty { get; set; }
 
     /// <summary>Stop sequences.</summary>
@@ -148,4 +153,26 @@ public sealed class LlmParameters
             options.StopSequences = new List<string>(Stop);
         }
     }
+}
+
+/// <summary>
+/// Per-execution overrides of model and parameters (<see cref="ExecutionOptions.Llm"/>): the execution's
+/// LLM calls use them from start to end, a resumed execution those given to <c>Resume</c>.
+/// </summary>
+public sealed class LlmOverrideOptions
+{
+    /// <summary>Another model key of each use case (<c>Amsha:Llm:UseCases:&lt;name&gt;:Models:&lt;key&gt;</c>) to use instead of its default.</summary>
+    public string? ModelKey { get; set; }
+
+    /// <summary>A model id sent to the provider instead of the configured one.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Parameters that replace the configured ones; only the values set count.</summary>
+    public LlmParameterOptions? Parameters { get; set; }
+
+    /// <summary>Overrides of single use cases, by name (case-insensitive); they take precedence over the members above.</summary>
+    public Dictionary<string, LlmOverrideOptions> UseCases { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The overrides for <paramref name="useCase"/>.</summary>
+    internal LlmOverrideOptions For(string useCase) => UseCases.TryGetValue(useCase, out var specific) ? specific : this;
 }

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.Generated;
 using Microsoft.Extensions.AI;
 using Polly;
 using Polly.Timeout;
@@ -18,104 +18,167 @@ namespace Amsha;
 internal sealed record LlmCallResult(ChatResponse Response, string Text, TokenUsage Usage, int Attempts);
 
 /// <summary>
+/// Where an LLM call belongs and where its events go: a task of an execution (its event log) or an
+/// <c>[AmshaLlmCall]</c> invocation (the session's observers). Passed explicitly, never ambient.
+/// </summary>
+internal sealed class LlmCallContext
+{
+    private readonly Action<ExecutionEvent>? _emit;
+
+    /// <summary>A call of a crew task: its events join the execution's event log.</summary>
+    public LlmCallContext(string executionId, ExecutionMode mode, string crewName, string taskName, ExecutionEventLog events, LlmOverrideOptions? overrides, bool captureContent)
+    {
+        ExecutionId = executionId;
+        Mode = mode;
+        CrewName = crewName;
+        TaskName = taskName;
+        Events = events;
+        Overrides = overrides;
+        CaptureContent = captureContent;
+    }
+
+    /// <summary>A call outside any execution: <paramref name="emit"/> receives its events.</summary>
+    public LlmCallContext(string invocationId, Action<ExecutionEvent>? emit, bool captureContent)
+    {
+        ExecutionId = invocationId;
+        Mode = ExecutionMode.Interactive;
+        _emit = emit;
+        CaptureContent = captureContent;
+    }
+
+    public string ExecutionId { get; }
+
+    public ExecutionMode Mode { get; }
+
+    public string? CrewName { get; }
+
+    public string? TaskName { get; }
+
+    public ExecutionEventLog? Events { get; }
+
+    public LlmOverrideOptions? Overrides { get; }
+
+    public bool CaptureContent { get; }
+
+    public void Report(ExecutionEvent e)
+    {
+        if (Events is not null)
+        {
+            Events.Append(e);
+        }
+        else
+        {
+            _emit?.Invoke(e);
+        }
+    }
+}
+
+/// <summary>A response stream that ended without a finish reason: the connection or a proxy cut the answer short.</summary>
+internal sealed class IncompleteResponseException : Exception
+{
+    public IncompleteResponseException(int characters)
+        : base($"The response stream ended without a finish reason after {characters.ToString(CultureInfo.InvariantCulture)} character(s) of text: the answer is incomplete.")
+    {
+    }
+}
+
+/// <summary>
 /// The one path every LLM call of Amsha takes: generated crews and <c>[AmshaLlmCall]</c> methods alike.
 /// Every call streams from the provider through the use case's cached resilience pipeline, inside
-/// a <c>chat {model}</c> span, and reports events and usage to the ambient <see cref="LlmCallScope"/>.
+/// a <c>chat {model}</c> span, and reports its events to its <see cref="LlmCallContext"/>.
 /// </summary>
 /// <remarks>
-/// Streaming and retries: an attempt that fails before any text reached <c>onDelta</c> is retried;
+/// <para>Usage is reported once per attempt: each <see cref="LlmCallRetryingEvent"/> carries the tokens of the attempt
+/// that failed, the <see cref="LlmCallCompletedEvent"/> or <see cref="LlmCallFailedEvent"/> those of the last one.
+/// Metrics sum the events; nothing is summed twice.</para>
+/// <para>Streaming and retries: an attempt that fails before any text reached <c>onDelta</c> is retried;
 /// once text was delivered the call fails instead (a retry would repeat delivered text), with
-/// <see cref="ExecutionException.Recoverable"/> true when the fault itself was transient.
+/// <see cref="ExecutionException.Recoverable"/> true when the fault itself was transient. A stream that ends
+/// without a finish reason is such a transient fault: its partial text is never an answer.</para>
 /// </remarks>
 internal static class LlmCallPath
 {
-    /// <summary>Streams an answer from <paramref name="useCaseName"/>, reporting each text delta, and returns the whole text.</summary>
-    public static async Task<string> StreamTextAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, ChatResponseFormat? responseFormat, Action<string> onDelta, CancellationToken cancellationToken)
-    {
-        var result = await CallAsync(llm, useCaseName, messages, responseFormat, llm.Options.Resilience.CrewCallSettings, onDelta, cancellationToken).ConfigureAwait(false);
-        return result.Text;
-    }
-
-    /// <summary>Calls <paramref name="useCaseName"/> with <paramref name="settings"/>; <paramref name="onDelta"/> (optional) sees text as it streams.</summary>
+    /// <summary>Calls <paramref name="useCaseName"/> with <paramref name="callOptions"/>; <paramref name="onDelta"/> (optional) sees text as it streams.</summary>
     /// <exception cref="LlmCallException">The call failed (non-transient fault, retries or time exhausted, open circuit).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, ChatResponseFormat? responseFormat, LlmCallSettings settings, Action<string>? onDelta, CancellationToken cancellationToken)
+    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, ChatResponseFormat? responseFormat, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate($"use case '{useCaseName}'");
-        var overrides = LlmOverrides.Current?.For(useCaseName);
+        ArgumentNullException.ThrowIfNull(callOptions);
+        callOptions.Validate($"use case '{useCaseName}'");
+        var overrides = context.Overrides?.For(useCaseName);
         var useCase = overrides?.ModelKey is { } modelKey ? llm.Resolve(useCaseName, modelKey) : llm.Resolve(useCaseName);
         var options = useCase.CreateChatOptions();
         Apply(overrides, options);
         options.ResponseFormat = responseFormat;
 
-        var scope = LlmCallScope.Current;
         var callId = Guid.NewGuid().ToString("N");
-        var executionId = scope?.ExecutionId is { Length: > 0 } id ? id : callId;
-        var taskName = scope?.TaskName;
-        var clock = Stopwatch.StartNew();
+        var taskName = context.TaskName;
+        var time = llm.TimeProvider;
+        var started = time.GetTimestamp();
 
         using var activity = AmshaTelemetry.StartChat(useCase, options);
-        var captureContent = activity is not null && AmshaTelemetry.CaptureContent(llm.Options);
+        var captureContent = activity is not null && context.CaptureContent;
         if (captureContent)
         {
             AmshaTelemetry.RecordInput(activity, messages);
         }
 
-        scope?.Emit?.Invoke(new LlmCallStartedEvent(callId, useCase.Name, useCase.Provider, options.ModelId, taskName));
+        context.Report(new LlmCallStartedEvent(callId, useCase.Name, useCase.Provider, options.ModelId, taskName));
 
         var state = new LlmCallState();
         state.Retrying = (attempt, delay, exception) =>
         {
             var reason = LlmFault.Classify(exception).Reason;
             AmshaTelemetry.RecordRetry(activity, attempt, delay, reason);
-            scope?.Emit?.Invoke(new LlmCallRetryingEvent(callId, useCase.Name, attempt, delay, reason, state.LastAttemptUsage, taskName));
+            AmshaTelemetry.RecordRetryCount(context.CrewName, taskName ?? "");
+            context.Report(new LlmCallRetryingEvent(callId, useCase.Name, attempt, delay, reason, state.TakeUnreportedUsage(), taskName));
         };
 
-        var pipeline = llm.Pipelines.Get(useCase.Name, settings);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(LlmPipelines.StateKey, state);
-        var attempt = new Attempt(useCase.Client, messages, options, onDelta, state, scope);
+        var pipeline = llm.Pipelines.Get(useCase.Name, callOptions);
+        var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
+        resilience.Properties.Set(LlmPipelines.StateKey, state);
+        var attempt = new Attempt(useCase.Client, messages, options, onDelta, state);
         try
         {
-            var response = await pipeline.ExecuteAsync(static (ctx, a) => a.RunAsync(ctx.CancellationToken), context, attempt).ConfigureAwait(false);
+            var response = await pipeline.ExecuteAsync(static (ctx, a) => a.RunAsync(ctx.CancellationToken), resilience, attempt).ConfigureAwait(false);
             var text = response.Text;
+            var duration = time.GetElapsedTime(started);
             AmshaTelemetry.RecordResponse(activity, response, state.Usage, state.Attempts);
             if (captureContent)
             {
                 AmshaTelemetry.RecordOutput(activity, text);
             }
 
-            AmshaTelemetry.RecordMetrics(useCase, options.ModelId, state.Usage, clock.Elapsed, null);
-            scope?.Emit?.Invoke(new LlmCallCompletedEvent(callId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.Usage, clock.Elapsed, taskName));
+            AmshaTelemetry.RecordCallMetrics(useCase, options.ModelId, state.Usage, duration, null);
+            context.Report(new LlmCallCompletedEvent(callId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
             return new LlmCallResult(response, text, state.Usage, state.Attempts);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             AmshaTelemetry.RecordUsage(activity, state.Usage, state.Attempts);
             activity?.SetTag("error.type", "canceled");
-            AmshaTelemetry.RecordMetrics(useCase, options.ModelId, state.Usage, clock.Elapsed, "canceled");
+            AmshaTelemetry.RecordCallMetrics(useCase, options.ModelId, state.Usage, time.GetElapsedTime(started), "canceled");
             throw;
         }
         catch (Exception ex)
         {
             var fault = LlmFault.Classify(ex);
             var recoverable = fault.Transient || fault.ErrorType == "circuit_open";
-            var message = Scrub(Describe(useCase, options, fault, ex, state, settings), useCase.ApiKey);
-            activity?.SetStatus(ActivityStatusCode.Error, fault.Reason);
+            var message = Scrub(Describe(useCase, options, fault, ex, state, callOptions), useCase.ApiKey);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, fault.Reason);
             activity?.SetTag("error.type", fault.ErrorType);
             AmshaTelemetry.RecordUsage(activity, state.Usage, state.Attempts);
-            AmshaTelemetry.RecordMetrics(useCase, options.ModelId, state.Usage, clock.Elapsed, fault.ErrorType);
-            scope?.Emit?.Invoke(new LlmCallFailedEvent(callId, useCase.Name, state.Attempts, state.Usage, fault.ErrorType, message, recoverable, taskName));
-            throw new LlmCallException(message, executionId, scope?.Mode ?? ExecutionMode.Interactive, recoverable, useCase.Name, fault.ErrorType, fault.StatusCode, state.Attempts, state.Usage, ex is LlmProviderException or TimeoutRejectedException ? ex : null);
+            AmshaTelemetry.RecordCallMetrics(useCase, options.ModelId, state.Usage, time.GetElapsedTime(started), fault.ErrorType);
+            context.Report(new LlmCallFailedEvent(callId, useCase.Name, state.Attempts, state.TakeUnreportedUsage(), fault.ErrorType, message, recoverable, taskName));
+            throw new LlmCallException(message, context.ExecutionId, context.Mode, recoverable, useCase.Name, fault.ErrorType, fault.StatusCode, state.Attempts, state.Usage, ex is LlmProviderException or TimeoutRejectedException or IncompleteResponseException ? ex : null);
         }
         finally
         {
-            ResilienceContextPool.Shared.Return(context);
+            ResilienceContextPool.Shared.Return(resilience);
         }
     }
 
-    private static void Apply(LlmOverrides? overrides, ChatOptions options)
+    private static void Apply(LlmOverrideOptions? overrides, ChatOptions options)
     {
         if (overrides is null)
         {
@@ -130,14 +193,14 @@ internal static class LlmCallPath
         overrides.Parameters?.ApplyTo(options);
     }
 
-    private static string Describe(LlmUseCase useCase, ChatOptions options, LlmFault fault, Exception ex, LlmCallState state, LlmCallSettings settings)
+    private static string Describe(LlmUseCase useCase, ChatOptions options, LlmFault fault, Exception ex, LlmCallState state, LlmCallOptions callOptions)
     {
         var target = $"LLM use case '{useCase.Name}' ({useCase.Provider}/{options.ModelId ?? "default model"})";
         var attempts = state.Attempts.ToString(CultureInfo.InvariantCulture);
         return fault.ErrorType switch
         {
             "circuit_open" => $"{target} is failing: its circuit breaker is open after repeated transient faults. Calls are refused for a while; try again later.",
-            "timeout" when ex is TimeoutRejectedException => $"{target} did not answer in time ({attempts} attempt(s); limits {settings.AttemptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s per attempt, {settings.TotalTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s in all). Raise TimeoutSeconds/TotalTimeoutSeconds or check the server.",
+            "timeout" when ex is TimeoutRejectedException => $"{target} did not answer in time ({attempts} attempt(s); limits {callOptions.AttemptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s per attempt, {callOptions.TotalTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s in all). Raise TimeoutSeconds/TotalTimeoutSeconds or check the server.",
             _ when state.Delivered && fault.Transient => $"{target} failed mid-stream after text was delivered ({fault.Reason}: {ex.Message}); not retried, so the text is not repeated. Running it again may succeed.",
             _ when fault.Transient => $"{target} failed after {attempts} attempt(s) with a transient fault ({fault.Reason}): {ex.Message} Try again later, or raise MaxAttempts.",
             _ when fault.StatusCode is 401 or 403 => $"{target} refused the credentials ({fault.Reason}): {ex.Message} Check the ApiKey of the use case's model. Not retried.",
@@ -157,16 +220,14 @@ internal static class LlmCallPath
         private readonly ChatOptions _options;
         private readonly Action<string>? _onDelta;
         private readonly LlmCallState _state;
-        private readonly LlmCallScope? _scope;
 
-        public Attempt(IChatClient client, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state, LlmCallScope? scope)
+        public Attempt(IChatClient client, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state)
         {
             _client = client;
             _messages = messages;
             _options = options;
             _onDelta = onDelta;
             _state = state;
-            _scope = scope;
         }
 
         public async ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken)
@@ -174,11 +235,14 @@ internal static class LlmCallPath
             Interlocked.Increment(ref _state.Attempts);
             var usage = TokenUsage.Zero;
             var updates = new List<ChatResponseUpdate>();
+            var finished = false;
+            var characters = 0;
             try
             {
                 await foreach (var update in _client.GetStreamingResponseAsync(_messages, _options, cancellationToken).ConfigureAwait(false))
                 {
                     updates.Add(update);
+                    finished |= update.FinishReason is not null;
                     foreach (var content in update.Contents)
                     {
                         if (content is UsageContent reported)
@@ -188,6 +252,7 @@ internal static class LlmCallPath
                     }
 
                     var delta = update.Text;
+                    characters += delta.Length;
                     if (delta.Length > 0 && _onDelta is not null)
                     {
                         _state.Delivered = true;
@@ -197,12 +262,11 @@ internal static class LlmCallPath
             }
             finally
             {
-                _state.LastAttemptUsage = usage;
-                _state.Usage += usage;
-                _scope?.AddUsage(usage);
+                _state.AddAttemptUsage(usage);
             }
 
-            return updates.ToChatResponse();
+            // A provider ends every complete answer with a finish reason; a stream closed without one was cut short.
+            return finished ? updates.ToChatResponse() : throw new IncompleteResponseException(characters);
         }
     }
 }

@@ -11,7 +11,7 @@ namespace Amsha;
 /// <param name="Provider">The provider name, for telemetry.</param>
 /// <param name="Model">The model id, if known.</param>
 /// <param name="Parameters">The configured call parameters.</param>
-public sealed record LlmUseCase(string Name, IChatClient Client, string Provider, string? Model, LlmParameters Parameters)
+internal sealed record LlmUseCase(string Name, IChatClient Client, string Provider, string? Model, LlmParameterOptions Parameters)
 {
     /// <summary>A fresh <see cref="ChatOptions"/> carrying the use case's model and parameters.</summary>
     public ChatOptions CreateChatOptions()
@@ -33,13 +33,18 @@ public sealed class LlmFactory
     private readonly Lazy<IChatClient> _embeddedDefault = new(() => new OfflineChatClient());
 
     /// <summary>Creates a factory over <paramref name="options"/>.</summary>
-    public LlmFactory(LlmOptions options)
+    /// <param name="options">The use cases, providers and clients.</param>
+    /// <param name="timeProvider">The clock of retry delays and timeouts; the system clock when null.</param>
+    public LlmFactory(LlmOptions options, TimeProvider? timeProvider = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        Pipelines = new LlmPipelines(options);
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Pipelines = new LlmPipelines(options, TimeProvider);
     }
 
     internal LlmOptions Options => _options;
+
+    internal TimeProvider TimeProvider { get; }
 
     /// <summary>The resilience pipelines of this factory's use cases (circuit breakers live here).</summary>
     internal LlmPipelines Pipelines { get; }
@@ -50,7 +55,7 @@ public sealed class LlmFactory
     /// <summary>Resolves <paramref name="useCase"/>; the result is cached for the factory's lifetime.</summary>
     /// <exception cref="ArgumentException">The use case is neither registered nor configured while others are.</exception>
     /// <exception cref="InvalidOperationException">The use case's configuration is incomplete.</exception>
-    public LlmUseCase Resolve(string useCase)
+    internal LlmUseCase Resolve(string useCase)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(useCase);
         return _resolved.GetOrAdd(useCase, ResolveUncached);
@@ -58,7 +63,7 @@ public sealed class LlmFactory
 
     /// <summary>Resolves <paramref name="useCase"/> with its model <paramref name="modelKey"/> instead of the default one.</summary>
     /// <exception cref="InvalidOperationException">The use case has no model of that key.</exception>
-    public LlmUseCase Resolve(string useCase, string modelKey)
+    internal LlmUseCase Resolve(string useCase, string modelKey)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(useCase);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelKey);
@@ -79,7 +84,7 @@ public sealed class LlmFactory
     private LlmUseCase ResolveUncached(string useCase, string? modelKeyOverride)
     {
         _options.UseCases.TryGetValue(useCase, out var configured);
-        var parameters = configured?.Parameters ?? new LlmParameters();
+        var parameters = configured?.Parameters ?? new LlmParameterOptions();
 
         if (modelKeyOverride is null && _options.Clients.TryGetValue(useCase, out var registered))
         {

@@ -27,6 +27,9 @@ internal readonly record struct LlmFault(bool Transient, string ErrorType, int? 
         HttpRequestException or IOException or SocketException => new(true, "connection", null, null),
         TimeoutException => new(true, "timeout", null, null),
 
+        // The stream closed cleanly before the answer's finish reason: another attempt gets a whole answer.
+        IncompleteResponseException => new(true, "incomplete_response", null, null),
+
         // A protocol-level answer that is not JSON is most often a proxy or a cut connection: worth another attempt.
         JsonException => new(true, "malformed_response", null, null),
         _ => new(false, exception.GetType().FullName ?? "Exception", null, null),

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.Generated;
 using Microsoft.Extensions.AI;
 using Polly;
 using Polly.CircuitBreaker;
@@ -11,7 +12,7 @@ using Polly.Timeout;
 namespace Amsha;
 
 /// <summary>
-/// The resilience pipelines of one <see cref="LlmFactory"/>: one per use case and call settings,
+/// The resilience pipelines of one <see cref="LlmFactory"/>: one per use case and call options,
 /// built on first use and reused, all sharing the use case's single circuit breaker.
 /// Order, outside in: total timeout, retry, circuit breaker, attempt timeout.
 /// </summary>
@@ -23,26 +24,33 @@ internal sealed class LlmPipelines
     private static readonly TimeSpan s_maximumTimeout = TimeSpan.FromDays(1);
 
     private readonly LlmOptions _options;
+    private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<string, ResiliencePipeline<ChatResponse>> _breakers = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<(string UseCase, LlmCallSettings Settings), ResiliencePipeline<ChatResponse>> _pipelines = new();
+    private readonly ConcurrentDictionary<(string UseCase, LlmCallOptions CallOptions), ResiliencePipeline<ChatResponse>> _pipelines = new();
 
-    public LlmPipelines(LlmOptions options) => _options = options;
+    /// <param name="options">The use cases' resilience options.</param>
+    /// <param name="timeProvider">The clock of every delay and timeout (tests control it).</param>
+    public LlmPipelines(LlmOptions options, TimeProvider timeProvider)
+    {
+        _options = options;
+        _timeProvider = timeProvider;
+    }
 
     /// <summary>How many pipelines have been built; tests check that calls reuse them.</summary>
     public int Count => _pipelines.Count;
 
-    public ResiliencePipeline<ChatResponse> Get(string useCase, LlmCallSettings settings) =>
-        _pipelines.GetOrAdd((useCase.ToUpperInvariant(), settings), static (key, self) => self.Build(key.UseCase, key.Settings), this);
+    public ResiliencePipeline<ChatResponse> Get(string useCase, LlmCallOptions callOptions) =>
+        _pipelines.GetOrAdd((useCase.ToUpperInvariant(), callOptions), static (key, self) => self.Build(key.UseCase, key.CallOptions), this);
 
-    private ResiliencePipeline<ChatResponse> Build(string useCase, LlmCallSettings settings)
+    private ResiliencePipeline<ChatResponse> Build(string useCase, LlmCallOptions callOptions)
     {
         var resilience = _options.Resilience;
-        var builder = new ResiliencePipelineBuilder<ChatResponse>().AddTimeout(Clamp(settings.TotalTimeout));
-        if (settings.MaxAttempts > 1)
+        var builder = new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = _timeProvider }.AddTimeout(Clamp(callOptions.TotalTimeout));
+        if (callOptions.MaxAttempts > 1)
         {
             builder.AddRetry(new RetryStrategyOptions<ChatResponse>
             {
-                MaxRetryAttempts = settings.MaxAttempts - 1,
+                MaxRetryAttempts = callOptions.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = resilience.UseJitter,
                 Delay = resilience.BaseDelay,
@@ -68,13 +76,13 @@ internal sealed class LlmPipelines
         }
 
         return builder
-            .AddPipeline(_breakers.GetOrAdd(useCase, static (_, options) => BuildBreaker(options), resilience))
-            .AddTimeout(Clamp(settings.AttemptTimeout))
+            .AddPipeline(_breakers.GetOrAdd(useCase, static (_, self) => BuildBreaker(self._options.Resilience, self._timeProvider), this))
+            .AddTimeout(Clamp(callOptions.AttemptTimeout))
             .Build();
     }
 
-    private static ResiliencePipeline<ChatResponse> BuildBreaker(LlmResilienceOptions options) =>
-        new ResiliencePipelineBuilder<ChatResponse>()
+    private static ResiliencePipeline<ChatResponse> BuildBreaker(LlmResilienceOptions options, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ChatResponse>
             {
                 FailureRatio = options.CircuitBreakerFailureRatio,
@@ -114,15 +122,41 @@ internal sealed class LlmPipelines
 /// <summary>Per-call state the cached pipeline reaches through the resilience context.</summary>
 internal sealed class LlmCallState
 {
+    private readonly object _gate = new();
+    private TokenUsage _usage = TokenUsage.Zero;
+    private TokenUsage _unreported = TokenUsage.Zero;
+
     public Action<int, TimeSpan, Exception?>? Retrying;
 
     public bool Delivered;
 
     public int Attempts;
 
-    public TokenUsage Usage = TokenUsage.Zero;
+    /// <summary>Tokens of all attempts so far.</summary>
+    public TokenUsage Usage
+    {
+        get { lock (_gate) { return _usage; } }
+    }
 
-    public TokenUsage LastAttemptUsage = TokenUsage.Zero;
+    public void AddAttemptUsage(TokenUsage usage)
+    {
+        lock (_gate)
+        {
+            _usage += usage;
+            _unreported += usage;
+        }
+    }
+
+    /// <summary>The tokens of the attempts no event has reported yet; each token is reported by exactly one event.</summary>
+    public TokenUsage TakeUnreportedUsage()
+    {
+        lock (_gate)
+        {
+            var usage = _unreported;
+            _unreported = TokenUsage.Zero;
+            return usage;
+        }
+    }
 
     public void OnRetry(int attempt, TimeSpan delay, Exception? exception) => Retrying?.Invoke(attempt, delay, exception);
 }

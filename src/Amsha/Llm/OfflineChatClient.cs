@@ -40,6 +40,9 @@ public sealed class OfflineChatClientOptions
 
     /// <summary>The <c>Retry-After</c> injected faults carry, if any.</summary>
     public TimeSpan? FaultRetryAfter { get; set; }
+
+    /// <summary>The clock of <see cref="Latency"/>, <see cref="TokenDelay"/> and injected timeouts; the system clock when null.</summary>
+    public TimeProvider? TimeProvider { get; set; }
 }
 
 /// <summary>The kind of fault an <see cref="OfflineChatClient"/> injects.</summary>
@@ -276,7 +279,7 @@ public sealed class OfflineChatClient : IChatClient
         switch (_options.FaultKind)
         {
             case OfflineFaultKind.Timeout:
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.InfiniteTimeSpan, _options.TimeProvider ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
                 break;
             case OfflineFaultKind.ConnectionError:
                 throw new LlmProviderException($"Offline fault injection: call {call} of {_options.FailFirstCalls} failed to connect.", statusCode: null, _options.FaultRetryAfter);
@@ -285,6 +288,6 @@ public sealed class OfflineChatClient : IChatClient
         }
     }
 
-    private static Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-        delay > TimeSpan.Zero ? Task.Delay(delay, cancellationToken) : Task.CompletedTask;
+    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        delay > TimeSpan.Zero ? Task.Delay(delay, _options.TimeProvider ?? TimeProvider.System, cancellationToken) : Task.CompletedTask;
 }

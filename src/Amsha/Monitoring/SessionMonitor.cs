@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Amsha;
 
 /// <summary>
-/// A session's monitoring: the built-in metrics collector and execution logger (fed
-/// synchronously, both cheap) and one isolated dispatcher per registered observer.
+/// A session's monitoring: the execution logger (fed synchronously, cheap) and one isolated
+/// dispatcher per registered observer. Metrics are not here: each run builds its own.
 /// </summary>
 internal sealed class SessionMonitor
 {
@@ -24,7 +24,7 @@ internal sealed class SessionMonitor
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         _monitoringLogger = loggerFactory.CreateLogger(AmshaLog.MonitoringCategory);
-        _executionLogger = new ExecutionLogger(loggerFactory.CreateLogger(AmshaLog.ExecutionCategory), loggerFactory.CreateLogger(AmshaLog.LlmCategory), AmshaTelemetry.CaptureContent(options.Llm));
+        _executionLogger = new ExecutionLogger(loggerFactory.CreateLogger(AmshaLog.ExecutionCategory), loggerFactory.CreateLogger(AmshaLog.LlmCategory), options.CaptureMessageContent);
         _capacity = options.ObserverBufferCapacity > 0
             ? options.ObserverBufferCapacity
             : throw new ArgumentOutOfRangeException(nameof(options), options.ObserverBufferCapacity, "AmshaOptions.ObserverBufferCapacity must be at least 1.");
@@ -39,8 +39,6 @@ internal sealed class SessionMonitor
     }
 
     public ILoggerFactory LoggerFactory { get; }
-
-    public MetricsCollector Metrics { get; } = new();
 
     public void Add(IExecutionObserver observer)
     {
@@ -58,12 +56,11 @@ internal sealed class SessionMonitor
     /// <summary>Called for every appended event, on the appending thread; never throws, never waits.</summary>
     public void Observe(ExecutionEvent e)
     {
-        // Token deltas are the hot path (one per streamed token): metrics and logs have nothing to do with them.
+        // Token deltas are the hot path (one per streamed token): logs have nothing to do with them.
         if (e is not TokenDeltaEvent)
         {
             try
             {
-                Metrics.Observe(e);
                 _executionLogger.Observe(e);
             }
             catch (Exception)

@@ -1,8 +1,9 @@
 using System;
 using System.Globalization;
 using System.Text.Json;
+using Amsha.Generated;
 
-namespace Amsha;
+namespace Amsha.Serialization;
 
 /// <summary>Codecs for common scalar types, so state can hold a counter or a date without a wrapper record.</summary>
 internal static class BuiltInCodecs

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace Amsha;
+namespace Amsha.Serialization;
 
 /// <summary>
 /// Exact fast paths for the numbers JSON usually holds; anything they do not cover exactly is left

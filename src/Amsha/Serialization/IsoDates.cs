@@ -2,7 +2,7 @@ using System;
 using System.Text;
 using System.Text.Json;
 
-namespace Amsha;
+namespace Amsha.Serialization;
 
 /// <summary>
 /// Date parsing for <see cref="Utf16JsonReader"/> with the rules of <see cref="Utf8JsonReader"/>: the

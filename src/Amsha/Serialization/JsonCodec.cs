@@ -3,13 +3,14 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Amsha.Generated;
 
-namespace Amsha;
+namespace Amsha.Serialization;
 
 /// <summary>
 /// Reads and writes one type as JSON without reflection. The generator emits a codec for every
-/// task output type, crew input type and <see cref="ExecutionStateAttribute"/> type and registers it
-/// in <see cref="JsonCodecs"/> when the assembly loads.
+/// task output type, crew input type, <c>[AmshaLlmCall]</c> result type and <see cref="ExecutionStateAttribute"/>
+/// type (and every type they reach) and registers it in <see cref="JsonCodecs"/> when the assembly loads.
 /// </summary>
 /// <typeparam name="T">The type the codec handles.</typeparam>
 public abstract class JsonCodec<T>
@@ -97,10 +98,12 @@ public static class JsonCodecs
     }
 
     /// <summary>The codec of <typeparamref name="T"/>.</summary>
-    /// <exception cref="InvalidOperationException">No codec is registered: the type is not marked <c>[ExecutionState]</c>.</exception>
+    /// <exception cref="InvalidOperationException">No codec is registered for <typeparamref name="T"/>.</exception>
     public static JsonCodec<T> Get<T>() => TryGet<T>(out var codec)
         ? codec
-        : throw new InvalidOperationException($"Type '{typeof(T).FullName}' has no generated JSON serializer. Mark it [ExecutionState] (and make it partial) so the Amsha generator emits one.");
+        : throw new InvalidOperationException(
+            $"Type '{typeof(T).FullName}' has no JSON serializer registered in JsonCodecs. The Amsha generator emits one for every crew input, task output and [AmshaLlmCall] result type of the assembly that declares them, and for types marked [ExecutionState]; " +
+            $"for any other type, mark it [ExecutionState] (and make it partial) or register a hand-written JsonCodec<{typeof(T).Name}> with JsonCodecs.Register.");
 
     /// <summary>Serializes <paramref name="value"/> to JSON text with the registered codec.</summary>
     public static string Serialize<T>(T value) => Serialize(Get<T>(), value);

@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Amsha;
+namespace Amsha.Serialization;
 
 /// <summary>
 /// A forward-only, strict (RFC 8259) JSON reader over UTF-16 text, with the members of

@@ -3,7 +3,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Amsha;
+namespace Amsha.Serialization;
 
 /// <summary>
 /// Writes JSON straight into UTF-16 text, for codecs whose result is a <see cref="string"/>.

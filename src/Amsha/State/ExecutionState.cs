@@ -6,6 +6,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Amsha.Serialization;
 
 namespace Amsha;
 
@@ -23,18 +24,21 @@ public sealed class ExecutionState
     private const string ChecksumPrefix = "sha256:";
 
     private readonly object _gate = new();
+    private readonly TimeProvider _time;
     private readonly SortedDictionary<string, string> _values;
     private long _version;
     private DateTimeOffset _timestamp;
 
     /// <summary>Creates an empty state.</summary>
-    public ExecutionState()
-        : this(new SortedDictionary<string, string>(StringComparer.Ordinal), 0, DateTimeOffset.UtcNow)
+    /// <param name="timeProvider">The clock of <see cref="Timestamp"/>; the system clock when null.</param>
+    public ExecutionState(TimeProvider? timeProvider = null)
+        : this(new SortedDictionary<string, string>(StringComparer.Ordinal), 0, (timeProvider ?? TimeProvider.System).GetUtcNow(), timeProvider ?? TimeProvider.System)
     {
     }
 
-    private ExecutionState(SortedDictionary<string, string> values, long version, DateTimeOffset timestamp)
+    private ExecutionState(SortedDictionary<string, string> values, long version, DateTimeOffset timestamp, TimeProvider time)
     {
+        _time = time;
         _values = values;
         _version = version;
         _timestamp = timestamp;
@@ -139,7 +143,7 @@ public sealed class ExecutionState
     {
         lock (_gate)
         {
-            return new ExecutionState(new SortedDictionary<string, string>(_values, StringComparer.Ordinal), _version, _timestamp);
+            return new ExecutionState(new SortedDictionary<string, string>(_values, StringComparer.Ordinal), _version, _timestamp, _time);
         }
     }
 
@@ -171,8 +175,10 @@ public sealed class ExecutionState
     }
 
     /// <summary>Reads a state written by <see cref="Save"/>.</summary>
+    /// <param name="json">The saved state.</param>
+    /// <param name="timeProvider">The clock of later changes' <see cref="Timestamp"/>; the system clock when null.</param>
     /// <exception cref="ExecutionStateException">The text is not JSON, is truncated, was altered, has a newer format version or is not a saved state; <see cref="ExecutionStateException.Reason"/> says which.</exception>
-    public static ExecutionState Load(string json)
+    public static ExecutionState Load(string json, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         JsonDocument document;
@@ -223,14 +229,14 @@ public sealed class ExecutionState
                 throw new ExecutionStateException(ExecutionStateFailure.ChecksumMismatch, $"The saved execution state was altered: its content checksum is {actual}, but the file records {expected}. Restore it from a good copy.");
             }
 
-            return ReadContent(content);
+            return ReadContent(content, timeProvider ?? TimeProvider.System);
         }
     }
 
     private void Touch()
     {
         _version++;
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         _timestamp = now > _timestamp ? now : _timestamp.AddTicks(1);
     }
 
@@ -276,7 +282,7 @@ public sealed class ExecutionState
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static ExecutionState ReadContent(JsonElement content)
+    private static ExecutionState ReadContent(JsonElement content, TimeProvider time)
     {
         if (!content.TryGetProperty("version", out var versionElement) || !versionElement.TryGetInt64(out var version) || version < 0)
         {
@@ -302,7 +308,7 @@ public sealed class ExecutionState
             }
         }
 
-        return new ExecutionState(values, version, timestamp);
+        return new ExecutionState(values, version, timestamp, time);
     }
 
     private static ExecutionStateException Invalid(string reason) =>

@@ -26,7 +26,7 @@ public sealed record ExecutionRecord
     /// <summary>Every status the record went through, oldest first; a resume appends a new <see cref="ExecutionStatus.Running"/>.</summary>
     public IReadOnlyList<ExecutionStatusChange> StatusHistory { get; init; } = Array.Empty<ExecutionStatusChange>();
 
-    /// <summary>The crew input as JSON (written with <see cref="JsonCodecs"/>).</summary>
+    /// <summary>The crew input as JSON (written with <see cref="Serialization.JsonCodecs"/>).</summary>
     public required string InputJson { get; init; }
 
     /// <summary>Tasks in the crew's plan.</summary>

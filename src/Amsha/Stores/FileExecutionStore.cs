@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.Serialization;
 
 namespace Amsha;
 
@@ -30,12 +31,17 @@ public sealed class FileExecutionStore : IExecutionStore
     private const string PreviousSuffix = ".prev";
     private const string Magic = "AMSHA-EXECUTION 1";
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LockRetryDelay = TimeSpan.FromMilliseconds(5);
+    private readonly TimeProvider _time;
 
     /// <summary>A store in <paramref name="directory"/>, created when missing; <see cref="DefaultDirectory"/> when null.</summary>
-    public FileExecutionStore(string? directory = null)
+    /// <param name="directory">The directory of the record files.</param>
+    /// <param name="timeProvider">The clock of the wait for another writer's lock (30 s at most); the system clock when null.</param>
+    public FileExecutionStore(string? directory = null, TimeProvider? timeProvider = null)
     {
         Directory = Path.GetFullPath(directory ?? DefaultDirectory);
         System.IO.Directory.CreateDirectory(Directory);
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -65,10 +71,10 @@ public sealed class FileExecutionStore : IExecutionStore
     public string GetRecordPath(string executionId) => Path.Combine(Directory, CheckId(executionId) + Extension);
 
     /// <inheritdoc/>
-    public ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default)
+    public async ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default)
     {
-        var (current, _) = ReadNewest(CheckId(executionId));
-        return new(current);
+        var (current, _) = await ReadNewestAsync(CheckId(executionId), cancellationToken).ConfigureAwait(false);
+        return current;
     }
 
     /// <inheritdoc/>
@@ -83,7 +89,7 @@ public sealed class FileExecutionStore : IExecutionStore
         var replaceNewest = false;
         try
         {
-            var (current, _) = ReadNewest(id);
+            var (current, _) = await ReadNewestAsync(id, cancellationToken).ConfigureAwait(false);
             currentRevision = current?.Revision ?? 0;
             replaceNewest = current is not null;
         }
@@ -104,7 +110,7 @@ public sealed class FileExecutionStore : IExecutionStore
 
         var saved = record with { Revision = currentRevision + 1 };
         var temp = path + ".tmp";
-        WriteDurably(temp, Encode(saved));
+        await WriteDurablyAsync(temp, Encode(saved), cancellationToken).ConfigureAwait(false);
         if (replaceNewest)
         {
             File.Replace(temp, path, path + PreviousSuffix, ignoreMetadataErrors: true);
@@ -118,7 +124,7 @@ public sealed class FileExecutionStore : IExecutionStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default)
     {
         var list = new List<ExecutionRecord>();
         foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
@@ -128,7 +134,7 @@ public sealed class FileExecutionStore : IExecutionStore
             ExecutionRecord? record;
             try
             {
-                (record, _) = ReadNewest(id);
+                (record, _) = await ReadNewestAsync(id, cancellationToken).ConfigureAwait(false);
             }
             catch (ExecutionStoreCorruptedException)
             {
@@ -142,14 +148,15 @@ public sealed class FileExecutionStore : IExecutionStore
         }
 
         list.Sort(static (a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
-        return new(list);
+        return list;
     }
 
-    private (ExecutionRecord? Record, string Path) ReadNewest(string id)
+    private async Task<(ExecutionRecord? Record, string Path)> ReadNewestAsync(string id, CancellationToken cancellationToken)
     {
         var path = GetRecordPath(id);
         var previousPath = path + PreviousSuffix;
-        if (TryRead(id, path, out var record, out var reason))
+        var (record, reason) = await TryReadAsync(id, path, cancellationToken).ConfigureAwait(false);
+        if (record is not null)
         {
             return (record, path);
         }
@@ -165,27 +172,25 @@ public sealed class FileExecutionStore : IExecutionStore
             reason = "the file of the newest revision is missing; only the previous revision remains";
         }
 
-        TryRead(id, previousPath, out var previous, out _);
+        var (previous, _) = await TryReadAsync(id, previousPath, cancellationToken).ConfigureAwait(false);
         throw new ExecutionStoreCorruptedException(id, path, reason, previous);
     }
 
-    // True with the record when the file is intact; false with a reason when damaged, or with a null reason when absent.
-    private static bool TryRead(string id, string path, out ExecutionRecord? record, out string? reason)
+    // The record when the file is intact; a reason when it is damaged; neither when it is absent.
+    private static async Task<(ExecutionRecord? Record, string? Reason)> TryReadAsync(string id, string path, CancellationToken cancellationToken)
     {
-        record = null;
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (FileNotFoundException)
         {
-            reason = null;
-            return false;
+            return (null, null);
         }
 
-        reason = Decode(id, bytes, out record);
-        return reason is null;
+        var reason = Decode(id, bytes, out var record);
+        return (record, reason);
     }
 
     private static string? Decode(string id, byte[] bytes, out ExecutionRecord? record)
@@ -224,27 +229,29 @@ public sealed class FileExecutionStore : IExecutionStore
         return bytes;
     }
 
-    private static void WriteDurably(string path, byte[] bytes)
+    private static async Task WriteDurablyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
     {
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.None);
-        stream.Write(bytes, 0, bytes.Length);
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+
+        // The data reaches the disk before the rename makes it the newest revision (.NET has no asynchronous fsync).
         stream.Flush(flushToDisk: true);
     }
 
     private async Task<FileStream> AcquireLockAsync(string id, CancellationToken cancellationToken)
     {
         var lockPath = Path.Combine(Directory, id + ".lock");
-        var deadline = DateTime.UtcNow + LockTimeout;
+        var deadline = _time.GetUtcNow() + LockTimeout;
         while (true)
         {
             try
             {
                 return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (_time.GetUtcNow() < deadline)
             {
                 // Another writer (this process or another) holds the lock; it is released in milliseconds.
-                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(LockRetryDelay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -10,18 +10,18 @@ using Microsoft.Extensions.AI;
 namespace Amsha;
 
 /// <summary>
-/// The ActivitySource and Meter named <c>Amsha</c>, with the OpenTelemetry GenAI semantic
-/// conventions' span and metric names. Nothing here may ever record an API key.
+/// The ActivitySource and the Meter named <c>Amsha</c>, and every instrument on it: the OpenTelemetry GenAI
+/// semantic conventions' spans and client metrics, and Amsha's own <c>amsha.*</c> metrics (names and units
+/// are public contract, see docs/monitoring.md). Nothing here may ever record an API key.
 /// </summary>
 internal static class AmshaTelemetry
 {
     public const string Name = AmshaTelemetryNames.SourceName;
-    public const string CaptureContentVariable = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 
     private static readonly string s_version = typeof(AmshaTelemetry).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     public static readonly ActivitySource Source = new(Name, s_version);
-    /// <summary>The one <c>Meter</c> named "Amsha": the GenAI metrics here and Amsha's own (<c>AmshaMetricsInstruments</c>).</summary>
+    /// <summary>The one <c>Meter</c> named "Amsha": the GenAI client metrics and Amsha's own.</summary>
     public static readonly Meter Meter = new(AmshaTelemetryNames.MeterName, s_version);
 
     /// <summary>Second-based histogram boundaries (the GenAI conventions' advice); the SDK's defaults suit milliseconds.</summary>
@@ -35,11 +35,6 @@ internal static class AmshaTelemetry
 
     public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram(
         "gen_ai.client.operation.duration", unit: "s", description: "GenAI operation duration.", tags: null, advice: SecondsAdvice);
-
-    /// <summary>Whether prompts and completions may be recorded: the option, or the OpenTelemetry environment switch.</summary>
-    public static bool CaptureContent(LlmOptions options) =>
-        options.CaptureMessageContent
-        || string.Equals(Environment.GetEnvironmentVariable(CaptureContentVariable), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Span <c>invoke_workflow {crew}</c> around a crew execution.</summary>
     public static Activity? StartWorkflow(string crewName, string executionId)
@@ -105,12 +100,12 @@ internal static class AmshaTelemetry
         activity.SetTag("amsha.llm.use_case", useCase.Name);
         if (options.Temperature is { } temperature)
         {
-            activity.SetTag("gen_ai.request.temperature", (double)temperature);
+            activity.SetTag("gen_ai.request.temperature", ConfiguredValue(temperature));
         }
 
         if (options.TopP is { } topP)
         {
-            activity.SetTag("gen_ai.request.top_p", (double)topP);
+            activity.SetTag("gen_ai.request.top_p", ConfiguredValue(topP));
         }
 
         if (options.MaxOutputTokens is { } maxTokens)
@@ -120,12 +115,12 @@ internal static class AmshaTelemetry
 
         if (options.PresencePenalty is { } presence)
         {
-            activity.SetTag("gen_ai.request.presence_penalty", (double)presence);
+            activity.SetTag("gen_ai.request.presence_penalty", ConfiguredValue(presence));
         }
 
         if (options.FrequencyPenalty is { } frequency)
         {
-            activity.SetTag("gen_ai.request.frequency_penalty", (double)frequency);
+            activity.SetTag("gen_ai.request.frequency_penalty", ConfiguredValue(frequency));
         }
 
         if (options.StopSequences is { Count: > 0 } stop)
@@ -176,7 +171,7 @@ internal static class AmshaTelemetry
         activity?.SetTag("amsha.llm.attempts", attempts);
     }
 
-    public static void RecordMetrics(LlmUseCase useCase, string? model, TokenUsage usage, TimeSpan duration, string? errorType)
+    public static void RecordCallMetrics(LlmUseCase useCase, string? model, TokenUsage usage, TimeSpan duration, string? errorType)
     {
         var provider = ProviderName(useCase.Provider);
         var common = new TagList
@@ -201,6 +196,11 @@ internal static class AmshaTelemetry
             TokenUsage.Record(usage.OutputTokens, output);
         }
     }
+
+    // A float parameter as the decimal the user configured: 0.2f widened to double is 0.20000000298023224,
+    // while its shortest round-trip text is "0.2".
+    internal static double ConfiguredValue(float value) =>
+        double.Parse(value.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
 
     // The GenAI conventions use lower-case well-known provider names.
     private static string ProviderName(string provider) => provider.ToLowerInvariant() switch
@@ -242,4 +242,65 @@ internal static class AmshaTelemetry
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    // Amsha's own metrics.
+
+    public const string ActiveExecutionsName = "amsha.executions.active";
+    public const string ExecutionDurationName = "amsha.execution.duration";
+    public const string TaskDurationName = "amsha.task.duration";
+    public const string LlmRetriesName = "amsha.llm.retries";
+
+    public const string CrewTag = "amsha.crew.name";
+    public const string ModeTag = "amsha.execution.mode";
+    public const string StatusTag = "amsha.execution.status";
+    public const string TaskTag = "amsha.task.name";
+
+    public static readonly UpDownCounter<long> ActiveExecutions = Meter.CreateUpDownCounter<long>(
+        ActiveExecutionsName, unit: "{execution}", description: "Executions running now.");
+
+    public static readonly Histogram<double> ExecutionDuration = Meter.CreateHistogram(
+        ExecutionDurationName, unit: "s", description: "Duration of finished executions (one process run of them).", tags: null, advice: SecondsAdvice);
+
+    public static readonly Histogram<double> TaskDuration = Meter.CreateHistogram(
+        TaskDurationName, unit: "s", description: "Duration of finished tasks.", tags: null, advice: SecondsAdvice);
+
+    public static readonly Counter<long> LlmRetries = Meter.CreateCounter<long>(
+        LlmRetriesName, unit: "{retry}", description: "LLM call attempts retried after a transient failure.");
+
+    public static void RecordExecutionStarted(string crewName, ExecutionMode mode) =>
+        ActiveExecutions.Add(1, new KeyValuePair<string, object?>(CrewTag, crewName), new KeyValuePair<string, object?>(ModeTag, ModeName(mode)));
+
+    public static void RecordExecutionEnded(string crewName, ExecutionMode mode, ExecutionStatus status, double seconds)
+    {
+        var crew = new KeyValuePair<string, object?>(CrewTag, crewName);
+        var modeTag = new KeyValuePair<string, object?>(ModeTag, ModeName(mode));
+        ActiveExecutions.Add(-1, crew, modeTag);
+        ExecutionDuration.Record(seconds, crew, modeTag, new KeyValuePair<string, object?>(StatusTag, StatusName(status)));
+    }
+
+    public static void RecordTaskEnded(string crewName, string taskName, double seconds) =>
+        TaskDuration.Record(seconds, new KeyValuePair<string, object?>(CrewTag, crewName), new KeyValuePair<string, object?>(TaskTag, taskName));
+
+    public static void RecordRetryCount(string? crewName, string taskName)
+    {
+        if (crewName is null)
+        {
+            LlmRetries.Add(1, new KeyValuePair<string, object?>(TaskTag, taskName));
+        }
+        else
+        {
+            LlmRetries.Add(1, new KeyValuePair<string, object?>(CrewTag, crewName), new KeyValuePair<string, object?>(TaskTag, taskName));
+        }
+    }
+
+    // Fixed lower-case strings keep tag values stable whatever the enum names become.
+    private static string ModeName(ExecutionMode mode) => mode == ExecutionMode.Background ? "background" : "interactive";
+
+    private static string StatusName(ExecutionStatus status) => status switch
+    {
+        ExecutionStatus.Succeeded => "succeeded",
+        ExecutionStatus.Failed => "failed",
+        ExecutionStatus.Canceled => "canceled",
+        _ => "running",
+    };
 }

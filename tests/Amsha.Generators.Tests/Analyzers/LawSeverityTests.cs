@@ -30,7 +30,7 @@ public sealed class LawSeverityTests
             public static class Blocker { public static string F(WritingCrew c) => c.RunAsync(new Req("x")).Result.Output; }
             """ },
         { "AMSHA203", DiagnosticSeverity.Error, """
-            public static class Streamer { public static object F(WritingCrew c) => c.StartBackground(new Req("x")).StreamAsync(); }
+            public static class Streamer { public static object F(WritingCrew c) => ((InteractiveExecutionHandle<string>)c.StartBackground(new Req("x"))).StreamAsync(); }
             """ },
         { "AMSHA204", DiagnosticSeverity.Warning, """
             public static class Forgetter { public static void F(WritingCrew c) => c.StartBackground(new Req("x")); }

@@ -185,9 +185,9 @@ public sealed class LawsPrecisionTests
             {
                 public static async Task ShowAsync(ExecutionHandle<string> handle, CancellationToken ct)
                 {
-                    if (handle.Mode == ExecutionMode.Interactive)
+                    if (handle is InteractiveExecutionHandle<string> interactive)
                     {
-                        await foreach (var e in handle.StreamAsync(ct)) { }
+                        await foreach (var e in interactive.StreamAsync(ct)) { }
                     }
 
                     await handle.ResultAsync(ct);

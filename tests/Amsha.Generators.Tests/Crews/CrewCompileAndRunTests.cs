@@ -121,15 +121,17 @@ public sealed class CrewCompileAndRunTests
     }
 
     [Fact]
-    public async Task Generated_start_streams_and_background_does_not()
+    public async Task Generated_start_streams_and_background_runs_detached()
     {
         // Background runs store their input (through the generated codec); keep the store in memory.
         var assembly = Compile(ArticleCrew);
-        var crew = Activator.CreateInstance(assembly.GetType("Sample.ArticleCrew")!, new ExecutionSession(new AmshaOptions { Store = new InMemoryExecutionStore() }))!;
+        var store = new InMemoryExecutionStore();
+        var crew = Activator.CreateInstance(assembly.GetType("Sample.ArticleCrew")!, new ExecutionSession(new AmshaOptions(), store))!;
         var input = Activator.CreateInstance(assembly.GetType("Sample.ArticleRequest")!, "C#", "students", 5)!;
 
-        var interactive = (ExecutionHandle<string>)Member(crew, "Start", 2).Invoke(crew, new[] { input, CancellationToken.None })!;
+        var interactive = (InteractiveExecutionHandle<string>)Member(crew, "Start", 2).Invoke(crew, new[] { input, CancellationToken.None })!;
         var background = (ExecutionHandle<string>)Member(crew, "StartBackground", 1).Invoke(crew, new[] { input })!;
+        var durable = await (Task<ExecutionHandle<string>>)Member(crew, "StartBackgroundAsync", 2).Invoke(crew, new[] { input, CancellationToken.None })!;
 
         var events = new List<ExecutionEvent>();
         using var timeout = new CancellationTokenSource(Timeout);
@@ -142,8 +144,13 @@ public sealed class CrewCompileAndRunTests
         Assert.IsType<ExecutionCompletedEvent>(events[^1]);
         Assert.Contains(events, e => e is TokenDeltaEvent);
         Assert.Equal(ExecutionMode.Background, background.Mode);
-        Assert.Throws<ExecutionModeException>(() => background.StreamAsync());
+        Assert.IsNotType<InteractiveExecutionHandle<string>>(background);
+        Assert.NotNull(await store.GetAsync(durable.ExecutionId, timeout.Token));
         Assert.Equal(ExecutionStatus.Succeeded, (await background.ResultAsync().WaitAsync(Timeout), background.Status).Item2);
+        await durable.ResultAsync().WaitAsync(Timeout);
+
+        var resumed = await (Task<ExecutionHandle<string>>)crew.GetType().GetMethod("ResumeAsync")!.Invoke(crew, new object?[] { durable.ExecutionId, null, CancellationToken.None })!;
+        Assert.Equal(ExecutionStatus.Succeeded, resumed.Status);
     }
 
     [Fact]
@@ -243,7 +250,7 @@ public sealed class CrewCompileAndRunTests
         var assembly = Compile(ArticleCrew);
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
         Microsoft.Extensions.DependencyInjection.AmshaServiceCollectionExtensions.AddAmsha(services);
-        var register = assembly.GetType("Microsoft.Extensions.DependencyInjection.AmshaCrewsServiceCollectionExtensions")!.GetMethod("AddAmshaCrews")!;
+        var register = assembly.GetType("Microsoft.Extensions.DependencyInjection.AmshaCrewsServiceCollectionExtensions")!.GetMethod("AddAmshaCrews", new[] { typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection) })!;
         register.Invoke(null, new object[] { services });
 
         using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);

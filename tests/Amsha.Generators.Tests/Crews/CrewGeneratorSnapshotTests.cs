@@ -121,10 +121,12 @@ public sealed class CrewGeneratorSnapshotTests
     [InlineData("public BrokenCrew(ExecutionSession session) { }")]
     [InlineData("public System.Threading.Tasks.Task<CrewResult<string>> RunAsync(Input input, System.Threading.CancellationToken cancellationToken = default) => null!;")]
     [InlineData("private static TaskPrompt BuildOnlyPrompt(Input input, CrewTaskContext context) => default;")]
+    [InlineData("public System.Threading.Tasks.Task<ExecutionHandle<string>> ResumeAsync(string executionId, ExecutionOptions? options = null, System.Threading.CancellationToken cancellationToken = default) => null!;")]
     public void A_crew_declaring_a_generated_member_gets_no_source_and_still_compiles(string member)
     {
         var run = GeneratorHarness.Run($$"""
             using Amsha;
+            using Amsha.Generated;
 
             public sealed record Input(string Topic);
 

@@ -56,10 +56,18 @@ public sealed class IncrementalCachingTests
         [ExecutionState]
         public sealed partial record Progress(int Done, string? Last);
 
+        public sealed record Verdict(bool Supported, double Confidence, string Reason);
+
         public sealed partial class Summaries(ExecutionSession session)
         {
             [AmshaLlmCall(Prompt = "Summarize {text} in {words} words.")]
             public partial System.Threading.Tasks.Task<string> SummarizeAsync(string text, int words, System.Threading.CancellationToken cancellationToken = default);
+
+            [AmshaLlmCall(Prompt = "Judge the claim: {claim}")]
+            public partial System.Threading.Tasks.Task<Verdict> JudgeAsync(string claim);
+
+            [AmshaLlmCall(Prompt = "Take notes on {text}.")]
+            public partial System.Threading.Tasks.ValueTask<Notes> NotesAsync(string text);
         }
         """;
 
@@ -124,8 +132,82 @@ public sealed class IncrementalCachingTests
         var secondRun = first.Driver.RunGenerators(edited).GetRunResult();
         var second = Steps(secondRun);
 
-        Assert.Contains(second[TrackingNames.AllCrews].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(second[TrackingNames.GenericCrewModels].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("Summarize briefly.", secondRun.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName == "Sample.ArticleCrew.Crew.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void Editing_one_crew_leaves_the_other_crews_outputs_and_the_registration_cached()
+    {
+        // Mapperly's AddingNewMapperDoesNotRegenerateOriginal, for crews: one output per crew, and the DI
+        // registration fed by the crews' names only.
+        var compilation = GeneratorHarness.CreateCompilation(CrewSource, UnrelatedSource);
+        var first = GeneratorHarness.Run(compilation);
+
+        var edited = Replace(compilation, 0, "Description = \"Collect notes on {Topic}.\"", "Description = \"Collect careful notes on {Topic}.\"");
+        var secondRun = first.Driver.RunGenerators(edited).GetRunResult();
+        var second = Steps(secondRun);
+
+        // NotesCrew changed; ArticleCrew (the same pipeline) and PlainCrew (the other one) did not.
+        var crewOutputs = second[TrackingNames.GenericCrewModels].SelectMany(s => s.Outputs).ToList();
+        Assert.Single(crewOutputs, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(crewOutputs, o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+        Assert.All(second[TrackingNames.CrewModels].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        Assert.All(second[TrackingNames.CrewRegistrations].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+
+        // Only the edited crew's source was produced again: every other output of the crew generator is cached.
+        var crewGenerator = secondRun.Results.Single(r => r.Generator.GetGeneratorType() == typeof(Amsha.Generators.Crews.CrewGenerator));
+        var outputs = crewGenerator.TrackedOutputSteps.SelectMany(pair => pair.Value).SelectMany(step => step.Outputs).ToList();
+        Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal(outputs.Count - 1, outputs.Count(o => o.Reason == IncrementalStepRunReason.Cached));
+        Assert.Contains("Collect careful notes on", secondRun.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName == "Sample.NotesCrew.Crew.g.cs").SourceText.ToString());
+    }
+
+    public static TheoryData<string, string, string, string> SerializedTypeEdits => new()
+    {
+        // An [ExecutionState] type.
+        { "record Progress(int Done, string? Last)", "record Progress(int Done, string? Last, int Total = 0)", "Sample.Progress.JsonCodec.g.cs", "Encode(\"total\")" },
+        // An [AmshaLlmCall] result.
+        { "record Verdict(bool Supported, double Confidence, string Reason)", "record Verdict(bool Supported, double Confidence, string Reason, string? Source = null)", "Sample.Verdict.JsonCodec.g.cs", "Encode(\"source\")" },
+        // A task output that is also an [AmshaLlmCall] result: reached from two roots, emitted once.
+        { "record Notes(string[] Facts, int Count)", "record Notes(string[] Facts, int Count, string[]? Sources = null)", "Sample.Notes.JsonCodec.g.cs", "Encode(\"sources\")" },
+        // The input of two crews.
+        { "record ArticleRequest(string Topic, string Audience = \"engineers\")", "record ArticleRequest(string Topic, string Audience = \"engineers\", int Words = 800)", "Sample.ArticleRequest.JsonCodec.g.cs", "Encode(\"words\")" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SerializedTypeEdits))]
+    public void Editing_one_serialized_type_leaves_the_other_codecs_and_the_registration_cached(string oldText, string newText, string hintName, string newMember)
+    {
+        // The serializer equivalent of the crew test above: one output per serialized type, each type once however
+        // many roots reach it, and the module initializer fed by the codecs' names only.
+        var compilation = GeneratorHarness.CreateCompilation(CrewSource, UnrelatedSource);
+        var first = GeneratorHarness.Run(compilation);
+        Assert.Empty(first.CompilationErrors);
+        var codecCount = first.Sources.Keys.Count(k => k.EndsWith(".JsonCodec.g.cs", StringComparison.Ordinal));
+        Assert.Equal(4, codecCount); // ArticleRequest, Notes, Progress, Verdict.
+
+        var secondRun = first.Driver.RunGenerators(Replace(compilation, 0, oldText, newText)).GetRunResult();
+        var second = Steps(secondRun);
+
+        // One type item changed; every other one compared equal to the item it replaced.
+        var typeItems = second[TrackingNames.SerializableTypes].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(codecCount, typeItems.Count);
+        Assert.Single(typeItems, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.All(typeItems.Where(o => o.Reason != IncrementalStepRunReason.Modified), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        Assert.All(second[TrackingNames.CodecRegistrations].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+
+        // Only the edited type's codec was written again: every other output of the serializer generator, the registration included, is cached.
+        var serializerGenerator = secondRun.Results.Single(r => r.Generator.GetGeneratorType() == typeof(Amsha.Generators.Serialization.SerializerGenerator));
+        var outputs = serializerGenerator.TrackedOutputSteps.SelectMany(pair => pair.Value).SelectMany(step => step.Outputs).ToList();
+        Assert.Equal(codecCount + 1, outputs.Count);
+        Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal(outputs.Count - 1, outputs.Count(o => o.Reason == IncrementalStepRunReason.Cached));
+
+        var sources = serializerGenerator.GeneratedSources;
+        Assert.Single(sources, s => s.HintName == hintName);
+        Assert.Contains(newMember, sources.Single(s => s.HintName == hintName).SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Equal(codecCount + 1, sources.Length);
     }
 
     [Fact]

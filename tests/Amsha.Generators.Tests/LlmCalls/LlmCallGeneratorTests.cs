@@ -73,7 +73,7 @@ public sealed class LlmCallGeneratorTests
         Assert.Empty(run.CompilationErrors);
         var source = Assert.Single(run.Sources, s => s.Key.EndsWith(".LlmCall.g.cs", StringComparison.Ordinal)).Value;
         Assert.Contains("this._session ?? throw", source, StringComparison.Ordinal);
-        Assert.Contains("\"Echo \" + global::Amsha.PromptText.Format(value) + \" {literal}\"", source, StringComparison.Ordinal);
+        Assert.Contains("\"Echo \" + global::Amsha.Generated.PromptText.Format(value) + \" {literal}\"", source, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -158,38 +158,8 @@ public sealed class LlmCallGeneratorTests
     [Fact]
     public async Task Generated_wrappers_run_against_the_offline_client()
     {
-        var run = GeneratorHarness.Run(Assistant, """
-            namespace Sample;
-
-            public sealed class VerdictCodec : Amsha.JsonCodec<Verdict>
-            {
-                public override string Schema => "{\"type\":\"object\",\"properties\":{\"label\":{\"type\":\"string\"},\"score\":{\"type\":\"integer\"}},\"required\":[\"label\",\"score\"]}";
-
-                public override void Write(System.Text.Json.Utf8JsonWriter writer, Verdict value)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("label", value.Label);
-                    writer.WriteNumber("score", value.Score);
-                    writer.WriteEndObject();
-                }
-
-                public override Verdict Read(ref System.Text.Json.Utf8JsonReader reader)
-                {
-                    string? label = null;
-                    int? score = null;
-                    while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
-                    {
-                        var name = reader.GetString();
-                        reader.Read();
-                        if (name == "label") label = reader.GetString();
-                        else if (name == "score") score = reader.GetInt32();
-                        else reader.Skip();
-                    }
-
-                    return new Verdict(label ?? throw new System.Text.Json.JsonException("label is missing"), score ?? throw new System.Text.Json.JsonException("score is missing"));
-                }
-            }
-            """);
+        // The structured result is read with the codec the serializer generator emits for Verdict: nothing hand-written.
+        var run = GeneratorHarness.Run(Assistant);
         Assert.Empty(run.CompilationErrors);
         var assembly = GeneratorHarness.EmitAndLoad(run.Output);
 
@@ -207,10 +177,6 @@ public sealed class LlmCallGeneratorTests
         options.Llm.UseDefaultChatClient(offline);
         var session = new ExecutionSession(options);
 
-        var codecType = assembly.GetType("Sample.VerdictCodec")!;
-        var verdictType = assembly.GetType("Sample.Verdict")!;
-        typeof(JsonCodecs).GetMethod(nameof(JsonCodecs.Register))!.MakeGenericMethod(verdictType).Invoke(null, new[] { Activator.CreateInstance(codecType) });
-
         var assistant = Activator.CreateInstance(assembly.GetType("Sample.Assistant")!, session)!;
         var summary = await (Task<string>)Invoke(assistant, "SummarizeAsync", "The text.", 12, "engineers", CancellationToken.None);
         Assert.Equal("summary text", summary);
@@ -220,7 +186,7 @@ public sealed class LlmCallGeneratorTests
         await verdict;
         var value = verdict.GetType().GetProperty("Result")!.GetValue(verdict)!;
         Assert.Equal("Verdict { Label = true, Score = 7 }", value.ToString());
-        Assert.Contains("Your answer could not be used: at $", prompts[2], StringComparison.Ordinal);
+        Assert.Contains("Your answer could not be used: at $.score: Missing required property 'score' of Verdict.", prompts[2], StringComparison.Ordinal);
 
         var stream = (IAsyncEnumerable<string>)Invoke(assistant, "StreamStoryAsync", "dragons", CancellationToken.None);
         var text = "";
@@ -231,6 +197,125 @@ public sealed class LlmCallGeneratorTests
 
         Assert.Equal("once upon a time", text);
         Assert.Equal("user:Tell a story about dragons.", prompts[3]);
+    }
+
+    private const string Judge = """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Amsha;
+
+        namespace Sample;
+
+        public enum Stance { Supported, Refuted, Unclear }
+
+        public sealed record Evidence(string Source, double Weight);
+
+        public sealed record Verdict(bool Supported, double Confidence, string Reason);
+
+        public sealed record Assessment(Stance Stance, IReadOnlyList<Evidence> Evidence);
+
+        public partial class Judge(ExecutionSession session)
+        {
+            [AmshaLlmCall(Prompt = "Judge the claim: {claim}")]
+            public partial Task<Verdict> JudgeAsync(string claim, CancellationToken ct = default);
+
+            [AmshaLlmCall(Prompt = "Assess the claim: {claim}")]
+            public partial ValueTask<Assessment> AssessAsync(string claim);
+
+            [AmshaLlmCall(Prompt = "Judge each claim of: {claims}")]
+            public partial Task<Verdict[]> JudgeAllAsync(string claims);
+
+            [AmshaLlmCall(Prompt = "List the evidence for {claim}")]
+            public partial Task<List<Evidence>> EvidenceAsync(string claim);
+
+            [AmshaLlmCall(Prompt = "Weigh the sources of {claim}")]
+            public partial Task<Dictionary<string, double>> WeightsAsync(string claim);
+        }
+        """;
+
+    [Fact]
+    public async Task Structured_results_get_generated_codecs_and_run_against_the_offline_client()
+    {
+        // Regression: a plain record result compiled without a diagnostic, then every call threw because no
+        // codec was registered. Results are objects, arrays, lists or dictionaries; each gets its codec, and so
+        // does every type it reaches.
+        var run = GeneratorHarness.Run(Judge);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Equal(5, run.Sources.Keys.Count(k => k.EndsWith(".LlmCall.g.cs", StringComparison.Ordinal)));
+        foreach (var codec in new[] { "Sample_VerdictJsonCodec", "Sample_AssessmentJsonCodec", "Sample_EvidenceJsonCodec", "Sample_StanceJsonCodec", "Sample_Verdict__JsonCodec", "System_Collections_Generic_List_Sample_Evidence_JsonCodec", "System_Collections_Generic_Dictionary_string__double_JsonCodec" })
+        {
+            Assert.Contains($"Register({codec}.Instance)", run.Sources["AmshaJsonCodecs.Registration.g.cs"], StringComparison.Ordinal);
+        }
+
+        var assembly = GeneratorHarness.EmitAndLoad(run.Output);
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(new OfflineChatClient());
+        var judge = Activator.CreateInstance(assembly.GetType("Sample.Judge")!, new ExecutionSession(options))!;
+
+        var verdict = await Result(Invoke(judge, "JudgeAsync", "water is wet", CancellationToken.None));
+        Assert.Equal("Sample.Verdict", verdict.GetType().FullName);
+        Assert.False(string.IsNullOrEmpty((string)verdict.GetType().GetProperty("Reason")!.GetValue(verdict)!));
+
+        var assessmentTask = Invoke(judge, "AssessAsync", "water is wet");
+        var assessment = await Result(assessmentTask.GetType().GetMethod("AsTask")!.Invoke(assessmentTask, null)!);
+        Assert.NotEmpty((System.Collections.IEnumerable)assessment.GetType().GetProperty("Evidence")!.GetValue(assessment)!);
+
+        var all = (Array)await Result(Invoke(judge, "JudgeAllAsync", "water is wet; fire is cold"));
+        Assert.InRange(all.Length, 1, 3);
+        Assert.All(all.Cast<object>(), item => Assert.Equal("Sample.Verdict", item.GetType().FullName));
+
+        var evidence = (System.Collections.IList)await Result(Invoke(judge, "EvidenceAsync", "water is wet"));
+        Assert.NotEmpty(evidence);
+
+        var weights = (IDictionary<string, double>)await Result(Invoke(judge, "WeightsAsync", "water is wet"));
+        Assert.NotEmpty(weights);
+    }
+
+    [Fact]
+    public void A_result_that_cannot_be_serialized_gets_neither_a_wrapper_nor_a_codec()
+    {
+        // AMSHA010 explains it (see SerializableTypeAnalyzerTests); the generator reports nothing and never throws.
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using Amsha;
+
+            namespace Sample;
+
+            public sealed record Verdict(bool Supported, System.IO.Stream Evidence);
+
+            public enum Mood { Calm, Tense }
+
+            public partial class Judge(ExecutionSession session)
+            {
+                [AmshaLlmCall(Prompt = "Judge {claim}")]
+                public partial Task<Verdict> JudgeAsync(string claim);
+
+                [AmshaLlmCall(Prompt = "How does {claim} feel?")]
+                public partial Task<Mood> MoodAsync(string claim);
+
+                [AmshaLlmCall(Prompt = "How many words has {claim}?")]
+                public partial ValueTask<int> CountAsync(string claim);
+
+                [AmshaLlmCall(Prompt = "Restate {claim}")]
+                public partial Task<string> RestateAsync(string claim);
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.DoesNotContain(run.Result.Results, r => r.Exception is not null);
+        Assert.Equal(["Sample.Judge.RestateAsync"], run.Sources.Keys.Where(k => k.EndsWith(".LlmCall.g.cs", StringComparison.Ordinal)).Select(k => k.Substring(0, k.IndexOf('_', StringComparison.Ordinal))));
+        Assert.DoesNotContain(run.Sources.Keys, k => k.EndsWith(".JsonCodec.g.cs", StringComparison.Ordinal));
+
+        // Without a body the compiler reports each method as unimplemented: the call can never throw at run time instead.
+        Assert.Equal(["CountAsync", "JudgeAsync", "MoodAsync"], run.CompilationErrors.Where(e => e.Id == "CS8795").Select(e => e.Location.SourceTree!.GetText().ToString(e.Location.SourceSpan)).OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    private static async Task<object> Result(object task)
+    {
+        await (Task)task;
+        return task.GetType().GetProperty("Result")!.GetValue(task)!;
     }
 
     private static object Invoke(object target, string method, params object[] arguments) =>

@@ -78,11 +78,7 @@ public sealed class SerializableTypeAnalyzerTests
             public partial class Write;
             """;
 
-        var diagnostics = await AnalyzeAsync(source);
-
-        var diagnostic = Assert.Single(diagnostics.Where(d => d.Id == "AMSHA010"));
-        AssertAt(diagnostic, source, outputType + ">(Agent", outputType);
-        Assert.Contains(reason, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        await AssertReportedOnceAsync(source, outputType + ">(Agent", outputType, reason);
     }
 
     [Fact]
@@ -134,6 +130,91 @@ public sealed class SerializableTypeAnalyzerTests
         Assert.Empty(await AnalyzeAsync(source));
     }
 
+    private const string LlmCalls = """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Amsha;
+
+        public sealed record Source(string Title, System.IO.Stream Scan);
+        public sealed record Verdict(bool Supported, double Confidence, Source Source);
+        public enum Mood { Calm, Tense }
+
+        """;
+
+    [Fact]
+    public async Task An_unserializable_LlmCall_result_is_reported_on_the_return_type_with_its_path()
+    {
+        var source = LlmCalls + """
+            public partial class Judge(ExecutionSession session)
+            {
+                [AmshaLlmCall(Prompt = "Judge the claim: {claim}")]
+                public partial Task<Verdict> JudgeAsync(string claim, CancellationToken ct = default);
+            }
+            """;
+
+        await AssertReportedOnceAsync(source, "Task<Verdict> JudgeAsync", "Task<Verdict>", "'Verdict.Source.Scan' cannot be serialized at compile time: type 'System.IO.Stream' is not supported");
+    }
+
+    private const string NotAJsonObjectOrArray = "an [AmshaLlmCall] result must be a record, class or struct, or an array, List<T>, IReadOnlyList<T> or Dictionary<string, T> (the model answers with a JSON object or array)";
+
+    public static TheoryData<string, string> UnsupportedResults => new()
+    {
+        // The runtime finds a JSON object or array in the answer: an enum, number or GUID alone is neither.
+        { "Task<Mood>", NotAJsonObjectOrArray + ", not 'Mood'; wrap the value in a record" },
+        { "ValueTask<int>", NotAJsonObjectOrArray },
+        { "Task<System.Guid>", NotAJsonObjectOrArray },
+        // Collections are roots too; their paths start at the collection type.
+        { "Task<Verdict[]>", "'Verdict[].Source.Scan' cannot be serialized" },
+        { "ValueTask<List<Verdict>>", "'List<Verdict>.Source.Scan' cannot be serialized" },
+        { "Task<Dictionary<int, string>>", "only Dictionary<string, T> is supported" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsupportedResults))]
+    public async Task Each_unsupported_LlmCall_result_is_reported(string returnType, string reason)
+    {
+        var source = LlmCalls + $$"""
+            public partial class Judge(ExecutionSession session)
+            {
+                [AmshaLlmCall(Prompt = "Judge the claim: {claim}")]
+                public partial {{returnType}} JudgeAsync(string claim);
+            }
+            """;
+
+        await AssertReportedOnceAsync(source, returnType + " JudgeAsync", returnType, reason);
+    }
+
+    [Fact]
+    public async Task Serializable_LlmCall_results_text_responses_and_streams_produce_no_diagnostics()
+    {
+        var source = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Amsha;
+            using Microsoft.Extensions.AI;
+
+            public sealed record Verdict(bool Supported, double Confidence, string Reason);
+            public readonly record struct Score(int Value);
+
+            public partial class Judge(ExecutionSession session)
+            {
+                [AmshaLlmCall(Prompt = "a")] public partial Task<Verdict> A();
+                [AmshaLlmCall(Prompt = "b")] public partial ValueTask<Score> B();
+                [AmshaLlmCall(Prompt = "c")] public partial Task<Verdict[]> C();
+                [AmshaLlmCall(Prompt = "d")] public partial Task<List<Verdict>> D();
+                [AmshaLlmCall(Prompt = "e")] public partial Task<IReadOnlyList<string>> E();
+                [AmshaLlmCall(Prompt = "f")] public partial Task<Dictionary<string, Verdict?>> F();
+                [AmshaLlmCall(Prompt = "g")] public partial Task<string> G();
+                [AmshaLlmCall(Prompt = "h")] public partial Task<ChatResponse> H();
+                [AmshaLlmCall(Prompt = "i")] public partial IAsyncEnumerable<string> I();
+            }
+            """;
+
+        Assert.Empty(await AnalyzeAsync(source));
+    }
+
     [Fact]
     public async Task Silent_without_the_Amsha_runtime()
     {
@@ -161,8 +242,17 @@ public sealed class SerializableTypeAnalyzerTests
     private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string source)
     {
         var compilation = GeneratorHarness.CreateCompilation(source);
-        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS0122"));
+        // Without the generators, [AmshaLlmCall] methods have no body (CS8795); nothing else may be wrong.
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id is not ("CS0122" or "CS8795")));
         return await compilation.WithAnalyzers([new SerializableTypeAnalyzer()]).GetAnalyzerDiagnosticsAsync(TestContext.Current.CancellationToken);
+    }
+
+    // Exactly one AMSHA010, on `expected` at `anchor`, giving `reason`.
+    private static async Task AssertReportedOnceAsync(string source, string anchor, string expected, string reason)
+    {
+        var diagnostic = Assert.Single((await AnalyzeAsync(source)).Where(d => d.Id == "AMSHA010"));
+        AssertAt(diagnostic, source, anchor, expected);
+        Assert.Contains(reason, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
     }
 
     // The diagnostic covers exactly `expected`, found at the start of the unique `anchor` in the source.

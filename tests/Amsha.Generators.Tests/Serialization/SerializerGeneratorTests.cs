@@ -72,14 +72,125 @@ public sealed class SerializerGeneratorTests
     }
 
     [Fact]
+    public void LlmCall_results_get_codecs_for_themselves_and_everything_they_reach_each_type_once()
+    {
+        // Article is both a task output and an [AmshaLlmCall] result; ArticleRequest is the input of both crews.
+        var run = GeneratorHarness.Run(TypedCrew + """
+
+            public sealed record Review(Article Article, Tone Verdict, string[] Notes);
+
+            [Crew<ArticleRequest>(Tasks = [typeof(WriteArticle)])]
+            public partial class ShortCrew;
+
+            public partial class Editor(ExecutionSession session)
+            {
+                [AmshaLlmCall(Prompt = "Review {title}.")]
+                public partial System.Threading.Tasks.Task<Review> ReviewAsync(string title);
+
+                [AmshaLlmCall(Prompt = "Rewrite {title}.")]
+                public partial System.Threading.Tasks.ValueTask<Article> RewriteAsync(string title);
+
+                [AmshaLlmCall(Prompt = "List the reviews of {title}.")]
+                public partial System.Threading.Tasks.Task<System.Collections.Generic.List<Review>> ReviewsAsync(string title);
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        var codecs = run.Sources.Keys.Where(k => k.EndsWith(".JsonCodec.g.cs", System.StringComparison.Ordinal)).OrderBy(k => k, System.StringComparer.Ordinal).ToArray();
+        Assert.Equal(
+            ["Sample.Article.JsonCodec.g.cs", "Sample.ArticleRequest.JsonCodec.g.cs", "Sample.Author.JsonCodec.g.cs", "Sample.Progress.JsonCodec.g.cs", "Sample.ResearchNotes.JsonCodec.g.cs", "Sample.Review.JsonCodec.g.cs", "Sample.Tone.JsonCodec.g.cs", "System.Collections.Generic.List.Sample.Review..JsonCodec.g.cs"],
+            codecs);
+        Snapshot.Match(run.Sources["System.Collections.Generic.List.Sample.Review..JsonCodec.g.cs"], "ReviewList.JsonCodec");
+
+        // The registration names every codec once, in name order.
+        var registrations = run.Sources["AmshaJsonCodecs.Registration.g.cs"].Split('\n').Where(l => l.Contains("JsonCodecs.Register(", System.StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+        Assert.Equal(codecs.Length, registrations.Count);
+        Assert.Equal(registrations.OrderBy(l => l, System.StringComparer.Ordinal), registrations);
+    }
+
+    [Fact]
+    public void A_list_result_codec_round_trips_and_reads_strictly()
+    {
+        var run = GeneratorHarness.Run(""""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Amsha;
+
+            namespace Sample;
+
+            public sealed record Verdict(bool Supported, double Confidence, string Reason);
+
+            public partial class Judge(ExecutionSession session)
+            {
+                [AmshaLlmCall(Prompt = "Judge {claims}.")]
+                public partial Task<Verdict[]> JudgeAllAsync(string claims);
+            }
+
+            public static class Probe
+            {
+                public static string RoundTrip() => global::Amsha.Serialization.JsonCodecs.Serialize(
+                    global::Amsha.Serialization.JsonCodecs.Deserialize<Verdict[]>("""[{"supported":true,"confidence":0.5,"reason":"r"}]"""));
+
+                public static string Schema() => global::Amsha.Serialization.JsonCodecs.Get<Verdict[]>().Schema;
+
+                public static string Error()
+                {
+                    try
+                    {
+                        global::Amsha.Serialization.JsonCodecs.Deserialize<Verdict[]>("""[{"supported":true,"confidence":0.5,"reason":"r"},{"supported":"no"}]""");
+                        return "";
+                    }
+                    catch (System.Text.Json.JsonException e)
+                    {
+                        return e.Path + " " + e.Message;
+                    }
+                }
+            }
+            """");
+        Assert.Empty(run.CompilationErrors);
+
+        var probe = GeneratorHarness.EmitAndLoad(run.Output).GetType("Sample.Probe")!;
+        string Call(string name) => (string)probe.GetMethod(name)!.Invoke(null, null)!;
+
+        Assert.Equal("""[{"supported":true,"confidence":0.5,"reason":"r"}]""", Call("RoundTrip"));
+        Assert.Equal("""{"type":"array","items":{"type":"object","properties":{"supported":{"type":"boolean"},"confidence":{"type":"number"},"reason":{"type":"string"}},"required":["supported","confidence","reason"],"additionalProperties":false}}""", Call("Schema"));
+        Assert.StartsWith("$[1].supported Expected a boolean", Call("Error"), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_collection_crew_input_gets_a_codec_of_its_own()
+    {
+        // Durable executions persist the input: a collection root needs its own codec, as an [AmshaLlmCall] result does.
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            namespace Sample;
+
+            [Agent(Role = "W", Goal = "G", Backstory = "B")]
+            public partial class Writer;
+
+            [CrewTask(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class Write;
+
+            [Crew<string[]>(Tasks = [typeof(Write)])]
+            public partial class TopicsCrew;
+            """);
+
+        Assert.Empty(run.CompilationErrors);
+        Assert.Equal(["string...JsonCodec.g.cs"], run.Sources.Keys.Where(k => k.EndsWith(".JsonCodec.g.cs", System.StringComparison.Ordinal)));
+        Assert.Contains("JsonCodecs.Register(string__JsonCodec.Instance);", run.Sources["AmshaJsonCodecs.Registration.g.cs"], System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_typed_crew_returns_the_last_tasks_output_type()
     {
         var run = GeneratorHarness.Run(TypedCrew);
         var crew = run.Sources["Sample.ArticleCrew.Crew.g.cs"];
 
         Assert.Contains("global::Amsha.CrewResult<global::Sample.Article>> RunAsync(", crew, System.StringComparison.Ordinal);
-        Assert.Contains("new global::Amsha.JsonOutputFormat<global::Sample.ResearchNotes>(0)", crew, System.StringComparison.Ordinal);
-        Assert.Contains("new global::Amsha.JsonOutputFormat<global::Sample.Article>(2)", crew, System.StringComparison.Ordinal);
+        Assert.Contains("new global::Amsha.Generated.JsonOutputFormat<global::Sample.ResearchNotes>(0)", crew, System.StringComparison.Ordinal);
+        Assert.Contains("new global::Amsha.Generated.JsonOutputFormat<global::Sample.Article>(2)", crew, System.StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,7 +276,7 @@ public sealed class SerializerGeneratorTests
         var second = first.Driver.RunGenerators(edited).GetRunResult();
 
         var steps = second.Results.SelectMany(r => r.TrackedSteps)
-            .Where(s => s.Key is "TaskOutputTypes" or "ExecutionStateTypes" or "CrewInputTypes" or "AllSerializableTypes")
+            .Where(s => s.Key is "TaskOutputTypes" or "ExecutionStateTypes" or "CrewInputTypes" or "LlmCallResultTypes" or "AllSerializableTypes" or "SerializableTypes" or "CodecRegistrations")
             .SelectMany(s => s.Value)
             .SelectMany(step => step.Outputs)
             .ToList();
@@ -183,8 +294,8 @@ public sealed class SerializerGeneratorTests
                 public static string RoundTrip()
                 {
                     var article = new Article("T", "B", 3, Tone.Excited, new Author("A", null), new System.DateTimeOffset(2024, 5, 1, 12, 0, 0, System.TimeSpan.FromHours(2)), System.TimeSpan.FromMinutes(90), System.Guid.Empty, null, new() { new() { 1, 2 } });
-                    var json = global::Amsha.JsonCodecs.Serialize(article);
-                    return global::Amsha.JsonCodecs.Serialize(global::Amsha.JsonCodecs.Deserialize<Article>(json));
+                    var json = global::Amsha.Serialization.JsonCodecs.Serialize(article);
+                    return global::Amsha.Serialization.JsonCodecs.Serialize(global::Amsha.Serialization.JsonCodecs.Deserialize<Article>(json));
                 }
             }
             """);

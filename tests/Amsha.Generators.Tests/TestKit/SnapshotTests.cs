@@ -99,7 +99,7 @@ public sealed class SnapshotTests : IDisposable
         return Path.Combine(_root, "Tests.cs");
     }
 
-    private static string ReceivedPath(string callerFile, string name) => Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots", name + ".received.txt");
+    private static string ReceivedPath(string callerFile, string name) => Snapshot.ReceivedPath(Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots"), name);
 
     private static string CheckedInSnapshot(string name, [CallerFilePath] string thisFile = "") =>
         Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "Crews", "Snapshots", name + ".verified.txt");

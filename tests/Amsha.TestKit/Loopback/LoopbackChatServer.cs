@@ -209,6 +209,13 @@ public sealed class LoopbackChatServer : IAsyncDisposable
         var words = Words(reply.Text);
         for (var i = 0; i < words.Count; i++)
         {
+            if (reply.EndCleanlyAfterTokens is { } end && i >= end)
+            {
+                // The body ends well-formed, but the answer never finished: no finish reason, no usage, no [DONE].
+                await WriteAsciiAsync(stream, "0\r\n\r\n").ConfigureAwait(false);
+                return;
+            }
+
             if (reply.CutAfterTokens is { } cut && i >= cut)
             {
                 // Drop the connection without the terminating chunk: the client sees a truncated body.

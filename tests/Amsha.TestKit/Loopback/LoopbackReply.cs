@@ -25,6 +25,12 @@ public sealed record LoopbackReply
     /// <summary>Streams this many words, then drops the connection mid-stream.</summary>
     public int? CutAfterTokens { get; init; }
 
+    /// <summary>
+    /// Streams this many words, then ends the response cleanly (a well-formed end of the chunked body) without
+    /// a finish reason, a usage chunk or <c>[DONE]</c>: what a proxy that gives up mid-answer can look like.
+    /// </summary>
+    public int? EndCleanlyAfterTokens { get; init; }
+
     /// <summary>Answers 200 with a body that is not JSON.</summary>
     public bool Malformed { get; init; }
 
@@ -47,6 +53,9 @@ public sealed record LoopbackReply
 
     /// <summary>A stream that sends <paramref name="tokens"/> words of <paramref name="text"/>, then the connection drops.</summary>
     public static LoopbackReply Truncated(string text, int tokens) => Success(text) with { CutAfterTokens = tokens };
+
+    /// <summary>A stream that sends <paramref name="tokens"/> words of <paramref name="text"/>, then closes normally without finishing the answer.</summary>
+    public static LoopbackReply EndsEarly(string text, int tokens) => Success(text) with { EndCleanlyAfterTokens = tokens };
 
     /// <summary>A 200 answer whose body is not JSON.</summary>
     public static LoopbackReply MalformedJson() => new() { Malformed = true };

@@ -11,7 +11,8 @@ public sealed class CrewResultTests
         "exec-1",
         "ArticleCrew",
         "the article",
-        new[] { new TaskOutput("Research", "Researcher", "notes", "notes"), new TaskOutput("WriteArticle", "Writer", "the article", "the article") });
+        new[] { new TaskOutput("Research", "Researcher", "notes", "notes"), new TaskOutput("WriteArticle", "Writer", "the article", "the article") },
+        new AmshaMetrics { ExecutionId = "exec-1", CrewName = "ArticleCrew", Tokens = new TokenUsage(3, 4, 7) });
 
     [Fact]
     public void GetTaskOutput_finds_a_task_by_name()

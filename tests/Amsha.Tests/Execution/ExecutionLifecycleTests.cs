@@ -34,7 +34,7 @@ public sealed class ExecutionLifecycleTests
     [Fact]
     public async Task Background_execution_runs_to_success_and_is_pollable()
     {
-        var handle = new ExecutionSession().Start(TestCrews.ResearchAndWrite(), "Go", ExecutionMode.Background);
+        var handle = new ExecutionSession().StartBackground(TestCrews.ResearchAndWrite(), "Go");
 
         Assert.Equal(ExecutionMode.Background, handle.Mode);
         var result = await handle.ResultWithinTimeoutAsync();
@@ -73,7 +73,7 @@ public sealed class ExecutionLifecycleTests
     public async Task Transient_model_failure_is_reported_recoverable()
     {
         var client = new OfflineChatClient(new OfflineChatClientOptions { Responder = _ => throw new TimeoutException("slow model") });
-        var handle = TestCrews.Session(client).Start(TestCrews.ResearchAndWrite(), "Rust", ExecutionMode.Background);
+        var handle = TestCrews.Session(client).StartBackground(TestCrews.ResearchAndWrite(), "Rust");
 
         var error = await Assert.ThrowsAnyAsync<ExecutionException>(() => handle.ResultWithinTimeoutAsync());
 
@@ -104,7 +104,7 @@ public sealed class ExecutionLifecycleTests
     {
         using var cancellation = new CancellationTokenSource();
         var session = TestCrews.Session(TestCrews.Slow(TimeSpan.FromSeconds(10)));
-        var handle = session.Start(TestCrews.ResearchAndWrite(), "Rust", ExecutionMode.Interactive, cancellation.Token);
+        var handle = session.Start(TestCrews.ResearchAndWrite(), "Rust", cancellationToken: cancellation.Token);
 
         await TestCrews.ReadUntilAsync<TokenDeltaEvent, string>(handle);
         cancellation.Cancel();
@@ -120,7 +120,7 @@ public sealed class ExecutionLifecycleTests
     public async Task Already_canceled_token_cancels_before_any_task_runs()
     {
         var client = new OfflineChatClient();
-        var handle = TestCrews.Session(client).Start(TestCrews.ResearchAndWrite(), "Rust", ExecutionMode.Interactive, new CancellationToken(canceled: true));
+        var handle = TestCrews.Session(client).Start(TestCrews.ResearchAndWrite(), "Rust", cancellationToken: new CancellationToken(canceled: true));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => handle.ResultWithinTimeoutAsync());
 
@@ -132,7 +132,7 @@ public sealed class ExecutionLifecycleTests
     public async Task Background_execution_can_be_canceled()
     {
         var gate = new GatedChatClient(new OfflineChatClient());
-        var handle = TestCrews.Session(gate).Start(TestCrews.ResearchAndWrite(), "Rust", ExecutionMode.Background);
+        var handle = TestCrews.Session(gate).StartBackground(TestCrews.ResearchAndWrite(), "Rust");
 
         handle.Cancel();
 

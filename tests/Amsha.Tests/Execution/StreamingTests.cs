@@ -139,17 +139,18 @@ public sealed class StreamingTests
     }
 
     [Fact]
-    public void Background_handle_refuses_to_stream()
+    public async Task Background_handles_are_of_a_type_that_cannot_stream()
     {
         var gate = new GatedChatClient(new OfflineChatClient());
-        var handle = TestCrews.Session(gate).Start(TestCrews.ResearchAndWrite(), "Rust", ExecutionMode.Background);
+        var handle = TestCrews.Session(gate).StartBackground(TestCrews.ResearchAndWrite(), "Rust");
 
-        var error = Assert.Throws<ExecutionModeException>(() => handle.StreamAsync());
-
-        Assert.Equal(handle.ExecutionId, error.ExecutionId);
-        Assert.Equal(ExecutionMode.Background, error.Mode);
-        Assert.Contains("background", error.Message);
-        handle.Cancel();
+        // Streaming a background run is a compile error now, not a run-time refusal.
+        Assert.IsNotType<InteractiveExecutionHandle<string>>(handle);
+        Assert.Null(handle.GetType().GetMethod("StreamAsync"));
+        Assert.NotNull(typeof(InteractiveExecutionHandle<string>).GetMethod("StreamAsync"));
+        Assert.Equal(ExecutionMode.Background, handle.Mode);
+        gate.Open();
+        await handle.ResultWithinTimeoutAsync();
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class LlmFactoryTests
     {
         var options = new LlmOptions();
         var useCase = OfflineUseCase("offline-evaluation");
-        useCase.Parameters = new LlmParameters { Temperature = 0.2f, TopP = 0.9f, MaxCompletionTokens = 300, PresencePenalty = 0.1f, FrequencyPenalty = 0.3f, Stop = { "END" } };
+        useCase.Parameters = new LlmParameterOptions { Temperature = 0.2f, TopP = 0.9f, MaxCompletionTokens = 300, PresencePenalty = 0.1f, FrequencyPenalty = 0.3f, Stop = { "END" } };
         options.UseCases["evaluation"] = useCase;
 
         var resolved = new LlmFactory(options).Resolve("evaluation");
@@ -91,7 +91,7 @@ public sealed class LlmFactoryTests
         {
             Default = "main",
             Models = { ["main"] = new LlmModelOptions { Provider = "recording", Model = "writer-model" } },
-            Parameters = new LlmParameters { Temperature = 0.7f },
+            Parameters = new LlmParameterOptions { Temperature = 0.7f },
         };
         options.Llm.UseDefaultChatClient(new OfflineChatClient());
 

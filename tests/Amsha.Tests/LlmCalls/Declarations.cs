@@ -16,6 +16,12 @@ public sealed record Question(string Topic);
 [Crew<Question>(Tasks = [typeof(Explain)])]
 public partial class ExplainCrew;
 
+[CrewTask(Agent = typeof(Analyst), Description = "Summarize the explanation of {Topic}.", ExpectedOutput = "One sentence", Context = [typeof(Explain)])]
+public partial class SummarizeExplanation;
+
+[Crew<Question>(Tasks = [typeof(Explain), typeof(SummarizeExplanation)])]
+public partial class ExplainThenSummarizeCrew;
+
 public partial class Assistant(ExecutionSession session)
 {
     [AmshaLlmCall(System = "Be brief.", Prompt = "Summarize: {text}", MaxAttempts = 3, TimeoutSeconds = 2, TotalTimeoutSeconds = 20)]

@@ -38,11 +38,14 @@ public sealed class FaultMatrixTests
         Assert.Equal("fine answer", answer);
         Assert.Equal(expectedRequests, server.RequestCount);
         var completed = Assert.Single(Snapshot(events).OfType<LlmCallCompletedEvent>());
+        var retrying = Assert.Single(Snapshot(events).OfType<LlmCallRetryingEvent>());
         Assert.Equal(2, completed.Attempts);
 
-        // A truncated stream sent usage before it broke: the failed attempt's tokens count too.
-        var expected = fault == "truncated" ? new TokenUsage(4 + 9, 2 + 3, 6 + 12) : new TokenUsage(4, 2, 6);
-        Assert.Equal(expected, completed.Usage);
+        // Each attempt's tokens are on its own event. A truncated stream sent usage before it broke: the
+        // failed attempt's tokens are on the retry event; the completed event has the successful attempt's.
+        var failedAttempt = fault == "truncated" ? new TokenUsage(9, 3, 12) : TokenUsage.Zero;
+        Assert.Equal(failedAttempt, retrying.Usage);
+        Assert.Equal(new TokenUsage(4, 2, 6), completed.Usage);
     }
 
     [Theory]

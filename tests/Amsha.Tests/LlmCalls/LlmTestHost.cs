@@ -16,7 +16,7 @@ internal static class LlmTestHost
 {
     public const string ApiKey = "sk-loopback-SECRET-0123456789";
 
-    public static ExecutionSession Session(LoopbackChatServer server, string model, IDictionary<string, string?>? extra = null, Action<AmshaOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+    public static ExecutionSession Session(LoopbackChatServer server, string model, IDictionary<string, string?>? extra = null, Action<AmshaOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, IExecutionStore? store = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -29,10 +29,10 @@ internal static class LlmTestHost
             ["Amsha:Llm:UseCases:default:Models:alt:Model"] = model + "-alt",
             ["Amsha:Llm:UseCases:default:Models:alt:BaseUrl"] = server.BaseUrl,
             ["Amsha:Llm:UseCases:default:Parameters:Temperature"] = "0.2",
-            ["Amsha:Llm:Resilience:BaseDelay"] = "0.01",
-            ["Amsha:Llm:Resilience:MaxDelay"] = "2",
-            ["Amsha:Llm:Resilience:AttemptTimeout"] = "5",
-            ["Amsha:Llm:Resilience:TotalTimeout"] = "20",
+            ["Amsha:Llm:Resilience:BaseDelay"] = "00:00:00.010",
+            ["Amsha:Llm:Resilience:MaxDelay"] = "00:00:02",
+            ["Amsha:Llm:Resilience:AttemptTimeout"] = "00:00:05",
+            ["Amsha:Llm:Resilience:TotalTimeout"] = "00:00:20",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
@@ -46,11 +46,17 @@ internal static class LlmTestHost
             services.AddSingleton(loggerFactory);
         }
 
-        services.AddAmsha(configuration.GetSection("Amsha"), options =>
+        var amsha = services.AddAmsha(configuration.GetSection("Amsha")).AddOpenAIProvider();
+        if (configure is not null)
         {
-            options.AddOpenAIProvider();
-            configure?.Invoke(options);
-        });
+            amsha.Configure(configure);
+        }
+
+        if (store is not null)
+        {
+            amsha.UseStore(store);
+        }
+
         return services.BuildServiceProvider().GetRequiredService<ExecutionSession>();
     }
 

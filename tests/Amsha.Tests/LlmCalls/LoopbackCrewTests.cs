@@ -37,7 +37,7 @@ public sealed class LoopbackCrewTests
         Assert.Equal(3, server.RequestCount);
         Assert.All(server.Requests, r => Assert.True(r.Streaming));
 
-        // Events: started, two retries honouring Retry-After, completed with the usage of all attempts.
+        // Events: started, two retries honouring Retry-After (each with its attempt's usage, none for a 429), completed with the last attempt's.
         var retries = events.OfType<LlmCallRetryingEvent>().ToList();
         Assert.Equal(new[] { 1, 2 }, retries.Select(r => r.Attempt));
         Assert.All(retries, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Delay));
@@ -51,7 +51,7 @@ public sealed class LoopbackCrewTests
         Assert.All(events, e => Assert.Equal(handle.ExecutionId, e.ExecutionId));
 
         // Usage per task and per execution.
-        Assert.Equal(new TokenUsage(11, 5, 16), result.GetTaskOutput("Explain").Usage);
+        Assert.Equal(new TokenUsage(11, 5, 16), result.Metrics.GetTask("Explain")!.Tokens);
         Assert.Equal(new TokenUsage(11, 5, 16), result.Usage);
 
         // Span tree: invoke_workflow > invoke_agent > chat, with a retry event per retry.
@@ -65,7 +65,7 @@ public sealed class LoopbackCrewTests
         Assert.Equal("chat", chat.GetTagItem("gen_ai.operation.name"));
         Assert.Equal("openai", chat.GetTagItem("gen_ai.provider.name"));
         Assert.Equal(model, chat.GetTagItem("gen_ai.request.model"));
-        Assert.Equal(0.2, (double)chat.GetTagItem("gen_ai.request.temperature")!, 3);
+        Assert.Equal(0.2, chat.GetTagItem("gen_ai.request.temperature"));
         Assert.Equal(11L, chat.GetTagItem("gen_ai.usage.input_tokens"));
         Assert.Equal(5L, chat.GetTagItem("gen_ai.usage.output_tokens"));
         Assert.Equal(3, chat.GetTagItem("amsha.llm.attempts"));

@@ -26,7 +26,7 @@ public sealed class OpenTelemetryExportTests
         using (var tracing = Sdk.CreateTracerProviderBuilder().AddSource("Amsha").AddInMemoryExporter(spans).Build())
         using (var meters = Sdk.CreateMeterProviderBuilder().AddMeter("Amsha").AddInMemoryExporter(exported).Build())
         {
-            await new ExplainCrew(session).RunAsync(new Question("export"), TestContext.Current.CancellationToken);
+            await new ExplainCrew(session).RunAsync(new Question("export"), cancellationToken: TestContext.Current.CancellationToken);
             tracing.ForceFlush();
             meters.ForceFlush();
 

@@ -1,24 +1,26 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.Tests.Support;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Amsha.Tests.LlmCalls;
 
 /// <summary>Circuit breaker, cancellation and offline fault injection, on the offline client (no network).</summary>
 public sealed class ResilienceTests
 {
-    private static readonly LlmCallSettings s_once = new(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+    private static readonly LlmCallOptions s_once = new(1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
 
     [Fact]
     public async Task Circuit_breaker_opens_after_failures_then_half_opens_and_closes()
     {
         var faults = new OfflineChatClientOptions { FailFirstCalls = int.MaxValue, FaultStatusCode = 503 };
         var client = new OfflineChatClient(faults);
-        var session = QuickBreakerSession(client);
+        var time = new FakeTimeProvider();
+        var session = QuickBreakerSession(client, time);
         var messages = AmshaLlmCalls.Messages(null, "hello");
 
         // Two transient failures open the circuit.
@@ -38,9 +40,11 @@ public sealed class ResilienceTests
         await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "other", s_once, messages, TestContext.Current.CancellationToken));
         Assert.Equal(3, client.CallCount);
 
-        // After the break a probe goes through (half-open); it succeeds and the circuit closes.
+        // Just before the break ends it is still open; after it a probe goes through (half-open), succeeds and closes the circuit.
+        time.Advance(TimeSpan.FromSeconds(0.49));
+        Assert.Equal("circuit_open", (await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken))).ErrorType);
         faults.FailFirstCalls = 0;
-        await Task.Delay(TimeSpan.FromSeconds(0.7), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromSeconds(0.02));
         Assert.StartsWith("Offline answer", await AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.StartsWith("Offline answer", await AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(5, client.CallCount);
@@ -51,7 +55,8 @@ public sealed class ResilienceTests
     {
         var faults = new OfflineChatClientOptions { FailFirstCalls = int.MaxValue, FaultStatusCode = 503 };
         var client = new OfflineChatClient(faults);
-        var session = QuickBreakerSession(client);
+        var time = new FakeTimeProvider();
+        var session = QuickBreakerSession(client, time);
         var messages = AmshaLlmCalls.Messages(null, "hello");
         Task<string> Call() => AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken);
 
@@ -61,33 +66,33 @@ public sealed class ResilienceTests
         }
 
         // After the break one probe reaches the model; it fails, so the very next call is refused again.
-        await Task.Delay(TimeSpan.FromSeconds(0.7), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromSeconds(0.51));
         var probe = await Assert.ThrowsAsync<LlmCallException>(Call);
         Assert.Equal("503", probe.ErrorType);
         Assert.Equal(3, client.CallCount);
         var reopened = await Assert.ThrowsAsync<LlmCallException>(Call);
         Assert.Equal("circuit_open", reopened.ErrorType);
 
-        // Still open well into the new break: it is a full break, not a shorter one.
-        await Task.Delay(TimeSpan.FromSeconds(0.2), TestContext.Current.CancellationToken);
+        // Still open just before the new break ends: it is a full break, not a shorter one.
+        time.Advance(TimeSpan.FromSeconds(0.49));
         Assert.Equal("circuit_open", (await Assert.ThrowsAsync<LlmCallException>(Call)).ErrorType);
         Assert.Equal(3, client.CallCount);
 
-        // Healthy again after another full break: the next probe succeeds and the circuit closes.
+        // Healthy again after the full break: the next probe succeeds and the circuit closes.
         faults.FailFirstCalls = 0;
-        await Task.Delay(TimeSpan.FromSeconds(0.7), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromSeconds(0.02));
         Assert.StartsWith("Offline answer", await Call(), StringComparison.Ordinal);
         Assert.StartsWith("Offline answer", await Call(), StringComparison.Ordinal);
         Assert.Equal(5, client.CallCount);
     }
 
-    // Opens after two failures in a row and stays open for half a second.
-    private static ExecutionSession QuickBreakerSession(OfflineChatClient client) => OfflineSession(client, r =>
+    // Opens after two failures in a row and stays open for half a second of the given clock.
+    private static ExecutionSession QuickBreakerSession(OfflineChatClient client, TimeProvider time) => OfflineSession(client, r =>
     {
         r.CircuitBreakerMinimumThroughput = 2;
         r.CircuitBreakerFailureRatio = 0.5;
         r.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(0.5);
-    });
+    }, time);
 
     [Fact]
     public async Task Non_transient_faults_do_not_open_the_circuit()
@@ -98,7 +103,7 @@ public sealed class ResilienceTests
 
         for (var i = 0; i < 5; i++)
         {
-            var failure = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", LlmCallSettings.Default, messages, TestContext.Current.CancellationToken));
+            var failure = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", LlmCallOptions.Default, messages, TestContext.Current.CancellationToken));
             Assert.Equal("400", failure.ErrorType);
         }
 
@@ -106,29 +111,26 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task Cancellation_mid_stream_stops_promptly_without_retry()
+    public async Task Cancellation_mid_stream_stops_without_waiting_for_the_next_token_and_without_retry()
     {
+        // The model waits 100 ms before each next token on a clock that never moves: the stream can end
+        // only if canceling after the first token stops that wait.
         var longAnswer = string.Join(" ", Enumerable.Repeat("word", 200));
-        var client = new OfflineChatClient(new OfflineChatClientOptions { TokenDelay = TimeSpan.FromMilliseconds(100), Responder = _ => longAnswer });
+        var client = new OfflineChatClient(new OfflineChatClientOptions { TokenDelay = TimeSpan.FromMilliseconds(100), Responder = _ => longAnswer, TimeProvider = new FakeTimeProvider() });
         var session = OfflineSession(client);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var received = 0;
-        var clock = new Stopwatch();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var _ in new Assistant(session).StreamAsync("anything", cancel.Token))
             {
-                if (++received == 2)
-                {
-                    clock.Start();
-                    cancel.Cancel();
-                }
+                received++;
+                cancel.Cancel();
             }
-        });
+        }).WaitAsync(TestCrews.Timeout, TestContext.Current.CancellationToken);
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), clock.Elapsed.ToString());
-        Assert.InRange(received, 2, 3);
+        Assert.Equal(1, received);
         Assert.Equal(1, client.CallCount);
     }
 
@@ -136,7 +138,7 @@ public sealed class ResilienceTests
     public async Task Canceling_a_crew_mid_stream_cancels_the_call()
     {
         var longAnswer = string.Join(" ", Enumerable.Repeat("word", 200));
-        var client = new OfflineChatClient(new OfflineChatClientOptions { TokenDelay = TimeSpan.FromMilliseconds(100), Responder = _ => longAnswer });
+        var client = new OfflineChatClient(new OfflineChatClientOptions { TokenDelay = TimeSpan.FromMilliseconds(100), Responder = _ => longAnswer, TimeProvider = new FakeTimeProvider() });
         var session = OfflineSession(client);
         var handle = new ExplainCrew(session).Start(new Question("cancellation"));
 
@@ -162,7 +164,7 @@ public sealed class ResilienceTests
         var events = FaultMatrixTests.Record(session, out var subscription);
         using var unsubscribe = subscription;
 
-        var answer = await AmshaLlmCalls.GetTextAsync(session, "default", LlmCallSettings.Default, AmshaLlmCalls.Messages("sys", "hello"), TestContext.Current.CancellationToken);
+        var answer = await AmshaLlmCalls.GetTextAsync(session, "default", LlmCallOptions.Default, AmshaLlmCalls.Messages("sys", "hello"), TestContext.Current.CancellationToken);
 
         Assert.StartsWith("Offline answer", answer, StringComparison.Ordinal);
         Assert.Equal(3, client.CallCount);
@@ -176,7 +178,7 @@ public sealed class ResilienceTests
     {
         var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 1, FaultKind = OfflineFaultKind.Timeout });
         var session = OfflineSession(client);
-        var settings = new LlmCallSettings(2, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
+        var settings = new LlmCallOptions(2, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
 
         var response = await AmshaLlmCalls.GetResponseAsync(session, "default", settings, AmshaLlmCalls.Messages(null, "hello"), TestContext.Current.CancellationToken);
 
@@ -188,23 +190,34 @@ public sealed class ResilienceTests
     [Fact]
     public async Task Offline_connection_error_and_latency_are_injected()
     {
-        var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 1, FaultKind = OfflineFaultKind.ConnectionError, Latency = TimeSpan.FromMilliseconds(50) });
+        var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 1, FaultKind = OfflineFaultKind.ConnectionError });
         var failure = await Assert.ThrowsAsync<LlmProviderException>(() => client.GetResponseAsync(new[] { new ChatMessage(ChatRole.User, "hi") }, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Null(failure.StatusCode);
         Assert.True(failure.IsTransient);
 
-        var clock = Stopwatch.StartNew();
-        await client.GetResponseAsync(new[] { new ChatMessage(ChatRole.User, "hi") }, cancellationToken: TestContext.Current.CancellationToken);
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(40));
     }
 
-    internal static ExecutionSession OfflineSession(IChatClient client, Action<LlmResilienceOptions>? resilience = null)
+    [Fact]
+    public async Task Offline_latency_waits_on_the_clients_clock()
+    {
+        var time = new FakeTimeProvider();
+        var client = new OfflineChatClient(new OfflineChatClientOptions { Latency = TimeSpan.FromMilliseconds(50), TimeProvider = time });
+
+        var answer = client.GetResponseAsync(new[] { new ChatMessage(ChatRole.User, "hi") }, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.False(answer.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(49));
+        Assert.False(answer.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.StartsWith("Offline answer", (await answer.WaitAsync(TestCrews.Timeout, TestContext.Current.CancellationToken)).Text, StringComparison.Ordinal);
+    }
+
+    internal static ExecutionSession OfflineSession(IChatClient client, Action<LlmResilienceOptions>? resilience = null, TimeProvider? time = null)
     {
         var options = new AmshaOptions();
         options.Llm.UseDefaultChatClient(client);
         options.Llm.Resilience.BaseDelay = TimeSpan.FromMilliseconds(10);
         options.Llm.Resilience.UseJitter = false;
         resilience?.Invoke(options.Llm.Resilience);
-        return new ExecutionSession(options);
+        return new ExecutionSession(options, timeProvider: time);
     }
 }

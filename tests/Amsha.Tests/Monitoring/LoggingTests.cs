@@ -22,7 +22,7 @@ public sealed class LoggingTests
             Default = "m",
             Models = { ["m"] = new LlmModelOptions { Provider = "Offline", Model = "x", ApiKey = ApiKey } },
         };
-        await using var session = new ExecutionSession(options, null, logs);
+        await using var session = new ExecutionSession(options, loggerFactory: logs);
         var result = await session.RunAsync(TestCrews.ResearchAndWrite(), PromptSecret).WaitAsync(TestCrews.Timeout);
         return (logs, result);
     }
@@ -66,7 +66,7 @@ public sealed class LoggingTests
         {
             Responder = _ => throw new InvalidOperationException($"provider echoed {CompletionSecret}"),
         }));
-        await using var session = new ExecutionSession(options, null, logs);
+        await using var session = new ExecutionSession(options, loggerFactory: logs);
 
         var handle = session.Start(TestCrews.ResearchAndWrite(), PromptSecret);
         await Assert.ThrowsAnyAsync<ExecutionException>(() => handle.ResultWithinTimeoutAsync());
@@ -111,7 +111,7 @@ public sealed class LoggingTests
         var logs = new CapturingLoggerFactory();
         var session = LlmCalls.LlmTestHost.Session(server, LlmCalls.LlmTestHost.UniqueModel(), configure: o => o.CaptureMessageContent = captureContent, loggerFactory: logs);
 
-        await Assert.ThrowsAnyAsync<ExecutionException>(() => new LlmCalls.ExplainCrew(session).RunAsync(new LlmCalls.Question("gravity"), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAnyAsync<ExecutionException>(() => new LlmCalls.ExplainCrew(session).RunAsync(new LlmCalls.Question("gravity"), cancellationToken: TestContext.Current.CancellationToken));
         var entries = logs.Entries.ToArray();
 
         var failed = Assert.Single(entries, e => e.EventId == 1023);

@@ -45,7 +45,7 @@ public sealed class MetricsTests
 
         var handle = session.Start(TestCrews.ResearchAndWrite(), "Rust");
         var result = await handle.ResultWithinTimeoutAsync();
-        var metrics = Assert.IsType<AmshaMetrics>(result.Metrics);
+        var metrics = result.Metrics;
 
         var billed = model.Billed;
         Assert.Equal(2, billed.Count);
@@ -88,7 +88,7 @@ public sealed class MetricsTests
         using var retries = new RetryListener();
 
         var result = await session.RunAsync(MonitoringCrews.TwoTasks("MetricsRetriedCrew"), "Rust").WaitAsync(TestCrews.Timeout);
-        var metrics = result.Metrics!;
+        var metrics = result.Metrics;
 
         var billed = model.Billed;
         var input = billed.Sum(b => b.Input);
@@ -109,47 +109,50 @@ public sealed class MetricsTests
     [Fact]
     public void A_resumed_execution_adds_up_across_runs()
     {
-        var collector = new MetricsCollector();
         var t0 = new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.Zero);
 
-        // First process: Research completes, Write is interrupted.
-        collector.Observe(new ExecutionStartedEvent("Crew", ExecutionMode.Background, 2) { ExecutionId = "e1", Sequence = 1, Timestamp = t0 });
-        collector.Observe(new TaskStartedEvent("Research", "Researcher", 0) { ExecutionId = "e1", Sequence = 2, Timestamp = t0 });
-        collector.RecordLlmCall("e1", "Research", 10, 5, 1, failed: false);
-        collector.Observe(new TaskCompletedEvent("Research", "r") { ExecutionId = "e1", Sequence = 3, Timestamp = t0.AddSeconds(2) });
-        collector.Observe(new TaskStartedEvent("Write", "Writer", 1) { ExecutionId = "e1", Sequence = 4, Timestamp = t0.AddSeconds(2) });
-        collector.RecordLlmCall("e1", "Write", 7, 0, 1, failed: true);
-        collector.Observe(new ExecutionFailedEvent("System.IO.IOException", "gone", true) { ExecutionId = "e1", Sequence = 5, Timestamp = t0.AddSeconds(3) });
-        var stored = collector.Take("e1")!;
+        // First process: Research completes, Write fails (its one attempt spent 7 input tokens).
+        var first = new ExecutionMetricsBuilder("e1", "Crew", ExecutionMode.Background, TimeProvider.System);
+        first.Observe(new ExecutionStartedEvent("Crew", ExecutionMode.Background, 2) { ExecutionId = "e1", Sequence = 1, Timestamp = t0 });
+        first.Observe(new TaskStartedEvent("Research", "Researcher", 0) { ExecutionId = "e1", Sequence = 2, Timestamp = t0 });
+        first.Observe(new LlmCallCompletedEvent("c1", "default", null, 1, new TokenUsage(10, 5, 15), TimeSpan.FromSeconds(1), "Research") { ExecutionId = "e1", Sequence = 3, Timestamp = t0.AddSeconds(1) });
+        first.Observe(new TaskCompletedEvent("Research", "r") { ExecutionId = "e1", Sequence = 4, Timestamp = t0.AddSeconds(2) });
+        first.Observe(new TaskStartedEvent("Write", "Writer", 1) { ExecutionId = "e1", Sequence = 5, Timestamp = t0.AddSeconds(2) });
+        first.Observe(new LlmCallFailedEvent("c2", "default", 1, new TokenUsage(7, 0, 7), "connection", "gone", true, "Write") { ExecutionId = "e1", Sequence = 6, Timestamp = t0.AddSeconds(3) });
+        first.Observe(new ExecutionFailedEvent("Amsha.LlmCallException", "gone", true) { ExecutionId = "e1", Sequence = 7, Timestamp = t0.AddSeconds(3) });
+        var stored = first.Final!;
         Assert.Equal(ExecutionStatus.Failed, stored.Status);
         Assert.Equal(TimeSpan.FromSeconds(3), stored.Duration);
 
-        // The store persists the JSON; a new process reads it back and resumes the execution.
+        // The store persists the JSON; a new process reads it back and resumes the execution. Write is
+        // retried once: each attempt's tokens arrive on the event that reports that attempt.
         var reloaded = AmshaMetrics.FromJson(stored.ToJson());
-        var resumed = new MetricsCollector();
-        resumed.Carry("e1", reloaded);
+        var resumed = new ExecutionMetricsBuilder("e1", "Crew", ExecutionMode.Background, TimeProvider.System);
+        resumed.Carry(reloaded);
         var t1 = t0.AddHours(1);
-        resumed.Observe(new ExecutionStartedEvent("Crew", ExecutionMode.Background, 2) { ExecutionId = "e1", Sequence = 6, Timestamp = t1 });
-        resumed.Observe(new TaskStartedEvent("Write", "Writer", 1) { ExecutionId = "e1", Sequence = 7, Timestamp = t1 });
-        resumed.RecordRetry("e1", "Write", 1);
-        resumed.RecordLlmCall("e1", "Write", 7, 4, 2, failed: false);
-        resumed.Observe(new TaskCompletedEvent("Write", "w") { ExecutionId = "e1", Sequence = 8, Timestamp = t1.AddSeconds(4) });
-        resumed.Observe(new ExecutionCompletedEvent(TimeSpan.FromSeconds(5)) { ExecutionId = "e1", Sequence = 9, Timestamp = t1.AddSeconds(5) });
-        var total = resumed.Take("e1")!;
+        resumed.Observe(new ExecutionStartedEvent("Crew", ExecutionMode.Background, 2) { ExecutionId = "e1", Sequence = 1, Timestamp = t1 });
+        resumed.Observe(new TaskStartedEvent("Write", "Writer", 1) { ExecutionId = "e1", Sequence = 2, Timestamp = t1 });
+        resumed.Observe(new LlmCallRetryingEvent("c3", "default", 1, TimeSpan.FromSeconds(1), "HTTP 429", new TokenUsage(7, 0, 7), "Write") { ExecutionId = "e1", Sequence = 3, Timestamp = t1.AddSeconds(1) });
+        resumed.Observe(new LlmCallCompletedEvent("c3", "default", null, 2, new TokenUsage(7, 4, 11), TimeSpan.FromSeconds(3), "Write") { ExecutionId = "e1", Sequence = 4, Timestamp = t1.AddSeconds(3) });
+        resumed.Observe(new TaskCompletedEvent("Write", "w") { ExecutionId = "e1", Sequence = 5, Timestamp = t1.AddSeconds(4) });
+        resumed.Observe(new ExecutionCompletedEvent(TimeSpan.FromSeconds(5)) { ExecutionId = "e1", Sequence = 6, Timestamp = t1.AddSeconds(5) });
+        var total = resumed.Final!;
 
         Assert.Equal(2, total.Runs);
         Assert.Equal(ExecutionStatus.Succeeded, total.Status);
         Assert.Equal(t0, total.StartedAt);
         Assert.Equal(t1.AddSeconds(5), total.EndedAt);
         Assert.Equal(TimeSpan.FromSeconds(8), total.Duration);
-        Assert.Equal(new TokenUsage(24, 9, 33), total.Tokens);
-        Assert.Equal(3, total.LlmCallCount);
-        Assert.Equal(1, total.FailedCallCount);
+        Assert.Equal(new TokenUsage(31, 9, 40), total.Tokens);
+        Assert.Equal(4, total.LlmCallCount);
+        Assert.Equal(2, total.FailedCallCount);
         Assert.Equal(1, total.RetryCount);
         Assert.Equal(new[] { "Research", "Write" }, total.Tasks.Select(t => t.TaskName));
         var write = total.GetTask("Write")!;
-        Assert.Equal(new TokenUsage(14, 4, 18), write.Tokens);
-        Assert.Equal(2, write.LlmCalls);
+        Assert.Equal(new TokenUsage(21, 4, 25), write.Tokens);
+        Assert.Equal(3, write.LlmCalls);
+        Assert.Equal(1, write.Retries);
+        Assert.Equal(new[] { (1, false), (1, true), (1, true), (2, false) }, total.LlmCalls.Select(c => (c.Attempt, c.Failed)));
 
         // The interrupted first attempt counts up to the end of its run (1 s) plus the resumed 4 s.
         Assert.Equal(TimeSpan.FromSeconds(5), write.Duration);

@@ -173,6 +173,6 @@ internal static class MonitoringCrews
     {
         options ??= new AmshaOptions();
         options.Llm.UseDefaultChatClient(failFirst > 0 ? new FirstAttemptFailingClient(client, failFirst) : client);
-        return new ExecutionSession(options, null, loggerFactory);
+        return new ExecutionSession(options, loggerFactory: loggerFactory);
     }
 }

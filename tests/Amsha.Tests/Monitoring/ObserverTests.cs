@@ -13,7 +13,7 @@ public sealed class ObserverTests
     public async Task Observer_receives_every_event_in_order_per_execution_across_concurrent_executions()
     {
         var observer = new RecordingObserver();
-        await using var session = new ExecutionSession(new AmshaOptions(), new[] { observer }, null);
+        await using var session = new ExecutionSession(new AmshaOptions(), observers: new[] { observer });
         var crew = TestCrews.ResearchAndWrite();
 
         var handles = Enumerable.Range(0, 4).Select(i => session.Start(crew, $"topic{i}")).ToArray();
@@ -39,7 +39,7 @@ public sealed class ObserverTests
     {
         var logs = new CapturingLoggerFactory();
         var throwing = new ThrowingObserver();
-        await using var observed = new ExecutionSession(new AmshaOptions(), new[] { throwing }, logs);
+        await using var observed = new ExecutionSession(new AmshaOptions(), observers: new[] { throwing }, loggerFactory: logs);
         await using var plain = new ExecutionSession();
         var crew = TestCrews.ResearchAndWrite();
 
@@ -85,7 +85,7 @@ public sealed class ObserverTests
     {
         var logs = new CapturingLoggerFactory();
         var gated = new GatedObserver();
-        await using var session = new ExecutionSession(new AmshaOptions { ObserverBufferCapacity = 2 }, new IExecutionObserver[] { gated }, logs);
+        await using var session = new ExecutionSession(new AmshaOptions { ObserverBufferCapacity = 2 }, observers: new IExecutionObserver[] { gated }, loggerFactory: logs);
 
         var handle = session.Start(TestCrews.ResearchAndWrite(), "Rust");
         var stream = await TestCrews.ReadAllEventsAsync(handle);
@@ -103,7 +103,7 @@ public sealed class ObserverTests
     public async Task DisposeAsync_delivers_every_buffered_event()
     {
         var recorder = new SlowRecordingObserver();
-        var session = new ExecutionSession(new AmshaOptions(), new[] { recorder }, null);
+        var session = new ExecutionSession(new AmshaOptions(), observers: new[] { recorder });
         var handle = session.Start(TestCrews.ResearchAndWrite(), "Rust");
         var stream = await TestCrews.ReadAllEventsAsync(handle);
 
@@ -117,12 +117,11 @@ public sealed class ObserverTests
     {
         var observer = new RecordingObserver();
         var logs = new CapturingLoggerFactory();
-        await using var provider = new ServiceCollection()
+        var services = new ServiceCollection()
             .AddSingleton<IExecutionObserver>(observer)
-            .AddSingleton<IExecutionObserver, RecordingObserver>()
-            .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(logs)
-            .AddAmsha()
-            .BuildServiceProvider();
+            .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(logs);
+        services.AddAmsha().AddObserver<RecordingObserver>();
+        await using var provider = services.BuildServiceProvider();
         var session = provider.GetRequiredService<ExecutionSession>();
 
         var result = await session.RunAsync(TestCrews.ResearchAndWrite(), "Rust").WaitAsync(TestCrews.Timeout);

@@ -38,7 +38,7 @@ public sealed class TypedOutputTests
     {
         var crew = new ReviewCrew(new ExecutionSession());
 
-        CrewResult<Verdict> result = await crew.RunAsync(new ReviewRequest("the release"), TestContext.Current.CancellationToken);
+        CrewResult<Verdict> result = await crew.RunAsync(new ReviewRequest("the release"), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.False(string.IsNullOrEmpty(result.Output.Decision));
         Assert.NotEmpty(result.Output.Reasons);
@@ -49,8 +49,8 @@ public sealed class TypedOutputTests
     [Fact]
     public async Task The_offline_answer_is_deterministic()
     {
-        var first = await new ReviewCrew(new ExecutionSession()).RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken);
-        var second = await new ReviewCrew(new ExecutionSession()).RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken);
+        var first = await new ReviewCrew(new ExecutionSession()).RunAsync(new ReviewRequest("x"), cancellationToken: TestContext.Current.CancellationToken);
+        var second = await new ReviewCrew(new ExecutionSession()).RunAsync(new ReviewRequest("x"), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(first.TaskOutputs[0].Text, second.TaskOutputs[0].Text);
     }
@@ -62,7 +62,7 @@ public sealed class TypedOutputTests
         var client = new RecordingClient(new OfflineChatClient(new OfflineChatClientOptions { Responder = _ => Good }), options => seen = options);
         var crew = new ReviewCrew(Session(client));
 
-        await crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken);
+        await crew.RunAsync(new ReviewRequest("x"), cancellationToken: TestContext.Current.CancellationToken);
 
         var format = Assert.IsType<ChatResponseFormatJson>(seen!.ResponseFormat);
         Assert.Equal("object", format.Schema!.Value.GetProperty("type").GetString());
@@ -74,7 +74,7 @@ public sealed class TypedOutputTests
     {
         var crew = new ReviewCrew(Session(Responder(_ => "Sure! Here is my verdict:\n```json\n" + Good + "\n```\nLet me know {if} you need more.")));
 
-        var result = await crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken);
+        var result = await crew.RunAsync(new ReviewRequest("x"), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(new Verdict("ship", 9, ["fast"]).Decision, result.Output.Decision);
         Assert.Equal(9, result.Output.Confidence);
@@ -90,7 +90,7 @@ public sealed class TypedOutputTests
             return conversations.Count == 1 ? """{"decision":"ship","confidence":"very","reasons":[]}""" : Good;
         })));
 
-        var result = await crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken);
+        var result = await crew.RunAsync(new ReviewRequest("x"), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(9, result.Output.Confidence);
         Assert.Equal(2, conversations.Count);
@@ -109,7 +109,7 @@ public sealed class TypedOutputTests
             return "I think it is fine. {\"decision\":\"ship\",\"reasons\":[]} " + new string('z', 1000);
         })));
 
-        var error = await Assert.ThrowsAnyAsync<ExecutionException>(() => crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAnyAsync<ExecutionException>(() => crew.RunAsync(new ReviewRequest("x"), cancellationToken: TestContext.Current.CancellationToken));
 
         var parse = Assert.IsType<OutputParseException>(error.InnerException);
         Assert.Equal(3, calls);
@@ -131,7 +131,7 @@ public sealed class TypedOutputTests
             return "no json here";
         })));
 
-        var error = await Assert.ThrowsAnyAsync<ExecutionException>(() => crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAnyAsync<ExecutionException>(() => crew.RunAsync(new ReviewRequest("x"), cancellationToken: TestContext.Current.CancellationToken));
 
         var parse = Assert.IsType<OutputParseException>(error.InnerException);
         Assert.Equal(1, calls);
@@ -149,7 +149,7 @@ public sealed class TypedOutputTests
             return prompts.Count == 1 ? "```\n" + Good + "\n```" : "Looks good.";
         })));
 
-        var result = await crew.RunAsync(new ReviewRequest("x"), TestContext.Current.CancellationToken);
+        var result = await crew.RunAsync(new ReviewRequest("x"), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal("Looks good.", result.Output);
         Assert.Contains("Context from Review:\n" + Good, prompts[1], StringComparison.Ordinal);

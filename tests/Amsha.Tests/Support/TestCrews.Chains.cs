@@ -154,9 +154,9 @@ public static class TestSessions
     public static ExecutionSession Create(IExecutionStore store, IChatClient client)
     {
         TopicInputCodec.EnsureRegistered();
-        var options = new AmshaOptions { Store = store };
+        var options = new AmshaOptions();
         options.Llm.UseDefaultChatClient(client);
-        return new ExecutionSession(options);
+        return new ExecutionSession(options, store);
     }
 
     public static string TempDirectory()

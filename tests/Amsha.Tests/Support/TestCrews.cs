@@ -47,7 +47,7 @@ internal static partial class TestCrews
     public static OfflineChatClient Slow(TimeSpan tokenDelay) => new(new OfflineChatClientOptions { TokenDelay = tokenDelay });
 
     /// <summary>Reads the whole event stream of <paramref name="handle"/>, bounded by <see cref="Timeout"/>.</summary>
-    public static async Task<List<ExecutionEvent>> ReadAllEventsAsync<T>(ExecutionHandle<T> handle)
+    public static async Task<List<ExecutionEvent>> ReadAllEventsAsync<T>(InteractiveExecutionHandle<T> handle)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         var events = new List<ExecutionEvent>();
@@ -60,7 +60,7 @@ internal static partial class TestCrews
     }
 
     /// <summary>Reads the stream until the first event of type <typeparamref name="TEvent"/>; returns what was read.</summary>
-    public static async Task<List<ExecutionEvent>> ReadUntilAsync<TEvent, T>(ExecutionHandle<T> handle)
+    public static async Task<List<ExecutionEvent>> ReadUntilAsync<TEvent, T>(InteractiveExecutionHandle<T> handle)
         where TEvent : ExecutionEvent
     {
         using var timeout = new CancellationTokenSource(Timeout);

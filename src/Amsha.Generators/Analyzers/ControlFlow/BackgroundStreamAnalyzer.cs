@@ -6,9 +6,11 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Amsha.Generators.Analyzers.ControlFlow;
 
 /// <summary>
-/// AMSHA203: <c>StreamAsync</c> on a handle known, within the same method, to come from
-/// <c>StartBackground</c> or <c>Resume</c>. Handles from parameters, fields, other calls or mixed
-/// assignments are unknown flow and stay silent.
+/// AMSHA203: a handle known, within the same method, to come from <c>StartBackground</c>/<c>Resume</c> (or the
+/// awaited <c>StartBackgroundAsync</c>/<c>ResumeAsync</c>) is cast, <c>as</c>-converted or type-tested to
+/// <c>InteractiveExecutionHandle&lt;T&gt;</c> to reach <c>StreamAsync</c>. The types already keep
+/// <c>StreamAsync</c> off background handles; this is the one way around them, and it always fails at run time.
+/// Handles from parameters, fields, other calls or mixed assignments are unknown flow and stay silent.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BackgroundStreamAnalyzer : AmshaAnalyzer
@@ -17,45 +19,69 @@ public sealed class BackgroundStreamAnalyzer : AmshaAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        if (symbols.ExecutionHandle is null)
+        if (symbols.InteractiveExecutionHandle is null)
         {
             return;
         }
 
-        start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation);
+        start.RegisterOperationAction(c => AnalyzeConversion(c, symbols), OperationKind.Conversion);
+        start.RegisterOperationAction(c => AnalyzeTypeTest(c, symbols), OperationKind.IsType, OperationKind.IsPattern);
     }
 
-    private static void Analyze(OperationAnalysisContext context, AmshaSymbols symbols)
+    private static void AnalyzeConversion(OperationAnalysisContext context, AmshaSymbols symbols)
     {
-        var invocation = (IInvocationOperation)context.Operation;
-        if (invocation.TargetMethod.Name != "StreamAsync"
-            || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, symbols.ExecutionHandle)
-            || BackgroundSource(invocation.Instance, symbols) is not { } source)
+        var conversion = (IConversionOperation)context.Operation;
+        if (!conversion.IsImplicit && IsInteractiveHandle(conversion.Type, symbols))
         {
-            return;
+            Report(context, conversion.Operand, symbols);
         }
-
-        context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.StreamOnBackgroundHandle,
-            invocation.Syntax.GetLocation(),
-            invocation.Instance!.Syntax.ToString(),
-            ExecutionCalls.Display(source.TargetMethod)));
     }
 
-    /// <summary>The <c>StartBackground</c>/<c>Resume</c> call the handle certainly comes from, or null.</summary>
-    private static IInvocationOperation? BackgroundSource(IOperation? handle, AmshaSymbols symbols)
+    private static void AnalyzeTypeTest(OperationAnalysisContext context, AmshaSymbols symbols)
     {
-        while (handle is IConversionOperation or IParenthesizedOperation)
+        switch (context.Operation)
         {
-            handle = handle is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)handle).Operand;
+            case IIsTypeOperation test when IsInteractiveHandle(test.TypeOperand, symbols):
+                Report(context, test.ValueOperand, symbols);
+                break;
+            case IIsPatternOperation pattern when TestedType(pattern.Pattern) is { } type && IsInteractiveHandle(type, symbols):
+                Report(context, pattern.Value, symbols);
+                break;
+        }
+    }
+
+    private static ITypeSymbol? TestedType(IPatternOperation pattern) => pattern switch
+    {
+        IDeclarationPatternOperation declaration => declaration.MatchedType,
+        ITypePatternOperation type => type.MatchedType,
+        _ => null,
+    };
+
+    private static void Report(OperationAnalysisContext context, IOperation handle, AmshaSymbols symbols)
+    {
+        if (BackgroundSource(handle, symbols) is { } source)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.StreamOnBackgroundHandle,
+                context.Operation.Syntax.GetLocation(),
+                Unwrap(handle).Syntax.ToString(),
+                ExecutionCalls.Display(source.TargetMethod)));
+        }
+    }
+
+    private static bool IsInteractiveHandle(ITypeSymbol? type, AmshaSymbols symbols) =>
+        type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, symbols.InteractiveExecutionHandle);
+
+    /// <summary>The background start the handle certainly comes from, or null.</summary>
+    private static IInvocationOperation? BackgroundSource(IOperation handle, AmshaSymbols symbols)
+    {
+        handle = Unwrap(handle);
+        if (handle is not ILocalReferenceOperation local)
+        {
+            return Start(handle, symbols);
         }
 
-        if (handle is IInvocationOperation invocation)
-        {
-            return IsBackground(invocation, symbols) ? invocation : null;
-        }
-
-        if (handle is not ILocalReferenceOperation local || LocalValues.AssignedValues(local.Local, handle) is not { Count: > 0 } values)
+        if (LocalValues.AssignedValues(local.Local, handle) is not { Count: > 0 } values)
         {
             return null;
         }
@@ -63,24 +89,46 @@ public sealed class BackgroundStreamAnalyzer : AmshaAnalyzer
         IInvocationOperation? first = null;
         foreach (var value in values)
         {
-            var assigned = value;
-            while (assigned is IConversionOperation or IParenthesizedOperation)
-            {
-                assigned = assigned is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)assigned).Operand;
-            }
-
             // Every assignment must be a background start: one interactive or unknown value makes the flow unknown.
-            if (assigned is not IInvocationOperation candidate || !IsBackground(candidate, symbols))
+            if (Start(Unwrap(value), symbols) is not { } start)
             {
                 return null;
             }
 
-            first ??= candidate;
+            first ??= start;
         }
 
         return first;
     }
 
-    private static bool IsBackground(IInvocationOperation invocation, AmshaSymbols symbols) =>
-        ExecutionCalls.IsBackground(ExecutionCalls.Classify(invocation.TargetMethod, symbols));
+    // crew.StartBackground(x), crew.Resume(id), await crew.StartBackgroundAsync(x) (ConfigureAwait included).
+    private static IInvocationOperation? Start(IOperation value, AmshaSymbols symbols)
+    {
+        if (value is IAwaitOperation awaited)
+        {
+            var operation = Unwrap(awaited.Operation);
+            if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            {
+                operation = Unwrap(configured);
+            }
+
+            return operation is IInvocationOperation asyncStart && ExecutionCalls.ReturnsTaskOfHandle(ExecutionCalls.Classify(asyncStart.TargetMethod, symbols))
+                ? asyncStart
+                : null;
+        }
+
+        return value is IInvocationOperation start && ExecutionCalls.Classify(start.TargetMethod, symbols) is ExecutionCallKind.StartBackground or ExecutionCallKind.Resume
+            ? start
+            : null;
+    }
+
+    private static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+        }
+
+        return operation;
+    }
 }

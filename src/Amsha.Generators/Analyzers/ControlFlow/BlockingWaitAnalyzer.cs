@@ -8,8 +8,9 @@ namespace Amsha.Generators.Analyzers.ControlFlow;
 /// <summary>
 /// AMSHA202: <c>.Result</c>, <c>.Wait()</c> and <c>.GetAwaiter().GetResult()</c> on a task that comes
 /// from a crew's <c>RunAsync</c>, an <c>[AmshaLlmCall]</c> method or <c>ExecutionHandle&lt;T&gt;.ResultAsync</c>,
-/// directly or through a local assigned only from such calls. The reported span is the whole blocking
-/// expression, which the code fix replaces with an <c>await</c>.
+/// directly or through a local assigned only from such calls and otherwise only read by such blocking
+/// expressions (any other use of the local, such as <c>await Task.WhenAll(a, b)</c>, makes the flow unknown).
+/// The reported span is the whole blocking expression, which the code fix replaces with an <c>await</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
@@ -28,7 +29,7 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
         var reference = (IPropertyReferenceOperation)context.Operation;
         if (reference.Property.Name == "Result" && tasks.IsTask(reference.Property.ContainingType))
         {
-            Report(context, reference.Instance, ".Result", symbols);
+            Report(context, reference.Instance, ".Result", symbols, tasks);
         }
     }
 
@@ -38,7 +39,7 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
         var method = invocation.TargetMethod;
         if (method.Name == "Wait" && tasks.IsTask(method.ContainingType))
         {
-            Report(context, invocation.Instance, ".Wait()", symbols);
+            Report(context, invocation.Instance, ".Wait()", symbols, tasks);
         }
         else if (method.Name == "GetResult" && invocation.Instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter)
         {
@@ -50,14 +51,14 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
 
             if (awaited is not null && tasks.IsTask(awaited.Type))
             {
-                Report(context, awaited, ".GetAwaiter().GetResult()", symbols);
+                Report(context, awaited, ".GetAwaiter().GetResult()", symbols, tasks);
             }
         }
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation? task, string construct, AmshaSymbols symbols)
+    private static void Report(OperationAnalysisContext context, IOperation? task, string construct, AmshaSymbols symbols, TaskTypes tasks)
     {
-        if (Source(task, symbols) is { } source)
+        if (Source(task, symbols, tasks) is { } source)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.BlockingWait,
@@ -68,7 +69,7 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
     }
 
     /// <summary>The Amsha call that produced <paramref name="task"/>, or null when it is anything else or unknown.</summary>
-    private static IInvocationOperation? Source(IOperation? task, AmshaSymbols symbols)
+    private static IInvocationOperation? Source(IOperation? task, AmshaSymbols symbols, TaskTypes tasks)
     {
         while (task is IConversionOperation or IParenthesizedOperation)
         {
@@ -80,7 +81,10 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
             return IsAmshaTask(invocation, symbols) ? invocation : null;
         }
 
-        if (task is ILocalReferenceOperation local && !LocalValues.IsAwaitedOrShared(local.Local, task) && LocalValues.AssignedValues(local.Local, task) is { Count: > 0 } values)
+        // Through a local: only when the method does nothing with it but assign it Amsha tasks and block on it.
+        if (task is ILocalReferenceOperation local
+            && LocalValues.IsOnlyReadAs(local.Local, task, read => IsBlockingRead(read, tasks))
+            && LocalValues.AssignedValues(local.Local, task) is { Count: > 0 } values)
         {
             IInvocationOperation? first = null;
             foreach (var value in values)
@@ -99,8 +103,41 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
         return null;
     }
 
+    /// <summary>
+    /// True when <paramref name="task"/> is the task of one of the blocking expressions this analyzer reports:
+    /// <c>task.Result</c>, <c>task.Wait(...)</c>, <c>task.GetAwaiter().GetResult()</c>,
+    /// <c>task.ConfigureAwait(...).GetAwaiter().GetResult()</c>.
+    /// </summary>
+    private static bool IsBlockingRead(IOperation task, TaskTypes tasks)
+    {
+        switch (task.Parent)
+        {
+            case IPropertyReferenceOperation property when property.Instance == task:
+                return property.Property.Name == "Result" && tasks.IsTask(property.Property.ContainingType);
+            case IInvocationOperation invocation when invocation.Instance == task:
+                var method = invocation.TargetMethod;
+                if (method.Name == "Wait")
+                {
+                    return tasks.IsTask(method.ContainingType);
+                }
+
+                if (method.Name == "ConfigureAwait" && tasks.IsTask(method.ContainingType))
+                {
+                    return invocation.Parent is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter && getAwaiter.Instance == invocation && IsGetResultOf(getAwaiter);
+                }
+
+                return method.Name == "GetAwaiter" && IsGetResultOf(invocation);
+            default:
+                return false;
+        }
+
+        static bool IsGetResultOf(IInvocationOperation getAwaiter) =>
+            getAwaiter.Parent is IInvocationOperation { TargetMethod.Name: "GetResult" } getResult && getResult.Instance == getAwaiter;
+    }
+
     private static bool IsAmshaTask(IInvocationOperation invocation, AmshaSymbols symbols) =>
-        ExecutionCalls.Classify(invocation.TargetMethod, symbols) is ExecutionCallKind.RunAsync or ExecutionCallKind.LlmCall or ExecutionCallKind.HandleResult;
+        ExecutionCalls.Classify(invocation.TargetMethod, symbols) is ExecutionCallKind.RunAsync or ExecutionCallKind.LlmCall or ExecutionCallKind.HandleResult
+            or ExecutionCallKind.StartBackgroundAsync or ExecutionCallKind.ResumeAsync;
 
     /// <summary><c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c>, <c>ValueTask&lt;T&gt;</c>.</summary>
     private sealed class TaskTypes(Compilation compilation)

@@ -6,8 +6,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Amsha.Generators.Analyzers.ControlFlow;
 
 /// <summary>
-/// AMSHA204: the handle of <c>StartBackground</c>/<c>Resume</c> used as an expression statement or
-/// assigned to the discard <c>_</c>.
+/// AMSHA204: the handle of <c>StartBackground</c>/<c>Resume</c> (or the awaited handle of their
+/// <c>Async</c> forms) used as an expression statement or assigned to the discard <c>_</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DiscardedHandleAnalyzer : AmshaAnalyzer
@@ -22,7 +22,7 @@ public sealed class DiscardedHandleAnalyzer : AmshaAnalyzer
     private static void Analyze(OperationAnalysisContext context, AmshaSymbols symbols)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (invocation.TargetMethod.Name is not ("StartBackground" or "Resume")
+        if (invocation.TargetMethod.Name is not ("StartBackground" or "StartBackgroundAsync" or "Resume" or "ResumeAsync")
             || !ExecutionCalls.IsBackground(ExecutionCalls.Classify(invocation.TargetMethod, symbols))
             || !IsDiscarded(invocation))
         {
@@ -46,7 +46,9 @@ public sealed class DiscardedHandleAnalyzer : AmshaAnalyzer
             parent = parent.Parent;
         }
 
-        while (parent is IConversionOperation or IParenthesizedOperation)
+        // await crew.StartBackgroundAsync(x) (possibly .ConfigureAwait(false)): the awaited handle is what is kept or lost.
+        while (parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation
+            || (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == value))
         {
             value = parent;
             parent = parent.Parent;

@@ -104,7 +104,7 @@ public sealed class FlowLogicInDeclarationAnalyzer : AmshaAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         var kind = ExecutionCalls.Classify(invocation.TargetMethod, symbols);
-        if (kind is ExecutionCallKind.RunAsync or ExecutionCallKind.Start or ExecutionCallKind.StartBackground or ExecutionCallKind.Resume)
+        if (kind is ExecutionCallKind.RunAsync or ExecutionCallKind.Start || ExecutionCalls.IsBackground(kind))
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.FlowLogicInDeclaration,

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -66,16 +67,22 @@ internal static class LocalValues
         IDeconstructionAssignmentOperation => true,
         ITupleOperation tuple => tuple.Parent is IDeconstructionAssignmentOperation,
         ISimpleAssignmentOperation { IsRef: true } => true,
-        IVariableInitializerOperation => false,
+
+        // ref var alias = ref local; writes through the alias are writes to the local that this analysis cannot see.
+        IVariableInitializerOperation initializer => initializer.Parent is IVariableDeclaratorOperation { Symbol.RefKind: not RefKind.None },
         _ => reference.Parent is IAddressOfOperation,
     };
 
     /// <summary>
-    /// True when the task in <paramref name="local"/> is awaited or handed to other code anywhere in the
-    /// method (<c>await t</c>, <c>Task.WhenAll(a, b)</c>, <c>new[] { a, b }</c>, <c>return t</c>, another local):
-    /// reading <c>.Result</c> afterwards may well be on a completed task, so the flow is unknown.
+    /// True when every read of <paramref name="local"/> within the method body containing <paramref name="use"/>
+    /// is one that <paramref name="isKnownRead"/> recognizes; it is given the reference together with the
+    /// conversions and parentheses around it. Simple assignments to the local are writes, not reads
+    /// (see <see cref="AssignedValues"/>). Every other use makes the flow unknown: the value may be awaited,
+    /// handed to other code (an argument, also through an implicit params array, span or collection; a
+    /// collection expression or initializer; a tuple; another variable; a lambda; a return), taken by
+    /// <c>ref</c> or inspected, in ways a list of known escapes would never cover as the language grows.
     /// </summary>
-    public static bool IsAwaitedOrShared(ILocalSymbol local, IOperation use)
+    public static bool IsOnlyReadAs(ILocalSymbol local, IOperation use, Func<IOperation, bool> isKnownRead)
     {
         var root = use;
         while (root.Parent is not null)
@@ -90,27 +97,23 @@ internal static class LocalValues
                 continue;
             }
 
-            IOperation value = reference;
-            var parent = reference.Parent;
-            while (parent is IConversionOperation or IParenthesizedOperation)
+            if (reference.Parent is ISimpleAssignmentOperation { IsRef: false } assignment && assignment.Target == reference)
             {
-                value = parent;
-                parent = parent.Parent;
+                continue;
             }
 
-            var shared = parent switch
+            IOperation value = reference;
+            while (value.Parent is IConversionOperation or IParenthesizedOperation)
             {
-                IAwaitOperation or IArgumentOperation or IArrayInitializerOperation or IReturnOperation or ITupleOperation
-                    or IVariableInitializerOperation or IAnonymousObjectCreationOperation => true,
-                ISimpleAssignmentOperation assignment => assignment.Value == value,
-                _ => false,
-            };
-            if (shared)
+                value = value.Parent;
+            }
+
+            if (!isKnownRead(value))
             {
-                return true;
+                return false;
             }
         }
 
-        return false;
+        return true;
     }
 }

@@ -37,7 +37,7 @@ public sealed class RetryStormAnalyzer : AmshaAnalyzer
         }
 
         var written = WrittenSymbols(found.Loop);
-        if (!IsInvariant(invocation.Instance, written))
+        if (written is null || !IsInvariant(invocation.Instance, written))
         {
             return;
         }
@@ -129,8 +129,13 @@ public sealed class RetryStormAnalyzer : AmshaAnalyzer
         return false;
     }
 
-    /// <summary>Locals, parameters, fields and properties written anywhere in <paramref name="loop"/>, loop variables included.</summary>
-    private static HashSet<ISymbol> WrittenSymbols(ILoopOperation loop)
+    /// <summary>
+    /// Locals, parameters, fields and properties written anywhere in <paramref name="loop"/>, loop variables
+    /// included; null when the loop declares or writes a <c>ref</c> local (<c>ref var r = ref input; r = ...</c>,
+    /// allowed in async methods since C# 13): a write through it may change any variable, so nothing is
+    /// known to be invariant.
+    /// </summary>
+    private static HashSet<ISymbol>? WrittenSymbols(ILoopOperation loop)
     {
         var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var local in loop.Locals)
@@ -161,6 +166,14 @@ public sealed class RetryStormAnalyzer : AmshaAnalyzer
                 case IDeclarationExpressionOperation declaration:
                     AddTarget(written, declaration.Expression);
                     break;
+            }
+        }
+
+        foreach (var symbol in written)
+        {
+            if (symbol is ILocalSymbol { RefKind: RefKind.Ref })
+            {
+                return null;
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using Amsha.Generators.Helpers;
 using Amsha.Generators.LlmCalls;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -81,7 +82,7 @@ internal sealed class LlmCallDeclarationAnalyzer : AmshaAnalyzer
             }
         }
 
-        if (!LlmCallGenerator.Parser.TryReturnKind(method.ReturnType, out _, out _, out _) && !HasErrors(method.ReturnType))
+        if (!LlmCallReturns.TryClassify(method.ReturnType, out _, out _, out _) && !HasErrors(method.ReturnType))
         {
             Report(context, declaration?.ReturnType.GetLocation() ?? nameLocation, method,
                 "returns '" + method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "'; " + SupportedReturns);

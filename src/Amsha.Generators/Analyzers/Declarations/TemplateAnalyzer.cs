@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using Amsha.Generators.Crews;
 using Amsha.Generators.Templates;
 using Amsha.Generators.Helpers;
 using Amsha.Generators.LlmCalls;
@@ -97,7 +96,7 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
         }
 
         // The generator's own matching rule: exact name, else the upper-case name.
-        var members = input is null ? new Dictionary<string, string>() : CrewGenerator.Parser.InputMembers(input);
+        var members = input is null ? new Dictionary<string, string>() : InputMembers.Of(input);
         Func<string, bool> matches = name => members.ContainsKey(name) || members.ContainsKey(name.ToUpperInvariant());
         var candidates = members.Values.Distinct().ToList();
         Func<string, string> explain = input is null

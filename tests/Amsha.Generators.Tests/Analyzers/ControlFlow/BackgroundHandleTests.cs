@@ -5,28 +5,38 @@ namespace Amsha.Generators.Tests.Analyzers.ControlFlow;
 public sealed class BackgroundHandleTests
 {
     [Fact]
-    public async Task StreamAsync_on_a_background_handle_is_reported_at_the_call()
+    public async Task Converting_a_background_handle_to_an_interactive_one_is_reported_at_the_conversion()
     {
+        // ExecutionHandle<T> has no StreamAsync: a cast, an 'as' or a type test is the only way to try.
         await LawAnalyzers.VerifyAsync(LawAnalyzers.Crew + """
             public static class Client
             {
                 public static async Task Watch(WritingCrew crew, string id, CancellationToken ct)
                 {
                     var handle = crew.StartBackground(new Req("Go"));
-                    await foreach (var e in {|AMSHA203:handle.StreamAsync(ct)|}) { }
+                    await foreach (var e in ({|AMSHA203:(InteractiveExecutionHandle<string>)handle|}).StreamAsync(ct)) { }
 
                     ExecutionHandle<string> later;
                     later = crew.StartBackground(new Req("Rust"));
-                    await foreach (var e in {|AMSHA203:later.StreamAsync()|}) { }
+                    var live = {|AMSHA203:later as InteractiveExecutionHandle<string>|};
 
-                    await foreach (var e in {|AMSHA203:crew.StartBackground(new Req("C#")).StreamAsync()|}) { }
+                    if ({|AMSHA203:crew.StartBackground(new Req("C#")) is InteractiveExecutionHandle<string> streamed|})
+                    {
+                        await foreach (var e in streamed.StreamAsync(ct)) { }
+                    }
+
+                    var stored = await crew.StartBackgroundAsync(new Req("F#"), ct).ConfigureAwait(false);
+                    if ({|AMSHA203:stored is InteractiveExecutionHandle<string>|}) { }
+
+                    var resumed = await crew.ResumeAsync(id, null, ct);
+                    _ = {|AMSHA203:(InteractiveExecutionHandle<string>)resumed|};
                 }
             }
             """);
     }
 
     [Fact]
-    public async Task StreamAsync_is_silent_when_the_handle_is_interactive_or_its_flow_unknown()
+    public async Task Conversions_are_silent_when_the_handle_is_interactive_or_its_flow_unknown()
     {
         await LawAnalyzers.VerifyAsync(LawAnalyzers.Crew + """
             public static class Client
@@ -36,26 +46,37 @@ public sealed class BackgroundHandleTests
                     var interactive = crew.Start(new Req("Go"));
                     await foreach (var e in interactive.StreamAsync(ct)) { }
 
-                    await foreach (var e in given.StreamAsync(ct)) { }
+                    if (given is InteractiveExecutionHandle<string> streamable)
+                    {
+                        await foreach (var e in streamable.StreamAsync(ct)) { }
+                    }
 
-                    var either = crew.Start(new Req("Go"));
+                    ExecutionHandle<string> either = crew.Start(new Req("Go"));
                     if (background) either = crew.StartBackground(new Req("Go"));
-                    await foreach (var e in either.StreamAsync(ct)) { }
+                    var maybe = either as InteractiveExecutionHandle<string>;
 
                     var byRef = crew.StartBackground(new Req("Go"));
                     Replace(ref byRef, crew);
-                    await foreach (var e in byRef.StreamAsync(ct)) { }
+                    var replaced = (InteractiveExecutionHandle<string>)byRef;
 
                     await Show(crew.StartBackground(new Req("Go")), ct);
                 }
 
                 private static void Replace(ref ExecutionHandle<string> handle, WritingCrew crew) => handle = crew.Start(new Req("x"));
 
+                private static object ThroughAlias(WritingCrew crew)
+                {
+                    var aliased = crew.StartBackground(new Req("Go"));
+                    ref var alias = ref aliased;
+                    alias = crew.Start(new Req("Go"));
+                    return (InteractiveExecutionHandle<string>)aliased;
+                }
+
                 private static async Task Show(ExecutionHandle<string> handle, CancellationToken ct)
                 {
-                    if (handle.Mode == ExecutionMode.Interactive)
+                    if (handle is InteractiveExecutionHandle<string> interactive)
                     {
-                        await foreach (var e in handle.StreamAsync(ct)) { }
+                        await foreach (var e in interactive.StreamAsync(ct)) { }
                     }
                 }
             }
@@ -74,6 +95,14 @@ public sealed class BackgroundHandleTests
                     _ = {|AMSHA204:crew.StartBackground(new Req("Rust"))|};
                     maybe?{|AMSHA204:.StartBackground(new Req("C#"))|};
                     Action later = () => {|AMSHA204:crew.StartBackground(new Req("F#"))|};
+                }
+
+                public static async Task FireAsync(WritingCrew crew, string id, CancellationToken ct)
+                {
+                    await {|AMSHA204:crew.StartBackgroundAsync(new Req("Go"), ct)|};
+                    _ = await {|AMSHA204:crew.StartBackgroundAsync(new Req("Rust"), ct)|}.ConfigureAwait(false);
+                    await {|AMSHA204:crew.ResumeAsync(id, null, ct)|};
+                    var kept = await crew.StartBackgroundAsync(new Req("C#"), ct);
                 }
             }
             """);
@@ -109,7 +138,7 @@ public sealed class BackgroundHandleTests
                 {
                     crew.StartBackground(new Req("Go"));
                     var h = crew.StartBackground(new Req("Go"));
-                    await foreach (var e in h.StreamAsync()) { }
+                    await foreach (var e in ((InteractiveExecutionHandle<string>)h).StreamAsync()) { }
                 }
             }
             """, analyzers: LawAnalyzers.All);
@@ -134,7 +163,7 @@ public sealed class BackgroundHandleTests
                 public static async Task Continue(WritingCrew crew, string id)
                 {
                     var resumed = crew.Resume(id, true);
-                    await foreach (var e in {|AMSHA203:resumed.StreamAsync()|}) { }
+                    await foreach (var e in ({|AMSHA203:(InteractiveExecutionHandle<string>)resumed|}).StreamAsync()) { }
                     {|AMSHA204:crew.Resume(id, true)|};
                     var kept = crew.Resume(id, true);
                     await kept.ResultAsync();

@@ -74,6 +74,74 @@ public sealed class BlockingWaitTests
     }
 
     [Fact]
+    public async Task A_local_that_is_only_blocked_on_is_reported_at_each_blocking_read()
+    {
+        await LawAnalyzers.VerifyAsync(LawAnalyzers.Crew + """
+            public static class Client
+            {
+                public static string Block(WritingCrew crew, Req input)
+                {
+                    var task = crew.RunAsync(input);
+                    var first = {|AMSHA202:task.Result|};
+                    var again = {|AMSHA202:task.ConfigureAwait(false).GetAwaiter().GetResult()|};
+                    {|AMSHA202:((Task)task).Wait(1000)|};
+                    task = crew.RunAsync(input with { Topic = "b" });
+                    return first.Output + again.Output + {|AMSHA202:task.GetAwaiter().GetResult()|}.Output;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Any_other_use_of_the_local_makes_the_flow_unknown_and_is_not_reported()
+    {
+        // Each task is used once in a way that is not a blocking read: handed to other code (through
+        // params arrays in C# 12 and params spans in C# 13+, collection expressions, lambdas), awaited
+        // through ConfigureAwait, aliased by ref, or checked for completion.
+        await LawAnalyzers.VerifyAsync(LawAnalyzers.Crew + """
+            public static class Client
+            {
+                public static async Task<string> Fine(WritingCrew crew, Req input)
+                {
+                    var a = crew.RunAsync(input);
+                    var b = crew.RunAsync(input);
+                    Task[] pair = [a, b];
+                    await Task.WhenAll(pair);
+
+                    var c = crew.RunAsync(input);
+                    List<Task> list = [c];
+                    await Task.WhenAll(list);
+
+                    var d = crew.RunAsync(input);
+                    var e = crew.RunAsync(input);
+                    Task.WaitAll(d, e);
+
+                    var f = crew.RunAsync(input);
+                    await f.ConfigureAwait(false);
+
+                    var g = crew.RunAsync(input);
+                    var fromG = g.IsCompleted ? g.Result.Output : "";
+
+                    var k = crew.RunAsync(input);
+                    Func<Task> later = () => k;
+                    await later();
+
+                    return a.Result.Output + b.Result.Output + c.Result.Output + d.Result.Output + e.Result.Output
+                        + f.Result.Output + fromG + k.Result.Output;
+                }
+
+                public static string Aliased(WritingCrew crew, Req input, Task<CrewResult<string>> given)
+                {
+                    var h = crew.RunAsync(input);
+                    ref var alias = ref h;
+                    alias = given;
+                    return h.Result.Output;
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task Code_fix_awaits_and_makes_the_method_async()
     {
         const string before = LawAnalyzers.Crew + """

@@ -142,6 +142,36 @@ public sealed class RetryStormTests
                     catch (ExecutionException) { await crew.RunAsync(input with { Topic = "other" }); }
                 }
 
+                // A write through a ref alias changes the input (ref locals are allowed in async methods since C# 13).
+                public static CrewResult<string> Alias(WritingCrew crew, Req input)
+                {
+                    while (true)
+                    {
+                        try { return {|AMSHA202:crew.RunAsync(input).Result|}; }
+                        catch (ExecutionException) { ref var current = ref input; current = current with { Topic = "basics of " + current.Topic }; }
+                    }
+                }
+
+                public static CrewResult<string> AliasOutside(WritingCrew crew, Req input)
+                {
+                    ref var current = ref input;
+                    while (true)
+                    {
+                        try { return {|AMSHA202:crew.RunAsync(input).Result|}; }
+                        catch (ExecutionException) { current = current with { Topic = "basics of " + current.Topic }; }
+                    }
+                }
+
+                // The same in an async method: C# 13 and later (C# 12 rejects it with CS8177, and still reports nothing).
+                public static async Task<CrewResult<string>> AsyncAlias(WritingCrew crew, Req input)
+                {
+                    while (true)
+                    {
+                        try { return await crew.RunAsync(input); }
+                        catch (ExecutionException) { ref var current = ref input; current = current with { Topic = "basics of " + current.Topic }; }
+                    }
+                }
+
                 // Work items read inside the loop are different inputs.
                 public static async Task Worker(WritingCrew crew, Queue<Req> queue)
                 {

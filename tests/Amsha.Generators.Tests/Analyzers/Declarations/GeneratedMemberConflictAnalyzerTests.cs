@@ -6,6 +6,7 @@ public sealed class GeneratedMemberConflictAnalyzerTests
 {
     private const string Declarations_ = """
         using Amsha;
+        using Amsha.Generated;
         using System.Threading;
         using System.Threading.Tasks;
 
@@ -25,6 +26,8 @@ public sealed class GeneratedMemberConflictAnalyzerTests
     [InlineData("public Task<CrewResult<string>> {|AMSHA015:RunAsync|}(Input input, CancellationToken cancellationToken) => null!;")]
     [InlineData("public ExecutionHandle<string> {|AMSHA015:StartBackground|}(Input input) => null!;")]
     [InlineData("public ExecutionHandle<string> {|AMSHA015:Resume|}(string executionId, ExecutionOptions? options) => null!;")]
+    [InlineData("public Task<ExecutionHandle<string>> {|AMSHA015:StartBackgroundAsync|}(Input input, CancellationToken cancellationToken) => null!;")]
+    [InlineData("public Task<ExecutionHandle<string>> {|AMSHA015:ResumeAsync|}(string executionId, ExecutionOptions? options, CancellationToken cancellationToken) => null!;")]
     [InlineData("private static TaskPrompt {|AMSHA015:BuildResearchPrompt|}(Input input, CrewTaskContext context) => default;")]
     public async Task A_member_the_generator_emits_is_reported_on_its_name(string member)
     {

@@ -52,6 +52,6 @@ public sealed class GeneratorRegressionTests
             """);
 
         Assert.Empty(run.CompilationErrors);
-        Assert.Contains(run.Sources.Values, source => source.Contains("private global::Amsha.ExecutionHandle<string> Start(", System.StringComparison.Ordinal));
+        Assert.Contains(run.Sources.Values, source => source.Contains("private global::Amsha.InteractiveExecutionHandle<string> Start(", System.StringComparison.Ordinal));
     }
 }

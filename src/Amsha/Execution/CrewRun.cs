@@ -1,0 +1,268 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Amsha.Generated;
+using Amsha.Serialization;
+
+namespace Amsha;
+
+/// <summary>
+/// Runs a crew's plan: renders each task's prompt, calls its agent's use case, collects outputs.
+/// Sequential crews run tasks in declared order; Graph crews start each task as soon as its
+/// dependencies are done. Background runs store their first record before running and checkpoint
+/// after every task; resumed runs read their record first and skip the tasks it holds.
+/// </summary>
+internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
+{
+    private readonly CrewDefinition<TInput, TOutput> _crew;
+    private readonly ExecutionOptions? _options;
+    private readonly IExecutionStore? _store;
+    private readonly string? _inputJson;
+    private readonly bool _resume;
+    private TInput _input;
+    private TaskOutput?[] _outputs;
+    private ExecutionCheckpoints? _checkpoints;
+    private ExecutionState? _state;
+    private int _completedTasks;
+
+    private CrewRun(ExecutionSession session, CrewDefinition<TInput, TOutput> crew, string executionId, ExecutionMode mode, TInput input, string? inputJson, ExecutionOptions? options, bool resume, CancellationToken callerToken)
+        : base(session, executionId, crew.Name, mode, crew.Tasks.Count, callerToken)
+    {
+        _crew = crew;
+        _input = input;
+        _inputJson = inputJson;
+        _options = options;
+        _resume = resume;
+        _state = options?.State;
+        _outputs = new TaskOutput?[crew.Tasks.Count];
+        _store = mode == ExecutionMode.Background ? options?.Store ?? session.Store : null;
+    }
+
+    public override ExecutionState? State => Volatile.Read(ref _state);
+
+    /// <summary>An interactive run: streams, is not stored.</summary>
+    public static CrewRun<TInput, TOutput> Interactive(ExecutionSession session, CrewDefinition<TInput, TOutput> crew, string executionId, TInput input, ExecutionOptions? options, CancellationToken cancellationToken) =>
+        new(session, crew, executionId, ExecutionMode.Interactive, input, null, options, resume: false, cancellationToken);
+
+    /// <summary>A new background run; <paramref name="inputJson"/> is the input as stored for resume.</summary>
+    public static CrewRun<TInput, TOutput> Background(ExecutionSession session, CrewDefinition<TInput, TOutput> crew, string executionId, TInput input, string inputJson, ExecutionOptions? options) =>
+        new(session, crew, executionId, ExecutionMode.Background, input, inputJson, options, resume: false, CancellationToken.None);
+
+    /// <summary>A run that continues the stored background execution <paramref name="executionId"/>.</summary>
+    public static CrewRun<TInput, TOutput> Resumed(ExecutionSession session, CrewDefinition<TInput, TOutput> crew, string executionId, ExecutionOptions? options) =>
+        new(session, crew, executionId, ExecutionMode.Background, default!, null, options, resume: true, CancellationToken.None);
+
+    protected override async Task<CrewResult<TOutput>?> PrepareAsync()
+    {
+        if (_store is null)
+        {
+            return null;
+        }
+
+        if (!_resume)
+        {
+            var now = Session.TimeProvider.GetUtcNow();
+            var state = _state;
+            var stateVersion = state?.Version ?? 0; // read before saving, as checkpoints do
+            var record = new ExecutionRecord
+            {
+                ExecutionId = ExecutionId,
+                CrewName = _crew.Name,
+                Mode = ExecutionMode.Background,
+                Status = ExecutionStatus.Pending,
+                StatusHistory = new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now) },
+                InputJson = _inputJson!,
+                TotalTasks = _crew.Tasks.Count,
+                StateJson = state?.Save(),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            var stored = await _store.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
+            _checkpoints = new ExecutionCheckpoints(_store, stored, state, stateVersion, Session.TimeProvider);
+            _checkpoints.MeasureWith(Metrics.Snapshot);
+            return null;
+        }
+
+        var found = await _store.GetAsync(ExecutionId, CancellationToken.None).ConfigureAwait(false) ?? throw new ExecutionNotFoundException(ExecutionId);
+        if (!string.Equals(found.CrewName, _crew.Name, StringComparison.Ordinal))
+        {
+            throw new ExecutionCrewMismatchException(ExecutionId, found.CrewName, _crew.Name);
+        }
+
+        _input = ReadInput(found);
+        var storedState = found.StateJson is null ? null : ExecutionState.Load(found.StateJson, Session.TimeProvider);
+        Volatile.Write(ref _state, storedState ?? _options?.State);
+        _checkpoints = new ExecutionCheckpoints(_store, found, storedState, storedState?.Version ?? 0, Session.TimeProvider);
+        _outputs = _checkpoints.RestoreOutputs(_crew);
+        _completedTasks = 0;
+        foreach (var output in _outputs)
+        {
+            _completedTasks += output is null ? 0 : 1;
+        }
+
+        Progress = new ExecutionProgress(_completedTasks, _crew.Tasks.Count, null);
+        if (found.Status == ExecutionStatus.Succeeded && _completedTasks == _crew.Tasks.Count)
+        {
+            return BuildResult(found.Metrics ?? new AmshaMetrics { ExecutionId = ExecutionId, CrewName = _crew.Name, Mode = ExecutionMode.Background, Status = ExecutionStatus.Succeeded });
+        }
+
+        // Before the run's first event, so its metrics continue from the stored figures of earlier runs.
+        if (found.Metrics is { } previous)
+        {
+            Metrics.Carry(previous);
+        }
+
+        _checkpoints.MeasureWith(Metrics.Snapshot);
+        return null;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        using var workflowSpan = AmshaTelemetry.StartWorkflow(_crew.Name, ExecutionId);
+        Events.Append(new ExecutionStartedEvent(_crew.Name, Mode, _crew.Tasks.Count));
+        if (_checkpoints is not null)
+        {
+            Events.Append(await _checkpoints.BeginAsync(State).ConfigureAwait(false));
+        }
+
+        if (_crew.Process == CrewProcess.Graph)
+        {
+            await RunGraphAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The generator emits tasks in a valid order (dependencies first), so running them in
+        // declared order honours every Context dependency. Restored tasks are skipped.
+        for (var index = 0; index < _crew.Tasks.Count; index++)
+        {
+            if (_outputs[index] is null)
+            {
+                await RunTaskAsync(index, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    protected override async Task OnEndingAsync(ExecutionStatus status, ExecutionException? failure)
+    {
+        if (_checkpoints is not null)
+        {
+            Events.Append(await _checkpoints.EndAsync(status, failure, State).ConfigureAwait(false));
+        }
+    }
+
+    protected override CrewResult<TOutput> BuildResult(AmshaMetrics metrics)
+    {
+        var last = _outputs[_outputs.Length - 1]!;
+        return new CrewResult<TOutput>(ExecutionId, _crew.Name, (TOutput)last.Value!, _outputs!, metrics);
+    }
+
+    private TInput ReadInput(ExecutionRecord record)
+    {
+        if (!JsonCodecs.TryGet<TInput>(out var codec))
+        {
+            throw ExecutionSession.MissingInputCodec(_crew);
+        }
+
+        try
+        {
+            return JsonCodecs.Deserialize(codec, record.InputJson);
+        }
+        catch (JsonException ex)
+        {
+            throw new ExecutionStoreCorruptedException(
+                ExecutionId,
+                _store!.GetType().Name,
+                $"its stored input is not a valid {typeof(TInput).Name} ({JsonCodecErrors.BaseMessage(ex)} at {ex.Path ?? "$"})",
+                innerException: ex);
+        }
+    }
+
+    private async Task RunTaskAsync(int index, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var task = _crew.Tasks[index];
+        Progress = Progress with { CurrentTask = task.Name };
+        Events.Append(new TaskStartedEvent(task.Name, task.Agent.Name, index));
+        var started = Session.TimeProvider.GetTimestamp();
+
+        var prompt = task.BuildPrompt(_input, new CrewTaskContext(_outputs));
+        var call = new LlmCallContext(ExecutionId, Mode, _crew.Name, task.Name, Events, _options?.Llm, Session.Options.CaptureMessageContent);
+        var output = await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, cancellationToken).ConfigureAwait(false);
+        _outputs[index] = output;
+
+        var completed = Interlocked.Increment(ref _completedTasks);
+        Progress = new ExecutionProgress(completed, _crew.Tasks.Count, null);
+        Events.Append(new TaskCompletedEvent(task.Name, output.Text));
+        if (_checkpoints is not null
+            && await _checkpoints.TaskFinishedAsync(index, output, Session.TimeProvider.GetElapsedTime(started), State, isLast: completed == _crew.Tasks.Count).ConfigureAwait(false) is { } checkpoint)
+        {
+            Events.Append(checkpoint);
+        }
+    }
+
+    // Starts every task whose dependencies are done, concurrently; on a failure or cancellation the
+    // running siblings are canceled and awaited, so no task outlives the execution.
+    private async Task RunGraphAsync(CancellationToken cancellationToken)
+    {
+        using var siblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = new List<int>();
+        for (var index = 0; index < _crew.Tasks.Count; index++)
+        {
+            if (_outputs[index] is null)
+            {
+                pending.Add(index);
+            }
+        }
+
+        // A list, not a set: tasks that complete synchronously may share one cached Task instance.
+        var running = new List<Task>();
+        while (pending.Count > 0 || running.Count > 0)
+        {
+            for (var i = pending.Count - 1; i >= 0; i--)
+            {
+                if (DependenciesDone(pending[i]))
+                {
+                    running.Add(RunTaskAsync(pending[i], siblings.Token));
+                    pending.RemoveAt(i);
+                }
+            }
+
+            if (running.Count == 0)
+            {
+                throw new InvalidOperationException($"Crew '{_crew.Name}' has tasks whose dependencies can never finish; its plan has a cycle.");
+            }
+
+            var finished = await Task.WhenAny(running).ConfigureAwait(false);
+            running.Remove(finished);
+            if (!finished.IsCompletedSuccessfully)
+            {
+                siblings.Cancel();
+                try
+                {
+                    await Task.WhenAll(running).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // The first task to stop decides the outcome; the siblings only stopped because of it.
+                }
+
+                await finished.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private bool DependenciesDone(int index)
+    {
+        foreach (var dependency in _crew.Tasks[index].DependsOn)
+        {
+            if (_outputs[dependency] is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

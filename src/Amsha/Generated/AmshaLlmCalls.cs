@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace Amsha.Generated;
+
+/// <summary>
+/// The runtime side of generated <c>[AmshaLlmCall]</c> methods; every member goes through the one
+/// LLM call path (resilience, telemetry, usage, events).
+/// </summary>
+/// <remarks>
+/// Such a call runs outside any crew execution: its events go to the session's observers
+/// (<see cref="ExecutionSession.Subscribe"/>) with <see cref="ExecutionEvent.ExecutionId"/> set to a
+/// fresh id per method invocation and <see cref="ExecutionEvent.Sequence"/> counting that invocation's events.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class AmshaLlmCalls
+{
+    /// <summary>The messages of a call: the system prompt, then the conversation, then the user prompt (each when present).</summary>
+    public static IList<ChatMessage> Messages(string? system, string? prompt, IEnumerable<ChatMessage>? conversation = null)
+    {
+        var messages = new List<ChatMessage>();
+        if (!string.IsNullOrEmpty(system))
+        {
+            messages.Add(new ChatMessage(ChatRole.System, system));
+        }
+
+        if (conversation is not null)
+        {
+            messages.AddRange(conversation);
+        }
+
+        if (!string.IsNullOrEmpty(prompt))
+        {
+            messages.Add(new ChatMessage(ChatRole.User, prompt));
+        }
+
+        return messages;
+    }
+
+    /// <summary>Asks <paramref name="useCase"/> and returns the answer text.</summary>
+    public static async Task<string> GetTextAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync(session, useCase, callOptions, messages, null, cancellationToken).ConfigureAwait(false);
+        return result.Text;
+    }
+
+    /// <summary>Asks <paramref name="useCase"/> and returns the whole response (usage, model, finish reason).</summary>
+    public static async Task<ChatResponse> GetResponseAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync(session, useCase, callOptions, messages, null, cancellationToken).ConfigureAwait(false);
+        return result.Response;
+    }
+
+    /// <summary>
+    /// Asks <paramref name="useCase"/> for JSON of <typeparamref name="T"/>'s schema (from its registered
+    /// <see cref="Serialization.JsonCodec{T}"/>) and parses it; an answer that does not parse is asked for again up to
+    /// <paramref name="outputRepairs"/> times, then fails with a non-recoverable <see cref="LlmCallException"/>.
+    /// </summary>
+    public static async Task<T> GetObjectAsync<T>(ExecutionSession session, string useCase, LlmCallOptions callOptions, int outputRepairs, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(messages);
+        var format = outputRepairs == 0 ? JsonOutputFormat<T>.Shared : new JsonOutputFormat<T>(outputRepairs);
+        var conversation = new List<ChatMessage>(messages);
+        var context = StandaloneContext(session);
+        var attempts = 0;
+        var usage = TokenUsage.Zero;
+        try
+        {
+            var (value, _) = await OutputRepair.AskAsync(conversation, format, typeof(T).Name, async asked =>
+            {
+                var result = await LlmCallPath.CallAsync(session.Llm, useCase, asked, format.ResponseFormat, callOptions, null, context, cancellationToken).ConfigureAwait(false);
+                attempts += result.Attempts;
+                usage += result.Usage;
+                return result.Text;
+            }).ConfigureAwait(false);
+            return (T)value!;
+        }
+        catch (OutputParseException ex)
+        {
+            throw new LlmCallException(
+                $"LLM use case '{useCase}' answered with no valid {typeof(T).Name} after {outputRepairs + 1} answer(s): at {ex.JsonPath}: {ex.Problem} Raise OutputRepairs or make the prompt clearer about the expected JSON.",
+                context.ExecutionId, ExecutionMode.Interactive, recoverable: false, useCase, "schema", null, attempts, usage, ex);
+        }
+    }
+
+    /// <summary>
+    /// Streams the answer of <paramref name="useCase"/> as text deltas. Faults before the first delta
+    /// are retried; after it, the stream ends with the <see cref="LlmCallException"/>.
+    /// </summary>
+    public static async IAsyncEnumerable<string> StreamTextAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await CallAsync(session, useCase, callOptions, messages, delta => channel.Writer.TryWrite(delta), stop.Token).ConfigureAwait(false);
+                    channel.Writer.TryComplete();
+                }
+                catch (Exception ex)
+                {
+                    channel.Writer.TryComplete(ex);
+                }
+            },
+            CancellationToken.None);
+
+        try
+        {
+            await foreach (var delta in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return delta;
+            }
+        }
+        finally
+        {
+            // The consumer stopped early or the stream ended: stop the call and wait for it to wind down.
+            stop.Cancel();
+            try
+            {
+                await producer.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Canceled on purpose.
+            }
+        }
+    }
+
+    private static Task<LlmCallResult> CallAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, Action<string>? onDelta, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(callOptions);
+        ArgumentNullException.ThrowIfNull(messages);
+        return LlmCallPath.CallAsync(session.Llm, useCase, messages, null, callOptions, onDelta, StandaloneContext(session), cancellationToken);
+    }
+
+    // One invocation's events share a fresh id and count from 1; they go to the session's observers only.
+    private static LlmCallContext StandaloneContext(ExecutionSession session)
+    {
+        var invocationId = Guid.NewGuid().ToString("N");
+        long sequence = 0;
+        return new LlmCallContext(
+            invocationId,
+            e => session.Observe(e with
+            {
+                ExecutionId = invocationId,
+                Sequence = Interlocked.Increment(ref sequence),
+                Timestamp = session.TimeProvider.GetUtcNow(),
+            }),
+            session.Options.CaptureMessageContent);
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+
+namespace Amsha.Generated;
+
+/// <summary>
+/// A crew's compile-time plan: the tasks, their agents, dependencies and prompt builders.
+/// The source generator emits one per <see cref="CrewAttribute"/>; runtime code only reads it.
+/// </summary>
+/// <typeparam name="TInput">The crew's input type (<see cref="NoInput"/> for crews without input).</typeparam>
+/// <typeparam name="TOutput">The output type of the crew's last task.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class CrewDefinition<TInput, TOutput>
+{
+    /// <summary>Creates a definition.</summary>
+    /// <param name="name">The crew's name.</param>
+    /// <param name="process">How tasks are scheduled.</param>
+    /// <param name="tasks">The tasks in declared order; every dependency points at an earlier index for sequential crews.</param>
+    public CrewDefinition(string name, CrewProcess process, IReadOnlyList<CrewTaskDefinition<TInput>> tasks)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("A crew needs a name.", nameof(name));
+        }
+
+        if (tasks is null || tasks.Count == 0)
+        {
+            throw new ArgumentException($"Crew '{name}' declares no tasks.", nameof(tasks));
+        }
+
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            foreach (var dependency in tasks[i].DependsOn)
+            {
+                if (dependency < 0 || dependency >= tasks.Count || dependency == i)
+                {
+                    throw new ArgumentException($"Task '{tasks[i].Name}' of crew '{name}' depends on task index {dependency}, which is not another task of the crew.", nameof(tasks));
+                }
+            }
+        }
+
+        Name = name;
+        Process = process;
+        Tasks = tasks;
+    }
+
+    /// <summary>The crew's name.</summary>
+    public string Name { get; }
+
+    /// <summary>How tasks are scheduled.</summary>
+    public CrewProcess Process { get; }
+
+    /// <summary>The tasks in declared order.</summary>
+    public IReadOnlyList<CrewTaskDefinition<TInput>> Tasks { get; }
+}
+
+/// <summary>One task of a <see cref="CrewDefinition{TInput, TOutput}"/>.</summary>
+/// <typeparam name="TInput">The crew's input type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class CrewTaskDefinition<TInput>
+{
+    /// <summary>Creates a task definition.</summary>
+    /// <param name="name">The task's name.</param>
+    /// <param name="agent">The agent that performs it.</param>
+    /// <param name="dependsOn">Indexes of the tasks whose outputs this task receives.</param>
+    /// <param name="buildPrompt">Renders the task's prompt from the input and the finished context tasks.</param>
+    /// <param name="outputFormat">How the answer is requested and parsed; <see cref="TaskOutputFormat.Text"/> when null.</param>
+    public CrewTaskDefinition(string name, AgentDefinition agent, IReadOnlyList<int> dependsOn, Func<TInput, CrewTaskContext, TaskPrompt> buildPrompt, TaskOutputFormat? outputFormat = null)
+    {
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+        Agent = agent ?? throw new ArgumentNullException(nameof(agent));
+        DependsOn = dependsOn ?? Array.Empty<int>();
+        BuildPrompt = buildPrompt ?? throw new ArgumentNullException(nameof(buildPrompt));
+        OutputFormat = outputFormat ?? TaskOutputFormat.Text;
+    }
+
+    /// <summary>The task's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The agent that performs it.</summary>
+    public AgentDefinition Agent { get; }
+
+    /// <summary>Indexes of the tasks whose outputs this task receives.</summary>
+    public IReadOnlyList<int> DependsOn { get; }
+
+    /// <summary>Renders the task's prompt.</summary>
+    public Func<TInput, CrewTaskContext, TaskPrompt> BuildPrompt { get; }
+
+    /// <summary>How the answer is requested and parsed.</summary>
+    public TaskOutputFormat OutputFormat { get; }
+}
+
+/// <summary>An agent as the runtime sees it.</summary>
+/// <param name="Name">The agent's name.</param>
+/// <param name="Llm">The LLM use case its calls go to.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed record AgentDefinition(string Name, string Llm);
+
+/// <summary>A rendered prompt: the agent's system text and the task's user text.</summary>
+/// <param name="System">The system message (who the agent is).</param>
+/// <param name="User">The user message (what to do, context included).</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly record struct TaskPrompt(string System, string User);
+
+/// <summary>The input type of crews declared without one.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class NoInput
+{
+    private NoInput()
+    {
+    }
+
+    /// <summary>The single value.</summary>
+    public static NoInput Value { get; } = new();
+}

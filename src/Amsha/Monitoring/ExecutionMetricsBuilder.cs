@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+
+namespace Amsha;
+
+/// <summary>
+/// Computes one run's <see cref="AmshaMetrics"/> from that run's own events, as they are appended: the one
+/// place token usage, LLM calls, retries and durations are added up. Each attempt's usage arrives once, on
+/// the event that reports the attempt, so nothing is summed twice or subtracted back out. A resumed run
+/// starts from the stored figures of the runs before it (<see cref="Carry"/>).
+/// </summary>
+internal sealed class ExecutionMetricsBuilder
+{
+    private readonly object _gate = new();
+    private readonly string _executionId;
+    private readonly string _crewName;
+    private readonly ExecutionMode _mode;
+    private readonly TimeProvider _time;
+    private readonly List<TaskState> _tasks = new();
+    private readonly List<LlmCallMetrics> _calls = new();
+    private AmshaMetrics? _carried;
+    private DateTimeOffset _startedAt;
+    private TimeSpan _cpuStart;
+    private long _allocatedStart;
+    private long _workingSetStart;
+    private long _workingSetPeak;
+    private bool _started;
+    private TokenUsage _tokens;
+    private int _retries;
+    private int _failedCalls;
+
+    public ExecutionMetricsBuilder(string executionId, string crewName, ExecutionMode mode, TimeProvider time)
+    {
+        _executionId = executionId;
+        _crewName = crewName;
+        _mode = mode;
+        _time = time;
+    }
+
+    /// <summary>The final figures, set when the run's terminal event is observed.</summary>
+    public AmshaMetrics? Final { get; private set; }
+
+    /// <summary>Registers the stored figures of earlier runs of the execution; call before the run's first event.</summary>
+    public void Carry(AmshaMetrics previous)
+    {
+        lock (_gate)
+        {
+            _carried = previous;
+        }
+    }
+
+    /// <summary>Takes in one event of the run; events arrive in order (the run's event log serializes them).</summary>
+    public void Observe(ExecutionEvent e)
+    {
+        switch (e)
+        {
+            case TokenDeltaEvent:
+                // The hot path (one per streamed token): nothing to count.
+                break;
+            case ExecutionStartedEvent:
+                Start(e.Timestamp);
+                AmshaTelemetry.RecordExecutionStarted(_crewName, _mode);
+                break;
+            case TaskStartedEvent task:
+                lock (_gate)
+                {
+                    var state = Task(task.TaskName);
+                    state.AgentName = task.AgentName;
+                    state.StartedAt = task.Timestamp;
+                    SampleWorkingSet();
+                }
+
+                break;
+            case TaskCompletedEvent task:
+                TimeSpan taskDuration;
+                lock (_gate)
+                {
+                    var state = Task(task.TaskName);
+                    taskDuration = state.StartedAt is { } started ? task.Timestamp - started : TimeSpan.Zero;
+                    state.Duration += taskDuration;
+                    state.StartedAt = null;
+                    SampleWorkingSet();
+                }
+
+                AmshaTelemetry.RecordTaskEnded(_crewName, task.TaskName, taskDuration.TotalSeconds);
+                break;
+            case LlmCallRetryingEvent retrying:
+                Attempt(retrying.TaskName, retrying.Attempt, retrying.Usage, failed: true, retried: true);
+                break;
+            case LlmCallCompletedEvent completed:
+                Attempt(completed.TaskName, completed.Attempts, completed.Usage, failed: false, retried: false);
+                break;
+            case LlmCallFailedEvent failed:
+                Attempt(failed.TaskName, failed.Attempts, failed.Usage, failed: true, retried: false);
+                break;
+            case ExecutionCompletedEvent completed:
+                Finish(ExecutionStatus.Succeeded, e.Timestamp, completed.Duration);
+                break;
+            case ExecutionFailedEvent:
+                Finish(ExecutionStatus.Failed, e.Timestamp, null);
+                break;
+            case ExecutionCanceledEvent:
+                Finish(ExecutionStatus.Canceled, e.Timestamp, null);
+                break;
+        }
+    }
+
+    /// <summary>The figures so far, marked with <paramref name="status"/> (the outcome, for the record written just before the terminal event).</summary>
+    public AmshaMetrics Snapshot(ExecutionStatus status)
+    {
+        if (Final is { } final)
+        {
+            return final;
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            var current = Build(status, now, null);
+            return _carried is { } previous ? AmshaMetrics.Combine(previous, current) : current;
+        }
+    }
+
+    private void Start(DateTimeOffset at)
+    {
+        var cpu = CpuTime();
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        var workingSet = Environment.WorkingSet;
+        lock (_gate)
+        {
+            _started = true;
+            _startedAt = at;
+            _cpuStart = cpu;
+            _allocatedStart = allocated;
+            _workingSetStart = _workingSetPeak = workingSet;
+        }
+    }
+
+    private void Attempt(string? taskName, int attempt, TokenUsage usage, bool failed, bool retried)
+    {
+        var name = taskName ?? "";
+        lock (_gate)
+        {
+            var task = Task(name);
+            task.Tokens += usage;
+            task.LlmCalls++;
+            _tokens += usage;
+            _calls.Add(new LlmCallMetrics(name, attempt, usage, failed));
+            if (failed)
+            {
+                _failedCalls++;
+            }
+
+            if (retried)
+            {
+                task.Retries++;
+                _retries++;
+            }
+        }
+    }
+
+    private void Finish(ExecutionStatus status, DateTimeOffset at, TimeSpan? duration)
+    {
+        AmshaMetrics metrics;
+        lock (_gate)
+        {
+            metrics = Build(status, at, duration);
+        }
+
+        AmshaTelemetry.RecordExecutionEnded(_crewName, _mode, status, metrics.Duration.TotalSeconds);
+        Final = _carried is { } previous ? AmshaMetrics.Combine(previous, metrics) : metrics;
+    }
+
+    // Called under the lock.
+    private AmshaMetrics Build(ExecutionStatus status, DateTimeOffset now, TimeSpan? duration)
+    {
+        var resources = ResourceUsage.None;
+        if (_started)
+        {
+            var workingSetEnd = SampleWorkingSet();
+            resources = new ResourceUsage(CpuTime() - _cpuStart, GC.GetTotalAllocatedBytes(precise: false) - _allocatedStart, _workingSetStart, workingSetEnd, _workingSetPeak);
+        }
+
+        var tasks = new List<TaskMetrics>(_tasks.Count);
+        foreach (var task in _tasks)
+        {
+            // A task still running (or interrupted by the end of the run) counts up to now.
+            var taskDuration = task.Duration + (task.StartedAt is { } started ? now - started : TimeSpan.Zero);
+            tasks.Add(new TaskMetrics(task.Name, task.AgentName, taskDuration, task.Tokens, task.LlmCalls, task.Retries));
+        }
+
+        var startedAt = _started ? _startedAt : now;
+        return new AmshaMetrics
+        {
+            ExecutionId = _executionId,
+            CrewName = _crewName,
+            Mode = _mode,
+            Status = status,
+            StartedAt = startedAt,
+            EndedAt = status == ExecutionStatus.Running ? null : now,
+            Duration = duration ?? now - startedAt,
+            Runs = 1,
+            Tokens = _tokens,
+            LlmCallCount = _calls.Count,
+            RetryCount = _retries,
+            FailedCallCount = _failedCalls,
+            Tasks = tasks,
+            LlmCalls = _calls.ToArray(),
+            Resources = resources,
+        };
+    }
+
+    private TaskState Task(string name)
+    {
+        foreach (var task in _tasks)
+        {
+            if (string.Equals(task.Name, name, StringComparison.Ordinal))
+            {
+                return task;
+            }
+        }
+
+        var added = new TaskState(name);
+        _tasks.Add(added);
+        return added;
+    }
+
+    private long SampleWorkingSet()
+    {
+        var now = Environment.WorkingSet;
+        if (now > _workingSetPeak)
+        {
+            _workingSetPeak = now;
+        }
+
+        return now;
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        try
+        {
+            using var process = Process.GetCurrentProcess();
+            return process.TotalProcessorTime;
+        }
+        catch (Exception ex) when (ex is PlatformNotSupportedException or InvalidOperationException or NotSupportedException)
+        {
+            // Some platforms (browser, some sandboxes) do not report process CPU time: report none rather than fail.
+            return TimeSpan.Zero;
+        }
+    }
+
+    private sealed class TaskState(string name)
+    {
+        public string Name { get; } = name;
+
+        public string AgentName { get; set; } = "";
+
+        public DateTimeOffset? StartedAt { get; set; }
+
+        public TimeSpan Duration { get; set; }
+
+        public TokenUsage Tokens { get; set; }
+
+        public int LlmCalls { get; set; }
+
+        public int Retries { get; set; }
+    }
+}

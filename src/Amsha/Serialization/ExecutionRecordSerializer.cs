@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace Amsha.Serialization;
+
+/// <summary>Writes and reads <see cref="ExecutionRecord"/>s as JSON, without reflection; for store implementations.</summary>
+public static class ExecutionRecordSerializer
+{
+    private const int FormatVersion = 1;
+
+    /// <summary>The record as UTF-8 JSON.</summary>
+    public static byte[] SerializeToUtf8(ExecutionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("format", FormatVersion);
+            w.WriteString("executionId", record.ExecutionId);
+            w.WriteString("crew", record.CrewName);
+            w.WriteString("mode", record.Mode.ToString());
+            w.WriteString("status", record.Status.ToString());
+            w.WriteNumber("revision", record.Revision);
+            w.WriteString("createdAt", record.CreatedAt);
+            w.WriteString("updatedAt", record.UpdatedAt);
+            w.WriteString("runTime", record.RunTime.ToString("c", CultureInfo.InvariantCulture));
+            w.WriteNumber("totalTasks", record.TotalTasks);
+            w.WriteString("input", record.InputJson);
+            if (record.StateJson is not null)
+            {
+                w.WriteString("state", record.StateJson);
+            }
+
+            if (record.Error is { } error)
+            {
+                w.WriteStartObject("error");
+                w.WriteString("type", error.Type);
+                w.WriteString("message", error.Message);
+                w.WriteBoolean("recoverable", error.Recoverable);
+                w.WriteEndObject();
+            }
+
+            if (record.Metrics is { } metrics)
+            {
+                w.WritePropertyName("metrics");
+                metrics.WriteTo(w);
+            }
+
+            w.WriteStartArray("history");
+            foreach (var change in record.StatusHistory)
+            {
+                w.WriteStartObject();
+                w.WriteString("status", change.Status.ToString());
+                w.WriteString("at", change.At);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("tasks");
+            foreach (var task in record.TaskOutputs)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("index", task.TaskIndex);
+                w.WriteString("name", task.TaskName);
+                w.WriteString("agent", task.AgentName);
+                w.WriteString("duration", task.Duration.ToString("c", CultureInfo.InvariantCulture));
+                w.WriteString("text", task.Text);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The record as JSON text.</summary>
+    public static string Serialize(ExecutionRecord record) => Encoding.UTF8.GetString(SerializeToUtf8(record));
+
+    /// <summary>Reads a record written by <see cref="SerializeToUtf8"/>.</summary>
+    /// <exception cref="JsonException">The content is not an execution record.</exception>
+    public static ExecutionRecord Deserialize(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(utf8Json.ToArray());
+            return Read(document.RootElement);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException or OverflowException)
+        {
+            throw new JsonException($"The content is not a valid execution record: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads a record written by <see cref="Serialize"/>.</summary>
+    /// <exception cref="JsonException">The content is not an execution record.</exception>
+    public static ExecutionRecord Deserialize(string json) => Deserialize(Encoding.UTF8.GetBytes(json ?? throw new ArgumentNullException(nameof(json))));
+
+    /// <summary>The SHA-256 of a serialized record as hex: what a store keeps beside the record to detect damage.</summary>
+    public static string Checksum(ReadOnlySpan<byte> utf8Json) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(utf8Json));
+
+    /// <summary>
+    /// Checks a stored record against its checksum and reads it. Every store verifies the same way, so damage
+    /// is reported with the same reasons whatever the store.
+    /// </summary>
+    /// <param name="executionId">The execution the record must belong to.</param>
+    /// <param name="utf8Json">The stored record.</param>
+    /// <param name="checksum">The checksum stored with it (<see cref="Checksum"/>).</param>
+    /// <param name="record">The record when it is intact.</param>
+    /// <returns>Null when intact; otherwise why the record cannot be used.</returns>
+    public static string? Verify(string executionId, ReadOnlySpan<byte> utf8Json, string checksum, out ExecutionRecord? record)
+    {
+        record = null;
+        var actual = Checksum(utf8Json);
+        if (!string.Equals(checksum, actual, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the checksum does not match (recorded sha256 {checksum}, computed {actual})";
+        }
+
+        try
+        {
+            record = Deserialize(utf8Json);
+        }
+        catch (JsonException ex)
+        {
+            return "the content is not a readable execution record: " + ex.Message;
+        }
+
+        if (!string.Equals(record.ExecutionId, executionId, StringComparison.Ordinal))
+        {
+            var found = record.ExecutionId;
+            record = null;
+            return $"the record holds execution '{found}', not '{executionId}'";
+        }
+
+        return null;
+    }
+
+    private static ExecutionRecord Read(JsonElement root)
+    {
+        var format = root.GetProperty("format").GetInt32();
+        if (format != FormatVersion)
+        {
+            throw new JsonException($"Execution record format {format} is not supported (this version reads format {FormatVersion}).");
+        }
+
+        var history = new List<ExecutionStatusChange>();
+        foreach (var change in root.GetProperty("history").EnumerateArray())
+        {
+            history.Add(new ExecutionStatusChange(ParseEnum<ExecutionStatus>(change.GetProperty("status")), change.GetProperty("at").GetDateTimeOffset()));
+        }
+
+        var tasks = new List<StoredTaskOutput>();
+        foreach (var task in root.GetProperty("tasks").EnumerateArray())
+        {
+            tasks.Add(new StoredTaskOutput(
+                task.GetProperty("index").GetInt32(),
+                task.GetProperty("name").GetString()!,
+                task.GetProperty("agent").GetString()!,
+                task.GetProperty("text").GetString()!,
+                TimeSpan.ParseExact(task.GetProperty("duration").GetString()!, "c", CultureInfo.InvariantCulture)));
+        }
+
+        ExecutionError? error = null;
+        if (root.TryGetProperty("error", out var e))
+        {
+            error = new ExecutionError(e.GetProperty("type").GetString()!, e.GetProperty("message").GetString()!, e.GetProperty("recoverable").GetBoolean());
+        }
+
+        return new ExecutionRecord
+        {
+            ExecutionId = root.GetProperty("executionId").GetString()!,
+            CrewName = root.GetProperty("crew").GetString()!,
+            Mode = ParseEnum<ExecutionMode>(root.GetProperty("mode")),
+            Status = ParseEnum<ExecutionStatus>(root.GetProperty("status")),
+            Revision = root.GetProperty("revision").GetInt64(),
+            CreatedAt = root.GetProperty("createdAt").GetDateTimeOffset(),
+            UpdatedAt = root.GetProperty("updatedAt").GetDateTimeOffset(),
+            RunTime = TimeSpan.ParseExact(root.GetProperty("runTime").GetString()!, "c", CultureInfo.InvariantCulture),
+            TotalTasks = root.GetProperty("totalTasks").GetInt32(),
+            InputJson = root.GetProperty("input").GetString()!,
+            StateJson = root.TryGetProperty("state", out var state) ? state.GetString() : null,
+            Error = error,
+            // Optional: records written before metrics were stored have none.
+            Metrics = root.TryGetProperty("metrics", out var metrics) && metrics.ValueKind == JsonValueKind.Object ? AmshaMetrics.FromJson(metrics.GetRawText()) : null,
+            StatusHistory = history,
+            TaskOutputs = tasks,
+        };
+    }
+
+    private static T ParseEnum<T>(JsonElement element)
+        where T : struct, Enum =>
+        Enum.TryParse<T>(element.GetString(), ignoreCase: false, out var value)
+            ? value
+            : throw new JsonException($"'{element.GetString()}' is not a {typeof(T).Name}.");
+}

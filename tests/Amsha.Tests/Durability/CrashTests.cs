@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amsha;
+using Amsha.Sqlite;
+using Amsha.Tests.Support;
+
+namespace Amsha.Tests.Durability;
+
+/// <summary>
+/// Kills a process running a background crew (SIGKILL) after its first task's checkpoint, resumes
+/// the execution in a new process, and compares with an uninterrupted run.
+/// </summary>
+public sealed class CrashTests
+{
+    private static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData("file")]
+    [InlineData("sqlite")]
+    public async Task Killed_background_execution_resumes_in_a_new_process_without_repeating_finished_tasks(string storeKind)
+    {
+        var work = TestSessions.TempDirectory();
+        string StorePath(string name) => storeKind == "sqlite" ? Path.Combine(work, name + ".db") : Path.Combine(work, name);
+
+        // The uninterrupted run: the result to match.
+        var baseline = await RunChildToEnd(["start", storeKind, StorePath("baseline"), Path.Combine(work, "baseline.calls"), "0"]);
+        var expected = Line(baseline, "result ");
+
+        // The run to kill: its model never answers the second task, so the process is certainly mid-call in
+        // Draft, with Outline checkpointed, when it is killed (no timing involved).
+        var storePath = StorePath("crash");
+        var calls = Path.Combine(work, "crash.calls");
+        string executionId;
+        using (var child = StartChild(["start", storeKind, storePath, calls, "0", "Draft"]))
+        {
+            executionId = (await ReadUntil(child, l => l.StartsWith("started ", StringComparison.Ordinal)))["started ".Length..];
+            await ReadUntil(child, l => l == "holding Draft");
+
+            // Another process (this one) reads the execution through the shared store while it runs.
+            var whileRunning = await OpenStore(storeKind, storePath).GetAsync(executionId, TestContext.Current.CancellationToken);
+            Assert.Equal(ExecutionStatus.Running, whileRunning!.Status);
+            Assert.Equal("CrashCrew", whileRunning.CrewName);
+
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.NotEqual(0, child.ExitCode);
+        }
+
+        var atCrash = (await OpenStore(storeKind, storePath).GetAsync(executionId, TestContext.Current.CancellationToken))!;
+        Assert.Equal(ExecutionStatus.Running, atCrash.Status);
+        var finished = atCrash.TaskOutputs.Select(t => t.TaskName).ToList();
+        Assert.Equal(["Outline"], finished);
+        var callsAtCrash = File.ReadAllLines(calls);
+        var callsBeforeResume = callsAtCrash.Length;
+
+        // The model was mid-call on Draft when the process died: that call is made again on resume.
+        Assert.Equal(["Task: Outline", "Task: Draft"], callsAtCrash.Select(c => c.Split(' ')[0] + " " + c.Split(' ')[1]));
+
+        // A new process resumes explicitly by id.
+        var resumed = await RunChildToEnd(["resume", storeKind, storePath, calls, "0", executionId]);
+        Assert.Equal(expected, Line(resumed, "result "));
+        Assert.Equal($"started {executionId}", resumed[0]);
+
+        var resumeCalls = File.ReadAllLines(calls).Skip(callsBeforeResume).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine($"{storeKind}: finished before the kill: {string.Join(", ", finished)}; calls after resume: {string.Join(" | ", resumeCalls)}");
+        foreach (var task in new[] { "Outline", "Draft", "Polish" })
+        {
+            var callsOfTask = resumeCalls.Count(c => c.StartsWith("Task: " + task, StringComparison.Ordinal));
+            Assert.Equal(finished.Contains(task) ? 0 : 1, callsOfTask);
+        }
+
+        var final = (await OpenStore(storeKind, storePath).GetAsync(executionId, TestContext.Current.CancellationToken))!;
+        Assert.Equal([ExecutionStatus.Pending, ExecutionStatus.Running, ExecutionStatus.Running, ExecutionStatus.Succeeded], final.StatusHistory.Select(h => h.Status));
+        Assert.Equal("Pending,Running,Running,Succeeded", Line(resumed, "history "));
+        Assert.Equal(["Outline", "Draft", "Polish"], final.TaskOutputs.Select(t => t.TaskName));
+        Assert.True(final.UpdatedAt >= atCrash.UpdatedAt);
+
+        // Metrics add up across the two processes: the killed run's last checkpoint plus the resumed run.
+        Assert.Equal(1, atCrash.Metrics!.Runs);
+        Assert.Equal(2, final.Metrics!.Runs);
+        Assert.Equal(ExecutionStatus.Succeeded, final.Metrics.Status);
+        Assert.Equal(atCrash.Metrics.LlmCallCount + resumeCalls.Count, final.Metrics.LlmCallCount);
+    }
+
+    [Fact]
+    public async Task Several_processes_run_executions_against_one_sqlite_file_at_the_same_time()
+    {
+        var work = TestSessions.TempDirectory();
+        var database = Path.Combine(work, "shared.db");
+
+        // Three processes checkpoint into the same database concurrently (WAL, busy timeout).
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
+            RunChildToEnd(["start", "sqlite", database, Path.Combine(work, $"writer{i}.calls"), "200"])));
+
+        var store = OpenStore("sqlite", database);
+        var ids = runs.Select(lines => Line(lines, "started ")).ToList();
+        Assert.Equal(3, ids.Distinct().Count());
+        for (var i = 0; i < runs.Length; i++)
+        {
+            var record = (await store.GetAsync(ids[i], TestContext.Current.CancellationToken))!;
+            Assert.Equal(ExecutionStatus.Succeeded, record.Status);
+            Assert.Equal(["Outline", "Draft", "Polish"], record.TaskOutputs.Select(t => t.TaskName));
+            Assert.Equal("Pending,Running,Succeeded", Line(runs[i], "history "));
+
+            // No write was lost or repeated: each process called the model once per task.
+            Assert.Equal(3, File.ReadAllLines(Path.Combine(work, $"writer{i}.calls")).Length);
+        }
+
+        Assert.Single(runs.Select(lines => Line(lines, "result ")).Distinct());
+    }
+
+    private static IExecutionStore OpenStore(string kind, string path) => kind == "sqlite" ? new SqliteExecutionStore(path) : new FileExecutionStore(path);
+
+    private static string Line(IReadOnlyList<string> lines, string prefix) =>
+        lines.SingleOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } line
+            ? line[prefix.Length..]
+            : throw new Xunit.Sdk.XunitException($"No line starting with '{prefix}' in:\n{string.Join('\n', lines)}");
+
+    private static async Task<List<string>> RunChildToEnd(string[] arguments)
+    {
+        using var child = StartChild(arguments);
+        using var timeout = new CancellationTokenSource(ChildTimeout);
+        var output = await child.StandardOutput.ReadToEndAsync(timeout.Token);
+        var errors = await child.StandardError.ReadToEndAsync(timeout.Token);
+        await child.WaitForExitAsync(timeout.Token);
+        Assert.True(child.ExitCode == 0, $"Child {string.Join(' ', arguments)} exited with {child.ExitCode}:\n{output}\n{errors}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    }
+
+    private static async Task<string> ReadUntil(Process child, Func<string, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(ChildTimeout);
+        var seen = new List<string>();
+        while (await child.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            seen.Add(line);
+            if (match(line))
+            {
+                return line;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"The child ended before the expected line. Output:\n{string.Join('\n', seen)}\n{await child.StandardError.ReadToEndAsync(timeout.Token)}");
+    }
+
+    private static Process StartChild(string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CrashHostPath());
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("Could not start the crash host.");
+    }
+
+    // tests/Amsha.Tests/bin/<Configuration>/<tfm>/ -> tests/Amsha.CrashHost/bin/<Configuration>/<tfm>/Amsha.CrashHost.dll
+    private static string CrashHostPath()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = output.Parent!;
+        var tests = configuration.Parent!.Parent!.Parent!;
+        var path = Path.Combine(tests.FullName, "Amsha.CrashHost", "bin", configuration.Name, output.Name, "Amsha.CrashHost.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"The crash host was not built at '{path}'. Build tests/Amsha.Tests (it references tests/Amsha.CrashHost).", path);
+    }
+}
