@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Tasks;
+using CsCheck;
+
+namespace Amsha.Generators.Tests.Robustness.Fuzzing;
+
+/// <summary>
+/// Runs a fixed, reproducible set of generated cases (case <c>i</c> of stream <c>s</c> is always the
+/// same program), then hands the first failure to CsCheck, which searches for a smaller failing
+/// program and saves it to <see cref="CorpusFolder"/>, where <c>Saved_programs_...</c> replays it.
+/// </summary>
+/// <remarks>
+/// <c>AMSHA_FUZZ_CASES</c> changes the number of cases and <c>AMSHA_FUZZ_FIRST_CASE</c> where they
+/// start, for longer explorations outside CI.
+/// </remarks>
+internal static class FuzzCampaign
+{
+    public static string CorpusFolder { get; } = Path.Combine(ThisFolder(), "Corpus");
+
+    public static async Task RunAsync(Gen<DeclarationProgram> programs, uint stream, int cases, Func<string, Task<string?>> check)
+    {
+        cases = int.TryParse(Environment.GetEnvironmentVariable("AMSHA_FUZZ_CASES"), out var configured) ? configured : cases;
+        var first = long.TryParse(Environment.GetEnvironmentVariable("AMSHA_FUZZ_FIRST_CASE"), out var start) ? start : 0;
+
+        var failures = new ConcurrentBag<(long Case, string Problem)>();
+        await Parallel.ForAsync(first, first + cases, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (index, cancellationToken) =>
+        {
+            var program = programs.Generate(new PCG(stream, (ulong)index), null, out _);
+            if (await check(program.Render()).ConfigureAwait(false) is { } problem)
+            {
+                failures.Add((index, problem));
+            }
+        }).ConfigureAwait(false);
+
+        if (failures.IsEmpty)
+        {
+            return;
+        }
+
+        var (failingCase, firstProblem) = failures.OrderBy(f => f.Case).First();
+        var shrunk = await ShrinkAsync(programs, new PCG(stream, (ulong)failingCase).ToString(), check).ConfigureAwait(false);
+        Assert.Fail($"{failures.Count} of {cases} cases failed. Case {failingCase} of stream {stream}: {firstProblem}\n\n{shrunk}");
+    }
+
+    /// <summary>Lets CsCheck look for a smaller program that fails too, starting from <paramref name="seed"/>; returns its report.</summary>
+    public static async Task<string> ShrinkAsync(Gen<DeclarationProgram> programs, string seed, Func<string, Task<string?>> check, int attempts = 300)
+    {
+        try
+        {
+            await programs.SampleAsync(
+                async program =>
+                {
+                    if (await check(program.Render()).ConfigureAwait(false) is { } problem)
+                    {
+                        throw new InvalidOperationException(problem);
+                    }
+                },
+                seed: seed,
+                iter: attempts,
+                threads: 1,
+                print: Save).ConfigureAwait(false);
+            return $"The failure did not recur from seed {seed}.";
+        }
+        catch (Exception shrunk)
+        {
+            return "Smallest failing program found: " + shrunk.Message;
+        }
+    }
+
+    /// <summary>Writes the program to the corpus (named by its content, so saving twice is harmless) and describes it.</summary>
+    public static string Save(DeclarationProgram program)
+    {
+        var source = program.Render();
+        var name = "found-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)), 0, 6).ToLowerInvariant() + ".cs";
+        var path = Path.Combine(CorpusFolder, name);
+        try
+        {
+            Directory.CreateDirectory(CorpusFolder);
+            File.WriteAllText(path, source);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only checkout: keep the case anyway.
+            path = Path.Combine(Path.GetTempPath(), name);
+            File.WriteAllText(path, source);
+        }
+
+        return $"saved to {path}\n{source}";
+    }
+
+    private static string ThisFolder([CallerFilePath] string thisFile = "") => Path.GetDirectoryName(thisFile)!;
+}

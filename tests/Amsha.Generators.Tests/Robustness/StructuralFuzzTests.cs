@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amsha.Generators.Tests.Robustness.Fuzzing;
+using CsCheck;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Amsha.Generators.Tests.Robustness;
+
+/// <summary>
+/// Random Amsha programs (crews, tasks, contexts, recursive and generic output types, templates with
+/// stray braces), whole or with tokens deleted and inserted, go through every generator and analyzer:
+/// none may throw, none may take long, and a program that compiles must still compile with what the
+/// generators add.
+/// </summary>
+public sealed class StructuralFuzzTests
+{
+    [Fact]
+    public Task Whole_programs_never_break_the_generators_or_analyzers() =>
+        FuzzCampaign.RunAsync(ProgramGenerators.Pristine, stream: 1, cases: 1500, FuzzCase.CheckAsync);
+
+    [Fact]
+    public Task Programs_with_tokens_deleted_or_inserted_never_break_the_generators_or_analyzers() =>
+        FuzzCampaign.RunAsync(ProgramGenerators.Edited, stream: 2, cases: 1500, FuzzCase.CheckAsync);
+
+    public static TheoryData<string> SavedPrograms() =>
+        new(Directory.EnumerateFiles(FuzzCampaign.CorpusFolder, "*.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+
+    [Theory]
+    [MemberData(nameof(SavedPrograms))]
+    public async Task Saved_programs_never_break_the_generators_or_analyzers(string file)
+    {
+        var problem = await FuzzCase.CheckAsync(File.ReadAllText(Path.Combine(FuzzCampaign.CorpusFolder, file)));
+
+        Assert.Null(problem);
+    }
+
+    [Fact]
+    public async Task The_check_reports_a_throwing_generator_and_a_throwing_analyzer()
+    {
+        var source = ProgramGenerators.Pristine.Generate(new PCG(1, 0), null, out _).Render();
+
+        var generatorProblem = await FuzzCase.CheckAsync(source, [new ThrowingGenerator()], ImmutableArray<DiagnosticAnalyzer>.Empty);
+        var analyzerProblem = await FuzzCase.CheckAsync(source, [], [new ThrowingAnalyzer()]);
+
+        Assert.Contains("CS8785", generatorProblem);
+        Assert.Contains("AD0001", analyzerProblem);
+        Assert.Null(await FuzzCase.CheckAsync(source, [], ImmutableArray<DiagnosticAnalyzer>.Empty));
+    }
+
+    [Fact]
+    public async Task A_failing_program_is_shrunk_and_saved()
+    {
+        // A stand-in bug: any program with two or more typed tasks "fails".
+        static Task<string?> TwoTypedTasksFail(string source) =>
+            Task.FromResult(source.Split("[CrewTask<").Length > 2 ? "two typed tasks" : null);
+        var start = Enumerable.Range(0, 1000)
+            .Select(i => (Seed: new PCG(3, (ulong)i), Program: ProgramGenerators.Pristine.Generate(new PCG(3, (ulong)i), null, out _)))
+            .First(c => c.Program.Tasks.Count(t => t.Output is not null) >= 4);
+        var saved = new List<string>();
+
+        var report = await FuzzCampaign.ShrinkAsync(ProgramGenerators.Pristine, start.Seed.ToString(), TwoTypedTasksFail);
+
+        try
+        {
+            saved.AddRange(Directory.EnumerateFiles(FuzzCampaign.CorpusFolder, "found-*.cs").Where(f => report.Contains(Path.GetFileName(f), StringComparison.Ordinal)));
+            var shrunk = Assert.Single(saved);
+            var source = File.ReadAllText(shrunk);
+            Assert.NotNull(await TwoTypedTasksFail(source));
+            Assert.True(source.Length < start.Program.Render().Length, "The saved program is no smaller than the first failing one.");
+        }
+        finally
+        {
+            saved.ForEach(File.Delete);
+        }
+    }
+
+    private sealed class ThrowingGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context) =>
+            context.RegisterSourceOutput(context.CompilationProvider, (_, _) => throw new InvalidOperationException("boom"));
+    }
+
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class ThrowingAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Rule = new("FZ0001", "t", "t", "t", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Rule];
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterSyntaxTreeAction(_ => throw new InvalidOperationException("boom"));
+        }
+    }
+}
