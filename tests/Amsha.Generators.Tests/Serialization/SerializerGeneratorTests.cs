@@ -154,7 +154,7 @@ public sealed class SerializerGeneratorTests
         string Call(string name) => (string)probe.GetMethod(name)!.Invoke(null, null)!;
 
         Assert.Equal("""[{"supported":true,"confidence":0.5,"reason":"r"}]""", Call("RoundTrip"));
-        Assert.Equal("""{"type":"array","items":{"type":"object","properties":{"supported":{"type":"boolean"},"confidence":{"type":"number"},"reason":{"type":"string"}},"required":["supported","confidence","reason"],"additionalProperties":false}}""", Call("Schema"));
+        Assert.Equal("""{"type":"array","items":{"$ref":"#/$defs/Sample_Verdict"},"$defs":{"Sample_Verdict":{"type":"object","properties":{"supported":{"type":"boolean"},"confidence":{"type":"number"},"reason":{"type":"string"}},"required":["supported","confidence","reason"],"additionalProperties":false}}}""", Call("Schema"));
         Assert.StartsWith("$[1].supported Expected a boolean", Call("Error"), System.StringComparison.Ordinal);
     }
 
