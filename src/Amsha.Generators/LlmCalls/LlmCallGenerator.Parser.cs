@@ -221,6 +221,9 @@ internal sealed partial class LlmCallGenerator
             return null;
         }
 
+        /// <summary>How many types have been searched for their session member in <paramref name="compilation"/> (for tests).</summary>
+        internal static int SessionSearches(Compilation compilation) => Sessions.For(compilation).Searches;
+
         /// <summary>
         /// <see cref="SessionExpression"/> once per type and compilation: every <c>[AmshaLlmCall]</c> method of a type
         /// reaches the session the same way, so a type with thousands of them is searched once, not once per method.
@@ -231,12 +234,16 @@ internal sealed partial class LlmCallGenerator
 
             public static Sessions For(Compilation compilation) => PerCompilation<Sessions>.Get(compilation, static _ => new Sessions());
 
+            /// <summary>How many types were searched (for tests: one per type, however many calls it has).</summary>
+            public int Searches { get; private set; }
+
             public string? Expression(INamedTypeSymbol type, bool isStatic, CancellationToken cancellationToken)
             {
                 lock (_expressions)
                 {
                     if (!_expressions.TryGetValue((type, isStatic), out var expression))
                     {
+                        Searches++;
                         expression = SessionExpression(type, isStatic, cancellationToken);
                         _expressions.Add((type, isStatic), expression);
                     }
