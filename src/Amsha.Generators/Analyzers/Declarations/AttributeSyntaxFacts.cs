@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -48,18 +49,28 @@ internal static class AttributeSyntaxFacts
 
     /// <summary>
     /// The entry <paramref name="index"/> of a <c>Type[]</c> argument holding <paramref name="count"/> values,
-    /// when the syntax lists exactly those entries; otherwise the whole argument.
+    /// when the syntax lists exactly those entries; otherwise the whole argument. For several entries of
+    /// one argument, use <see cref="ElementLocations"/>: it reads the entries once.
     /// </summary>
-    public static Location ElementLocation(AttributeData attribute, string name, int index, int count, ISymbol symbol, CancellationToken cancellationToken)
+    public static Location ElementLocation(AttributeData attribute, string name, int index, int count, ISymbol symbol, CancellationToken cancellationToken) =>
+        ElementLocations(attribute, name, count, symbol, cancellationToken)(index);
+
+    /// <summary>
+    /// Where each entry of a <c>Type[]</c> argument holding <paramref name="count"/> values is written (see
+    /// <see cref="ElementLocation"/>), with the argument's syntax read once for every entry asked about.
+    /// </summary>
+    public static Func<int, Location> ElementLocations(AttributeData attribute, string name, int count, ISymbol symbol, CancellationToken cancellationToken)
     {
         var syntax = GetSyntax(attribute, cancellationToken);
         var argument = FindArgument(syntax, name);
-        if (argument is not null && Elements(argument) is { } elements && elements.Count == count && index < count)
+        if (argument is not null && Elements(argument) is { } elements && elements.Count == count)
         {
-            return elements[index].GetLocation();
+            var whole = argument.GetLocation();
+            return index => index < count ? elements[index].GetLocation() : whole;
         }
 
-        return argument?.GetLocation() ?? syntax?.Name.GetLocation() ?? SymbolLocation(symbol);
+        var fallback = argument?.GetLocation() ?? syntax?.Name.GetLocation() ?? SymbolLocation(symbol);
+        return _ => fallback;
     }
 
     /// <summary>The element expressions of an array or collection expression; null when they cannot be listed one to one.</summary>
@@ -93,6 +104,6 @@ internal static class AttributeSyntaxFacts
 
     public static Location SymbolLocation(ISymbol symbol) => symbol.Locations.FirstOrDefault() ?? Location.None;
 
-    /// <summary>A readable name for a type in messages: its name with type arguments, without namespace.</summary>
-    public static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+    /// <summary>A readable name for a type in messages: its name with type arguments, without namespace (bounded, see <see cref="MessageText.Type"/>).</summary>
+    public static string Display(ITypeSymbol type) => MessageText.Type(type, SymbolDisplayFormat.MinimallyQualifiedFormat);
 }
