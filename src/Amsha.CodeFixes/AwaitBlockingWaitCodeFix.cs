@@ -46,6 +46,7 @@ public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
         var functions = new FunctionFacts(AnalysisWork.For(context.Document.Project.AssemblyName));
         foreach (var diagnostic in context.Diagnostics)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             if (Plan(root, model, diagnostic, functions, context.CancellationToken) is not null)
             {
                 context.RegisterCodeFix(
@@ -66,6 +67,7 @@ public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
         var listed = new HashSet<SyntaxNode>();
         foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
         {
+            facts.Work.Step(WorkKind.Syntax, cancellationToken);
             if (Plan(root, editor.SemanticModel, diagnostic, facts, cancellationToken) is not { } plan)
             {
                 continue;

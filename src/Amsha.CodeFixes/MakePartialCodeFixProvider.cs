@@ -27,6 +27,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
     {
         foreach (var diagnostic in context.Diagnostics)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             context.RegisterCodeFix(
                 CodeAction.Create(
                     "Make the type and its containing types partial",

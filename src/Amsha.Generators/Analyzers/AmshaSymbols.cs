@@ -103,20 +103,6 @@ internal sealed class AmshaSymbols
 
     public bool IsExecutionStateAttribute(INamedTypeSymbol? attribute) => Is(attribute, ExecutionStateAttribute);
 
-    /// <summary>The first attribute of <paramref name="type"/> that <paramref name="match"/> accepts.</summary>
-    public static AttributeData? Find(ISymbol type, System.Func<INamedTypeSymbol?, bool> match)
-    {
-        foreach (var attribute in type.GetAttributes())
-        {
-            if (match(attribute.AttributeClass))
-            {
-                return attribute;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>True for <c>[Agent]</c>, <c>[CrewTask]</c> and <c>[Crew]</c> types: declarations stay passive (L4).</summary>
     public bool IsDeclarationType(INamedTypeSymbol type, CancellationToken cancellationToken = default) => Markers(type, cancellationToken).IsDeclaration;
 

@@ -129,6 +129,7 @@ internal static class Walks
         {
             foreach (var part in parts(node))
             {
+                work.Step(WorkKind.Types, cancellationToken);
                 found = First(part, depth + 1, visited, answers, own, parts, maxDepth, work, cancellationToken, out var cut);
                 truncated |= cut;
                 if (found is not null)

@@ -116,6 +116,7 @@ internal sealed class RetryLoops
     {
         foreach (var clause in operation.Catches)
         {
+            _work.Step(WorkKind.Operations, cancellationToken);
             if (!AlwaysLeaves(clause.Handler, cancellationToken))
             {
                 return true;

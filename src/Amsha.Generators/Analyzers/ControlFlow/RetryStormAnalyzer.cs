@@ -46,6 +46,7 @@ public sealed class RetryStormAnalyzer : AmshaAnalyzer
 
         foreach (var argument in invocation.Arguments)
         {
+            symbols.Work.Step(WorkKind.Operations, token);
             if (!SymbolEqualityComparer.Default.Equals(argument.Parameter?.Type, cancellationToken) && !loops.IsInvariant(argument.Value, written, token))
             {
                 return;

@@ -59,11 +59,11 @@ internal static class AttributeSyntaxFacts
     /// Where each entry of a <c>Type[]</c> argument holding <paramref name="count"/> values is written (see
     /// <see cref="ElementLocation"/>), with the argument's syntax read once for every entry asked about.
     /// </summary>
-    public static Func<int, Location> ElementLocations(AttributeData attribute, string name, int count, ISymbol symbol, CancellationToken cancellationToken)
+    public static Func<int, Location> ElementLocations(AttributeData attribute, string name, int count, ISymbol symbol, CancellationToken cancellationToken, AnalysisWork? work = null)
     {
         var syntax = GetSyntax(attribute, cancellationToken);
         var argument = FindArgument(syntax, name);
-        if (argument is not null && Elements(argument) is { } elements && elements.Count == count)
+        if (argument is not null && Elements(argument, cancellationToken, work) is { } elements && elements.Count == count)
         {
             var whole = argument.GetLocation();
             return index => index < count ? elements[index].GetLocation() : whole;
@@ -74,7 +74,7 @@ internal static class AttributeSyntaxFacts
     }
 
     /// <summary>The element expressions of an array or collection expression; null when they cannot be listed one to one.</summary>
-    public static IReadOnlyList<ExpressionSyntax>? Elements(ExpressionSyntax expression)
+    public static IReadOnlyList<ExpressionSyntax>? Elements(ExpressionSyntax expression, CancellationToken cancellationToken = default, AnalysisWork? work = null)
     {
         switch (expression)
         {
@@ -82,6 +82,7 @@ internal static class AttributeSyntaxFacts
                 var result = new List<ExpressionSyntax>();
                 foreach (var element in collection.Elements)
                 {
+                    work.Step(WorkKind.Syntax, cancellationToken);
                     if (element is not ExpressionElementSyntax item)
                     {
                         return null;
@@ -96,7 +97,7 @@ internal static class AttributeSyntaxFacts
             case ImplicitArrayCreationExpressionSyntax creation:
                 return creation.Initializer.Expressions;
             case ParenthesizedExpressionSyntax parenthesized:
-                return Elements(parenthesized.Expression);
+                return Elements(parenthesized.Expression, cancellationToken, work);
             default:
                 return null;
         }

@@ -61,7 +61,7 @@ internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
                 return AttributeSyntaxFacts.ArgumentLocation(attribute, "Context", Type, cancellationToken);
             }
 
-            _locations ??= AttributeSyntaxFacts.ElementLocations(attribute, "Context", Context.Count, Type, cancellationToken);
+            _locations ??= AttributeSyntaxFacts.ElementLocations(attribute, "Context", Context.Count, Type, cancellationToken, work);
             return _locations(index);
         }
     }
@@ -105,7 +105,7 @@ internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
 
             if (!seen.Add(entry))
             {
-                entryLocations ??= AttributeSyntaxFacts.ElementLocations(attribute, "Tasks", entries.Count, crew, cancellationToken);
+                entryLocations ??= AttributeSyntaxFacts.ElementLocations(attribute, "Tasks", entries.Count, crew, cancellationToken, work);
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateTask, entryLocations(i), entry.Name, crew.Name));
                 continue;
             }

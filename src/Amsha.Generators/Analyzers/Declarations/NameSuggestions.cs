@@ -17,13 +17,14 @@ internal sealed class NameSuggestions
     private readonly Dictionary<string, string?> _answers = new(StringComparer.Ordinal);
     private readonly AnalysisWork? _work;
 
-    public NameSuggestions(IReadOnlyList<string> candidates, AnalysisWork? work)
+    public NameSuggestions(IReadOnlyList<string> candidates, AnalysisWork? work, CancellationToken cancellationToken)
     {
         _candidates = candidates;
         _work = work;
         _upperCandidates = new string[candidates.Count];
         for (var i = 0; i < candidates.Count; i++)
         {
+            work.Step(WorkKind.NameComparisons, cancellationToken);
             _upperCandidates[i] = candidates[i].ToUpperInvariant();
         }
     }

@@ -102,7 +102,7 @@ internal sealed class TaskReferenceAnalyzer : AmshaAnalyzer
             }
 
             // The argument's entries are read once, for the first entry reported.
-            locations ??= AttributeSyntaxFacts.ElementLocations(attribute, name, values.Length, owner, context.CancellationToken);
+            locations ??= AttributeSyntaxFacts.ElementLocations(attribute, name, values.Length, owner, context.CancellationToken, symbols.Work);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotATask, locations(i), display, name, owner.Name));
         }
     }

@@ -95,7 +95,7 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
             placeholder => bound.TryGetValue(placeholder, out var binds) ? binds : bound[placeholder] = LlmCallGenerator.Parser.BindPlaceholder(method, placeholder) is not null,
             "has no matching parameter of '" + method.Name + "'; "
                 + (bindable.Count == 0 ? "the method has no parameters a placeholder can name" : "parameters: " + MessageText.List(bindable)),
-            new NameSuggestions(bindable, symbols.Work));
+            new NameSuggestions(bindable, symbols.Work, cancellationToken));
         foreach (var name in DeclarationFacts.LlmCallTemplates)
         {
             ReportUnknown(context, templates, method, attribute, name, unknown, symbols.Work);
@@ -124,11 +124,12 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
                 ? "cannot be filled: crew '" + crew.Name + "' has no input type; declare it [Crew<TInput>] or remove the placeholder"
                 : "has no matching member in '" + AttributeSyntaxFacts.Display(input) + "', the input of crew '" + crew.Name + "'; "
                     + (candidates.Count == 0 ? "it has no public readable members" : "available: " + MessageText.List(candidates)),
-            new NameSuggestions(candidates, symbols.Work));
+            new NameSuggestions(candidates, symbols.Work, cancellationToken));
 
         var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var task in DeclarationFacts.ReadTypes(attribute, "Tasks", symbols.Work, cancellationToken) ?? new List<INamedTypeSymbol?>())
         {
+            symbols.Work.Step(WorkKind.Symbols, cancellationToken);
             if (!DeclarationFacts.IsUsable(task) || !visited.Add(task!) || DeclarationFacts.TaskAttribute(task!, symbols, cancellationToken) is not { } taskAttribute)
             {
                 continue;
@@ -210,5 +211,5 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
     }
 
     /// <summary>The candidate nearest to <paramref name="name"/> (ignoring case) when it is close enough to be a typo.</summary>
-    internal static string? Closest(string name, IReadOnlyList<string> candidates) => new NameSuggestions(candidates, null).Closest(name, CancellationToken.None);
+    internal static string? Closest(string name, IReadOnlyList<string> candidates) => new NameSuggestions(candidates, null, CancellationToken.None).Closest(name, CancellationToken.None);
 }
