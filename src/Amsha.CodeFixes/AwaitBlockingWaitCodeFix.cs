@@ -43,9 +43,11 @@ public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
             return;
         }
 
+        var functions = new FunctionFacts(AnalysisWork.For(context.Document.Project.AssemblyName));
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (Plan(root, model, diagnostic, context.CancellationToken) is not null)
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (Plan(root, model, diagnostic, functions, context.CancellationToken) is not null)
             {
                 context.RegisterCodeFix(
                     CodeAction.Create("Await instead of blocking", ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
@@ -58,16 +60,21 @@ public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var root = editor.OriginalRoot;
+
+        // Each function is examined once, whatever the number of blocking waits in it.
+        var facts = new FunctionFacts(AnalysisWork.For(document.Project.AssemblyName));
         var functions = new List<SyntaxNode>();
+        var listed = new HashSet<SyntaxNode>();
         foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
         {
-            if (Plan(root, editor.SemanticModel, diagnostic, cancellationToken) is not { } plan)
+            facts.Work.Step(WorkKind.Syntax, cancellationToken);
+            if (Plan(root, editor.SemanticModel, diagnostic, facts, cancellationToken) is not { } plan)
             {
                 continue;
             }
 
             editor.ReplaceNode(plan.Blocking, (current, _) => Await(current, plan));
-            if (plan.MakeAsync is { } function && !functions.Contains(function))
+            if (plan.MakeAsync is { } function && listed.Add(function))
             {
                 functions.Add(function);
             }
@@ -75,6 +82,7 @@ public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
 
         foreach (var function in functions)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var taskName = TaskName(editor.SemanticModel, function.SpanStart);
             editor.ReplaceNode(function, (current, _) => MakeAsync(current, taskName));
         }
@@ -83,18 +91,29 @@ public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
     }
 
     /// <summary>What to change for one diagnostic, or null when the code cannot await there.</summary>
-    private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, FunctionFacts functions, CancellationToken cancellationToken)
     {
-        var node = root.FindNode(diagnostic.Location.SourceSpan, false, true);
-        var blocking = node.AncestorsAndSelf().OfType<ExpressionSyntax>().FirstOrDefault(e => e.Span == diagnostic.Location.SourceSpan);
+        // A diagnostic of an older version of the document may lie outside it: nothing to fix, never an exception.
+        var span = diagnostic.Location.SourceSpan;
+        if (!root.FullSpan.Contains(span))
+        {
+            return null;
+        }
+
+        var node = root.FindNode(span, false, true);
+        var blocking = node.AncestorsAndSelf().OfType<ExpressionSyntax>().FirstOrDefault(e => e.Span == span);
         if (blocking is null || TaskOf(blocking) is not { } task)
         {
             return null;
         }
 
-        if (blocking.Ancestors().Any(a => a is LockStatementSyntax or QueryExpressionSyntax))
+        foreach (var ancestor in blocking.Ancestors())
         {
-            return null;
+            functions.Work.Step(WorkKind.Syntax, cancellationToken);
+            if (ancestor is LockStatementSyntax or QueryExpressionSyntax)
+            {
+                return null;
+            }
         }
 
         foreach (var ancestor in blocking.Ancestors())
@@ -105,10 +124,10 @@ public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
                     return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword) ? new FixPlan(blocking, task, null) : null;
                 case LocalFunctionStatementSyntax local:
                     return local.Modifiers.Any(SyntaxKind.AsyncKeyword) ? new FixPlan(blocking, task, null)
-                        : CanBecomeAsync(local, local.ParameterList, local.ReturnType, model, cancellationToken) ? new FixPlan(blocking, task, local) : null;
+                        : functions.CanBecomeAsync(local, local.ParameterList, local.ReturnType, model, cancellationToken) ? new FixPlan(blocking, task, local) : null;
                 case MethodDeclarationSyntax method:
                     return method.Modifiers.Any(SyntaxKind.AsyncKeyword) ? new FixPlan(blocking, task, null)
-                        : CanBecomeAsync(method, method.ParameterList, method.ReturnType, model, cancellationToken) ? new FixPlan(blocking, task, method) : null;
+                        : functions.CanBecomeAsync(method, method.ParameterList, method.ReturnType, model, cancellationToken) ? new FixPlan(blocking, task, method) : null;
                 case GlobalStatementSyntax:
                     return new FixPlan(blocking, task, null);
                 case MemberDeclarationSyntax:
@@ -137,36 +156,6 @@ public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
         } => getAwaiter.Expression,
         _ => null,
     };
-
-    private static bool CanBecomeAsync(SyntaxNode function, ParameterListSyntax parameters, TypeSyntax returnType, SemanticModel model, CancellationToken cancellationToken)
-    {
-        if (parameters.Parameters.Any(p => p.Modifiers.Any(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword)))
-            || function.DescendantNodes().Any(n => n is YieldStatementSyntax)
-            || model.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol symbol
-            || symbol.IsOverride
-            || !symbol.ExplicitInterfaceImplementations.IsEmpty
-            || symbol.ReturnsByRef
-            || symbol.ReturnsByRefReadonly)
-        {
-            return false;
-        }
-
-        // Changing the return type of an implicit interface implementation breaks the type.
-        foreach (var implemented in symbol.ContainingType?.AllInterfaces ?? ImmutableArray<INamedTypeSymbol>.Empty)
-        {
-            foreach (var member in implemented.GetMembers(symbol.Name))
-            {
-                if (SymbolEqualityComparer.Default.Equals(symbol.ContainingType!.FindImplementationForInterfaceMember(member), symbol))
-                {
-                    return false;
-                }
-            }
-        }
-
-        // A method that already returns a task would need its returns rewritten; leave it to the author.
-        var returned = model.GetTypeInfo(returnType, cancellationToken).Type;
-        return returned is not null && !IsAwaitable(returned);
-    }
 
     private static bool IsAwaitable(ITypeSymbol type) =>
         type.Name is "Task" or "ValueTask" && type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
@@ -219,6 +208,69 @@ public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
         }
 
         return "System.Threading.Tasks.Task";
+    }
+
+    /// <summary>Whether each function can become async, examined once per function (a fix-all may hold many waits in one).</summary>
+    private sealed class FunctionFacts(AnalysisWork? work)
+    {
+        private readonly Dictionary<SyntaxNode, bool> _canBecomeAsync = new();
+
+        public AnalysisWork? Work { get; } = work;
+
+        public bool CanBecomeAsync(SyntaxNode function, ParameterListSyntax parameters, TypeSyntax returnType, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (!_canBecomeAsync.TryGetValue(function, out var can))
+            {
+                can = Examine(function, parameters, returnType, model, cancellationToken);
+                _canBecomeAsync[function] = can;
+            }
+
+            return can;
+        }
+
+        private bool Examine(SyntaxNode function, ParameterListSyntax parameters, TypeSyntax returnType, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (parameters.Parameters.Any(p => p.Modifiers.Any(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword)))
+                || IsIterator(function, cancellationToken)
+                || model.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol symbol
+                || symbol.IsOverride
+                || !symbol.ExplicitInterfaceImplementations.IsEmpty
+                || symbol.ReturnsByRef
+                || symbol.ReturnsByRefReadonly)
+            {
+                return false;
+            }
+
+            // Changing the return type of an implicit interface implementation breaks the type.
+            foreach (var implemented in symbol.ContainingType?.AllInterfaces ?? ImmutableArray<INamedTypeSymbol>.Empty)
+            {
+                foreach (var member in implemented.GetMembers(symbol.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(symbol.ContainingType!.FindImplementationForInterfaceMember(member), symbol))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            // A method that already returns a task would need its returns rewritten; leave it to the author.
+            var returned = model.GetTypeInfo(returnType, cancellationToken).Type;
+            return returned is not null && !IsAwaitable(returned);
+        }
+
+        private bool IsIterator(SyntaxNode function, CancellationToken cancellationToken)
+        {
+            foreach (var node in function.DescendantNodes())
+            {
+                Work.Step(WorkKind.Syntax, cancellationToken);
+                if (node is YieldStatementSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private sealed record FixPlan(ExpressionSyntax Blocking, ExpressionSyntax Task, SyntaxNode? MakeAsync);

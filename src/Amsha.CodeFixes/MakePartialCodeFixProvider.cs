@@ -27,6 +27,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
     {
         foreach (var diagnostic in context.Diagnostics)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             context.RegisterCodeFix(
                 CodeAction.Create(
                     "Make the type and its containing types partial",
@@ -47,12 +48,21 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
         }
 
         // The flagged declarations and all declarations around them, each changed once.
+        var work = AnalysisWork.For(document.Project.AssemblyName);
         var targets = new HashSet<TypeDeclarationSyntax>();
         foreach (var diagnostic in diagnostics)
         {
-            var node = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
+            // A diagnostic of an older version of the document may lie outside it: nothing to fix, never an exception.
+            var start = diagnostic.Location.SourceSpan.Start;
+            if (!root.FullSpan.Contains(start))
+            {
+                continue;
+            }
+
+            var node = root.FindToken(start).Parent;
             foreach (var declaration in node?.AncestorsAndSelf().OfType<TypeDeclarationSyntax>() ?? Enumerable.Empty<TypeDeclarationSyntax>())
             {
+                work.Step(WorkKind.Syntax, cancellationToken);
                 if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
                     targets.Add(declaration);

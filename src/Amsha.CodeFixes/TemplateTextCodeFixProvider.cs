@@ -34,6 +34,7 @@ public abstract class TemplateTextCodeFixProvider : CodeFixProvider
         var text = await context.Document.GetTextAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             if (Change(diagnostic, text) is { } change)
             {
                 context.RegisterCodeFix(
@@ -57,9 +58,11 @@ public abstract class TemplateTextCodeFixProvider : CodeFixProvider
     private async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+        var work = AnalysisWork.For(document.Project.AssemblyName);
         var changes = new List<TextChange>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
+            work.Step(WorkKind.Syntax, cancellationToken);
             if (Change(diagnostic, text) is { } change && (changes.Count == 0 || changes[changes.Count - 1].Span.End <= change.Span.Start))
             {
                 changes.Add(change);

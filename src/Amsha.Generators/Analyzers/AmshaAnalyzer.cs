@@ -5,7 +5,7 @@ namespace Amsha.Generators.Analyzers;
 
 /// <summary>
 /// The set-up every Amsha analyzer shares: concurrent execution, generated code skipped, the runtime's
-/// symbols resolved once per compilation, and nothing at all when the Amsha runtime is not referenced.
+/// symbols resolved once per compilation (and shared by all of them), and nothing at all when the Amsha runtime is not referenced.
 /// </summary>
 public abstract class AmshaAnalyzer : DiagnosticAnalyzer
 {
@@ -19,7 +19,7 @@ public abstract class AmshaAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysis);
         context.RegisterCompilationStartAction(start =>
         {
-            if (AmshaSymbols.Create(start.Compilation) is { } symbols)
+            if (AmshaSymbols.For(start.Compilation) is { } symbols)
             {
                 OnCompilationStart(start, symbols);
             }

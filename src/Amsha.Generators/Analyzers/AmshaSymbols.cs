@@ -1,13 +1,53 @@
+using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace Amsha.Generators.Analyzers;
 
+/// <summary>Which marker attribute makes a type a declaration.</summary>
+internal enum DeclarationMarker
+{
+    None,
+    Agent,
+    Task,
+    Crew,
+    ExecutionState,
+}
+
+/// <summary>The Amsha marker attributes of one type, read once per compilation.</summary>
+internal sealed class DeclarationMarkers
+{
+    public AttributeData? Agent { get; set; }
+
+    public AttributeData? Task { get; set; }
+
+    public AttributeData? Crew { get; set; }
+
+    public AttributeData? ExecutionState { get; set; }
+
+    /// <summary>The marker of the first marker attribute in declaration order.</summary>
+    public DeclarationMarker First { get; set; }
+
+    /// <summary>True for <c>[Agent]</c>, <c>[CrewTask]</c> and <c>[Crew]</c> types: declarations stay passive (L4).</summary>
+    public bool IsDeclaration => Agent is not null || Task is not null || Crew is not null;
+}
+
 /// <summary>
-/// The Amsha runtime types an analyzer needs, resolved once per compilation. <see cref="Create"/>
-/// returns null when the compilation does not reference the runtime: analyzers then do nothing.
+/// The Amsha runtime types an analyzer needs, resolved once per compilation and shared by every Amsha
+/// analyzer of that compilation (<see cref="For"/>), with the per-type, per-method and per-tree answers
+/// they all ask for, each computed once. <see cref="For"/> returns null when the compilation does not
+/// reference the runtime: analyzers then do nothing.
 /// </summary>
 internal sealed class AmshaSymbols
 {
+    private static readonly ConditionalWeakTable<Compilation, Holder> s_byCompilation = new();
+
+    private readonly AnalysisCache<INamedTypeSymbol, DeclarationMarkers> _markers = new(SymbolEqualityComparer.Default);
+    private readonly AnalysisCache<INamedTypeSymbol, IMethodSymbol?> _firstLlmCall = new(SymbolEqualityComparer.Default);
+    private readonly AnalysisCache<INamedTypeSymbol, IMethodSymbol?> _firstLlmCallShape = new(SymbolEqualityComparer.Default);
+    private readonly AnalysisCache<IMethodSymbol, AttributeData?> _llmCallAttributes = new(SymbolEqualityComparer.Default);
+    private readonly AnalysisCache<SyntaxTree, bool> _generatedTrees = new();
+
     private AmshaSymbols(Compilation compilation, INamedTypeSymbol agentAttribute)
     {
         AgentAttribute = agentAttribute;
@@ -21,6 +61,7 @@ internal sealed class AmshaSymbols
         ExecutionHandle = compilation.GetTypeByMetadataName("Amsha.ExecutionHandle`1");
         InteractiveExecutionHandle = compilation.GetTypeByMetadataName("Amsha.InteractiveExecutionHandle`1");
         ChatClient = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.IChatClient");
+        Work = AnalysisWork.For(compilation);
     }
 
     public INamedTypeSymbol AgentAttribute { get; }
@@ -45,8 +86,14 @@ internal sealed class AmshaSymbols
 
     public INamedTypeSymbol? ChatClient { get; }
 
+    /// <summary>The work counter of a compilation a test tracks; null otherwise.</summary>
+    public AnalysisWork? Work { get; }
+
     public static AmshaSymbols? Create(Compilation compilation) =>
         compilation.GetTypeByMetadataName(KnownNames.AgentAttribute) is { } agent ? new AmshaSymbols(compilation, agent) : null;
+
+    /// <summary>The symbols of <paramref name="compilation"/>, resolved by the first analyzer that asks and shared by the others.</summary>
+    public static AmshaSymbols? For(Compilation compilation) => s_byCompilation.GetValue(compilation, c => new Holder(Create(c))).Symbols;
 
     public bool IsAgentAttribute(INamedTypeSymbol? attribute) => Is(attribute, AgentAttribute);
 
@@ -56,34 +103,98 @@ internal sealed class AmshaSymbols
 
     public bool IsExecutionStateAttribute(INamedTypeSymbol? attribute) => Is(attribute, ExecutionStateAttribute);
 
-    /// <summary>The first attribute of <paramref name="type"/> that <paramref name="match"/> accepts.</summary>
-    public static AttributeData? Find(ISymbol type, System.Func<INamedTypeSymbol?, bool> match)
-    {
-        foreach (var attribute in type.GetAttributes())
+    /// <summary>True for <c>[Agent]</c>, <c>[CrewTask]</c> and <c>[Crew]</c> types: declarations stay passive (L4).</summary>
+    public bool IsDeclarationType(INamedTypeSymbol type, CancellationToken cancellationToken = default) => Markers(type, cancellationToken).IsDeclaration;
+
+    /// <summary>The Amsha marker attributes of <paramref name="type"/> (the first of each kind), read once per type.</summary>
+    public DeclarationMarkers Markers(INamedTypeSymbol type, CancellationToken cancellationToken = default) =>
+        _markers.Get(type, t =>
         {
-            if (match(attribute.AttributeClass))
+            var markers = new DeclarationMarkers();
+            foreach (var attribute in t.GetAttributes())
             {
-                return attribute;
+                Work.Step(WorkKind.Symbols, cancellationToken);
+                var attributeClass = attribute.AttributeClass;
+                var marker = DeclarationMarker.None;
+                if (IsAgentAttribute(attributeClass))
+                {
+                    markers.Agent ??= attribute;
+                    marker = DeclarationMarker.Agent;
+                }
+                else if (IsCrewTaskAttribute(attributeClass))
+                {
+                    markers.Task ??= attribute;
+                    marker = DeclarationMarker.Task;
+                }
+                else if (IsCrewAttribute(attributeClass))
+                {
+                    markers.Crew ??= attribute;
+                    marker = DeclarationMarker.Crew;
+                }
+                else if (IsExecutionStateAttribute(attributeClass))
+                {
+                    markers.ExecutionState ??= attribute;
+                    marker = DeclarationMarker.ExecutionState;
+                }
+
+                if (markers.First == DeclarationMarker.None)
+                {
+                    markers.First = marker;
+                }
+            }
+
+            return markers;
+        });
+
+    /// <summary>The first ordinary method of <paramref name="type"/> carrying <c>[AmshaLlmCall]</c>, or null; once per type.</summary>
+    public IMethodSymbol? FirstLlmCall(INamedTypeSymbol type, CancellationToken cancellationToken = default) =>
+        AmshaLlmCallAttribute is null ? null : _firstLlmCall.Get(type, t => FirstMethod(t, m => m.MethodKind == MethodKind.Ordinary && LlmCallAttribute(m, cancellationToken) is not null, cancellationToken));
+
+    /// <summary>The first method of <paramref name="type"/> that is an <c>[AmshaLlmCall]</c> method by shape and attribute (<see cref="ExecutionCalls.IsLlmCall"/>); once per type.</summary>
+    public IMethodSymbol? FirstLlmCallByShape(INamedTypeSymbol type, CancellationToken cancellationToken = default) =>
+        AmshaLlmCallAttribute is null ? null : _firstLlmCallShape.Get(type, t => FirstMethod(t, m => ExecutionCalls.IsLlmCall(m, this), cancellationToken));
+
+    /// <summary>The <c>[AmshaLlmCall]</c> attribute written on <paramref name="method"/>, or null; once per method.</summary>
+    public AttributeData? LlmCallAttribute(IMethodSymbol method, CancellationToken cancellationToken = default) =>
+        AmshaLlmCallAttribute is not { } llmCall
+            ? null
+            : _llmCallAttributes.Get(method, m =>
+            {
+                foreach (var attribute in m.GetAttributes())
+                {
+                    Work.Step(WorkKind.Symbols, cancellationToken);
+                    if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, llmCall))
+                    {
+                        return attribute;
+                    }
+                }
+
+                return null;
+            });
+
+    /// <summary><see cref="Declarations.DeclarationFacts.IsGeneratedTree"/>, once per tree.</summary>
+    public bool IsGeneratedTree(SyntaxTree tree, CancellationToken cancellationToken) =>
+        _generatedTrees.Get(tree, t => Declarations.DeclarationFacts.IsGeneratedTree(t, cancellationToken));
+
+    private IMethodSymbol? FirstMethod(INamedTypeSymbol type, System.Func<IMethodSymbol, bool> match, CancellationToken cancellationToken)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            Work.Step(WorkKind.Symbols, cancellationToken);
+            if (member is IMethodSymbol method && match(method))
+            {
+                return method;
             }
         }
 
         return null;
     }
 
-    /// <summary>True for <c>[Agent]</c>, <c>[CrewTask]</c> and <c>[Crew]</c> types: declarations stay passive (L4).</summary>
-    public bool IsDeclarationType(INamedTypeSymbol type)
-    {
-        foreach (var attribute in type.GetAttributes())
-        {
-            if (IsAgentAttribute(attribute.AttributeClass) || IsCrewTaskAttribute(attribute.AttributeClass) || IsCrewAttribute(attribute.AttributeClass))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private static bool Is(INamedTypeSymbol? candidate, INamedTypeSymbol? expected) =>
         candidate is not null && expected is not null && SymbolEqualityComparer.Default.Equals(candidate, expected);
+
+    private sealed class Holder(AmshaSymbols? symbols)
+    {
+        public AmshaSymbols? Symbols { get; } = symbols;
+    }
 }

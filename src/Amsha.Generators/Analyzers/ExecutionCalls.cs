@@ -73,7 +73,7 @@ internal static class ExecutionCalls
     public static bool Retries(ExecutionCallKind kind) => kind is not (ExecutionCallKind.None or ExecutionCallKind.HandleResult);
 
     public static bool IsLlmCall(IMethodSymbol method, AmshaSymbols symbols) =>
-        symbols.AmshaLlmCallAttribute is { } attribute && CouldBeLlmCall(method) && FindLlmCallAttribute(method, attribute) is not null;
+        symbols.AmshaLlmCallAttribute is not null && CouldBeLlmCall(method) && FindLlmCallAttribute(method, symbols) is not null;
 
     /// <summary>
     /// A cheap shape test before reading attributes (this runs for every invocation): an
@@ -92,7 +92,7 @@ internal static class ExecutionCalls
     /// <summary>The <c>MaxAttempts</c> of an <c>[AmshaLlmCall]</c> method (3 when not set).</summary>
     public static int MaxAttempts(IMethodSymbol method, AmshaSymbols symbols)
     {
-        return symbols.AmshaLlmCallAttribute is { } attribute && FindLlmCallAttribute(method, attribute) is { } data
+        return FindLlmCallAttribute(method, symbols) is { } data
             ? AttributeArguments.Int(data, "MaxAttempts") ?? DefaultMaxAttempts
             : DefaultMaxAttempts;
     }
@@ -136,7 +136,7 @@ internal static class ExecutionCalls
 
     private static bool IsCrewMember(IMethodSymbol method, AmshaSymbols symbols)
     {
-        if (method.IsStatic || method.ContainingType is not { } type || AmshaSymbols.Find(type, symbols.IsCrewAttribute) is null)
+        if (method.IsStatic || method.ContainingType is not { } type || symbols.Markers(type).Crew is null)
         {
             return false;
         }
@@ -159,18 +159,7 @@ internal static class ExecutionCalls
     private static bool IsHandleMember(IMethodSymbol method, AmshaSymbols symbols) =>
         symbols.ExecutionHandle is { } handle && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, handle);
 
-    private static AttributeData? FindLlmCallAttribute(IMethodSymbol method, INamedTypeSymbol attribute)
-    {
-        // The generator writes the implementation part; the attribute sits on the definition.
-        var definition = method.PartialDefinitionPart ?? method.OriginalDefinition;
-        foreach (var data in definition.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
-            {
-                return data;
-            }
-        }
-
-        return null;
-    }
+    // The generator writes the implementation part; the attribute sits on the definition (read once per method).
+    private static AttributeData? FindLlmCallAttribute(IMethodSymbol method, AmshaSymbols symbols) =>
+        symbols.LlmCallAttribute(method.PartialDefinitionPart ?? method.OriginalDefinition);
 }

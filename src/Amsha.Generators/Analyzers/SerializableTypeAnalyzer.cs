@@ -73,8 +73,15 @@ internal sealed class SerializableTypeAnalyzer : AmshaAnalyzer
         }
     }
 
+    // Serializable roots cost a lookup once their types are described (each once per compilation); only the
+    // others are walked again, to name every problem's member path.
     private static void Report(SymbolAnalysisContext context, ITypeSymbol root, SerializationRoot kind, Location location)
     {
+        if (SerializationRules.IsSerializable(root, context.Compilation, kind, context.CancellationToken))
+        {
+            return;
+        }
+
         var analysis = SerializationRules.Analyze(root, context.Compilation, kind, context.CancellationToken);
         foreach (var problem in analysis.Problems)
         {

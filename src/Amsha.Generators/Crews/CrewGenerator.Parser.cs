@@ -78,7 +78,8 @@ internal sealed partial class CrewGenerator
             var plan = CrewPlanner.Plan(
                 tasks.Select(t => t.Key).ToList(),
                 tasks.Select(t => (IReadOnlyList<string>)t.Context).ToList(),
-                isGraph);
+                isGraph,
+                cancellationToken);
             if (!plan.IsValid)
             {
                 return null;
@@ -88,12 +89,14 @@ internal sealed partial class CrewGenerator
             var planIndex = new Dictionary<string, int>();
             for (var i = 0; i < plan.Order.Count; i++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 planIndex[tasks[plan.Order[i]].Key] = i;
             }
 
             var taskModels = new List<CrewTaskModel>();
             foreach (var declared in plan.Order)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var task = tasks[declared];
                 var system = Render(members, ("You are ", null), (task.Role, "Role"), (".\nGoal: ", null), (task.Goal, "Goal"), ("\nBackstory: ", null), (task.Backstory, "Backstory"));
                 var user = Render(members, ("Task: ", null), (task.Description, "Description"), ("\n\nExpected output: ", null), (task.ExpectedOutput, "ExpectedOutput"));
@@ -160,7 +163,7 @@ internal sealed partial class CrewGenerator
             if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic && generic.TypeArguments[0].SpecialType != SpecialType.System_String)
             {
                 var output = generic.TypeArguments[0];
-                if (!SerializationRules.Analyze(output, compilation, SerializationRoot.TaskOutput, cancellationToken).IsSerializable)
+                if (!SerializationRules.IsSerializable(output, compilation, SerializationRoot.TaskOutput, cancellationToken))
                 {
                     return null;
                 }

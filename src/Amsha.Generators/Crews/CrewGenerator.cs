@@ -33,8 +33,8 @@ internal sealed partial class CrewGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.GenericCrewModels);
 
         // One output per crew: editing one crew regenerates only that crew.
-        context.RegisterSourceOutput(crews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model)));
-        context.RegisterSourceOutput(genericCrews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model)));
+        context.RegisterSourceOutput(crews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model, spc.CancellationToken)));
+        context.RegisterSourceOutput(genericCrews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model, spc.CancellationToken)));
 
         // The registration needs every crew, but only their names: a crew's text can change without re-emitting it.
         var registrations = crews.Select(static (model, _) => RegistrationName(model!))
@@ -53,7 +53,7 @@ internal sealed partial class CrewGenerator : IIncrementalGenerator
         {
             if (pair.Right.HasServiceCollection)
             {
-                spc.AddSource("AmshaCrews.ServiceCollectionExtensions.g.cs", Emitter.EmitServiceRegistration(pair.Left, pair.Right.HasAmshaBuilder));
+                spc.AddSource("AmshaCrews.ServiceCollectionExtensions.g.cs", Emitter.EmitServiceRegistration(pair.Left, pair.Right.HasAmshaBuilder, spc.CancellationToken));
             }
         });
     }

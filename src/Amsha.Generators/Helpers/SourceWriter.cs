@@ -3,8 +3,15 @@ using System.Text;
 namespace Amsha.Generators.Helpers;
 
 /// <summary>Writes indented C# source; cheaper and more readable than SyntaxFactory with NormalizeWhitespace.</summary>
+/// <remarks>
+/// Indentation stops growing at <see cref="MaxIndent"/> levels: code nested deeper (a collection nested many
+/// levels in a member's type) stays correct, and its size grows with the nesting instead of with its square.
+/// </remarks>
 internal sealed class SourceWriter
 {
+    /// <summary>The deepest indentation written, in levels of four spaces.</summary>
+    public const int MaxIndent = 16;
+
     private const string IndentUnit = "    ";
     private readonly StringBuilder _builder = new();
     private int _indent;
@@ -13,7 +20,7 @@ internal sealed class SourceWriter
     {
         if (text.Length > 0)
         {
-            for (var i = 0; i < _indent; i++)
+            for (var i = 0; i < _indent && i < MaxIndent; i++)
             {
                 _builder.Append(IndentUnit);
             }

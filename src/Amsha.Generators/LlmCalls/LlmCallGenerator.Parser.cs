@@ -50,7 +50,7 @@ internal sealed partial class LlmCallGenerator
 
             // A structured result needs a compile-time codec; without one the method gets no body (AMSHA010 says why).
             if (kind == LlmCallReturnKind.Object
-                && !SerializationRules.Analyze(result, context.SemanticModel.Compilation, SerializationRoot.LlmCallResult, cancellationToken).IsSerializable)
+                && !SerializationRules.IsSerializable(result, context.SemanticModel.Compilation, SerializationRoot.LlmCallResult, cancellationToken))
             {
                 return null;
             }
@@ -113,7 +113,7 @@ internal sealed partial class LlmCallGenerator
                 return null;
             }
 
-            if (SessionExpression(type, method.IsStatic, cancellationToken) is not { } session)
+            if (Sessions.For(context.SemanticModel.Compilation).Expression(type, method.IsStatic, cancellationToken) is not { } session)
             {
                 return null;
             }
@@ -179,13 +179,14 @@ internal sealed partial class LlmCallGenerator
             {
                 foreach (var member in current.GetMembers())
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     var memberType = member switch
                     {
                         IFieldSymbol { IsImplicitlyDeclared: false } field => field.Type,
                         IPropertySymbol { IsIndexer: false, GetMethod: not null } property => property.Type,
                         _ => null,
                     };
-                    if (memberType is null || memberType.ToDisplayString().TrimEnd('?') != KnownNames.ExecutionSession
+                    if (memberType is null || memberType.Name != "ExecutionSession" || memberType.ToDisplayString().TrimEnd('?') != KnownNames.ExecutionSession
                         || isStatic != member.IsStatic
                         || (!ReferenceEquals(current, type) && member.DeclaredAccessibility == Accessibility.Private))
                     {
@@ -218,6 +219,47 @@ internal sealed partial class LlmCallGenerator
             }
 
             return null;
+        }
+
+        /// <summary>How many types have been searched for their session member in <paramref name="compilation"/> (for tests).</summary>
+        internal static int SessionSearches(Compilation compilation) => Sessions.For(compilation).Searches;
+
+        /// <summary>
+        /// <see cref="SessionExpression"/> once per type and compilation: every <c>[AmshaLlmCall]</c> method of a type
+        /// reaches the session the same way, so a type with thousands of them is searched once, not once per method.
+        /// </summary>
+        private sealed class Sessions
+        {
+            private readonly Dictionary<(INamedTypeSymbol Type, bool IsStatic), string?> _expressions = new(new TypeAndStatic());
+
+            public static Sessions For(Compilation compilation) => PerCompilation<Sessions>.Get(compilation, static _ => new Sessions());
+
+            /// <summary>How many types were searched (for tests: one per type, however many calls it has).</summary>
+            public int Searches { get; private set; }
+
+            public string? Expression(INamedTypeSymbol type, bool isStatic, CancellationToken cancellationToken)
+            {
+                lock (_expressions)
+                {
+                    if (!_expressions.TryGetValue((type, isStatic), out var expression))
+                    {
+                        Searches++;
+                        expression = SessionExpression(type, isStatic, cancellationToken);
+                        _expressions.Add((type, isStatic), expression);
+                    }
+
+                    return expression;
+                }
+            }
+
+            private sealed class TypeAndStatic : IEqualityComparer<(INamedTypeSymbol Type, bool IsStatic)>
+            {
+                public bool Equals((INamedTypeSymbol Type, bool IsStatic) x, (INamedTypeSymbol Type, bool IsStatic) y) =>
+                    x.IsStatic == y.IsStatic && SymbolEqualityComparer.Default.Equals(x.Type, y.Type);
+
+                public int GetHashCode((INamedTypeSymbol Type, bool IsStatic) key) =>
+                    SymbolEqualityComparer.Default.GetHashCode(key.Type) * 2 + (key.IsStatic ? 1 : 0);
+            }
         }
 
         private static string Modifiers(IMethodSymbol method)

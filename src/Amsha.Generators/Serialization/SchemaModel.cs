@@ -26,14 +26,18 @@ internal sealed record ArraySchema(SchemaNode Items) : SchemaNode;
 /// <summary>An object with any property names, every value a <paramref name="Values"/>.</summary>
 internal sealed record MapSchema(SchemaNode Values) : SchemaNode;
 
-/// <summary>A value described by the root's definition <paramref name="Definition"/> (a type that contains itself).</summary>
+/// <summary>A value of the enum or object type described by the definition <paramref name="Definition"/> ("#/$defs/Definition").</summary>
 internal sealed record RefSchema(string Definition) : SchemaNode;
 
 /// <summary><paramref name="Value"/>, or <c>null</c>.</summary>
 internal sealed record NullableSchema(SchemaNode Value) : SchemaNode;
 
-/// <summary>A named definition of a root schema, referred to by <see cref="RefSchema"/>.</summary>
-internal sealed record SchemaDefinition(string Name, SchemaNode Value);
-
-/// <summary>The schema of a codec's type: the value, and the definitions its references need (in order of first use).</summary>
-internal sealed record RootSchema(SchemaNode Value, EquatableArray<SchemaDefinition> Definitions);
+/// <summary>
+/// The JSON Schema description of one codec's type. Every enum and object type it uses (itself included) is a
+/// <see cref="RefSchema"/>; each type is described once, by its own codec, and a complete schema is composed
+/// from the descriptions of the types it reaches ("$defs"), so no description is ever copied into another.
+/// </summary>
+/// <param name="Name">The type's definition name: how other descriptions refer to it.</param>
+/// <param name="Value">The description.</param>
+/// <param name="Uses">The codecs of the types <paramref name="Value"/> refers to, in order of first use, each once.</param>
+internal sealed record TypeSchema(string Name, SchemaNode Value, EquatableArray<string> Uses);

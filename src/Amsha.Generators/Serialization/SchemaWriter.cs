@@ -5,26 +5,17 @@ using System.Text;
 
 namespace Amsha.Generators.Serialization;
 
-/// <summary>Writes a <see cref="RootSchema"/> as JSON Schema text (compact, properties in model order).</summary>
+/// <summary>Writes a <see cref="TypeSchema"/>'s description as JSON Schema text (compact, properties in model order).</summary>
 internal static class SchemaWriter
 {
     /// <summary>A TimeSpan is written in the invariant "c" format, e.g. <c>1.02:03:04.5</c>.</summary>
     private const string TimeSpanPattern = @"^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d{1,7})?$";
 
-    public static string Write(RootSchema schema)
+    public static string Write(TypeSchema schema)
     {
         var s = new StringBuilder();
         Write(s, schema.Value);
-        if (schema.Definitions.Count == 0)
-        {
-            return s.ToString();
-        }
-
-        // The definitions go inside the root value: its closing brace moves after them.
-        s.Length--;
-        s.Append(",\"$defs\":{");
-        WriteNamed(s, schema.Definitions.Select(d => (d.Name, d.Value)));
-        return s.Append("}}").ToString();
+        return s.ToString();
     }
 
     private static void Write(StringBuilder s, SchemaNode node)
@@ -67,7 +58,7 @@ internal static class SchemaWriter
         s.Append(after);
     }
 
-    // "name":value pairs, comma-separated: object properties and definitions.
+    // "name":value pairs, comma-separated: object properties.
     private static void WriteNamed(StringBuilder s, IEnumerable<(string Name, SchemaNode Value)> values)
     {
         var first = true;

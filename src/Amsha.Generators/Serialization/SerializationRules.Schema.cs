@@ -6,70 +6,79 @@ namespace Amsha.Generators.Serialization;
 internal static partial class SerializationRules
 {
     /// <summary>
-    /// Decides the JSON Schema of each codec's type (as a <see cref="RootSchema"/>, written by
-    /// <see cref="SchemaWriter"/>): enum and object types are described in full where they occur, except a
-    /// type inside itself, which refers to a definition of the root instead ("$defs").
+    /// Decides the JSON Schema description of each codec's type (a <see cref="TypeSchema"/>, written by
+    /// <see cref="SchemaWriter"/>): scalars, arrays, maps and nullability in place, and every enum and object type
+    /// as a reference to its own definition. Each type is described once, by its own codec; the generated code
+    /// composes a complete schema ("$defs") from the descriptions a type reaches, so the size of what is
+    /// generated grows with the number of types and members, never with how often a type is used.
     /// </summary>
-    private sealed class SchemaBuilder
+    private static class SchemaBuilder
     {
-        private readonly Dictionary<string, ObjectInfo> _byCodec;
-
-        public SchemaBuilder(Dictionary<string, ObjectInfo> byCodec) => _byCodec = byCodec;
-
-        public RootSchema Root(TypeShape shape)
+        /// <summary>The description of an enum or object type.</summary>
+        public static TypeSchema Describe(string codecName, bool isEnum, Description description)
         {
-            var needed = new List<string>();
-            var value = Value(shape, new HashSet<string>(), needed);
-
-            // Each definition is described in full once; describing one may need further definitions.
-            var definitions = new List<SchemaDefinition>();
-            for (var i = 0; i < needed.Count; i++)
+            var uses = new Uses();
+            SchemaNode value;
+            if (isEnum)
             {
-                definitions.Add(new SchemaDefinition(needed[i], Named(_byCodec[needed[i]], new HashSet<string>(), needed)));
+                value = new EnumSchema(description.EnumMembers.ToEquatableArray());
+            }
+            else
+            {
+                var properties = new List<SchemaProperty>(description.Members.Count);
+                foreach (var member in description.Members)
+                {
+                    properties.Add(new SchemaProperty(member.JsonName, Value(member.Type, uses), member.Required));
+                }
+
+                value = new ObjectSchema(properties.ToEquatableArray());
             }
 
-            return new RootSchema(value, definitions.ToEquatableArray());
+            return new TypeSchema(SchemaName(codecName), value, uses.Codecs.ToEquatableArray());
         }
 
-        private SchemaNode Value(TypeShape shape, HashSet<string> inProgress, List<string> needed)
+        /// <summary>The description of a collection root: its value, with the enum and object types it holds as references.</summary>
+        public static TypeSchema Describe(string codecName, TypeShape shape)
+        {
+            var uses = new Uses();
+            return new TypeSchema(SchemaName(codecName), Value(shape, uses), uses.Codecs.ToEquatableArray());
+        }
+
+        /// <summary>The definition name of a codec's type ("#/$defs/Sample_Article"): the codec name without its suffix.</summary>
+        public static string SchemaName(string codecName) =>
+            codecName.EndsWith("JsonCodec", System.StringComparison.Ordinal) ? codecName.Substring(0, codecName.Length - "JsonCodec".Length) : codecName;
+
+        // Recursion follows one type reference's nesting, which the rules bound (MaxNesting).
+        private static SchemaNode Value(TypeShape shape, Uses uses)
         {
             var inner = shape.Kind == ShapeKind.Nullable ? shape.Element! : shape;
             SchemaNode value = inner.Kind switch
             {
-                ShapeKind.Enum or ShapeKind.Object => Named(_byCodec[inner.CodecName!], inProgress, needed),
-                ShapeKind.Array or ShapeKind.List or ShapeKind.ReadOnlyList => new ArraySchema(Value(inner.Element!, inProgress, needed)),
-                ShapeKind.Dictionary => new MapSchema(Value(inner.Element!, inProgress, needed)),
+                ShapeKind.Enum or ShapeKind.Object => new RefSchema(uses.Add(inner.CodecName!)),
+                ShapeKind.Array or ShapeKind.List or ShapeKind.ReadOnlyList => new ArraySchema(Value(inner.Element!, uses)),
+                ShapeKind.Dictionary => new MapSchema(Value(inner.Element!, uses)),
                 _ => new ScalarSchema(inner.Kind),
             };
             return shape.AcceptsNull ? new NullableSchema(value) : value;
         }
 
-        private SchemaNode Named(ObjectInfo info, HashSet<string> inProgress, List<string> needed)
+        /// <summary>The codecs a description refers to, in order of first use, each once.</summary>
+        private sealed class Uses
         {
-            if (info.IsEnum)
-            {
-                return new EnumSchema(info.EnumMembers.ToEquatableArray());
-            }
+            private readonly HashSet<string> _seen = new();
 
-            // A type that contains itself is described once, in "$defs"; inner occurrences refer to it.
-            if (!inProgress.Add(info.CodecName))
+            public List<string> Codecs { get; } = new();
+
+            /// <summary>Records a use of <paramref name="codecName"/>; returns its definition name.</summary>
+            public string Add(string codecName)
             {
-                if (!needed.Contains(info.CodecName))
+                if (_seen.Add(codecName))
                 {
-                    needed.Add(info.CodecName);
+                    Codecs.Add(codecName);
                 }
 
-                return new RefSchema(info.CodecName);
+                return SchemaName(codecName);
             }
-
-            var properties = new List<SchemaProperty>(info.Members.Count);
-            foreach (var member in info.Members)
-            {
-                properties.Add(new SchemaProperty(member.JsonName, Value(member.Type, inProgress, needed), member.Required));
-            }
-
-            inProgress.Remove(info.CodecName);
-            return new ObjectSchema(properties.ToEquatableArray());
         }
     }
 }

@@ -47,39 +47,59 @@ internal sealed class SerializationAnalysis
 }
 
 /// <summary>
+/// How much work the rules have done for one compilation, counted (never timed) so tests can check that it
+/// grows linearly with the code: every type is described once however many roots reach it.
+/// </summary>
+internal sealed class SerializationWork
+{
+    /// <summary>Enum and object types whose members were read and shaped.</summary>
+    public int DescribedTypes { get; set; }
+
+    /// <summary>Type references shaped: each member type, and each array, collection and nullable level inside it.</summary>
+    public int ShapedTypeReferences { get; set; }
+
+    /// <summary>Generic type definitions examined for types that expand without end.</summary>
+    public int ExaminedDefinitions { get; set; }
+
+    /// <summary>Steps of the walks from roots over already described types (one per member type met).</summary>
+    public long RootWalkSteps { get; set; }
+}
+
+/// <summary>
 /// The single definition of what Amsha can serialize at compile time. The serializer generator
 /// emits codecs from it, the crew and LLM-call generators decide on typed tasks and structured
 /// results with it and the AMSHA010 analyzer reports its problems, so they never disagree.
 /// </summary>
+/// <remarks>
+/// Each type is described once per compilation (<see cref="TypeGraph"/>), however many roots reach it, and
+/// the type graph is walked with explicit stacks: a chain of a thousand records costs a thousand steps, not a
+/// deep recursion. A generic type that needs ever larger type arguments (<c>G&lt;T&gt;</c> with a member of
+/// type <c>G&lt;List&lt;T&gt;&gt;</c>) expands without end and is reported instead of walked; a type that nests
+/// deeper than <see cref="MaxNesting"/> levels is reported too.
+/// </remarks>
 internal static partial class SerializationRules
 {
     public const string GeneratedNamespace = "Amsha.Generated";
 
+    /// <summary>
+    /// The deepest a member's type may nest arrays, collections, nullable values and generic type arguments
+    /// (<c>List&lt;List&lt;int&gt;&gt;</c> is 3). System.Text.Json reads no deeper by default (its <c>MaxDepth</c>).
+    /// </summary>
+    public const int MaxNesting = 64;
+
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    /// <summary>Analyzes <paramref name="root"/> and everything reachable from it, as a root of kind <paramref name="kind"/>.</summary>
-    public static SerializationAnalysis Analyze(ITypeSymbol root, Compilation compilation, SerializationRoot kind, CancellationToken cancellationToken)
-    {
-        var walker = new Walker(compilation, cancellationToken);
-        var rootPath = IsCollection(root) ? root.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) : root.Name.Length > 0 ? root.Name : root.ToDisplayString();
-        TypeShape? shape = null;
-        if (RootProblem(root, kind) is { } reason)
-        {
-            walker.Problems.Add(new SerializationProblem(rootPath, reason));
-        }
-        else
-        {
-            shape = walker.Shape(root.WithNullableAnnotation(NullableAnnotation.NotAnnotated), rootPath);
-        }
+    /// <summary>Analyzes <paramref name="root"/> and everything reachable from it, as a root of kind <paramref name="kind"/>: its codecs, or its problems.</summary>
+    public static SerializationAnalysis Analyze(ITypeSymbol root, Compilation compilation, SerializationRoot kind, CancellationToken cancellationToken) =>
+        TypeGraph.For(compilation).Analyze(root, kind, cancellationToken);
 
-        if (shape is null || walker.Problems.Count > 0)
-        {
-            return new SerializationAnalysis(shape, new List<SerializableTypeModel>(), walker.Problems);
-        }
+    /// <summary>Whether <paramref name="root"/> can be serialized as a root of kind <paramref name="kind"/>; cheap once its types are described.</summary>
+    public static bool IsSerializable(ITypeSymbol root, Compilation compilation, SerializationRoot kind, CancellationToken cancellationToken) =>
+        TypeGraph.For(compilation).IsSerializable(root, kind, cancellationToken);
 
-        return new SerializationAnalysis(shape, walker.BuildModels(root, shape), walker.Problems);
-    }
+    /// <summary>The work done so far for <paramref name="compilation"/> (for tests).</summary>
+    internal static SerializationWork WorkFor(Compilation compilation) => TypeGraph.For(compilation).Work;
 
     /// <summary>Why <paramref name="root"/> cannot be a root of kind <paramref name="kind"/>, or null when its JSON value fits.</summary>
     private static string? RootProblem(ITypeSymbol root, SerializationRoot kind) => kind switch

@@ -29,7 +29,7 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
             .Combine(stateTypes.Collect())
             .Combine(crewInputs.Collect())
             .Combine(llmCallResults.Collect())
-            .Select(static (all, _) => Distinct(all.Left.Left.Left, all.Left.Left.Right, all.Left.Right, all.Right))
+            .Select(static (all, cancellationToken) => Distinct(cancellationToken, all.Left.Left.Left, all.Left.Left.Right, all.Left.Right, all.Right))
             .WithTrackingName(TrackingNames.AllSerializableTypes);
 
         // Back to one item, and one output, per type. SelectMany compares each item with the one it replaces, so
@@ -38,7 +38,7 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
             .SelectMany(static (types, _) => types)
             .WithTrackingName(TrackingNames.SerializableTypes);
 
-        context.RegisterSourceOutput(types, static (spc, model) => spc.AddSource(model.HintName, Emitter.EmitCodec(model)));
+        context.RegisterSourceOutput(types, static (spc, model) => spc.AddSource(model.HintName, Emitter.EmitCodec(model, spc.CancellationToken)));
 
         // The registration needs every codec, but only its name: a type's members can change without re-emitting it.
         var codecNames = types
@@ -52,6 +52,7 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
             if (names.Count > 0)
             {
                 spc.AddSource("AmshaJsonCodecs.Registration.g.cs", Emitter.EmitRegistration(names));
+                spc.AddSource("AmshaJsonSchemaDefinition.g.cs", Emitter.EmitSchemaDefinition());
             }
         });
     }
@@ -66,17 +67,24 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
         context.SyntaxProvider.ForAttributeWithMetadataName(attribute, predicate, parse).WithTrackingName(trackingName);
 
     // The same type reached from several roots is emitted once (from the first root, in pipeline order); ordered by name for stable output.
-    private static EquatableArray<SerializableTypeModel> Distinct(params ImmutableArray<EquatableArray<SerializableTypeModel>>[] groups)
+    private static EquatableArray<SerializableTypeModel> Distinct(CancellationToken cancellationToken, params ImmutableArray<EquatableArray<SerializableTypeModel>>[] groups)
     {
-        var byCodec = new SortedDictionary<string, SerializableTypeModel>(System.StringComparer.Ordinal);
-        foreach (var model in groups.SelectMany(g => g).SelectMany(m => m))
+        var byCodec = new Dictionary<string, SerializableTypeModel>(System.StringComparer.Ordinal);
+        foreach (var roots in groups)
         {
-            if (!byCodec.ContainsKey(model.CodecName))
+            foreach (var models in roots)
             {
-                byCodec.Add(model.CodecName, model);
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var model in models)
+                {
+                    if (!byCodec.ContainsKey(model.CodecName))
+                    {
+                        byCodec.Add(model.CodecName, model);
+                    }
+                }
             }
         }
 
-        return byCodec.Values.ToEquatableArray();
+        return byCodec.OrderBy(static pair => pair.Key, System.StringComparer.Ordinal).Select(static pair => pair.Value).ToEquatableArray();
     }
 }

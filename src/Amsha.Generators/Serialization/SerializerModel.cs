@@ -33,12 +33,15 @@ internal enum ShapeKind
 }
 
 /// <summary>A type reference as the emitter writes and reads it.</summary>
+/// <remarks>
+/// No C# type name: the emitted code lets the compiler infer the types of nested values from the member's
+/// declared type, so a member's type is spelled once however deeply its collections nest.
+/// </remarks>
 /// <param name="Kind">Its JSON shape.</param>
-/// <param name="TypeName">The fully qualified C# type, with nullable annotations.</param>
 /// <param name="CodecName">For enums and objects: the generated codec class.</param>
 /// <param name="Element">For nullable value types, collections and dictionaries: the element (value) shape.</param>
 /// <param name="AcceptsNull">Whether JSON <c>null</c> is a valid value (nullable value or reference type).</param>
-internal sealed record TypeShape(ShapeKind Kind, string TypeName, string? CodecName, TypeShape? Element, bool AcceptsNull);
+internal sealed record TypeShape(ShapeKind Kind, string? CodecName, TypeShape? Element, bool AcceptsNull);
 
 /// <summary>How a member's value gets into a new instance.</summary>
 internal enum MemberInit
@@ -56,11 +59,12 @@ internal enum MemberInit
 /// <summary>A serialized member of an object type.</summary>
 /// <param name="Name">The C# property name.</param>
 /// <param name="JsonName">The JSON property name.</param>
+/// <param name="TypeName">Its fully qualified C# type, with nullable annotations.</param>
 /// <param name="Type">Its shape.</param>
 /// <param name="Init">How it is set on read.</param>
 /// <param name="Required">Whether reading fails when it is absent.</param>
 /// <param name="DefaultValue">For optional constructor parameters: the C# default value expression.</param>
-internal sealed record MemberModel(string Name, string JsonName, TypeShape Type, MemberInit Init, bool Required, string? DefaultValue);
+internal sealed record MemberModel(string Name, string JsonName, string TypeName, TypeShape Type, MemberInit Init, bool Required, string? DefaultValue);
 
 /// <summary>An enum member: the C# name (also its JSON name).</summary>
 internal sealed record EnumMemberModel(string Name);
@@ -90,7 +94,7 @@ internal enum CodecKind
 /// <param name="Members">For objects: the serialized members in declaration order; constructor parameters in constructor order come first in <see cref="ConstructorOrder"/>.</param>
 /// <param name="ConstructorOrder">Indexes into <see cref="Members"/> of the constructor arguments, in parameter order.</param>
 /// <param name="Collection">For collections: the shape of the value.</param>
-/// <param name="Schema">The JSON Schema of the type.</param>
+/// <param name="Schema">The JSON Schema description of the type, referring to the types it uses.</param>
 internal sealed record SerializableTypeModel(
     string TypeName,
     string DisplayName,
@@ -103,7 +107,7 @@ internal sealed record SerializableTypeModel(
     EquatableArray<MemberModel> Members,
     EquatableArray<int> ConstructorOrder,
     TypeShape? Collection,
-    RootSchema Schema);
+    TypeSchema Schema);
 
 /// <summary>Something that keeps a type from having a compile-time serializer.</summary>
 /// <param name="MemberPath">Where: the root type name, then member names (<c>Article.Author.Photo</c>).</param>

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
+using System.Threading;
+using Amsha.Generators.Analyzers;
 
 namespace Amsha.Generators.Templates;
 
@@ -23,7 +25,13 @@ internal readonly record struct TemplateError(int Start, int Length, string Reas
 /// </summary>
 internal static class TemplateParser
 {
-    public static (List<TemplateSegment> Segments, List<TemplateError> Errors) Parse(string? template)
+    public static (List<TemplateSegment> Segments, List<TemplateError> Errors) Parse(string? template) => Parse(template, null, default);
+
+    /// <summary>
+    /// Parses in one pass: every character is looked at a bounded number of times (the searches for the
+    /// next brace resume where the previous search stopped), so the work is linear in the template's length.
+    /// </summary>
+    internal static (List<TemplateSegment> Segments, List<TemplateError> Errors) Parse(string? template, AnalysisWork? work, CancellationToken cancellationToken)
     {
         var segments = new List<TemplateSegment>();
         var errors = new List<TemplateError>();
@@ -35,9 +43,12 @@ internal static class TemplateParser
         var text = template!;
         var literal = new StringBuilder();
         var literalStart = 0;
+        var nextClose = new BraceSearch(text, '}');
+        var nextOpen = new BraceSearch(text, '{');
         var i = 0;
         while (i < text.Length)
         {
+            work.Step(WorkKind.TemplateCharacters, cancellationToken);
             var c = text[i];
             if (c == '{' && i + 1 < text.Length && text[i + 1] == '{')
             {
@@ -57,13 +68,14 @@ internal static class TemplateParser
             }
             else if (c == '{')
             {
-                var close = text.IndexOf('}', i + 1);
-                var nextOpen = text.IndexOf('{', i + 1);
-                if (close < 0 || (nextOpen >= 0 && nextOpen < close))
+                var close = nextClose.From(i + 1, work, cancellationToken);
+                var open = nextOpen.From(i + 1, work, cancellationToken);
+                if (close < 0 || (open >= 0 && open < close))
                 {
-                    var end = nextOpen >= 0 && (close < 0 || nextOpen < close) ? nextOpen : text.Length;
+                    var end = open >= 0 && (close < 0 || open < close) ? open : text.Length;
                     errors.Add(new TemplateError(i, end - i, "a '{' without its '}'"));
                     literal.Append(text, i, end - i);
+                    work.Step(WorkKind.TemplateCharacters, cancellationToken, end - i);
                     i = end;
                     continue;
                 }
@@ -78,6 +90,7 @@ internal static class TemplateParser
                 Flush(segments, literal, literalStart, i);
                 var name = text.Substring(i + 1, close - i - 1);
                 segments.Add(new TemplateSegment(true, name, i + 1, name.Length));
+                work.Step(WorkKind.TemplateCharacters, cancellationToken, name.Length);
                 i = close + 1;
                 literalStart = i;
             }
@@ -98,6 +111,36 @@ internal static class TemplateParser
         {
             segments.Add(new TemplateSegment(false, literal.ToString(), start, end - start));
             literal.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The position of the next <c>brace</c> at or after a position that only moves forward. A search
+    /// resumes after the last one: each character is scanned at most once per brace kind.
+    /// </summary>
+    private sealed class BraceSearch(string text, char brace)
+    {
+        private int _searchedFrom = int.MaxValue;
+        private int _found = -1;
+
+        public int From(int position, AnalysisWork? work, CancellationToken cancellationToken)
+        {
+            // The last answer still holds when no brace can lie between position and it.
+            if (position >= _searchedFrom && (_found < 0 || _found >= position))
+            {
+                return _found;
+            }
+
+            var scan = position;
+            while (scan < text.Length && text[scan] != brace)
+            {
+                scan++;
+            }
+
+            work.Step(WorkKind.TemplateCharacters, cancellationToken, scan - position + 1);
+            _searchedFrom = position;
+            _found = scan < text.Length ? scan : -1;
+            return _found;
         }
     }
 }

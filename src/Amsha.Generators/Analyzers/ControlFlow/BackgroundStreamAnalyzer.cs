@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -24,28 +25,35 @@ public sealed class BackgroundStreamAnalyzer : AmshaAnalyzer
             return;
         }
 
-        start.RegisterOperationAction(c => AnalyzeConversion(c, symbols), OperationKind.Conversion);
-        start.RegisterOperationAction(c => AnalyzeTypeTest(c, symbols), OperationKind.IsType, OperationKind.IsPattern);
+        // One LocalValues per code block: the block is walked once for all its locals.
+        start.RegisterOperationBlockStartAction(block =>
+        {
+            var locals = new LocalValues(block.OperationBlocks, symbols.Work);
+            block.RegisterOperationAction(c => AnalyzeConversion(c, symbols, locals), OperationKind.Conversion);
+            block.RegisterOperationAction(c => AnalyzeTypeTest(c, symbols, locals), OperationKind.IsType, OperationKind.IsPattern);
+        });
     }
 
-    private static void AnalyzeConversion(OperationAnalysisContext context, AmshaSymbols symbols)
+    private static void AnalyzeConversion(OperationAnalysisContext context, AmshaSymbols symbols, LocalValues locals)
     {
+        symbols.Work.Step(WorkKind.Operations, context.CancellationToken);
         var conversion = (IConversionOperation)context.Operation;
         if (!conversion.IsImplicit && IsInteractiveHandle(conversion.Type, symbols))
         {
-            Report(context, conversion.Operand, symbols);
+            Report(context, conversion.Operand, symbols, locals);
         }
     }
 
-    private static void AnalyzeTypeTest(OperationAnalysisContext context, AmshaSymbols symbols)
+    private static void AnalyzeTypeTest(OperationAnalysisContext context, AmshaSymbols symbols, LocalValues locals)
     {
+        symbols.Work.Step(WorkKind.Operations, context.CancellationToken);
         switch (context.Operation)
         {
             case IIsTypeOperation test when IsInteractiveHandle(test.TypeOperand, symbols):
-                Report(context, test.ValueOperand, symbols);
+                Report(context, test.ValueOperand, symbols, locals);
                 break;
             case IIsPatternOperation pattern when TestedType(pattern.Pattern) is { } type && IsInteractiveHandle(type, symbols):
-                Report(context, pattern.Value, symbols);
+                Report(context, pattern.Value, symbols, locals);
                 break;
         }
     }
@@ -57,14 +65,14 @@ public sealed class BackgroundStreamAnalyzer : AmshaAnalyzer
         _ => null,
     };
 
-    private static void Report(OperationAnalysisContext context, IOperation handle, AmshaSymbols symbols)
+    private static void Report(OperationAnalysisContext context, IOperation handle, AmshaSymbols symbols, LocalValues locals)
     {
-        if (BackgroundSource(handle, symbols) is { } source)
+        if (BackgroundSource(handle, symbols, locals, context.CancellationToken) is { } source)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.StreamOnBackgroundHandle,
                 context.Operation.Syntax.GetLocation(),
-                Unwrap(handle).Syntax.ToString(),
+                MessageText.Source(Unwrap(handle).Syntax, context.CancellationToken),
                 ExecutionCalls.Display(source.TargetMethod)));
         }
     }
@@ -73,15 +81,18 @@ public sealed class BackgroundStreamAnalyzer : AmshaAnalyzer
         type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, symbols.InteractiveExecutionHandle);
 
     /// <summary>The background start the handle certainly comes from, or null.</summary>
-    private static IInvocationOperation? BackgroundSource(IOperation handle, AmshaSymbols symbols)
+    private static IInvocationOperation? BackgroundSource(IOperation handle, AmshaSymbols symbols, LocalValues locals, CancellationToken cancellationToken)
     {
         handle = Unwrap(handle);
-        if (handle is not ILocalReferenceOperation local)
-        {
-            return Start(handle, symbols);
-        }
+        return handle is ILocalReferenceOperation local
+            ? locals.Remember(local.Local, l => BackgroundSourceOf(l, symbols, locals, cancellationToken))
+            : Start(handle, symbols);
+    }
 
-        if (LocalValues.AssignedValues(local.Local, handle) is not { Count: > 0 } values)
+    /// <summary>The background start every value of <paramref name="local"/> comes from (worked out once per local).</summary>
+    private static IInvocationOperation? BackgroundSourceOf(ILocalSymbol local, AmshaSymbols symbols, LocalValues locals, CancellationToken cancellationToken)
+    {
+        if (locals.AssignedValues(local, cancellationToken) is not { Count: > 0 } values)
         {
             return null;
         }
@@ -89,6 +100,8 @@ public sealed class BackgroundStreamAnalyzer : AmshaAnalyzer
         IInvocationOperation? first = null;
         foreach (var value in values)
         {
+            symbols.Work.Step(WorkKind.Operations, cancellationToken);
+
             // Every assignment must be a background start: one interactive or unknown value makes the flow unknown.
             if (Start(Unwrap(value), symbols) is not { } start)
             {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -20,26 +21,34 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
         var tasks = new TaskTypes(start.Compilation);
-        start.RegisterOperationAction(c => AnalyzeResult(c, symbols, tasks), OperationKind.PropertyReference);
-        start.RegisterOperationAction(c => AnalyzeInvocation(c, symbols, tasks), OperationKind.Invocation);
+
+        // One LocalValues per code block: the block is walked once for all its locals.
+        start.RegisterOperationBlockStartAction(block =>
+        {
+            var locals = new LocalValues(block.OperationBlocks, symbols.Work);
+            block.RegisterOperationAction(c => AnalyzeResult(c, symbols, tasks, locals), OperationKind.PropertyReference);
+            block.RegisterOperationAction(c => AnalyzeInvocation(c, symbols, tasks, locals), OperationKind.Invocation);
+        });
     }
 
-    private static void AnalyzeResult(OperationAnalysisContext context, AmshaSymbols symbols, TaskTypes tasks)
+    private static void AnalyzeResult(OperationAnalysisContext context, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals)
     {
+        symbols.Work.Step(WorkKind.Operations, context.CancellationToken);
         var reference = (IPropertyReferenceOperation)context.Operation;
         if (reference.Property.Name == "Result" && tasks.IsTask(reference.Property.ContainingType))
         {
-            Report(context, reference.Instance, ".Result", symbols, tasks);
+            Report(context, reference.Instance, ".Result", symbols, tasks, locals);
         }
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, AmshaSymbols symbols, TaskTypes tasks)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals)
     {
+        symbols.Work.Step(WorkKind.Operations, context.CancellationToken);
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
         if (method.Name == "Wait" && tasks.IsTask(method.ContainingType))
         {
-            Report(context, invocation.Instance, ".Wait()", symbols, tasks);
+            Report(context, invocation.Instance, ".Wait()", symbols, tasks, locals);
         }
         else if (method.Name == "GetResult" && invocation.Instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter)
         {
@@ -51,14 +60,14 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
 
             if (awaited is not null && tasks.IsTask(awaited.Type))
             {
-                Report(context, awaited, ".GetAwaiter().GetResult()", symbols, tasks);
+                Report(context, awaited, ".GetAwaiter().GetResult()", symbols, tasks, locals);
             }
         }
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation? task, string construct, AmshaSymbols symbols, TaskTypes tasks)
+    private static void Report(OperationAnalysisContext context, IOperation? task, string construct, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals)
     {
-        if (Source(task, symbols, tasks) is { } source)
+        if (Source(task, symbols, tasks, locals, context.CancellationToken) is { } source)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.BlockingWait,
@@ -69,7 +78,7 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
     }
 
     /// <summary>The Amsha call that produced <paramref name="task"/>, or null when it is anything else or unknown.</summary>
-    private static IInvocationOperation? Source(IOperation? task, AmshaSymbols symbols, TaskTypes tasks)
+    private static IInvocationOperation? Source(IOperation? task, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals, CancellationToken cancellationToken)
     {
         while (task is IConversionOperation or IParenthesizedOperation)
         {
@@ -81,26 +90,32 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
             return IsAmshaTask(invocation, symbols) ? invocation : null;
         }
 
-        // Through a local: only when the method does nothing with it but assign it Amsha tasks and block on it.
-        if (task is ILocalReferenceOperation local
-            && LocalValues.IsOnlyReadAs(local.Local, task, read => IsBlockingRead(read, tasks))
-            && LocalValues.AssignedValues(local.Local, task) is { Count: > 0 } values)
+        // Through a local: only when the method does nothing with it but assign it Amsha tasks and block on it
+        // (worked out once per local, however many blocking reads it has).
+        return task is ILocalReferenceOperation local ? locals.Remember(local.Local, l => SourceOf(l, symbols, tasks, locals, cancellationToken)) : null;
+    }
+
+    private static IInvocationOperation? SourceOf(ILocalSymbol local, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals, CancellationToken cancellationToken)
+    {
+        if (!locals.IsOnlyReadAs(local, read => IsBlockingRead(read, tasks), cancellationToken)
+            || locals.AssignedValues(local, cancellationToken) is not { Count: > 0 } values)
         {
-            IInvocationOperation? first = null;
-            foreach (var value in values)
-            {
-                if (ExecutionCalls.UnwrapInvocation(value) is not { } assigned || value is IAwaitOperation || !IsAmshaTask(assigned, symbols))
-                {
-                    return null;
-                }
-
-                first ??= assigned;
-            }
-
-            return first;
+            return null;
         }
 
-        return null;
+        IInvocationOperation? first = null;
+        foreach (var value in values)
+        {
+            symbols.Work.Step(WorkKind.Operations, cancellationToken);
+            if (ExecutionCalls.UnwrapInvocation(value) is not { } assigned || value is IAwaitOperation || !IsAmshaTask(assigned, symbols))
+            {
+                return null;
+            }
+
+            first ??= assigned;
+        }
+
+        return first;
     }
 
     /// <summary>

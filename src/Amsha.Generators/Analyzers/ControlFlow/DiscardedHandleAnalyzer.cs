@@ -21,6 +21,7 @@ public sealed class DiscardedHandleAnalyzer : AmshaAnalyzer
 
     private static void Analyze(OperationAnalysisContext context, AmshaSymbols symbols)
     {
+        symbols.Work.Step(WorkKind.Operations, context.CancellationToken);
         var invocation = (IInvocationOperation)context.Operation;
         if (invocation.TargetMethod.Name is not ("StartBackground" or "StartBackgroundAsync" or "Resume" or "ResumeAsync")
             || !ExecutionCalls.IsBackground(ExecutionCalls.Classify(invocation.TargetMethod, symbols))

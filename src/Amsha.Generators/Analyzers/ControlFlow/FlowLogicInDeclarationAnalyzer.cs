@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -19,26 +20,28 @@ public sealed class FlowLogicInDeclarationAnalyzer : AmshaAnalyzer
     {
         start.RegisterOperationBlockStartAction(block =>
         {
-            if (DeclarationOwner(block.OwningSymbol, symbols) is not { } owner)
+            if (DeclarationOwner(block.OwningSymbol, symbols, block.CancellationToken) is not { } owner)
             {
                 return;
             }
 
-            block.RegisterOperationAction(c => AnalyzeLoop(c, owner), OperationKind.Loop);
-            block.RegisterOperationAction(c => AnalyzeConditional(c, owner), OperationKind.Conditional);
-            block.RegisterOperationAction(c => AnalyzeSwitch(c, owner), OperationKind.Switch, OperationKind.SwitchExpression);
-            block.RegisterOperationAction(c => AnalyzeTry(c, owner), OperationKind.Try);
-            block.RegisterOperationAction(c => AnalyzeBranch(c, owner), OperationKind.Branch);
+            var work = symbols.Work;
+            block.RegisterOperationAction(c => AnalyzeLoop(c, owner, work), OperationKind.Loop);
+            block.RegisterOperationAction(c => AnalyzeConditional(c, owner, work), OperationKind.Conditional);
+            block.RegisterOperationAction(c => AnalyzeSwitch(c, owner, work), OperationKind.Switch, OperationKind.SwitchExpression);
+            block.RegisterOperationAction(c => AnalyzeTry(c, owner, work), OperationKind.Try);
+            block.RegisterOperationAction(c => AnalyzeBranch(c, owner, work), OperationKind.Branch);
             block.RegisterOperationAction(c => AnalyzeInvocation(c, owner, symbols), OperationKind.Invocation);
         });
     }
 
     /// <summary>The declaration type that owns <paramref name="symbol"/>'s code (itself or an outer type), or null.</summary>
-    private static INamedTypeSymbol? DeclarationOwner(ISymbol symbol, AmshaSymbols symbols)
+    private static INamedTypeSymbol? DeclarationOwner(ISymbol symbol, AmshaSymbols symbols, CancellationToken cancellationToken)
     {
         for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
         {
-            if (symbols.IsDeclarationType(type))
+            symbols.Work.Step(WorkKind.Types, cancellationToken);
+            if (symbols.IsDeclarationType(type, cancellationToken))
             {
                 return type;
             }
@@ -47,8 +50,9 @@ public sealed class FlowLogicInDeclarationAnalyzer : AmshaAnalyzer
         return null;
     }
 
-    private static void AnalyzeLoop(OperationAnalysisContext context, INamedTypeSymbol owner)
+    private static void AnalyzeLoop(OperationAnalysisContext context, INamedTypeSymbol owner, AnalysisWork? work)
     {
+        work.Step(WorkKind.Operations, context.CancellationToken);
         var (keyword, name) = context.Operation.Syntax switch
         {
             ForStatementSyntax s => (s.ForKeyword, "a 'for' loop"),
@@ -61,8 +65,9 @@ public sealed class FlowLogicInDeclarationAnalyzer : AmshaAnalyzer
         Report(context, keyword, name, owner);
     }
 
-    private static void AnalyzeConditional(OperationAnalysisContext context, INamedTypeSymbol owner)
+    private static void AnalyzeConditional(OperationAnalysisContext context, INamedTypeSymbol owner, AnalysisWork? work)
     {
+        work.Step(WorkKind.Operations, context.CancellationToken);
         // if statements only; an 'else if' is reported as its own 'if'.
         if (context.Operation.Syntax is IfStatementSyntax statement)
         {
@@ -70,8 +75,9 @@ public sealed class FlowLogicInDeclarationAnalyzer : AmshaAnalyzer
         }
     }
 
-    private static void AnalyzeSwitch(OperationAnalysisContext context, INamedTypeSymbol owner)
+    private static void AnalyzeSwitch(OperationAnalysisContext context, INamedTypeSymbol owner, AnalysisWork? work)
     {
+        work.Step(WorkKind.Operations, context.CancellationToken);
         switch (context.Operation.Syntax)
         {
             case SwitchStatementSyntax statement:
@@ -83,8 +89,9 @@ public sealed class FlowLogicInDeclarationAnalyzer : AmshaAnalyzer
         }
     }
 
-    private static void AnalyzeTry(OperationAnalysisContext context, INamedTypeSymbol owner)
+    private static void AnalyzeTry(OperationAnalysisContext context, INamedTypeSymbol owner, AnalysisWork? work)
     {
+        work.Step(WorkKind.Operations, context.CancellationToken);
         var operation = (ITryOperation)context.Operation;
         if (!operation.Catches.IsEmpty && operation.Syntax is TryStatementSyntax statement)
         {
@@ -92,8 +99,9 @@ public sealed class FlowLogicInDeclarationAnalyzer : AmshaAnalyzer
         }
     }
 
-    private static void AnalyzeBranch(OperationAnalysisContext context, INamedTypeSymbol owner)
+    private static void AnalyzeBranch(OperationAnalysisContext context, INamedTypeSymbol owner, AnalysisWork? work)
     {
+        work.Step(WorkKind.Operations, context.CancellationToken);
         if (context.Operation is IBranchOperation { BranchKind: BranchKind.GoTo } && context.Operation.Syntax is GotoStatementSyntax statement)
         {
             Report(context, statement.GotoKeyword, "a 'goto' statement", owner);
@@ -102,6 +110,7 @@ public sealed class FlowLogicInDeclarationAnalyzer : AmshaAnalyzer
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, INamedTypeSymbol owner, AmshaSymbols symbols)
     {
+        symbols.Work.Step(WorkKind.Operations, context.CancellationToken);
         var invocation = (IInvocationOperation)context.Operation;
         var kind = ExecutionCalls.Classify(invocation.TargetMethod, symbols);
         if (kind is ExecutionCallKind.RunAsync or ExecutionCallKind.Start || ExecutionCalls.IsBackground(kind))

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -48,22 +49,32 @@ internal static class AttributeSyntaxFacts
 
     /// <summary>
     /// The entry <paramref name="index"/> of a <c>Type[]</c> argument holding <paramref name="count"/> values,
-    /// when the syntax lists exactly those entries; otherwise the whole argument.
+    /// when the syntax lists exactly those entries; otherwise the whole argument. For several entries of
+    /// one argument, use <see cref="ElementLocations"/>: it reads the entries once.
     /// </summary>
-    public static Location ElementLocation(AttributeData attribute, string name, int index, int count, ISymbol symbol, CancellationToken cancellationToken)
+    public static Location ElementLocation(AttributeData attribute, string name, int index, int count, ISymbol symbol, CancellationToken cancellationToken) =>
+        ElementLocations(attribute, name, count, symbol, cancellationToken)(index);
+
+    /// <summary>
+    /// Where each entry of a <c>Type[]</c> argument holding <paramref name="count"/> values is written (see
+    /// <see cref="ElementLocation"/>), with the argument's syntax read once for every entry asked about.
+    /// </summary>
+    public static Func<int, Location> ElementLocations(AttributeData attribute, string name, int count, ISymbol symbol, CancellationToken cancellationToken, AnalysisWork? work = null)
     {
         var syntax = GetSyntax(attribute, cancellationToken);
         var argument = FindArgument(syntax, name);
-        if (argument is not null && Elements(argument) is { } elements && elements.Count == count && index < count)
+        if (argument is not null && Elements(argument, cancellationToken, work) is { } elements && elements.Count == count)
         {
-            return elements[index].GetLocation();
+            var whole = argument.GetLocation();
+            return index => index < count ? elements[index].GetLocation() : whole;
         }
 
-        return argument?.GetLocation() ?? syntax?.Name.GetLocation() ?? SymbolLocation(symbol);
+        var fallback = argument?.GetLocation() ?? syntax?.Name.GetLocation() ?? SymbolLocation(symbol);
+        return _ => fallback;
     }
 
     /// <summary>The element expressions of an array or collection expression; null when they cannot be listed one to one.</summary>
-    public static IReadOnlyList<ExpressionSyntax>? Elements(ExpressionSyntax expression)
+    public static IReadOnlyList<ExpressionSyntax>? Elements(ExpressionSyntax expression, CancellationToken cancellationToken = default, AnalysisWork? work = null)
     {
         switch (expression)
         {
@@ -71,6 +82,7 @@ internal static class AttributeSyntaxFacts
                 var result = new List<ExpressionSyntax>();
                 foreach (var element in collection.Elements)
                 {
+                    work.Step(WorkKind.Syntax, cancellationToken);
                     if (element is not ExpressionElementSyntax item)
                     {
                         return null;
@@ -85,7 +97,7 @@ internal static class AttributeSyntaxFacts
             case ImplicitArrayCreationExpressionSyntax creation:
                 return creation.Initializer.Expressions;
             case ParenthesizedExpressionSyntax parenthesized:
-                return Elements(parenthesized.Expression);
+                return Elements(parenthesized.Expression, cancellationToken, work);
             default:
                 return null;
         }
@@ -93,6 +105,6 @@ internal static class AttributeSyntaxFacts
 
     public static Location SymbolLocation(ISymbol symbol) => symbol.Locations.FirstOrDefault() ?? Location.None;
 
-    /// <summary>A readable name for a type in messages: its name with type arguments, without namespace.</summary>
-    public static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+    /// <summary>A readable name for a type in messages: its name with type arguments, without namespace (bounded, see <see cref="MessageText.Type"/>).</summary>
+    public static string Display(ITypeSymbol type) => MessageText.Type(type, SymbolDisplayFormat.MinimallyQualifiedFormat);
 }

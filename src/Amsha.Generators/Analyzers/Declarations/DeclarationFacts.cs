@@ -15,67 +15,28 @@ internal static class DeclarationFacts
     public static readonly string[] LlmCallTemplates = { "Prompt", "System" };
 
     /// <summary>The marker attribute of <paramref name="type"/> as written in messages (<c>[Crew]</c>), or null.</summary>
-    public static string? MarkerName(INamedTypeSymbol type, AmshaSymbols symbols)
+    public static string? MarkerName(INamedTypeSymbol type, AmshaSymbols symbols, CancellationToken cancellationToken = default) => symbols.Markers(type, cancellationToken).First switch
     {
-        foreach (var attribute in type.GetAttributes())
-        {
-            var attributeClass = attribute.AttributeClass;
-            if (symbols.IsAgentAttribute(attributeClass))
-            {
-                return "[Agent]";
-            }
+        DeclarationMarker.Agent => "[Agent]",
+        DeclarationMarker.Task => "[CrewTask]",
+        DeclarationMarker.Crew => "[Crew]",
+        DeclarationMarker.ExecutionState => "[ExecutionState]",
+        _ => null,
+    };
 
-            if (symbols.IsCrewTaskAttribute(attributeClass))
-            {
-                return "[CrewTask]";
-            }
-
-            if (symbols.IsCrewAttribute(attributeClass))
-            {
-                return "[Crew]";
-            }
-
-            if (symbols.IsExecutionStateAttribute(attributeClass))
-            {
-                return "[ExecutionState]";
-            }
-        }
-
-        return null;
-    }
-
-    public static AttributeData? LlmCallAttribute(IMethodSymbol method, AmshaSymbols symbols) =>
-        symbols.AmshaLlmCallAttribute is { } llmCall
-            ? AmshaSymbols.Find(method, a => SymbolEqualityComparer.Default.Equals(a, llmCall))
-            : null;
+    public static AttributeData? LlmCallAttribute(IMethodSymbol method, AmshaSymbols symbols) => symbols.LlmCallAttribute(method);
 
     /// <summary>The first method of <paramref name="type"/> marked <c>[AmshaLlmCall]</c>, or null.</summary>
-    public static IMethodSymbol? FirstLlmCall(INamedTypeSymbol type, AmshaSymbols symbols)
-    {
-        if (symbols.AmshaLlmCallAttribute is null)
-        {
-            return null;
-        }
+    public static IMethodSymbol? FirstLlmCall(INamedTypeSymbol type, AmshaSymbols symbols, CancellationToken cancellationToken = default) => symbols.FirstLlmCall(type, cancellationToken);
 
-        foreach (var member in type.GetMembers())
-        {
-            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && LlmCallAttribute(method, symbols) is not null)
-            {
-                return method;
-            }
-        }
+    public static AttributeData? TaskAttribute(INamedTypeSymbol type, AmshaSymbols symbols, CancellationToken cancellationToken = default) => symbols.Markers(type, cancellationToken).Task;
 
-        return null;
-    }
+    public static AttributeData? AgentAttribute(INamedTypeSymbol type, AmshaSymbols symbols, CancellationToken cancellationToken = default) => symbols.Markers(type, cancellationToken).Agent;
 
-    public static AttributeData? TaskAttribute(INamedTypeSymbol type, AmshaSymbols symbols) => AmshaSymbols.Find(type, symbols.IsCrewTaskAttribute);
-
-    public static AttributeData? AgentAttribute(INamedTypeSymbol type, AmshaSymbols symbols) => AmshaSymbols.Find(type, symbols.IsAgentAttribute);
-
-    public static AttributeData? CrewAttribute(INamedTypeSymbol type, AmshaSymbols symbols) => AmshaSymbols.Find(type, symbols.IsCrewAttribute);
+    public static AttributeData? CrewAttribute(INamedTypeSymbol type, AmshaSymbols symbols, CancellationToken cancellationToken = default) => symbols.Markers(type, cancellationToken).Crew;
 
     /// <summary>The entries of a <c>Type[]</c> argument (null entries and non-types included as null), or null when it is not set or not an array.</summary>
-    public static List<INamedTypeSymbol?>? ReadTypes(AttributeData attribute, string name)
+    public static List<INamedTypeSymbol?>? ReadTypes(AttributeData attribute, string name, AnalysisWork? work = null, CancellationToken cancellationToken = default)
     {
         if (AttributeArguments.Named(attribute, name) is not { Kind: TypedConstantKind.Array, IsNull: false } argument)
         {
@@ -85,6 +46,7 @@ internal static class DeclarationFacts
         var result = new List<INamedTypeSymbol?>();
         foreach (var value in argument.Values)
         {
+            work.Step(WorkKind.Symbols, cancellationToken);
             result.Add(value is { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol type } ? type : null);
         }
 
@@ -92,13 +54,10 @@ internal static class DeclarationFacts
     }
 
     /// <summary>The task's agent when <c>Agent</c> names a type marked <c>[Agent]</c>.</summary>
-    public static INamedTypeSymbol? AgentOf(AttributeData taskAttribute, AmshaSymbols symbols) =>
-        AttributeArguments.Named(taskAttribute, "Agent") is { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol agent } && AgentAttribute(agent, symbols) is not null
+    public static INamedTypeSymbol? AgentOf(AttributeData taskAttribute, AmshaSymbols symbols, CancellationToken cancellationToken = default) =>
+        AttributeArguments.Named(taskAttribute, "Agent") is { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol agent } && AgentAttribute(agent, symbols, cancellationToken) is not null
             ? agent
             : null;
-
-    /// <summary>The same key the generator uses for a task, so plans agree.</summary>
-    public static string Key(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
     public static bool IsUsable(INamedTypeSymbol? type) => type is not null && type.TypeKind != TypeKind.Error;
 
@@ -111,12 +70,13 @@ internal static class DeclarationFacts
     public const GeneratedCodeAnalysisFlags LlmCallGeneratedCodeFlags = GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics;
 
     /// <summary>True when the symbol (for a partial method, its definition) is declared in a file a person wrote.</summary>
-    public static bool IsDeclaredInUserCode(ISymbol symbol, CancellationToken cancellationToken)
+    public static bool IsDeclaredInUserCode(ISymbol symbol, AmshaSymbols symbols, CancellationToken cancellationToken)
     {
         var declared = symbol is IMethodSymbol { PartialDefinitionPart: { } definition } ? definition : symbol;
         foreach (var reference in declared.DeclaringSyntaxReferences)
         {
-            if (!IsGeneratedTree(reference.SyntaxTree, cancellationToken))
+            symbols.Work.Step(WorkKind.Syntax, cancellationToken);
+            if (!symbols.IsGeneratedTree(reference.SyntaxTree, cancellationToken))
             {
                 return true;
             }
@@ -125,7 +85,7 @@ internal static class DeclarationFacts
         return false;
     }
 
-    /// <summary>The compiler's own heuristic: a generated file name or an <c>&lt;auto-generated&gt;</c> header.</summary>
+    /// <summary>The compiler's own heuristic: a generated file name or an <c>&lt;auto-generated&gt;</c> header (analyzers ask <see cref="AmshaSymbols.IsGeneratedTree"/>, once per tree).</summary>
     public static bool IsGeneratedTree(SyntaxTree tree, CancellationToken cancellationToken)
     {
         var name = System.IO.Path.GetFileName(tree.FilePath ?? "");
@@ -140,6 +100,7 @@ internal static class DeclarationFacts
 
         foreach (var trivia in tree.GetRoot(cancellationToken).GetLeadingTrivia())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var text = trivia.ToString();
             if (text.IndexOf("<auto-generated", StringComparison.OrdinalIgnoreCase) >= 0 || text.IndexOf("<autogenerated", StringComparison.OrdinalIgnoreCase) >= 0)
             {

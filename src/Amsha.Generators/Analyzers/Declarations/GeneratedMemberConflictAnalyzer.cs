@@ -24,15 +24,16 @@ internal sealed class GeneratedMemberConflictAnalyzer : AmshaAnalyzer
     private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
         var crew = (INamedTypeSymbol)context.Symbol;
-        if (DeclarationFacts.CrewAttribute(crew, symbols) is not { } attribute)
+        var cancellationToken = context.CancellationToken;
+        if (symbols.Markers(crew, cancellationToken).Crew is not { } attribute)
         {
             return;
         }
 
         var input = attribute.AttributeClass is { TypeArguments.Length: 1 } generic ? generic.TypeArguments[0] : null;
         // Only real tasks get a prompt builder, as in the generator.
-        var tasks = (DeclarationFacts.ReadTypes(attribute, "Tasks") ?? new List<INamedTypeSymbol?>())
-            .Where(t => DeclarationFacts.IsUsable(t) && DeclarationFacts.TaskAttribute(t!, symbols) is not null)
+        var tasks = (DeclarationFacts.ReadTypes(attribute, "Tasks", symbols.Work, cancellationToken) ?? new List<INamedTypeSymbol?>())
+            .Where(t => DeclarationFacts.IsUsable(t) && DeclarationFacts.TaskAttribute(t!, symbols, cancellationToken) is not null)
             .Select(t => t!.Name)
             .Distinct();
 

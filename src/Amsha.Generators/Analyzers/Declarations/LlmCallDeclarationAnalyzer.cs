@@ -38,7 +38,7 @@ internal sealed class LlmCallDeclarationAnalyzer : AmshaAnalyzer
 
     private static void AnalyzeMethod(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
-        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, context.CancellationToken))
+        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, symbols, context.CancellationToken))
         {
             return;
         }
@@ -46,7 +46,7 @@ internal sealed class LlmCallDeclarationAnalyzer : AmshaAnalyzer
         var method = (IMethodSymbol)context.Symbol;
 
         // Both parts of a partial method arrive here; the definition part speaks for both.
-        if (method.MethodKind != MethodKind.Ordinary || method.PartialDefinitionPart is not null || DeclarationFacts.LlmCallAttribute(method, symbols) is null)
+        if (method.MethodKind != MethodKind.Ordinary || method.PartialDefinitionPart is not null || symbols.LlmCallAttribute(method, context.CancellationToken) is null)
         {
             return;
         }
@@ -63,7 +63,7 @@ internal sealed class LlmCallDeclarationAnalyzer : AmshaAnalyzer
         {
             Report(context, nameLocation, method, "has a body; declare it as a partial definition ending in ';', the generator writes the body");
         }
-        else if (method.PartialImplementationPart is { } implementation && IsWrittenByUser(implementation, cancellationToken) is { } userBody)
+        else if (method.PartialImplementationPart is { } implementation && IsWrittenByUser(implementation, symbols, cancellationToken) is { } userBody)
         {
             Report(context, userBody, method, "has a body; remove the implementing declaration, the generator writes the body");
         }
@@ -75,6 +75,7 @@ internal sealed class LlmCallDeclarationAnalyzer : AmshaAnalyzer
 
         foreach (var parameter in method.Parameters)
         {
+            symbols.Work.Step(WorkKind.Symbols, cancellationToken);
             if (parameter.RefKind != RefKind.None)
             {
                 var modifier = parameter.RefKind switch { RefKind.Out => "out", RefKind.In => "in", _ => "ref" };
@@ -85,16 +86,16 @@ internal sealed class LlmCallDeclarationAnalyzer : AmshaAnalyzer
         if (!LlmCallReturns.TryClassify(method.ReturnType, out _, out _, out _) && !HasErrors(method.ReturnType))
         {
             Report(context, declaration?.ReturnType.GetLocation() ?? nameLocation, method,
-                "returns '" + method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + "'; " + SupportedReturns);
+                "returns '" + MessageText.Type(method.ReturnType, SymbolDisplayFormat.MinimallyQualifiedFormat) + "'; " + SupportedReturns);
         }
     }
 
     /// <summary>The name of a user-written implementing declaration; null when a generator wrote it.</summary>
-    private static Location? IsWrittenByUser(IMethodSymbol implementation, System.Threading.CancellationToken cancellationToken)
+    private static Location? IsWrittenByUser(IMethodSymbol implementation, AmshaSymbols symbols, System.Threading.CancellationToken cancellationToken)
     {
         foreach (var reference in implementation.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax syntax && !IsGenerated(syntax, cancellationToken))
+            if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax syntax && !IsGenerated(syntax, symbols, cancellationToken))
             {
                 return syntax.Identifier.GetLocation();
             }
@@ -105,8 +106,8 @@ internal sealed class LlmCallDeclarationAnalyzer : AmshaAnalyzer
 
     // A generated file (the compiler's heuristic, shared with the other declaration analyzers), or
     // [GeneratedCode] on the method or a type around it.
-    private static bool IsGenerated(MethodDeclarationSyntax syntax, System.Threading.CancellationToken cancellationToken) =>
-        DeclarationFacts.IsGeneratedTree(syntax.SyntaxTree, cancellationToken)
+    private static bool IsGenerated(MethodDeclarationSyntax syntax, AmshaSymbols symbols, System.Threading.CancellationToken cancellationToken) =>
+        symbols.IsGeneratedTree(syntax.SyntaxTree, cancellationToken)
         || syntax.AncestorsAndSelf().OfType<MemberDeclarationSyntax>().Any(node => node.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString().Contains("GeneratedCode")));
 
     // A return type that does not resolve yet (half-typed code) is the compiler's to report.
@@ -118,14 +119,14 @@ internal sealed class LlmCallDeclarationAnalyzer : AmshaAnalyzer
 
     private static void AnalyzeType(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
-        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, context.CancellationToken))
+        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, symbols, context.CancellationToken))
         {
             return;
         }
 
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || symbols.ExecutionSession is null
-            || DeclarationFacts.FirstLlmCall(type, symbols) is not { } first || LlmCallGenerator.Parser.SessionExpression(type, isStatic: false, context.CancellationToken) is not null)
+            || symbols.FirstLlmCall(type, context.CancellationToken) is not { } first || LlmCallGenerator.Parser.SessionExpression(type, isStatic: false, context.CancellationToken) is not null)
         {
             return;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -16,12 +17,18 @@ internal sealed class PartialDeclarationAnalyzer : AmshaAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.TypeMustBePartial);
 
+    private const int MaxNesting = 32;
+
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
+        var findings = new AnalysisCache<INamedTypeSymbol, Finding?>(SymbolEqualityComparer.Default);
+        start.RegisterSymbolAction(c => Analyze(c, symbols, findings), SymbolKind.NamedType);
     }
 
-    private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)
+    /// <summary>The type itself or a type nested in it that makes it need <c>partial</c>: its marker, or its first <c>[AmshaLlmCall]</c> method.</summary>
+    private sealed record Finding(INamedTypeSymbol Type, string? Marker, IMethodSymbol? Method);
+
+    private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols, AnalysisCache<INamedTypeSymbol, Finding?> findings)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct or TypeKind.Interface))
@@ -30,24 +37,29 @@ internal sealed class PartialDeclarationAnalyzer : AmshaAnalyzer
         }
 
         // Cheap syntax check first: most types are either partial or unrelated to Amsha.
-        if (!HasNonPartialDeclaration(type, context.CancellationToken) || Reason(type, symbols, depth: 0) is not { } reason)
+        var cancellationToken = context.CancellationToken;
+        if (!HasNonPartialDeclaration(type, symbols.Work, cancellationToken)
+            || Walks.First(type, findings, t => Own(t, symbols, cancellationToken), t => t.GetTypeMembers(), MaxNesting, SymbolEqualityComparer.Default, symbols.Work, cancellationToken) is not { } finding)
         {
             return;
         }
 
+        var reason = Reason(finding, SymbolEqualityComparer.Default.Equals(finding.Type, type));
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            symbols.Work.Step(WorkKind.Syntax, cancellationToken);
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TypeMustBePartial, declaration.Identifier.GetLocation(), type.Name, reason));
             }
         }
     }
 
-    private static bool HasNonPartialDeclaration(INamedTypeSymbol type, CancellationToken cancellationToken)
+    private static bool HasNonPartialDeclaration(INamedTypeSymbol type, AnalysisWork? work, CancellationToken cancellationToken)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
+            work.Step(WorkKind.Syntax, cancellationToken);
             if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 return true;
@@ -57,34 +69,27 @@ internal sealed class PartialDeclarationAnalyzer : AmshaAnalyzer
         return false;
     }
 
-    /// <summary>Why the type must be partial, for the message; null when it need not be.</summary>
-    private static string? Reason(INamedTypeSymbol type, AmshaSymbols symbols, int depth)
+    /// <summary>Why the type must be partial, for the message.</summary>
+    private static string Reason(Finding finding, bool itself)
     {
-        if (depth > 32)
+        if (finding.Marker is { } marker)
         {
-            return null;
+            return itself ? "it is marked " + marker : "it contains the " + marker + " type '" + finding.Type.Name + "'";
         }
 
-        if (DeclarationFacts.MarkerName(type, symbols) is { } marker)
+        return itself
+            ? "it declares the [AmshaLlmCall] method '" + finding.Method!.Name + "'"
+            : "it contains '" + finding.Type.Name + "', which declares the [AmshaLlmCall] method '" + finding.Method!.Name + "'";
+    }
+
+    /// <summary>What makes <paramref name="type"/> itself need <c>partial</c> (its nested types are walked by <see cref="Walks.First"/>).</summary>
+    private static Finding? Own(INamedTypeSymbol type, AmshaSymbols symbols, CancellationToken cancellationToken)
+    {
+        if (DeclarationFacts.MarkerName(type, symbols, cancellationToken) is { } marker)
         {
-            return depth == 0 ? "it is marked " + marker : "it contains the " + marker + " type '" + type.Name + "'";
+            return new Finding(type, marker, null);
         }
 
-        if (DeclarationFacts.FirstLlmCall(type, symbols) is { } method)
-        {
-            return depth == 0
-                ? "it declares the [AmshaLlmCall] method '" + method.Name + "'"
-                : "it contains '" + type.Name + "', which declares the [AmshaLlmCall] method '" + method.Name + "'";
-        }
-
-        foreach (var nested in type.GetTypeMembers())
-        {
-            if (Reason(nested, symbols, depth + 1) is { } reason)
-            {
-                return reason;
-            }
-        }
-
-        return null;
+        return DeclarationFacts.FirstLlmCall(type, symbols, cancellationToken) is { } method ? new Finding(type, null, method) : null;
     }
 }

@@ -19,12 +19,13 @@ internal sealed class RequiredTextAnalyzer : AmshaAnalyzer
     private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (DeclarationFacts.AgentAttribute(type, symbols) is { } agent)
+        var markers = symbols.Markers(type, context.CancellationToken);
+        if (markers.Agent is { } agent)
         {
             Check(context, type, agent, "Agent", DeclarationFacts.AgentTemplates);
         }
 
-        if (DeclarationFacts.TaskAttribute(type, symbols) is { } task)
+        if (markers.Task is { } task)
         {
             Check(context, type, task, "Task", DeclarationFacts.TaskTemplates);
         }

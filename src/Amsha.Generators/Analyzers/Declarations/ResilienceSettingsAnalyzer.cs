@@ -22,12 +22,12 @@ internal sealed class ResilienceSettingsAnalyzer : AmshaAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        start.RegisterSymbolAction(Analyze, SymbolKind.NamedType, SymbolKind.Method);
+        start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType, SymbolKind.Method);
     }
 
-    private static void Analyze(SymbolAnalysisContext context)
+    private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
-        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, context.CancellationToken))
+        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, symbols, context.CancellationToken))
         {
             return;
         }
@@ -40,6 +40,7 @@ internal sealed class ResilienceSettingsAnalyzer : AmshaAnalyzer
 
         foreach (var attribute in context.Symbol.GetAttributes())
         {
+            symbols.Work.Step(WorkKind.Symbols, context.CancellationToken);
             if (attribute.AttributeClass?.ContainingNamespace is not { Name: "Amsha", ContainingNamespace.IsGlobalNamespace: true } || attribute.NamedArguments.IsEmpty)
             {
                 continue;

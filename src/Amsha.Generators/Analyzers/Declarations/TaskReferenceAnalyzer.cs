@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
@@ -23,13 +24,14 @@ internal sealed class TaskReferenceAnalyzer : AmshaAnalyzer
     private static void Analyze(SymbolAnalysisContext context, AmshaSymbols symbols)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (DeclarationFacts.TaskAttribute(type, symbols) is { } task)
+        var markers = symbols.Markers(type, context.CancellationToken);
+        if (markers.Task is { } task)
         {
             AnalyzeAgent(context, type, task, symbols);
             AnalyzeEntries(context, type, task, "Context", symbols);
         }
 
-        if (DeclarationFacts.CrewAttribute(type, symbols) is { } crew)
+        if (markers.Crew is { } crew)
         {
             AnalyzeEntries(context, type, crew, "Tasks", symbols);
         }
@@ -54,7 +56,7 @@ internal sealed class TaskReferenceAnalyzer : AmshaAnalyzer
             return;
         }
 
-        if (DeclarationFacts.AgentAttribute(type, symbols) is null)
+        if (DeclarationFacts.AgentAttribute(type, symbols, context.CancellationToken) is null)
         {
             var name = AttributeSyntaxFacts.Display(type);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TaskAgentInvalid,
@@ -71,13 +73,15 @@ internal sealed class TaskReferenceAnalyzer : AmshaAnalyzer
         }
 
         var values = argument.Values;
+        Func<int, Location>? locations = null;
         for (var i = 0; i < values.Length; i++)
         {
+            symbols.Work.Step(WorkKind.Symbols, context.CancellationToken);
             var value = values[i];
             string display;
             if (value.Kind == TypedConstantKind.Type && value.Value is INamedTypeSymbol entry)
             {
-                if (entry.TypeKind == TypeKind.Error || DeclarationFacts.TaskAttribute(entry, symbols) is not null)
+                if (entry.TypeKind == TypeKind.Error || DeclarationFacts.TaskAttribute(entry, symbols, context.CancellationToken) is not null)
                 {
                     continue;
                 }
@@ -97,8 +101,9 @@ internal sealed class TaskReferenceAnalyzer : AmshaAnalyzer
                 continue;
             }
 
-            var location = AttributeSyntaxFacts.ElementLocation(attribute, name, i, values.Length, owner, context.CancellationToken);
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotATask, location, display, name, owner.Name));
+            // The argument's entries are read once, for the first entry reported.
+            locations ??= AttributeSyntaxFacts.ElementLocations(attribute, name, values.Length, owner, context.CancellationToken, symbols.Work);
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotATask, locations(i), display, name, owner.Name));
         }
     }
 }

@@ -2,9 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using Amsha.Generators.Templates;
+using System.Threading;
 using Amsha.Generators.Helpers;
 using Amsha.Generators.LlmCalls;
+using Amsha.Generators.Templates;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -26,40 +27,44 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        start.RegisterSymbolAction(c => AnalyzeType(c, symbols), SymbolKind.NamedType);
+        var templates = new ParsedTemplates(symbols);
+        start.RegisterSymbolAction(c => AnalyzeType(c, symbols, templates), SymbolKind.NamedType);
         if (symbols.AmshaLlmCallAttribute is not null)
         {
-            start.RegisterSymbolAction(c => AnalyzeMethod(c, symbols), SymbolKind.Method);
+            start.RegisterSymbolAction(c => AnalyzeMethod(c, symbols, templates), SymbolKind.Method);
         }
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, AmshaSymbols symbols)
+    private static void AnalyzeType(SymbolAnalysisContext context, AmshaSymbols symbols, ParsedTemplates templates)
     {
-        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, context.CancellationToken))
+        var cancellationToken = context.CancellationToken;
+        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, symbols, cancellationToken))
         {
             return;
         }
 
         var type = (INamedTypeSymbol)context.Symbol;
-        if (DeclarationFacts.AgentAttribute(type, symbols) is { } agent)
+        var markers = symbols.Markers(type, cancellationToken);
+        if (markers.Agent is { } agent)
         {
-            ReportMalformed(context, type, agent, DeclarationFacts.AgentTemplates);
+            ReportMalformed(context, templates, type, agent, DeclarationFacts.AgentTemplates, symbols.Work);
         }
 
-        if (DeclarationFacts.TaskAttribute(type, symbols) is { } task)
+        if (markers.Task is { } task)
         {
-            ReportMalformed(context, type, task, DeclarationFacts.TaskTemplates);
+            ReportMalformed(context, templates, type, task, DeclarationFacts.TaskTemplates, symbols.Work);
         }
 
-        if (DeclarationFacts.CrewAttribute(type, symbols) is { } crew)
+        if (markers.Crew is { } crew)
         {
-            AnalyzeCrewPlaceholders(context, type, crew, symbols);
+            AnalyzeCrewPlaceholders(context, templates, type, crew, symbols);
         }
     }
 
-    private static void AnalyzeMethod(SymbolAnalysisContext context, AmshaSymbols symbols)
+    private static void AnalyzeMethod(SymbolAnalysisContext context, AmshaSymbols symbols, ParsedTemplates templates)
     {
-        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, context.CancellationToken))
+        var cancellationToken = context.CancellationToken;
+        if (!DeclarationFacts.IsDeclaredInUserCode(context.Symbol, symbols, cancellationToken))
         {
             return;
         }
@@ -67,24 +72,39 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
         var method = (IMethodSymbol)context.Symbol;
 
         // Both parts of a partial method arrive here with the same attributes; report once, for the definition.
-        if (method.PartialDefinitionPart is not null || DeclarationFacts.LlmCallAttribute(method, symbols) is not { } attribute)
+        if (method.PartialDefinitionPart is not null || symbols.LlmCallAttribute(method, cancellationToken) is not { } attribute)
         {
             return;
         }
 
-        ReportMalformed(context, method, attribute, DeclarationFacts.LlmCallTemplates);
-        // The generator's own binding rule decides what a placeholder may name.
-        var bindable = method.Parameters.Where(p => LlmCallGenerator.Parser.BindPlaceholder(method, p.Name) is not null).Select(p => p.Name).ToList();
-        var available = bindable.Count == 0 ? "the method has no parameters a placeholder can name" : "parameters: " + string.Join(", ", bindable);
+        ReportMalformed(context, templates, method, attribute, DeclarationFacts.LlmCallTemplates, symbols.Work);
+
+        // The generator's own binding rule decides what a placeholder may name; each distinct name is bound once.
+        var bindable = new List<string>();
+        foreach (var parameter in method.Parameters)
+        {
+            symbols.Work.Step(WorkKind.Symbols, cancellationToken);
+            if (LlmCallGenerator.Parser.BindPlaceholder(method, parameter.Name) is not null)
+            {
+                bindable.Add(parameter.Name);
+            }
+        }
+
+        var bound = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var unknown = new UnknownPlaceholders(
+            placeholder => bound.TryGetValue(placeholder, out var binds) ? binds : bound[placeholder] = LlmCallGenerator.Parser.BindPlaceholder(method, placeholder) is not null,
+            "has no matching parameter of '" + method.Name + "'; "
+                + (bindable.Count == 0 ? "the method has no parameters a placeholder can name" : "parameters: " + MessageText.List(bindable)),
+            new NameSuggestions(bindable, symbols.Work, cancellationToken));
         foreach (var name in DeclarationFacts.LlmCallTemplates)
         {
-            ReportUnknown(context, method, attribute, name, placeholder => LlmCallGenerator.Parser.BindPlaceholder(method, placeholder) is not null, bindable,
-                unknown => "has no matching parameter of '" + method.Name + "'; " + available);
+            ReportUnknown(context, templates, method, attribute, name, unknown, symbols.Work);
         }
     }
 
-    private static void AnalyzeCrewPlaceholders(SymbolAnalysisContext context, INamedTypeSymbol crew, AttributeData attribute, AmshaSymbols symbols)
+    private static void AnalyzeCrewPlaceholders(SymbolAnalysisContext context, ParsedTemplates templates, INamedTypeSymbol crew, AttributeData attribute, AmshaSymbols symbols)
     {
+        var cancellationToken = context.CancellationToken;
         ITypeSymbol? input = null;
         if (attribute.AttributeClass is { TypeArguments.Length: 1 } generic)
         {
@@ -97,98 +117,91 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
 
         // The generator's own matching rule: exact name, else the upper-case name.
         var members = input is null ? new Dictionary<string, string>() : InputMembers.Of(input);
-        Func<string, bool> matches = name => members.ContainsKey(name) || members.ContainsKey(name.ToUpperInvariant());
         var candidates = members.Values.Distinct().ToList();
-        Func<string, string> explain = input is null
-            ? _ => "cannot be filled: crew '" + crew.Name + "' has no input type; declare it [Crew<TInput>] or remove the placeholder"
-            : _ => "has no matching member in '" + AttributeSyntaxFacts.Display(input) + "', the input of crew '" + crew.Name + "'; "
-                + (candidates.Count == 0 ? "it has no public readable members" : "available: " + string.Join(", ", candidates));
+        var unknown = new UnknownPlaceholders(
+            name => members.ContainsKey(name) || members.ContainsKey(name.ToUpperInvariant()),
+            input is null
+                ? "cannot be filled: crew '" + crew.Name + "' has no input type; declare it [Crew<TInput>] or remove the placeholder"
+                : "has no matching member in '" + AttributeSyntaxFacts.Display(input) + "', the input of crew '" + crew.Name + "'; "
+                    + (candidates.Count == 0 ? "it has no public readable members" : "available: " + MessageText.List(candidates)),
+            new NameSuggestions(candidates, symbols.Work, cancellationToken));
 
         var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var task in DeclarationFacts.ReadTypes(attribute, "Tasks") ?? new List<INamedTypeSymbol?>())
+        foreach (var task in DeclarationFacts.ReadTypes(attribute, "Tasks", symbols.Work, cancellationToken) ?? new List<INamedTypeSymbol?>())
         {
-            if (!DeclarationFacts.IsUsable(task) || !visited.Add(task!) || DeclarationFacts.TaskAttribute(task!, symbols) is not { } taskAttribute)
+            symbols.Work.Step(WorkKind.Symbols, cancellationToken);
+            if (!DeclarationFacts.IsUsable(task) || !visited.Add(task!) || DeclarationFacts.TaskAttribute(task!, symbols, cancellationToken) is not { } taskAttribute)
             {
                 continue;
             }
 
             foreach (var name in DeclarationFacts.TaskTemplates)
             {
-                ReportUnknown(context, task!, taskAttribute, name, matches, candidates, explain);
+                ReportUnknown(context, templates, task!, taskAttribute, name, unknown, symbols.Work);
             }
 
-            if (DeclarationFacts.AgentOf(taskAttribute, symbols) is { } agent && visited.Add(agent) && DeclarationFacts.AgentAttribute(agent, symbols) is { } agentAttribute)
+            if (DeclarationFacts.AgentOf(taskAttribute, symbols, cancellationToken) is { } agent && visited.Add(agent)
+                && DeclarationFacts.AgentAttribute(agent, symbols, cancellationToken) is { } agentAttribute)
             {
                 foreach (var name in DeclarationFacts.AgentTemplates)
                 {
-                    ReportUnknown(context, agent, agentAttribute, name, matches, candidates, explain);
+                    ReportUnknown(context, templates, agent, agentAttribute, name, unknown, symbols.Work);
                 }
             }
         }
     }
 
-    private static void ReportUnknown(
-        SymbolAnalysisContext context,
-        ISymbol owner,
-        AttributeData attribute,
-        string templateName,
-        Func<string, bool> matches,
-        List<string> candidates,
-        Func<string, string> explain)
+    /// <summary>What placeholders of one crew or method may name, and how to explain one that names nothing (the same words for each).</summary>
+    private sealed record UnknownPlaceholders(Func<string, bool> Matches, string Explanation, NameSuggestions Suggestions);
+
+    private static void ReportUnknown(SymbolAnalysisContext context, ParsedTemplates templates, ISymbol owner, AttributeData attribute, string templateName, UnknownPlaceholders unknown, AnalysisWork? work)
     {
-        if (AttributeArguments.String(attribute, templateName) is not { Length: > 0 } template)
+        var cancellationToken = context.CancellationToken;
+        if (templates.Get(owner, attribute, templateName, cancellationToken) is not { } template)
         {
             return;
         }
 
-        var (segments, _) = TemplateParser.Parse(template);
-        var argument = AttributeSyntaxFacts.FindArgument(AttributeSyntaxFacts.GetSyntax(attribute, context.CancellationToken), templateName);
-        foreach (var segment in segments)
+        foreach (var segment in template.Segments)
         {
-            if (!segment.IsPlaceholder || matches(segment.Text))
+            work.Step(WorkKind.Placeholders, cancellationToken);
+            if (!segment.IsPlaceholder || unknown.Matches(segment.Text))
             {
                 continue;
             }
 
-            var fallback = AttributeSyntaxFacts.ArgumentLocation(attribute, templateName, owner, context.CancellationToken);
-            var location = TemplateSourceMap.Locate(argument, template, segment.Start, segment.Length, fallback, out var exact);
+            var location = template.Locate(segment.Start, segment.Length, cancellationToken, out var exact);
             var properties = ImmutableDictionary<string, string?>.Empty;
-            var message = explain(segment.Text);
+            var message = unknown.Explanation;
             if (exact)
             {
                 properties = properties.Add(DiagnosticDescriptors.ExactSpanProperty, "true");
             }
 
-            if (Closest(segment.Text, candidates) is { } closest)
+            if (unknown.Suggestions.Closest(segment.Text, cancellationToken) is { } closest)
             {
                 properties = properties.Add(DiagnosticDescriptors.ReplacementProperty, closest);
-                message += " (did you mean '" + closest + "'?)";
+                message += " (did you mean '" + MessageText.Quote(closest) + "'?)";
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownPlaceholder, location, properties, segment.Text, templateName, owner.Name, message));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownPlaceholder, location, properties, MessageText.Quote(segment.Text), templateName, owner.Name, message));
         }
     }
 
-    private static void ReportMalformed(SymbolAnalysisContext context, ISymbol owner, AttributeData attribute, string[] templateNames)
+    private static void ReportMalformed(SymbolAnalysisContext context, ParsedTemplates templates, ISymbol owner, AttributeData attribute, string[] templateNames, AnalysisWork? work)
     {
+        var cancellationToken = context.CancellationToken;
         foreach (var templateName in templateNames)
         {
-            if (AttributeArguments.String(attribute, templateName) is not { Length: > 0 } template)
+            if (templates.Get(owner, attribute, templateName, cancellationToken) is not { } template)
             {
                 continue;
             }
 
-            var (_, errors) = TemplateParser.Parse(template);
-            if (errors.Count == 0)
+            foreach (var error in template.Errors)
             {
-                continue;
-            }
-
-            var argument = AttributeSyntaxFacts.FindArgument(AttributeSyntaxFacts.GetSyntax(attribute, context.CancellationToken), templateName);
-            var fallback = AttributeSyntaxFacts.ArgumentLocation(attribute, templateName, owner, context.CancellationToken);
-            foreach (var error in errors)
-            {
-                var location = TemplateSourceMap.Locate(argument, template, error.Start, error.Length, fallback, out var exact);
+                work.Step(WorkKind.Placeholders, cancellationToken);
+                var location = template.Locate(error.Start, error.Length, cancellationToken, out var exact);
                 var properties = exact
                     ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.ExactSpanProperty, "true")
                     : ImmutableDictionary<string, string?>.Empty;
@@ -198,51 +211,5 @@ internal sealed class TemplateAnalyzer : AmshaAnalyzer
     }
 
     /// <summary>The candidate nearest to <paramref name="name"/> (ignoring case) when it is close enough to be a typo.</summary>
-    internal static string? Closest(string name, IReadOnlyList<string> candidates)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        var tie = false;
-        foreach (var candidate in candidates)
-        {
-            var distance = EditDistance(name.ToUpperInvariant(), candidate.ToUpperInvariant());
-            if (distance < bestDistance)
-            {
-                best = candidate;
-                bestDistance = distance;
-                tie = false;
-            }
-            else if (distance == bestDistance && !string.Equals(best, candidate, StringComparison.Ordinal))
-            {
-                tie = true;
-            }
-        }
-
-        var limit = Math.Max(1, Math.Min(3, name.Length / 3));
-        return best is not null && !tie && bestDistance <= limit ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    internal static string? Closest(string name, IReadOnlyList<string> candidates) => new NameSuggestions(candidates, null, CancellationToken.None).Closest(name, CancellationToken.None);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,6 +16,8 @@ namespace Amsha.Generators.Analyzers.Declarations;
 /// </summary>
 internal sealed class TemplateSourceMap
 {
+    private static readonly char[] LineBreaks = { '\r', '\n' };
+
     private readonly SyntaxTree _tree;
     private readonly int[] _starts;
     private readonly int[] _ends;
@@ -26,25 +29,20 @@ internal sealed class TemplateSourceMap
         _ends = ends;
     }
 
-    /// <summary>The location of the template text <c>[start, start + length)</c>; exact when the literal could be mapped.</summary>
-    public static Location Locate(ExpressionSyntax? expression, string value, int start, int length, Location fallback, out bool exact)
-    {
-        exact = false;
-        if (expression is null)
-        {
-            return fallback;
-        }
+    /// <summary>The exact location of the template text <c>[start, start + length)</c>, or null when it is not within the value.</summary>
+    public Location? Locate(int start, int length) =>
+        length > 0 && start >= 0 && start + length <= _starts.Length
+            ? Location.Create(_tree, TextSpan.FromBounds(_starts[start], _ends[start + length - 1]))
+            : null;
 
-        if (Create(expression, value) is { } map && length > 0 && start >= 0 && start + length <= value.Length)
-        {
-            exact = true;
-            return Location.Create(map._tree, TextSpan.FromBounds(map._starts[start], map._ends[start + length - 1]));
-        }
+    public static TemplateSourceMap? Create(ExpressionSyntax expression, string value) => Create(expression, value, null, default);
 
-        return expression.GetLocation();
-    }
-
-    public static TemplateSourceMap? Create(ExpressionSyntax expression, string value)
+    /// <summary>
+    /// Decodes the literal behind <paramref name="expression"/> once, character by character; null when it is
+    /// not a single string literal or does not decode to <paramref name="value"/>. Callers keep the map and
+    /// locate every diagnostic of the template from it.
+    /// </summary>
+    internal static TemplateSourceMap? Create(ExpressionSyntax expression, string value, AnalysisWork? work, CancellationToken cancellationToken)
     {
         while (expression is ParenthesizedExpressionSyntax parenthesized)
         {
@@ -57,43 +55,56 @@ internal sealed class TemplateSourceMap
         }
 
         var token = literal.Token;
-        var decoded = new StringBuilder();
-        var starts = new List<int>();
-        var ends = new List<int>();
+        var decoded = new Decoded(token.Text.Length, work, cancellationToken);
         var ok = token.Kind() switch
         {
-            SyntaxKind.StringLiteralToken when token.Text.StartsWith("@", System.StringComparison.Ordinal) => DecodeVerbatim(token.Text, decoded, starts, ends),
-            SyntaxKind.StringLiteralToken => DecodeRegular(token.Text, decoded, starts, ends),
-            SyntaxKind.SingleLineRawStringLiteralToken => DecodeSingleLineRaw(token.Text, decoded, starts, ends),
-            SyntaxKind.MultiLineRawStringLiteralToken => DecodeMultiLineRaw(token.Text, decoded, starts, ends),
+            SyntaxKind.StringLiteralToken when token.Text.StartsWith("@", System.StringComparison.Ordinal) => DecodeVerbatim(token.Text, decoded),
+            SyntaxKind.StringLiteralToken => DecodeRegular(token.Text, decoded),
+            SyntaxKind.SingleLineRawStringLiteralToken => DecodeSingleLineRaw(token.Text, decoded),
+            SyntaxKind.MultiLineRawStringLiteralToken => DecodeMultiLineRaw(token.Text, decoded),
             _ => false,
         };
 
-        if (!ok || decoded.ToString() != value)
-        {
-            return null;
-        }
-
-        var offset = token.SpanStart;
-        var startArray = new int[starts.Count];
-        var endArray = new int[ends.Count];
-        for (var i = 0; i < starts.Count; i++)
-        {
-            startArray[i] = starts[i] + offset;
-            endArray[i] = ends[i] + offset;
-        }
-
-        return new TemplateSourceMap(tree, startArray, endArray);
+        return ok && decoded.Is(value) ? new TemplateSourceMap(tree, decoded.Starts(token.SpanStart), decoded.Ends(token.SpanStart)) : null;
     }
 
-    private static void Add(StringBuilder decoded, List<int> starts, List<int> ends, char c, int start, int end)
+    /// <summary>The decoded value with, for each of its characters, the span of source text that wrote it.</summary>
+    private sealed class Decoded(int capacity, AnalysisWork? work, CancellationToken cancellationToken)
     {
-        decoded.Append(c);
-        starts.Add(start);
-        ends.Add(end);
+        private readonly StringBuilder _text = new(capacity);
+        private readonly List<int> _starts = new(capacity);
+        private readonly List<int> _ends = new(capacity);
+
+        public void Add(char c, int start, int end)
+        {
+            work.Step(WorkKind.LiteralCharacters, cancellationToken);
+            _text.Append(c);
+            _starts.Add(start);
+            _ends.Add(end);
+        }
+
+        /// <summary>Counts source characters looked at without producing value characters (indentation, line breaks checked).</summary>
+        public void Skip(int characters) => work.Step(WorkKind.LiteralCharacters, cancellationToken, characters);
+
+        public bool Is(string value) => _text.Length == value.Length && _text.ToString() == value;
+
+        public int[] Starts(int offset) => Shift(_starts, offset);
+
+        public int[] Ends(int offset) => Shift(_ends, offset);
+
+        private static int[] Shift(List<int> positions, int offset)
+        {
+            var result = new int[positions.Count];
+            for (var i = 0; i < result.Length; i++)
+            {
+                result[i] = positions[i] + offset;
+            }
+
+            return result;
+        }
     }
 
-    private static bool DecodeRegular(string text, StringBuilder decoded, List<int> starts, List<int> ends)
+    private static bool DecodeRegular(string text, Decoded decoded)
     {
         if (text.Length < 2 || text[0] != '"' || text[text.Length - 1] != '"')
         {
@@ -106,7 +117,7 @@ internal sealed class TemplateSourceMap
         {
             if (text[i] != '\\')
             {
-                Add(decoded, starts, ends, text[i], i, i + 1);
+                decoded.Add(text[i], i, i + 1);
                 i++;
                 continue;
             }
@@ -125,7 +136,7 @@ internal sealed class TemplateSourceMap
             };
             if (simple is { } c)
             {
-                Add(decoded, starts, ends, c, i, i + 2);
+                decoded.Add(c, i, i + 2);
                 i += 2;
                 continue;
             }
@@ -142,13 +153,13 @@ internal sealed class TemplateSourceMap
                 var end = i + 2 + digits;
                 if (code <= 0xFFFF)
                 {
-                    Add(decoded, starts, ends, (char)code, i, end);
+                    decoded.Add((char)code, i, end);
                 }
                 else if (code <= 0x10FFFF)
                 {
                     code -= 0x10000;
-                    Add(decoded, starts, ends, (char)(0xD800 + (code >> 10)), i, end);
-                    Add(decoded, starts, ends, (char)(0xDC00 + (code & 0x3FF)), i, end);
+                    decoded.Add((char)(0xD800 + (code >> 10)), i, end);
+                    decoded.Add((char)(0xDC00 + (code & 0x3FF)), i, end);
                 }
                 else
                 {
@@ -172,7 +183,7 @@ internal sealed class TemplateSourceMap
                     return false;
                 }
 
-                Add(decoded, starts, ends, (char)code, i, i + 2 + digits);
+                decoded.Add((char)code, i, i + 2 + digits);
                 i += 2 + digits;
                 continue;
             }
@@ -183,7 +194,7 @@ internal sealed class TemplateSourceMap
         return true;
     }
 
-    private static bool DecodeVerbatim(string text, StringBuilder decoded, List<int> starts, List<int> ends)
+    private static bool DecodeVerbatim(string text, Decoded decoded)
     {
         if (text.Length < 3 || text[1] != '"' || text[text.Length - 1] != '"')
         {
@@ -201,12 +212,12 @@ internal sealed class TemplateSourceMap
                     return false;
                 }
 
-                Add(decoded, starts, ends, '"', i, i + 2);
+                decoded.Add('"', i, i + 2);
                 i += 2;
                 continue;
             }
 
-            Add(decoded, starts, ends, text[i], i, i + 1);
+            decoded.Add(text[i], i, i + 1);
             i++;
         }
 
@@ -224,7 +235,7 @@ internal sealed class TemplateSourceMap
         return count;
     }
 
-    private static bool DecodeSingleLineRaw(string text, StringBuilder decoded, List<int> starts, List<int> ends)
+    private static bool DecodeSingleLineRaw(string text, Decoded decoded)
     {
         var quotes = CountQuotes(text, 0, 1);
         if (quotes < 3 || text.Length < 2 * quotes || CountQuotes(text, text.Length - 1, -1) < quotes)
@@ -234,13 +245,13 @@ internal sealed class TemplateSourceMap
 
         for (var i = quotes; i < text.Length - quotes; i++)
         {
-            Add(decoded, starts, ends, text[i], i, i + 1);
+            decoded.Add(text[i], i, i + 1);
         }
 
         return true;
     }
 
-    private static bool DecodeMultiLineRaw(string text, StringBuilder decoded, List<int> starts, List<int> ends)
+    private static bool DecodeMultiLineRaw(string text, Decoded decoded)
     {
         var quotes = CountQuotes(text, 0, 1);
         if (quotes < 3 || CountQuotes(text, text.Length - 1, -1) < quotes)
@@ -249,8 +260,8 @@ internal sealed class TemplateSourceMap
         }
 
         var closing = text.Length - quotes;
-        var firstBreak = text.IndexOfAny(new[] { '\r', '\n' }, quotes);
-        var lastBreakEnd = text.LastIndexOfAny(new[] { '\r', '\n' }, closing - 1) + 1;
+        var firstBreak = text.IndexOfAny(LineBreaks, quotes);
+        var lastBreakEnd = text.LastIndexOfAny(LineBreaks, closing - 1) + 1;
         if (firstBreak < 0 || lastBreakEnd <= firstBreak)
         {
             return false;
@@ -272,7 +283,7 @@ internal sealed class TemplateSourceMap
         var i = SkipBreak(text, firstBreak);
         while (i < contentEnd)
         {
-            var lineEnd = text.IndexOfAny(new[] { '\r', '\n' }, i);
+            var lineEnd = text.IndexOfAny(LineBreaks, i);
             if (lineEnd < 0 || lineEnd > contentEnd)
             {
                 lineEnd = contentEnd;
@@ -293,9 +304,10 @@ internal sealed class TemplateSourceMap
                 return false;
             }
 
+            decoded.Skip(skip);
             for (var c = i + skip; c < lineEnd; c++)
             {
-                Add(decoded, starts, ends, text[c], c, c + 1);
+                decoded.Add(text[c], c, c + 1);
             }
 
             if (lineEnd >= contentEnd)
@@ -306,7 +318,7 @@ internal sealed class TemplateSourceMap
             var next = SkipBreak(text, lineEnd);
             for (var c = lineEnd; c < next; c++)
             {
-                Add(decoded, starts, ends, text[c], c, c + 1);
+                decoded.Add(text[c], c, c + 1);
             }
 
             i = next;

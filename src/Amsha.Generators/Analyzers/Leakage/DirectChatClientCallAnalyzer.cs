@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -26,20 +27,23 @@ public sealed class DirectChatClientCallAnalyzer : AmshaAnalyzer
             return;
         }
 
-        start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation);
+        var chatClients = new AnalysisCache<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
+        start.RegisterOperationAction(c => Analyze(c, symbols, chatClients), OperationKind.Invocation);
     }
 
-    private static void Analyze(OperationAnalysisContext context, AmshaSymbols symbols)
+    private static void Analyze(OperationAnalysisContext context, AmshaSymbols symbols, AnalysisCache<ITypeSymbol, bool> chatClients)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
-        if (method.Name is not ("GetResponseAsync" or "GetStreamingResponseAsync") || !IsChatClientCall(method, symbols.ChatClient!))
+        var cancellationToken = context.CancellationToken;
+        symbols.Work.Step(WorkKind.Operations, cancellationToken);
+        if (method.Name is not ("GetResponseAsync" or "GetStreamingResponseAsync") || !IsChatClientCall(method, symbols, chatClients, cancellationToken))
         {
             return;
         }
 
         string where;
-        if (LeakageScope.DeclarationOwner(context.ContainingSymbol, symbols) is { } owner)
+        if (LeakageScope.DeclarationOwner(context.ContainingSymbol, symbols, cancellationToken) is { } owner)
         {
             where = $"in declaration type '{owner.Name}'";
         }
@@ -59,32 +63,36 @@ public sealed class DirectChatClientCallAnalyzer : AmshaAnalyzer
             where));
     }
 
-    private static bool IsChatClientCall(IMethodSymbol method, INamedTypeSymbol chatClient)
+    private static bool IsChatClientCall(IMethodSymbol method, AmshaSymbols symbols, AnalysisCache<ITypeSymbol, bool> chatClients, CancellationToken cancellationToken)
     {
         if (method.IsExtensionMethod || (method.IsStatic && method.Parameters.Length > 0))
         {
             var first = (method.ReducedFrom ?? method).Parameters;
-            return first.Length > 0 && IsChatClient(first[0].Type, chatClient);
+            return first.Length > 0 && IsChatClient(first[0].Type, symbols, chatClients, cancellationToken);
         }
 
-        return method.ContainingType is { } type && IsChatClient(type, chatClient);
+        return method.ContainingType is { } type && IsChatClient(type, symbols, chatClients, cancellationToken);
     }
 
-    private static bool IsChatClient(ITypeSymbol type, INamedTypeSymbol chatClient)
-    {
-        if (SymbolEqualityComparer.Default.Equals(type, chatClient))
+    /// <summary>True for <c>IChatClient</c> and the types that implement it; each type's interfaces are read once.</summary>
+    private static bool IsChatClient(ITypeSymbol type, AmshaSymbols symbols, AnalysisCache<ITypeSymbol, bool> chatClients, CancellationToken cancellationToken) =>
+        chatClients.Get(type, t =>
         {
-            return true;
-        }
-
-        foreach (var implemented in type.AllInterfaces)
-        {
-            if (SymbolEqualityComparer.Default.Equals(implemented, chatClient))
+            var chatClient = symbols.ChatClient!;
+            if (SymbolEqualityComparer.Default.Equals(t, chatClient))
             {
                 return true;
             }
-        }
 
-        return false;
-    }
+            foreach (var implemented in t.AllInterfaces)
+            {
+                symbols.Work.Step(WorkKind.Types, cancellationToken);
+                if (SymbolEqualityComparer.Default.Equals(implemented, chatClient))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        });
 }

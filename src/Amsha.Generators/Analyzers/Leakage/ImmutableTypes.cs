@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace Amsha.Generators.Analyzers.Leakage;
@@ -5,11 +7,76 @@ namespace Amsha.Generators.Analyzers.Leakage;
 /// <summary>
 /// A conservative "cannot change after construction" test for AMSHA103: primitives, strings, enums,
 /// delegates, readonly structs, immutable and frozen collections, read-only collection interfaces,
-/// well-known immutable BCL types, and source types whose instance fields are all readonly.
+/// well-known immutable BCL types, and source types whose instance fields are all readonly (and whose
+/// base types are immutable, up to <see cref="MaxBaseTypes"/> of them; beyond, the type counts as mutable).
+/// One instance per compilation: each type is answered once.
 /// </summary>
-internal static class ImmutableTypes
+internal sealed class ImmutableTypes(AnalysisWork? work)
 {
-    public static bool IsImmutable(ITypeSymbol type)
+    public const int MaxBaseTypes = 64;
+
+    private readonly AnalysisCache<ITypeSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
+
+    public bool IsImmutable(ITypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (_answers.TryGet(type, out var known))
+        {
+            return known;
+        }
+
+        // A source type is immutable when it and each of its base types are: the chain is walked in a loop
+        // (not by recursion), and every type on it gets the same answer.
+        var chain = new List<ITypeSymbol>();
+        var visited = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        var answer = false;
+        var current = type;
+        while (true)
+        {
+            work.Step(WorkKind.Types, cancellationToken);
+            if (_answers.TryGet(current, out known))
+            {
+                answer = known;
+                break;
+            }
+
+            if (chain.Count >= MaxBaseTypes || !visited.Add(current))
+            {
+                break;
+            }
+
+            chain.Add(current);
+            if (Shallow(current, cancellationToken) is { } decided)
+            {
+                answer = decided;
+                break;
+            }
+
+            // Own types (records, classes) are immutable when every instance field is readonly, auto-property backing fields included.
+            var named = (INamedTypeSymbol)current;
+            if (HasMutableInstanceField(named, cancellationToken))
+            {
+                break;
+            }
+
+            if (named.BaseType is not { } baseType || baseType.SpecialType == SpecialType.System_Object)
+            {
+                answer = true;
+                break;
+            }
+
+            current = baseType;
+        }
+
+        foreach (var walked in chain)
+        {
+            _answers.Set(walked, answer);
+        }
+
+        return answer;
+    }
+
+    /// <summary>The answer for <paramref name="type"/> itself; null for a source class or struct, which depends on its fields and base type.</summary>
+    private bool? Shallow(ITypeSymbol type, CancellationToken cancellationToken)
     {
         switch (type.SpecialType)
         {
@@ -36,7 +103,7 @@ internal static class ImmutableTypes
         switch (type.OriginalDefinition.SpecialType)
         {
             case SpecialType.System_Nullable_T:
-                return type is INamedTypeSymbol { TypeArguments.Length: 1 } nullable && IsImmutable(nullable.TypeArguments[0]);
+                return type is INamedTypeSymbol { TypeArguments.Length: 1 } nullable && IsImmutable(nullable.TypeArguments[0], cancellationToken);
             case SpecialType.System_Collections_Generic_IEnumerable_T:
             case SpecialType.System_Collections_Generic_IReadOnlyList_T:
             case SpecialType.System_Collections_Generic_IReadOnlyCollection_T:
@@ -73,18 +140,20 @@ internal static class ImmutableTypes
                 return true;
         }
 
-        // Own types (records, classes) are immutable when every instance field is readonly, auto-property backing fields included.
-        if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named && named.Locations.Length > 0 && named.Locations[0].IsInSource)
-        {
-            foreach (var member in named.GetMembers())
-            {
-                if (member is IFieldSymbol { IsStatic: false, IsReadOnly: false, IsConst: false })
-                {
-                    return false;
-                }
-            }
+        return type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named && named.Locations.Length > 0 && named.Locations[0].IsInSource
+            ? null
+            : false;
+    }
 
-            return named.BaseType is null || named.BaseType.SpecialType == SpecialType.System_Object || IsImmutable(named.BaseType);
+    private bool HasMutableInstanceField(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            work.Step(WorkKind.Symbols, cancellationToken);
+            if (member is IFieldSymbol { IsStatic: false, IsReadOnly: false, IsConst: false })
+            {
+                return true;
+            }
         }
 
         return false;

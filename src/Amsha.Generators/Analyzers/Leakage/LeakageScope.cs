@@ -1,3 +1,4 @@
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace Amsha.Generators.Analyzers.Leakage;
@@ -8,13 +9,14 @@ internal static class LeakageScope
     /// <summary>
     /// The nearest type around <paramref name="symbol"/> that is a declaration for the proxy rule:
     /// <c>[Agent]</c>, <c>[CrewTask]</c>, <c>[Crew]</c>, <c>[ExecutionState]</c>, or a type with an
-    /// <c>[AmshaLlmCall]</c> method. Null when there is none.
+    /// <c>[AmshaLlmCall]</c> method. Null when there is none. Each type's answer is read once per compilation.
     /// </summary>
-    public static INamedTypeSymbol? DeclarationOwner(ISymbol symbol, AmshaSymbols symbols)
+    public static INamedTypeSymbol? DeclarationOwner(ISymbol symbol, AmshaSymbols symbols, CancellationToken cancellationToken = default)
     {
         for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
         {
-            if (DeclarationKind(type, symbols) is not null)
+            symbols.Work.Step(WorkKind.Types, cancellationToken);
+            if (DeclarationKind(type, symbols, cancellationToken) is not null)
             {
                 return type;
             }
@@ -24,43 +26,20 @@ internal static class LeakageScope
     }
 
     /// <summary>How a declaration type reads in messages ("Agent 'Researcher'"), or null when <paramref name="type"/> is none.</summary>
-    public static string? DeclarationKind(INamedTypeSymbol type, AmshaSymbols symbols)
+    public static string? DeclarationKind(INamedTypeSymbol type, AmshaSymbols symbols, CancellationToken cancellationToken = default)
     {
-        foreach (var attribute in type.GetAttributes())
+        switch (symbols.Markers(type, cancellationToken).First)
         {
-            var attributeClass = attribute.AttributeClass;
-            if (symbols.IsAgentAttribute(attributeClass))
-            {
+            case DeclarationMarker.Agent:
                 return "Agent";
-            }
-
-            if (symbols.IsCrewTaskAttribute(attributeClass))
-            {
+            case DeclarationMarker.Task:
                 return "Task";
-            }
-
-            if (symbols.IsCrewAttribute(attributeClass))
-            {
+            case DeclarationMarker.Crew:
                 return "Crew";
-            }
-
-            if (symbols.IsExecutionStateAttribute(attributeClass))
-            {
+            case DeclarationMarker.ExecutionState:
                 return "Execution state type";
-            }
         }
 
-        if (symbols.AmshaLlmCallAttribute is not null)
-        {
-            foreach (var member in type.GetMembers())
-            {
-                if (member is IMethodSymbol method && ExecutionCalls.IsLlmCall(method, symbols))
-                {
-                    return "Type with [AmshaLlmCall] methods";
-                }
-            }
-        }
-
-        return null;
+        return symbols.FirstLlmCallByShape(type, cancellationToken) is not null ? "Type with [AmshaLlmCall] methods" : null;
     }
 }

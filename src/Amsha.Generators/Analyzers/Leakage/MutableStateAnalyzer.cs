@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -16,14 +18,16 @@ public sealed class MutableStateAnalyzer : AmshaAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
-        start.RegisterSymbolAction(c => AnalyzeField(c, symbols), SymbolKind.Field);
-        start.RegisterSymbolAction(c => AnalyzeProperty(c, symbols), SymbolKind.Property);
+        var immutable = new ImmutableTypes(symbols.Work);
+        var autoProperties = new AnalysisCache<INamedTypeSymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
+        start.RegisterSymbolAction(c => AnalyzeField(c, symbols, immutable), SymbolKind.Field);
+        start.RegisterSymbolAction(c => AnalyzeProperty(c, symbols, immutable, autoProperties), SymbolKind.Property);
     }
 
-    private static void AnalyzeField(SymbolAnalysisContext context, AmshaSymbols symbols)
+    private static void AnalyzeField(SymbolAnalysisContext context, AmshaSymbols symbols, ImmutableTypes immutable)
     {
         var field = (IFieldSymbol)context.Symbol;
-        if (field.IsImplicitlyDeclared || field.IsConst || !symbols.IsDeclarationType(field.ContainingType))
+        if (field.IsImplicitlyDeclared || field.IsConst || !symbols.IsDeclarationType(field.ContainingType, context.CancellationToken))
         {
             return;
         }
@@ -33,18 +37,20 @@ public sealed class MutableStateAnalyzer : AmshaAnalyzer
         {
             why = field.IsStatic ? "is a mutable static field" : "is a mutable instance field";
         }
-        else if (field.IsStatic && !ImmutableTypes.IsImmutable(field.Type))
+        else if (field.IsStatic && !immutable.IsImmutable(field.Type, context.CancellationToken))
         {
-            why = $"is static readonly but its type '{field.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}' is mutable";
+            why = $"is static readonly but its type '{MessageText.Type(field.Type, SymbolDisplayFormat.MinimallyQualifiedFormat)}' is mutable";
         }
 
         Report(context, field, "Field", why);
     }
 
-    private static void AnalyzeProperty(SymbolAnalysisContext context, AmshaSymbols symbols)
+    private static void AnalyzeProperty(SymbolAnalysisContext context, AmshaSymbols symbols, ImmutableTypes immutable, AnalysisCache<INamedTypeSymbol, HashSet<ISymbol>> autoProperties)
     {
         var property = (IPropertySymbol)context.Symbol;
-        if (property.IsImplicitlyDeclared || property.IsIndexer || !symbols.IsDeclarationType(property.ContainingType) || !IsAutoProperty(property))
+        var cancellationToken = context.CancellationToken;
+        if (property.IsImplicitlyDeclared || property.IsIndexer || !symbols.IsDeclarationType(property.ContainingType, cancellationToken)
+            || !AutoPropertiesOf(property.ContainingType, autoProperties, symbols.Work, cancellationToken).Contains(property))
         {
             return;
         }
@@ -54,27 +60,33 @@ public sealed class MutableStateAnalyzer : AmshaAnalyzer
         {
             why = property.IsStatic ? "is a settable static auto-property" : "is a settable auto-property";
         }
-        else if (property.IsStatic && !ImmutableTypes.IsImmutable(property.Type))
+        else if (property.IsStatic && !immutable.IsImmutable(property.Type, cancellationToken))
         {
-            why = $"is static but its type '{property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}' is mutable";
+            why = $"is static but its type '{MessageText.Type(property.Type, SymbolDisplayFormat.MinimallyQualifiedFormat)}' is mutable";
         }
 
         Report(context, property, "Property", why);
     }
 
-    /// <summary>An auto-property has a compiler-generated backing field.</summary>
-    private static bool IsAutoProperty(IPropertySymbol property)
-    {
-        foreach (var member in property.ContainingType.GetMembers())
+    /// <summary>
+    /// The auto-properties of <paramref name="type"/>: those with a compiler-generated backing field. The
+    /// members are read once per type, not once per property.
+    /// </summary>
+    private static HashSet<ISymbol> AutoPropertiesOf(INamedTypeSymbol type, AnalysisCache<INamedTypeSymbol, HashSet<ISymbol>> cache, AnalysisWork? work, CancellationToken cancellationToken) =>
+        cache.Get(type, t =>
         {
-            if (member is IFieldSymbol { IsImplicitlyDeclared: true } field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+            var properties = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var member in t.GetMembers())
             {
-                return true;
+                work.Step(WorkKind.Symbols, cancellationToken);
+                if (member is IFieldSymbol { IsImplicitlyDeclared: true, AssociatedSymbol: IPropertySymbol property })
+                {
+                    properties.Add(property);
+                }
             }
-        }
 
-        return false;
-    }
+            return properties;
+        });
 
     private static void Report(SymbolAnalysisContext context, ISymbol member, string kind, string? why)
     {

@@ -1,13 +1,16 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace Amsha.Generators.Analyzers.Leakage;
 
 /// <summary>
 /// The provider-SDK namespaces of AMSHA101 for one value of <c>amsha_provider_namespaces</c>, with the
-/// per-namespace answers cached (each namespace symbol is classified once per compilation).
+/// per-namespace answers cached (each namespace symbol is classified once per compilation) and the
+/// provider type found in each type walked (<see cref="ProviderTypeIn"/>).
 /// </summary>
 internal sealed class ProviderNamespaces
 {
@@ -18,8 +21,12 @@ internal sealed class ProviderNamespaces
         "OpenAI", "Azure.AI.OpenAI", "Azure.AI.Inference", "Anthropic", "Mistral", "OllamaSharp",
         "Google.GenAI", "Microsoft.SemanticKernel", "Microsoft.Agents.AI", "LLama");
 
+    /// <summary>How deep a walk over a type's parts goes.</summary>
+    public const int MaxDepth = 32;
+
     private readonly ImmutableArray<string> _prefixes;
     private readonly ConcurrentDictionary<INamespaceSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
+    private readonly AnalysisCache<ITypeSymbol, ITypeSymbol?> _providerIn = new(SymbolEqualityComparer.Default);
 
     private ProviderNamespaces(ImmutableArray<string> prefixes, Compilation compilation)
     {
@@ -58,35 +65,46 @@ internal sealed class ProviderNamespaces
     public bool IsProviderType(ITypeSymbol? type) =>
         type is INamedTypeSymbol named && named.OriginalDefinition.ContainingNamespace is { IsGlobalNamespace: false } ns && _answers.GetOrAdd(ns, Classify);
 
-    /// <summary>True when <paramref name="type"/>, its element type or any type argument is a provider type.</summary>
-    public bool MentionsProviderType(ITypeSymbol? type, int depth = 0)
+    /// <summary>
+    /// The first provider type in <paramref name="type"/>: itself, its element or pointed-at type, its type
+    /// arguments, the types it is nested in, a function pointer's signature, and so on down to
+    /// <see cref="MaxDepth"/> levels; null when there is none. Each distinct type is visited at most once
+    /// per walk and its answer kept for the compilation, so shared parts of large types (as built by chained
+    /// <c>using</c> aliases) cost nothing the second time.
+    /// </summary>
+    public ITypeSymbol? ProviderTypeIn(ITypeSymbol? type, AnalysisWork? work, CancellationToken cancellationToken) =>
+        type is null ? null : Walks.First(type, _providerIn, t => IsProviderType(t) ? t : null, Parts, MaxDepth, SymbolEqualityComparer.Default, work, cancellationToken);
+
+    private static IEnumerable<ITypeSymbol> Parts(ITypeSymbol type)
     {
         switch (type)
         {
-            case null:
-                return false;
             case IArrayTypeSymbol array:
-                return depth < 8 && MentionsProviderType(array.ElementType, depth + 1);
+                yield return array.ElementType;
+                break;
+            case IPointerTypeSymbol pointer:
+                yield return pointer.PointedAtType;
+                break;
+            case IFunctionPointerTypeSymbol functionPointer:
+                yield return functionPointer.Signature.ReturnType;
+                foreach (var parameter in functionPointer.Signature.Parameters)
+                {
+                    yield return parameter.Type;
+                }
+
+                break;
             case INamedTypeSymbol named:
-                if (IsProviderType(named))
+                foreach (var argument in named.TypeArguments)
                 {
-                    return true;
+                    yield return argument;
                 }
 
-                if (depth < 8)
+                if (named.ContainingType is { } containing)
                 {
-                    foreach (var argument in named.TypeArguments)
-                    {
-                        if (MentionsProviderType(argument, depth + 1))
-                        {
-                            return true;
-                        }
-                    }
+                    yield return containing;
                 }
 
-                return false;
-            default:
-                return false;
+                break;
         }
     }
 

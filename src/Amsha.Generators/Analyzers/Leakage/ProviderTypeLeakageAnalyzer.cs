@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -31,11 +32,12 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
     {
         var compilation = start.Compilation;
         var namespacesByOption = new ConcurrentDictionary<string, ProviderNamespaces>(StringComparer.Ordinal);
-        var inputsAndOutputs = new Lazy<Dictionary<INamedTypeSymbol, string>>(() => FindInputAndOutputTypes(compilation, symbols));
+        var inputsAndOutputs = new Once<Dictionary<INamedTypeSymbol, string>>(cancellationToken => FindInputAndOutputTypes(compilation, symbols, cancellationToken));
 
         start.RegisterSymbolStartAction(symbolStart =>
         {
             var type = (INamedTypeSymbol)symbolStart.Symbol;
+            var cancellationToken = symbolStart.CancellationToken;
             if (type.DeclaringSyntaxReferences.IsEmpty)
             {
                 return;
@@ -50,25 +52,26 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
             }
 
             // A type nested in a declaration is part of that declaration's code.
-            var owner = LeakageScope.DeclarationOwner(type, symbols) ?? type;
-            var kind = LeakageScope.DeclarationKind(owner, symbols);
-            if (kind is null && !inputsAndOutputs.Value.TryGetValue(type, out kind))
+            var owner = LeakageScope.DeclarationOwner(type, symbols, cancellationToken) ?? type;
+            var kind = LeakageScope.DeclarationKind(owner, symbols, cancellationToken);
+            if (kind is null && !inputsAndOutputs.Get(cancellationToken).TryGetValue(type, out kind))
             {
                 return;
             }
 
             var subject = $"{kind} '{owner.Name}'";
-            symbolStart.RegisterSyntaxNodeAction(c => AnalyzeName(c, providers, subject), SyntaxKind.IdentifierName, SyntaxKind.GenericName);
+            symbolStart.RegisterSyntaxNodeAction(c => AnalyzeName(c, providers, subject, symbols.Work), SyntaxKind.IdentifierName, SyntaxKind.GenericName);
             symbolStart.RegisterOperationAction(
-                c => AnalyzeMemberUse(c, providers, type, subject),
+                c => AnalyzeMemberUse(c, providers, type, subject, symbols.Work),
                 OperationKind.Invocation,
                 OperationKind.PropertyReference,
                 OperationKind.FieldReference);
         }, SymbolKind.NamedType);
     }
 
-    private static void AnalyzeName(SyntaxNodeAnalysisContext context, ProviderNamespaces providers, string subject)
+    private static void AnalyzeName(SyntaxNodeAnalysisContext context, ProviderNamespaces providers, string subject, AnalysisWork? work)
     {
+        work.Step(WorkKind.Syntax, context.CancellationToken);
         var name = (SimpleNameSyntax)context.Node;
 
         // A nested provider type (ChatClient.Options) is one place: reported at its provider qualifier.
@@ -105,8 +108,10 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
         }
     }
 
-    private static void AnalyzeMemberUse(OperationAnalysisContext context, ProviderNamespaces providers, INamedTypeSymbol scope, string subject)
+    private static void AnalyzeMemberUse(OperationAnalysisContext context, ProviderNamespaces providers, INamedTypeSymbol scope, string subject, AnalysisWork? work)
     {
+        var cancellationToken = context.CancellationToken;
+        work.Step(WorkKind.Operations, cancellationToken);
         var (member, declaredType) = context.Operation switch
         {
             IInvocationOperation invocation => ((ISymbol)invocation.TargetMethod, invocation.TargetMethod.OriginalDefinition.ReturnType),
@@ -117,8 +122,8 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
 
         // Members of provider types are reached through a receiver that is already reported; members of
         // the scope type are reported at their own declaration.
-        if (member?.ContainingType is not { } owner || providers.IsProviderType(owner) || IsSameOrContaining(owner.OriginalDefinition, scope)
-            || !providers.MentionsProviderType(declaredType))
+        if (member?.ContainingType is not { } owner || providers.IsProviderType(owner) || IsSameOrContaining(owner.OriginalDefinition, scope, work, cancellationToken)
+            || providers.ProviderTypeIn(declaredType, work, cancellationToken) is not { } provider)
         {
             return;
         }
@@ -127,13 +132,14 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
             DiagnosticDescriptors.ProviderTypeLeakage,
             context.Operation.Syntax.GetLocation(),
             subject,
-            ProviderTypeIn(declaredType!, providers)!.OriginalDefinition.ToDisplayString()));
+            provider.OriginalDefinition.ToDisplayString()));
     }
 
-    private static bool IsSameOrContaining(INamedTypeSymbol owner, INamedTypeSymbol scope)
+    private static bool IsSameOrContaining(INamedTypeSymbol owner, INamedTypeSymbol scope, AnalysisWork? work, CancellationToken cancellationToken)
     {
         for (var type = scope; type is not null; type = type.ContainingType)
         {
+            work.Step(WorkKind.Types, cancellationToken);
             if (SymbolEqualityComparer.Default.Equals(owner, type))
             {
                 return true;
@@ -143,40 +149,15 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
         return false;
     }
 
-    private static ITypeSymbol? ProviderTypeIn(ITypeSymbol type, ProviderNamespaces providers)
-    {
-        if (providers.IsProviderType(type))
-        {
-            return type;
-        }
-
-        if (type is IArrayTypeSymbol array)
-        {
-            return ProviderTypeIn(array.ElementType, providers);
-        }
-
-        if (type is INamedTypeSymbol named)
-        {
-            foreach (var argument in named.TypeArguments)
-            {
-                if (ProviderTypeIn(argument, providers) is { } found)
-                {
-                    return found;
-                }
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>
     /// Task output types (<c>[CrewTask&lt;T&gt;]</c>) and crew input types (<c>[Crew&lt;T&gt;]</c>) declared in this
-    /// compilation. Computed at most once per compilation, and only when a provider namespace is referenced.
+    /// compilation. Computed at most once per compilation (by the first type that needs it; a canceled
+    /// computation is not kept), and only when a provider namespace is referenced.
     /// </summary>
-    private static Dictionary<INamedTypeSymbol, string> FindInputAndOutputTypes(Compilation compilation, AmshaSymbols symbols)
+    private static Dictionary<INamedTypeSymbol, string> FindInputAndOutputTypes(Compilation compilation, AmshaSymbols symbols, CancellationToken cancellationToken)
     {
         var found = new Dictionary<INamedTypeSymbol, string>(SymbolEqualityComparer.Default);
-        foreach (var symbol in compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type))
+        foreach (var symbol in compilation.GetSymbolsWithName(static _ => true, SymbolFilter.Type, cancellationToken))
         {
             if (symbol is not INamedTypeSymbol type)
             {
@@ -185,6 +166,7 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
 
             foreach (var attribute in type.GetAttributes())
             {
+                symbols.Work.Step(WorkKind.Symbols, cancellationToken);
                 if (attribute.AttributeClass is not { IsGenericType: true, TypeArguments.Length: 1 } attributeClass
                     || attributeClass.TypeArguments[0] is not INamedTypeSymbol argument
                     || argument.DeclaringSyntaxReferences.IsEmpty)

@@ -1,0 +1,82 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+
+namespace Amsha.Generators.Tests.Serialization;
+
+/// <summary>
+/// What every generated JSON Schema must be, as far as OpenAI's strict structured outputs go: a JSON object,
+/// objects with <c>"additionalProperties": false</c> and a <c>"required"</c> list of their own properties,
+/// references only to <c>#/$defs/...</c> definitions that exist, definitions only at the root.
+/// </summary>
+internal static class JsonSchemaRules
+{
+    /// <summary>Checks <paramref name="schema"/>; returns how many definitions it has.</summary>
+    public static int AssertValid(string schema)
+    {
+        using var document = JsonDocument.Parse(schema);
+        var root = document.RootElement;
+        Assert.Equal(JsonValueKind.Object, root.ValueKind);
+        var definitions = root.TryGetProperty("$defs", out var defs) ? defs.EnumerateObject().Select(d => d.Name).ToHashSet() : new HashSet<string>();
+
+        // Iterative: a schema may be as deep as the types it describes.
+        var pending = new Stack<(JsonElement Node, bool IsRoot)>();
+        pending.Push((root, true));
+        while (pending.Count > 0)
+        {
+            var (node, isRoot) = pending.Pop();
+            if (node.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in node.EnumerateArray())
+                {
+                    pending.Push((item, false));
+                }
+
+                continue;
+            }
+
+            if (node.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            Assert.True(isRoot || !node.TryGetProperty("$defs", out _), "\"$defs\" below the root: " + node);
+            if (node.TryGetProperty("$ref", out var reference))
+            {
+                var target = reference.GetString()!;
+                Assert.StartsWith("#/$defs/", target, System.StringComparison.Ordinal);
+                Assert.Contains(target.Substring("#/$defs/".Length), definitions);
+            }
+
+            if (node.TryGetProperty("properties", out var properties))
+            {
+                Assert.Equal("object", node.GetProperty("type").GetString());
+                Assert.False(node.GetProperty("additionalProperties").GetBoolean());
+                var names = properties.EnumerateObject().Select(p => p.Name).ToHashSet();
+                Assert.All(node.GetProperty("required").EnumerateArray(), name => Assert.Contains(name.GetString()!, names));
+                foreach (var property in properties.EnumerateObject())
+                {
+                    pending.Push((property.Value, false));
+                }
+            }
+
+            foreach (var keyword in new[] { "items", "additionalProperties", "anyOf" })
+            {
+                if (node.TryGetProperty(keyword, out var value))
+                {
+                    pending.Push((value, false));
+                }
+            }
+
+            if (isRoot)
+            {
+                foreach (var definition in definitions)
+                {
+                    pending.Push((defs.GetProperty(definition), false));
+                }
+            }
+        }
+
+        return definitions.Count;
+    }
+}
