@@ -62,21 +62,21 @@ public sealed class StructuralFuzzTests
         var start = Enumerable.Range(0, 1000)
             .Select(i => (Seed: new PCG(3, (ulong)i), Program: ProgramGenerators.Pristine.Generate(new PCG(3, (ulong)i), null, out _)))
             .First(c => c.Program.Tasks.Count(t => t.Output is not null) >= 4);
-        var saved = new List<string>();
-
-        var report = await FuzzCampaign.ShrinkAsync(ProgramGenerators.Pristine, start.Seed.ToString(), TwoTypedTasksFail);
+        var folder = Directory.CreateTempSubdirectory("amsha-fuzz-").FullName;
 
         try
         {
-            saved.AddRange(Directory.EnumerateFiles(FuzzCampaign.CorpusFolder, "found-*.cs").Where(f => report.Contains(Path.GetFileName(f), StringComparison.Ordinal)));
-            var shrunk = Assert.Single(saved);
+            var report = await FuzzCampaign.ShrinkAsync(ProgramGenerators.Pristine, start.Seed.ToString(), TwoTypedTasksFail, folder);
+
+            var shrunk = Assert.Single(Directory.GetFiles(folder, "found-*.cs"));
+            Assert.Contains(Path.GetFileName(shrunk), report, StringComparison.Ordinal);
             var source = File.ReadAllText(shrunk);
             Assert.NotNull(await TwoTypedTasksFail(source));
             Assert.True(source.Length < start.Program.Render().Length, "The saved program is no smaller than the first failing one.");
         }
         finally
         {
-            saved.ForEach(File.Delete);
+            Directory.Delete(folder, recursive: true);
         }
     }
 
