@@ -56,7 +56,7 @@ internal sealed partial class CrewGenerator
                 input = attributeClass.TypeArguments[0];
             }
 
-            var taskTypes = ReadTypes(attribute, "Tasks");
+            var taskTypes = ReadTypes(attribute, "Tasks", cancellationToken);
             if (taskTypes is null || taskTypes.Count == 0)
             {
                 return null;
@@ -85,7 +85,7 @@ internal sealed partial class CrewGenerator
                 return null;
             }
 
-            var members = input is null ? new Dictionary<string, string>() : InputMembers.Of(input);
+            var members = input is null ? new Dictionary<string, string>() : InputMembers.Of(input, cancellationToken);
             var planIndex = new Dictionary<string, int>();
             for (var i = 0; i < plan.Order.Count; i++)
             {
@@ -118,7 +118,7 @@ internal sealed partial class CrewGenerator
 
             // Members the user already declared would collide with the generated ones (CS0111):
             // emit nothing rather than code that cannot compile.
-            if (FindGeneratedMemberConflict(crew, input, taskModels.Select(t => t.Name)) is not null)
+            if (FindGeneratedMemberConflict(crew, input, taskModels.Select(t => t.Name), cancellationToken) is not null)
             {
                 return null;
             }
@@ -193,7 +193,7 @@ internal sealed partial class CrewGenerator
                 return null;
             }
 
-            var context = ReadTypes(attribute, "Context");
+            var context = ReadTypes(attribute, "Context", cancellationToken);
             if (context is null)
             {
                 return null;
@@ -266,7 +266,7 @@ internal sealed partial class CrewGenerator
         /// name (fields, properties, prompt builders) or the same name and parameter types (crew methods,
         /// constructor). Shared with the AMSHA015 analyzer; null when there is none.
         /// </summary>
-        internal static ISymbol? FindGeneratedMemberConflict(INamedTypeSymbol crew, ITypeSymbol? input, IEnumerable<string> taskNames)
+        internal static ISymbol? FindGeneratedMemberConflict(INamedTypeSymbol crew, ITypeSymbol? input, IEnumerable<string> taskNames, CancellationToken cancellationToken = default)
         {
             const string Options = "global::Amsha.ExecutionOptions";
             const string Token = "global::System.Threading.CancellationToken";
@@ -289,6 +289,7 @@ internal sealed partial class CrewGenerator
 
             foreach (var member in crew.GetMembers())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (member.IsImplicitlyDeclared || member.DeclaringSyntaxReferences.Length == 0)
                 {
                     continue;
@@ -317,7 +318,7 @@ internal sealed partial class CrewGenerator
         private static bool IsBlank(string? text) => string.IsNullOrWhiteSpace(text);
 
         /// <summary>The types of a <c>Type[]</c> argument: empty when absent, null when any entry is not a usable type.</summary>
-        private static List<INamedTypeSymbol>? ReadTypes(AttributeData attribute, string name)
+        private static List<INamedTypeSymbol>? ReadTypes(AttributeData attribute, string name, CancellationToken cancellationToken = default)
         {
             var result = new List<INamedTypeSymbol>();
             if (AttributeArguments.Named(attribute, name) is not { } argument)
@@ -332,6 +333,7 @@ internal sealed partial class CrewGenerator
 
             foreach (var value in argument.Values)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (value is not { Kind: TypedConstantKind.Type, Value: INamedTypeSymbol type } || type.TypeKind == TypeKind.Error)
                 {
                     return null;

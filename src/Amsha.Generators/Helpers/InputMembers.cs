@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace Amsha.Generators.Helpers;
@@ -10,7 +11,7 @@ internal static class InputMembers
     /// Readable public instance members of <paramref name="input"/>, keyed by exact name and by upper-case name
     /// (placeholders match ignoring case; an exact-case match wins). Values are the members' names.
     /// </summary>
-    public static Dictionary<string, string> Of(ITypeSymbol input)
+    public static Dictionary<string, string> Of(ITypeSymbol input, CancellationToken cancellationToken = default)
     {
         var members = new Dictionary<string, string>();
         var byUpper = new Dictionary<string, string>();
@@ -18,6 +19,7 @@ internal static class InputMembers
         {
             foreach (var member in type.GetMembers())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public || member.IsImplicitlyDeclared)
                 {
                     continue;

@@ -60,6 +60,7 @@ internal sealed partial class LlmCallGenerator
             var parameters = new List<string>();
             foreach (var parameter in method.Parameters)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (parameter.RefKind != RefKind.None || parameter.Type.TypeKind == TypeKind.Error)
                 {
                     return null;

@@ -46,6 +46,7 @@ internal static partial class SerializationRules
             var reached = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default) { start };
             for (var i = 0; i < definitions.Count; i++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 foreach (var link in Links(definitions[i], cancellationToken))
                 {
                     if (!_expanding.ContainsKey(link.To.Definition) && reached.Add(link.To.Definition))
@@ -75,6 +76,7 @@ internal static partial class SerializationRules
 
             foreach (var definition in definitions)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 foreach (var link in Links(definition, cancellationToken))
                 {
                     if (slotIndex.ContainsKey(link.To))

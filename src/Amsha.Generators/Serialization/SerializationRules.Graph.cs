@@ -54,12 +54,13 @@ internal static partial class SerializationRules
                 var models = new List<SerializableTypeModel>(closure.Count + 1);
                 foreach (var node in closure)
                 {
-                    models.Add(Model(node));
+                    cancellationToken.ThrowIfCancellationRequested();
+                    models.Add(Model(node, cancellationToken));
                 }
 
                 if (IsCollection(root))
                 {
-                    models.Add(CollectionModel(root, shape));
+                    models.Add(CollectionModel(root, shape, cancellationToken));
                 }
 
                 return new SerializationAnalysis(shape, models, problems);
@@ -174,6 +175,7 @@ internal static partial class SerializationRules
             var successors = new List<List<int>>();
             for (var i = 0; i < nodes.Count; i++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var next = new List<int>();
                 foreach (var step in Described(nodes[i], cancellationToken).Steps)
                 {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using Amsha.Generators.Helpers;
 
 namespace Amsha.Generators.Serialization;
@@ -15,7 +16,7 @@ internal static partial class SerializationRules
     private static class SchemaBuilder
     {
         /// <summary>The description of an enum or object type.</summary>
-        public static TypeSchema Describe(string codecName, bool isEnum, Description description)
+        public static TypeSchema Describe(string codecName, bool isEnum, Description description, CancellationToken cancellationToken)
         {
             var uses = new Uses();
             SchemaNode value;
@@ -28,6 +29,7 @@ internal static partial class SerializationRules
                 var properties = new List<SchemaProperty>(description.Members.Count);
                 foreach (var member in description.Members)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     properties.Add(new SchemaProperty(member.JsonName, Value(member.Type, uses), member.Required));
                 }
 
@@ -38,8 +40,9 @@ internal static partial class SerializationRules
         }
 
         /// <summary>The description of a collection root: its value, with the enum and object types it holds as references.</summary>
-        public static TypeSchema Describe(string codecName, TypeShape shape)
+        public static TypeSchema Describe(string codecName, TypeShape shape, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var uses = new Uses();
             return new TypeSchema(SchemaName(codecName), Value(shape, uses), uses.Codecs.ToEquatableArray());
         }

@@ -245,7 +245,7 @@ internal static partial class SerializationRules
         }
 
         /// <summary>The codec model of a described, serializable type.</summary>
-        private SerializableTypeModel Model(TypeNode node)
+        private SerializableTypeModel Model(TypeNode node, CancellationToken cancellationToken)
         {
             if (node.Model is { } built)
             {
@@ -266,12 +266,12 @@ internal static partial class SerializationRules
                 description.Members.ToEquatableArray(),
                 description.ConstructorOrder.ToEquatableArray(),
                 null,
-                SchemaBuilder.Describe(node.CodecName, node.IsEnum, description));
+                SchemaBuilder.Describe(node.CodecName, node.IsEnum, description, cancellationToken));
             return node.Model;
         }
 
         /// <summary>The codec model of a collection root (an array, list or dictionary), which has a codec of its own.</summary>
-        private static SerializableTypeModel CollectionModel(ITypeSymbol root, TypeShape shape)
+        private static SerializableTypeModel CollectionModel(ITypeSymbol root, TypeShape shape, CancellationToken cancellationToken)
         {
             var type = root.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
             var codecName = CodecName(type);
@@ -287,7 +287,7 @@ internal static partial class SerializationRules
                 EquatableArray<MemberModel>.Empty,
                 EquatableArray<int>.Empty,
                 shape,
-                SchemaBuilder.Describe(codecName, shape));
+                SchemaBuilder.Describe(codecName, shape, cancellationToken));
         }
     }
 }

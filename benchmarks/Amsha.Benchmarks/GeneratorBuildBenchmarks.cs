@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Amsha.Benchmarks;
+
+/// <summary>
+/// What the Amsha generators add to a build: parsing, compiling and emitting a large declaration project with
+/// the generators (which also compile what they generate) against the same project with the compiler alone
+/// (the baseline, ratio 1.00). In-process Roslyn, as the compiler server runs it; references loaded once.
+/// </summary>
+/// <remarks>
+/// The shapes are the issue's: a crew of 1,000 tasks each with its own structured output record (a codec per
+/// record), and an <c>[ExecutionState]</c> type with 2,000 members (one codec). Without the generators the
+/// declarations compile too (the crew and state types are empty partial classes), they just do nothing.
+/// </remarks>
+[MemoryDiagnoser]
+public class GeneratorBuildBenchmarks
+{
+    private ImmutableArray<MetadataReference> _references;
+    private ISourceGenerator[] _generators = [];
+    private string _source = "";
+
+    [Params("TypedCrew1000", "State2000")]
+    public string Shape { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _source = Shape == "State2000" ? StateType(2000) : TypedCrew(1000);
+        _references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Append(typeof(ExecutionSession).Assembly.Location)
+            .Where(File.Exists)
+            .Distinct()
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToImmutableArray();
+
+        // The generators are internal: found by their attribute, as the compiler finds them.
+        _generators = Assembly.Load("Amsha.Generators").GetTypes()
+            .Where(t => !t.IsAbstract && typeof(IIncrementalGenerator).IsAssignableFrom(t) && t.GetCustomAttribute<GeneratorAttribute>() is not null)
+            .Select(t => ((IIncrementalGenerator)Activator.CreateInstance(t, nonPublic: true)!).AsSourceGenerator())
+            .ToArray();
+
+        // Both paths must build without errors, or the comparison measures nothing.
+        Check(CompilerOnly());
+        Check(WithAmshaGenerators());
+    }
+
+    [Benchmark(Baseline = true, Description = "Compiler alone")]
+    public long CompilerOnly() => Emit(Compilation());
+
+    [Benchmark(Description = "Amsha generators + compiler")]
+    public long WithAmshaGenerators()
+    {
+        var compilation = Compilation();
+        CSharpGeneratorDriver.Create(_generators, parseOptions: (CSharpParseOptions)compilation.SyntaxTrees[0].Options)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return Emit(output);
+    }
+
+    private CSharpCompilation Compilation() => CSharpCompilation.Create(
+        "Amsha.Benchmarks.Generated",
+        [CSharpSyntaxTree.ParseText(_source, new CSharpParseOptions(LanguageVersion.CSharp12))],
+        _references,
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
+
+    // The size of the emitted assembly; -1 when the emit failed.
+    private static long Emit(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        return compilation.Emit(stream).Success ? stream.Length : -1;
+    }
+
+    private static void Check(long size)
+    {
+        if (size < 0)
+        {
+            throw new InvalidOperationException("The benchmark source does not compile.");
+        }
+    }
+
+    private const string Header = """
+        using System.Collections.Generic;
+        using Amsha;
+
+        namespace Bench;
+
+        [Agent(Role = "Writer", Goal = "Write about {Topic}", Backstory = "Careful.")]
+        public partial class Writer;
+
+        public sealed record Brief(string Topic);
+
+        """;
+
+    private static string TypedCrew(int tasks)
+    {
+        var text = new StringBuilder(Header);
+        for (var i = 0; i < tasks; i++)
+        {
+            text.Append($"public sealed record Out{i}(string Title, string Body, int Words, List<string> Sources);\n");
+            text.Append($"[CrewTask<Out{i}>(Agent = typeof(Writer), Description = \"Step {i} on {{Topic}}\", ExpectedOutput = \"A section\"{(i > 0 ? $", Context = [typeof(T{i - 1})]" : "")})] public partial class T{i};\n");
+        }
+
+        return text.Append("[Crew<Brief>(Tasks = [" + string.Join(", ", Enumerable.Range(0, tasks).Select(i => $"typeof(T{i})")) + "])] public partial class BigCrew;\n").ToString();
+    }
+
+    private static string StateType(int members)
+    {
+        var text = new StringBuilder(Header).Append("[ExecutionState]\npublic sealed partial class BigState\n{\n");
+        for (var i = 0; i < members; i++)
+        {
+            text.Append($"    public {(i % 4) switch { 0 => "int", 1 => "string?", 2 => "double", _ => "List<string>?" }} M{i} {{ get; set; }}\n");
+        }
+
+        return text.Append("}\n").ToString();
+    }
+}
