@@ -22,11 +22,11 @@ public sealed class StructuralFuzzTests
 {
     [Fact]
     public Task Whole_programs_never_break_the_generators_or_analyzers() =>
-        FuzzCampaign.RunAsync(ProgramGenerators.Pristine, stream: 1, cases: 1500, FuzzCase.CheckAsync);
+        FuzzCampaign.RunAsync(ProgramGenerators.Pristine, stream: 1, cases: 1000, FuzzCase.CheckAsync);
 
     [Fact]
     public Task Programs_with_tokens_deleted_or_inserted_never_break_the_generators_or_analyzers() =>
-        FuzzCampaign.RunAsync(ProgramGenerators.Edited, stream: 2, cases: 1500, FuzzCase.CheckAsync);
+        FuzzCampaign.RunAsync(ProgramGenerators.Edited, stream: 2, cases: 1000, FuzzCase.CheckAsync);
 
     public static TheoryData<string> SavedPrograms() =>
         new(Directory.EnumerateFiles(FuzzCampaign.CorpusFolder, "*.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);

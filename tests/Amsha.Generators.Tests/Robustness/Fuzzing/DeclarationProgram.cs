@@ -113,7 +113,8 @@ internal sealed record DeclarationProgram(
     {
         var type = Types[index];
         var name = $"FzType{index}" + (type.Generic ? "<T>" : "");
-        var members = type.Members.Select((m, i) => (Type: Render(m, type.Generic), Name: $"M{i}")).ToList();
+        var isStruct = type.Kind is TypeKind.Struct or TypeKind.RecordStruct;
+        var members = type.Members.Select((m, i) => (Type: Render(isStruct ? HeldByReference(m) : m, type.Generic), Name: $"M{i}")).ToList();
         switch (type.Kind)
         {
             case TypeKind.PositionalRecord:
@@ -133,6 +134,17 @@ internal sealed record DeclarationProgram(
                 break;
         }
     }
+
+    /// <summary>
+    /// A struct holds the declared types through a list. A struct that contains itself with a growing type
+    /// argument (<c>struct S&lt;T&gt; { S&lt;List&lt;T&gt;&gt; M; }</c>) overflows the stack of Roslyn 4.8's own struct
+    /// layout check, with or without Amsha (later compilers report CS0523); the fuzz test looks for our bugs.
+    /// </summary>
+    private static TypeRef HeldByReference(TypeRef member) => member switch
+    {
+        Named or NullableOf { Inner: Named } => new ListOf(member),
+        _ => member,
+    };
 
     private string TaskType(int index) => index < Tasks.Length ? $"typeof(FzTask{index})" : index % 2 == 0 ? "typeof(FzMissingTask)" : "typeof(string)";
 

@@ -17,7 +17,9 @@ namespace Amsha.Generators.Tests.Robustness.Fuzzing;
 /// </summary>
 /// <remarks>
 /// <c>AMSHA_FUZZ_CASES</c> changes the number of cases and <c>AMSHA_FUZZ_FIRST_CASE</c> where they
-/// start, for longer explorations outside CI.
+/// start, for longer explorations outside CI. <c>AMSHA_FUZZ_TRACE</c> names a folder where each case's
+/// program is written as it starts and deleted when it ends: when a case kills the test process, its
+/// program is left there.
 /// </remarks>
 internal static class FuzzCampaign
 {
@@ -30,14 +32,19 @@ internal static class FuzzCampaign
         cases = int.TryParse(Environment.GetEnvironmentVariable("AMSHA_FUZZ_CASES"), out var configured) ? configured : cases;
         var first = long.TryParse(Environment.GetEnvironmentVariable("AMSHA_FUZZ_FIRST_CASE"), out var start) ? start : 0;
 
+        var trace = Environment.GetEnvironmentVariable("AMSHA_FUZZ_TRACE") is { Length: > 0 } tracePath ? new CaseTrace(tracePath) : null;
+
         var failures = new ConcurrentBag<(long Case, string Problem)>();
         await Parallel.ForAsync(first, first + cases, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (index, cancellationToken) =>
         {
-            var program = programs.Generate(new PCG(stream, (ulong)index), null, out _);
-            if (await check(program.Render()).ConfigureAwait(false) is { } problem)
+            var source = programs.Generate(new PCG(stream, (ulong)index), null, out _).Render();
+            trace?.Started(stream, index, source);
+            if (await check(source).ConfigureAwait(false) is { } problem)
             {
                 failures.Add((index, problem));
             }
+
+            trace?.Ended(stream, index);
         }).ConfigureAwait(false);
 
         if (failures.IsEmpty)
@@ -97,6 +104,20 @@ internal static class FuzzCampaign
         }
 
         return $"saved to {path}\n{source}";
+    }
+
+    /// <summary>Keeps the program of every case in flight on disk, so one that kills the process is not lost.</summary>
+    private sealed class CaseTrace
+    {
+        private readonly string _folder;
+
+        public CaseTrace(string folder) => _folder = Directory.CreateDirectory(folder).FullName;
+
+        public void Started(uint stream, long index, string source) => File.WriteAllText(PathOf(stream, index), source);
+
+        public void Ended(uint stream, long index) => File.Delete(PathOf(stream, index));
+
+        private string PathOf(uint stream, long index) => Path.Combine(_folder, $"case-{stream}-{index}.cs");
     }
 
     private static string ThisFolder([CallerFilePath] string thisFile = "") => Path.GetDirectoryName(thisFile)!;
