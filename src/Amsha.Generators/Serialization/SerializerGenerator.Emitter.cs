@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -296,6 +297,11 @@ internal sealed partial class SerializerGenerator
 
             w.Line($"private static readonly string[] s_names = new string[] {{ {string.Join(", ", members.Select(m => Literal(m.JsonName)))} }};");
             w.Line();
+            if (ReadsInChunks(model))
+            {
+                EmitReadValues(model);
+            }
+
             EmitCommonOverrides(model);
             foreach (var api in Apis)
             {
@@ -377,20 +383,57 @@ internal sealed partial class SerializerGenerator
             w.Close();
         }
 
+        /// <summary>
+        /// Members per <c>switch</c> in the read code. The compiler binds one switch statement in time that grows
+        /// faster than its number of cases (2,000 cases cost about five times 1,000), so a type with more members
+        /// reads them in chunk methods of at most this many cases each, and its build time stays linear.
+        /// </summary>
+        internal const int MembersPerSwitch = 64;
+
+        private static bool ReadsInChunks(SerializableTypeModel model) => model.Members.Count > MembersPerSwitch;
+
+        // The values read so far, when the read code is split into chunk methods that must share them.
+        private void EmitReadValues(SerializableTypeModel model)
+        {
+            var w = _w;
+            var members = model.Members;
+            w.Line("/// <summary>The members read so far, shared by the methods that read them a chunk at a time.</summary>");
+            w.Open("private struct Values");
+            for (var i = 0; i < members.Count; i++)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                w.Line($"public {members[i].TypeName} v{i};");
+                w.Line($"public bool has{i};");
+            }
+
+            w.Close().Line();
+        }
+
         private void EmitObjectRead(SerializableTypeModel model)
         {
             var w = _w;
             var members = model.Members;
+            var chunked = ReadsInChunks(model);
+            string Value(int i) => chunked ? $"values.v{i}" : $"v{i}";
+            string Has(int i) => chunked ? $"values.has{i}" : $"has{i}";
+
             w.Line("/// <summary>Reads a JSON object; unknown properties are skipped, missing required ones and duplicates are errors.</summary>");
             w.Open($"public static {model.TypeName} ReadValue(ref {_api.Reader} reader)");
             w.Open($"if (reader.TokenType != {Json}.JsonTokenType.StartObject)");
             w.Line($"throw {Errors}.Unexpected({Literal($"an object ({model.DisplayName})")}, ref reader);");
             w.Close().Line();
-            for (var i = 0; i < members.Count; i++)
+            if (chunked)
             {
-                _cancellationToken.ThrowIfCancellationRequested();
-                w.Line($"{members[i].TypeName} v{i} = default!;");
-                w.Line($"var has{i} = false;");
+                w.Line("var values = new Values();");
+            }
+            else
+            {
+                for (var i = 0; i < members.Count; i++)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                    w.Line($"{members[i].TypeName} v{i} = default!;");
+                    w.Line($"var has{i} = false;");
+                }
             }
 
             w.Line("string? property = null;");
@@ -401,20 +444,23 @@ internal sealed partial class SerializerGenerator
             w.Line($"var index = {_api.NameIsPlain} ? MatchName(reader.ValueSpan) : -1;");
             w.Line("if (index < 0) index = MatchIgnoringCase(ref reader);");
             w.Line($"if (!reader.Read()) throw {Errors}.UnexpectedEnd();");
-            w.Open("switch (index)");
-            for (var i = 0; i < members.Count; i++)
+            if (chunked)
             {
-                _cancellationToken.ThrowIfCancellationRequested();
-                w.Line($"case {Number(i)}:").Indent();
-                w.Line($"property = {Literal(members[i].JsonName)};");
-                w.Line($"if (has{i}) throw {Errors}.DuplicateProperty({Literal(model.DisplayName)}, property);");
-                w.Line($"has{i} = true;");
-                EmitRead(members[i].Type, $"v{i}");
-                w.Line("break;").Unindent();
+                // An unknown name (-1) lands in chunk 0, whose switch skips it like any other.
+                w.Open($"switch (index / {MembersPerSwitch})");
+                for (var chunk = 0; chunk * MembersPerSwitch < members.Count; chunk++)
+                {
+                    w.Line($"case {Number(chunk)}: ReadMembers{chunk}(ref reader, ref values, index, ref property); break;");
+                }
+
+                w.Line("default:").Indent().Line("reader.Skip();").Line("break;").Unindent();
+                w.Close();
+            }
+            else
+            {
+                EmitMemberSwitch(0, members.Count);
             }
 
-            w.Line("default:").Indent().Line("reader.Skip();").Line("break;").Unindent();
-            w.Close();
             w.Line("property = null;");
             w.Close();
             w.Close();
@@ -426,24 +472,51 @@ internal sealed partial class SerializerGenerator
                 _cancellationToken.ThrowIfCancellationRequested();
                 if (members[i].Required)
                 {
-                    w.Line($"if (!has{i}) throw {Errors}.MissingProperty({Literal(model.DisplayName)}, {Literal(members[i].JsonName)});");
+                    w.Line($"if (!{Has(i)}) throw {Errors}.MissingProperty({Literal(model.DisplayName)}, {Literal(members[i].JsonName)});");
                 }
             }
 
-            var arguments = model.ConstructorOrder.Select(i => members[i].Required || members[i].DefaultValue is null ? $"v{i}" : $"has{i} ? v{i} : {members[i].DefaultValue}");
-            var initializers = members.Select((m, i) => (m, i)).Where(p => p.m.Init == MemberInit.Initializer).Select(p => $"{Identifier(p.m.Name)} = v{p.i}").ToList();
+            var arguments = model.ConstructorOrder.Select(i => members[i].Required || members[i].DefaultValue is null ? Value(i) : $"{Has(i)} ? {Value(i)} : {members[i].DefaultValue}");
+            var initializers = members.Select((m, i) => (m, i)).Where(p => p.m.Init == MemberInit.Initializer).Select(p => $"{Identifier(p.m.Name)} = {Value(p.i)}").ToList();
             w.Line($"var result = new {model.TypeName}({string.Join(", ", arguments)})" + (initializers.Count == 0 ? ";" : " { " + string.Join(", ", initializers) + " };"));
             for (var i = 0; i < members.Count; i++)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
                 if (members[i].Init == MemberInit.Assignment)
                 {
-                    w.Line($"if (has{i}) result.{Identifier(members[i].Name)} = v{i};");
+                    w.Line($"if ({Has(i)}) result.{Identifier(members[i].Name)} = {Value(i)};");
                 }
             }
 
             w.Line("return result;");
             w.Close();
+
+            for (var chunk = 0; chunked && chunk * MembersPerSwitch < members.Count; chunk++)
+            {
+                w.Line();
+                w.Open($"private static void ReadMembers{chunk}(ref {_api.Reader} reader, ref Values values, int index, ref string? property)");
+                EmitMemberSwitch(chunk * MembersPerSwitch, Math.Min(members.Count, (chunk + 1) * MembersPerSwitch));
+                w.Close();
+            }
+
+            // One case per member in [first, end): duplicate check, then the value.
+            void EmitMemberSwitch(int first, int end)
+            {
+                w.Open("switch (index)");
+                for (var i = first; i < end; i++)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                    w.Line($"case {Number(i)}:").Indent();
+                    w.Line($"property = {Literal(members[i].JsonName)};");
+                    w.Line($"if ({Has(i)}) throw {Errors}.DuplicateProperty({Literal(model.DisplayName)}, property);");
+                    w.Line($"{Has(i)} = true;");
+                    EmitRead(members[i].Type, Value(i));
+                    w.Line("break;").Unindent();
+                }
+
+                w.Line("default:").Indent().Line("reader.Skip();").Line("break;").Unindent();
+                w.Close();
+            }
         }
 
         private void EmitWrite(TypeShape shape, string value)

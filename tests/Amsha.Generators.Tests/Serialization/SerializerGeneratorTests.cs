@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -190,6 +191,101 @@ public sealed class SerializerGeneratorTests
         Assert.Equal("""[{"supported":true,"confidence":0.5,"reason":"r"}]""", Call("RoundTrip"));
         Assert.Equal("""{"type":"array","items":{"$ref":"#/$defs/Sample_Verdict"},"$defs":{"Sample_Verdict":{"type":"object","properties":{"supported":{"type":"boolean"},"confidence":{"type":"number"},"reason":{"type":"string"}},"required":["supported","confidence","reason"],"additionalProperties":false}}}""", Call("Schema"));
         Assert.StartsWith("$[1].supported Expected a boolean", Call("Error"), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_type_with_more_members_than_one_switch_holds_reads_them_in_chunks_on_both_paths()
+    {
+        // 150 constructor parameters and 140 settable properties: three chunk methods each (64 cases at most).
+        static string MemberType(int i) => (i % 4) switch { 0 => "int", 1 => "string", 2 => "List<int>?", _ => "double" };
+        var parameters = string.Join(", ", Enumerable.Range(0, 150).Select(i => $"{MemberType(i)} P{i}"));
+        var properties = string.Join("\n", Enumerable.Range(0, 140).Select(i => $"    public {MemberType(i)} S{i} {{ get; set; }} = default!;"));
+        var run = GeneratorHarness.Run($$""""
+            using System.Collections.Generic;
+            using Amsha;
+
+            namespace Sample;
+
+            public sealed record Wide({{parameters}});
+
+            [ExecutionState]
+            public sealed partial class HoldsWide
+            {
+                public Wide? Item { get; set; }
+            }
+
+            [ExecutionState]
+            public sealed partial class WideState
+            {
+            {{properties}}
+            }
+
+            public static class Probe
+            {
+                public static string Json<T>(string json) => global::Amsha.Serialization.JsonCodecs.Serialize(global::Amsha.Serialization.JsonCodecs.Deserialize<T>(json));
+
+                public static string Utf8<T>(string json)
+                {
+                    var codec = global::Amsha.Serialization.JsonCodecs.Get<T>();
+                    var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+                    reader.Read();
+                    var value = codec.Read(ref reader);
+                    var buffer = new System.IO.MemoryStream();
+                    using (var writer = new System.Text.Json.Utf8JsonWriter(buffer)) codec.Write(writer, value);
+                    return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+                }
+
+                public static string Error<T>(string json, bool utf8)
+                {
+                    try
+                    {
+                        _ = utf8 ? Utf8<T>(json) : Json<T>(json);
+                        return "";
+                    }
+                    catch (System.Text.Json.JsonException e)
+                    {
+                        return e.Path + " " + e.Message;
+                    }
+                }
+            }
+            """");
+        Assert.Empty(run.CompilationErrors);
+        Assert.Contains("ReadMembers2(", run.Sources["Sample.Wide.JsonCodec.g.cs"], StringComparison.Ordinal);
+        Assert.DoesNotContain("ReadMembers3(", run.Sources["Sample.Wide.JsonCodec.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("ReadMembers2(", run.Sources["Sample.WideState.JsonCodec.g.cs"], StringComparison.Ordinal);
+
+        var probe = GeneratorHarness.EmitAndLoad(run.Output).GetType("Sample.Probe")!;
+        var wide = probe.Assembly.GetType("Sample.Wide")!;
+        var state = probe.Assembly.GetType("Sample.WideState")!;
+        string Call(string name, Type type, params object[] arguments) => (string)probe.GetMethod(name)!.MakeGenericMethod(type).Invoke(null, arguments)!;
+
+        static string Value(int i) => (i % 4) switch { 0 => $"{i}", 1 => $"\"s{i}\"", 2 => $"[{i},{i + 1}]", _ => $"{i}.5" };
+        static string Object(string prefix, int count, Func<int, bool>? include = null) =>
+            "{" + string.Join(",", Enumerable.Range(0, count).Where(include ?? (_ => true)).Select(i => $"\"{prefix}{i}\":{Value(i)}")) + "}";
+        var wideJson = Object("p", 150);
+        var stateJson = Object("s", 140);
+
+        foreach (var (type, json, prefix) in new[] { (wide, wideJson, "p"), (state, stateJson, "s") })
+        {
+            Assert.Equal(json, Call("Json", type, json));
+            Assert.Equal(json, Call("Utf8", type, json));
+
+            // Names in any case, in any order, and unknown ones skipped, in every chunk.
+            var shuffled = "{\"unknown\":[1,{\"a\":2}]," + string.Join(",", Enumerable.Range(0, type == wide ? 150 : 140).Reverse().Select(i => $"\"{(i % 2 == 0 ? prefix.ToUpperInvariant() : prefix)}{i}\":{Value(i)}")) + "}";
+            Assert.Equal(json, Call("Json", type, shuffled));
+            Assert.Equal(json, Call("Utf8", type, shuffled));
+
+            foreach (var utf8 in new[] { false, true })
+            {
+                // A wrong value in the second chunk is reported at its member; a duplicate in the last chunk is refused.
+                Assert.StartsWith($"$.{prefix}100 Expected a number that fits Int32", Call("Error", type, json.Replace($"\"{prefix}100\":100", $"\"{prefix}100\":\"x\""), utf8), StringComparison.Ordinal);
+                Assert.Equal($"$.{prefix}129 Property '{prefix}129' of {type.Name} appears more than once.", Call("Error", type, json.Replace("}", $",\"{prefix}129\":{Value(129)}}}"), utf8));
+            }
+        }
+
+        // A record's constructor parameters are required, however far down the list they are.
+        Assert.Equal("$.p149 Missing required property 'p149' of Wide.", Call("Error", wide, Object("p", 150, i => i != 149), false));
+        Assert.Equal("$.p149 Missing required property 'p149' of Wide.", Call("Error", wide, Object("p", 150, i => i != 149), true));
     }
 
     [Fact]
