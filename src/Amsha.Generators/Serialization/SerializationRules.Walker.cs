@@ -222,9 +222,15 @@ internal static partial class SerializationRules
                 return into.Problem(suffix, $"type '{Display(type)}' is not supported; use primitives, string, enums, DateTime, DateTimeOffset, TimeSpan, Guid, arrays, List<T>, IReadOnlyList<T>, Dictionary<string, T> or your own records and classes");
             }
 
-            if (named.IsAbstract || named.IsStatic || named.IsUnboundGenericType || named.TypeArguments.Any(t => t is ITypeParameterSymbol))
+            if (named.IsAbstract || named.IsStatic || named.IsUnboundGenericType || !HasConcreteTypeArguments(named))
             {
                 return into.Problem(suffix, $"type '{Display(type)}' is abstract, static or open generic; a concrete type is needed to create instances");
+            }
+
+            if (!HasFullName(named))
+            {
+                // Half-typed code (`namespace ;`, `record (int X)`): the compiler reports it; nothing can be generated.
+                return into.Problem(suffix, $"type '{Display(type)}' has no complete name yet");
             }
 
             if (!_compilation.IsSymbolAccessibleWithin(named, _compilation.Assembly))
@@ -242,6 +248,62 @@ internal static partial class SerializationRules
             return new TypeShape(node.IsEnum ? ShapeKind.Enum : ShapeKind.Object, node.CodecName, null, referenceAcceptsNull);
 
             TypeShape Simple(ShapeKind kind) => new(kind, null, null, false);
+        }
+
+        /// <summary>
+        /// Whether every type argument, at any depth (<c>G&lt;List&lt;T&gt;&gt;</c>, <c>G&lt;Missing&gt;</c>), is a real,
+        /// closed type. Generated code spells the whole type, so one type parameter or unresolved name anywhere in it
+        /// would not compile, even where no member uses it. Bounded: member types were checked against MaxNesting.
+        /// </summary>
+        private static bool HasConcreteTypeArguments(INamedTypeSymbol type)
+        {
+            var pending = new Stack<ITypeSymbol>();
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                foreach (var argument in current.TypeArguments)
+                {
+                    pending.Push(argument);
+                }
+            }
+
+            while (pending.Count > 0)
+            {
+                switch (pending.Pop())
+                {
+                    case ITypeParameterSymbol:
+                    case { TypeKind: TypeKind.Error }:
+                        return false;
+                    case IArrayTypeSymbol array:
+                        pending.Push(array.ElementType);
+                        break;
+                    case INamedTypeSymbol named:
+                        for (var current = named; current is not null; current = current.ContainingType)
+                        {
+                            foreach (var argument in current.TypeArguments)
+                            {
+                                pending.Push(argument);
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Whether the type, its containing types and its namespaces all have names, so generated code can spell it.</summary>
+        private static bool HasFullName(INamedTypeSymbol type)
+        {
+            for (ISymbol? current = type; current is not null && current is not INamespaceSymbol { IsGlobalNamespace: true }; current = current.ContainingSymbol)
+            {
+                if (current.Name.Length == 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The codec model of a described, serializable type.</summary>

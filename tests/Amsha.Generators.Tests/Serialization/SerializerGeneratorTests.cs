@@ -289,6 +289,42 @@ public sealed class SerializerGeneratorTests
     }
 
     [Fact]
+    public void A_generic_output_whose_type_argument_does_not_resolve_gets_no_codec()
+    {
+        // Found by the fuzz test while typing: Box<T> never uses T, so only the type's spelling names Missing, and
+        // the generated codec did not compile. The user's own error (CS0246) stays the only one.
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using Amsha;
+
+            namespace Sample;
+
+            [Agent(Role = "R", Goal = "G", Backstory = "B")]
+            public partial class Writer;
+
+            public sealed class Box<T>
+            {
+                public string Label { get; set; } = "";
+            }
+
+            [CrewTask<Box<Missing>>(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class Direct;
+
+            [CrewTask<Box<List<Missing[]>>>(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class Nested;
+
+            [CrewTask<Box<List<int>>>(Agent = typeof(Writer), Description = "D", ExpectedOutput = "E")]
+            public partial class Resolved;
+            """);
+
+        var generated = run.Output.SyntaxTrees.Except(run.Input.SyntaxTrees).ToHashSet();
+        Assert.DoesNotContain(run.CompilationErrors, d => generated.Contains(d.Location.SourceTree!));
+        Assert.All(run.CompilationErrors, d => Assert.Equal("CS0246", d.Id));
+        Assert.DoesNotContain(run.Sources.Keys, name => name.Contains("Missing", StringComparison.Ordinal));
+        Assert.Contains(run.Sources.Keys, name => name.Contains("Box", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_collection_crew_input_gets_a_codec_of_its_own()
     {
         // Durable executions persist the input: a collection root needs its own codec, as an [AmshaLlmCall] result does.
