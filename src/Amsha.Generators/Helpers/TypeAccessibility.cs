@@ -22,9 +22,15 @@ internal static class TypeAccessibility
 
     private static string Effective(ITypeSymbol? type, int depth)
     {
-        if (type is null || depth > 16)
+        if (type is null)
         {
             return "public";
+        }
+
+        // Deeper than the serializer accepts (it reports AMSHA010 there): the narrowest answer always compiles.
+        if (depth > Serialization.SerializationRules.MaxNesting)
+        {
+            return "private";
         }
 
         if (type is IArrayTypeSymbol array)

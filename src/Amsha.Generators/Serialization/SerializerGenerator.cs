@@ -32,8 +32,9 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
             .Select(static (all, cancellationToken) => Distinct(cancellationToken, all.Left.Left.Left, all.Left.Left.Right, all.Left.Right, all.Right))
             .WithTrackingName(TrackingNames.AllSerializableTypes);
 
-        // Back to one item, and one output, per type. SelectMany compares each item with the one it replaces, so
-        // editing a type writes that type's codec again (and those whose schema contains it), not all of them.
+        // Back to one item, and one output, per type. SelectMany compares each item with the one at the same
+        // position, so editing a type's members writes that type's codec again, not all of them. (Adding or
+        // removing a type shifts the items after it in name order, and their codecs are written again.)
         var types = allTypes
             .SelectMany(static (types, _) => types)
             .WithTrackingName(TrackingNames.SerializableTypes);

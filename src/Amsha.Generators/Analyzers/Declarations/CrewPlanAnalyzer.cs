@@ -155,7 +155,7 @@ internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
         // The order of a graph crew is not needed here, only the problems; planning as sequential finds the
         // same cycles and outside contexts (out-of-order contexts are reported for sequential crews only).
         var isGraph = AttributeArguments.Named(attribute, "Process") is { Value: int process } && process == 1;
-        var plan = CrewPlanner.Plan(taskKeys, contexts, graph: false);
+        var plan = CrewPlanner.Plan(taskKeys, contexts, graph: false, cancellationToken);
 
         if (plan.Cycle is { Count: >= 2 } cycle)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -67,7 +68,9 @@ internal sealed class ImmutableTypes(AnalysisWork? work)
             current = baseType;
         }
 
-        foreach (var walked in chain)
+        // A chain cut short at MaxBaseTypes says nothing about the types deeper in it: only the first is answered,
+        // so the answer for each type never depends on which one was asked first.
+        foreach (var walked in chain.Count >= MaxBaseTypes ? chain.Take(1) : chain)
         {
             _answers.Set(walked, answer);
         }
