@@ -20,13 +20,16 @@ namespace Amsha.Generators.Tests.Robustness;
 /// </summary>
 public sealed class StructuralFuzzTests
 {
+    // About one whole program in seven compiles (and so has its generated code compiled too); the cases are
+    // fixed, so the count is too, and the floor only catches a generator that drifted into broken programs.
     [Fact]
     public Task Whole_programs_never_break_the_generators_or_analyzers() =>
-        FuzzCampaign.RunAsync(ProgramGenerators.Pristine, stream: 1, cases: 1000, FuzzCase.CheckAsync);
+        FuzzCampaign.RunAsync(ProgramGenerators.Pristine, stream: 1, cases: 1000, minimumCompiling: 0.05, FuzzCase.JudgeAsync);
 
+    // Token edits almost never leave a compiling program: these cases look for crashes and hangs.
     [Fact]
     public Task Programs_with_tokens_deleted_or_inserted_never_break_the_generators_or_analyzers() =>
-        FuzzCampaign.RunAsync(ProgramGenerators.Edited, stream: 2, cases: 1000, FuzzCase.CheckAsync);
+        FuzzCampaign.RunAsync(ProgramGenerators.Edited, stream: 2, cases: 1000, minimumCompiling: 0.0, FuzzCase.JudgeAsync);
 
     public static TheoryData<string> SavedPrograms() =>
         new(Directory.EnumerateFiles(FuzzCampaign.CorpusFolder, "*.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
@@ -37,7 +40,7 @@ public sealed class StructuralFuzzTests
     {
         var problem = await FuzzCase.CheckAsync(File.ReadAllText(Path.Combine(FuzzCampaign.CorpusFolder, file)));
 
-        Assert.Null(problem);
+        Assert.True(problem is null, problem);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ internal sealed record DeclarationProgram(
             var arguments = new List<string>();
             if (task.Agent >= 0)
             {
-                arguments.Add($"Agent = typeof({(task.Agent < Agents.Length ? $"FzAgent{task.Agent}" : "FzMissingAgent")})");
+                arguments.Add($"Agent = typeof({(task.Agent <= 2 && Agents.Length > 0 ? $"FzAgent{task.Agent % Agents.Length}" : "FzMissingAgent")})");
             }
 
             arguments.Add($"Description = {task.Description.Literal()}");
@@ -146,15 +146,17 @@ internal sealed record DeclarationProgram(
         _ => member,
     };
 
-    private string TaskType(int index) => index < Tasks.Length ? $"typeof(FzTask{index})" : index % 2 == 0 ? "typeof(FzMissingTask)" : "typeof(string)";
+    // Most references name something declared (taken modulo what there is), so that many programs compile and
+    // the code generated for them is compiled too; the last index names something missing.
+    private string TaskType(int index) => index < ProgramGenerators.MaxTasks && Tasks.Length > 0 ? $"typeof(FzTask{index % Tasks.Length})" : index % 2 == 0 ? "typeof(FzMissingTask)" : "typeof(string)";
 
     private string Render(TypeRef type, bool inGeneric = false) => type switch
     {
         Scalar scalar => scalar.Name,
         Parameter => inGeneric ? "T" : "object",
-        Named named when named.Index >= Types.Length => "FzMissingType",
-        Named named when Types[named.Index].Generic => $"FzType{named.Index}<{(named.Argument is null ? "string" : Render(named.Argument, inGeneric))}>",
-        Named named => $"FzType{named.Index}",
+        Named named when named.Index >= ProgramGenerators.MaxTypes || Types.Length == 0 => "FzMissingType",
+        Named named when Types[named.Index % Types.Length].Generic => $"FzType{named.Index % Types.Length}<{(named.Argument is null ? "string" : Render(named.Argument, inGeneric))}>",
+        Named named => $"FzType{named.Index % Types.Length}",
         ListOf list => $"List<{Render(list.Item, inGeneric)}>",
         ArrayOf array => $"{Render(array.Item, inGeneric)}[]",
         MapOf map => $"Dictionary<string, {Render(map.Value, inGeneric)}>",

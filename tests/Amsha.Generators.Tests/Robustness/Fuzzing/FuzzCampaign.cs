@@ -5,6 +5,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using CsCheck;
 
@@ -18,14 +19,19 @@ namespace Amsha.Generators.Tests.Robustness.Fuzzing;
 /// <remarks>
 /// <c>AMSHA_FUZZ_CASES</c> changes the number of cases and <c>AMSHA_FUZZ_FIRST_CASE</c> where they
 /// start, for longer explorations outside CI. <c>AMSHA_FUZZ_TRACE</c> names a folder where each case's
-/// program is written as it starts and deleted when it ends: when a case kills the test process, its
-/// program is left there.
+/// program is written as it starts and deleted when it passes: the programs of cases that failed or killed
+/// the test process are left there.
 /// </remarks>
 internal static class FuzzCampaign
 {
     public static string CorpusFolder { get; } = Path.Combine(ThisFolder(), "Corpus");
 
-    public static async Task RunAsync(Gen<DeclarationProgram> programs, uint stream, int cases, Func<string, Task<string?>> check)
+    /// <summary>
+    /// Runs the cases; fails on any problem, and when fewer than <paramref name="minimumCompiling"/> of them
+    /// compiled (so that the generated code was compiled too): a generator that drifted into producing only
+    /// broken programs would otherwise check little and still pass.
+    /// </summary>
+    public static async Task RunAsync(Gen<DeclarationProgram> programs, uint stream, int cases, double minimumCompiling, Func<string, Task<FuzzVerdict>> judge)
     {
         // The two compiler lanes run different cases, so CI covers twice as many.
         stream += CompilerLane.Name == "roslyn5" ? 100u : 0u;
@@ -35,25 +41,40 @@ internal static class FuzzCampaign
         var trace = Environment.GetEnvironmentVariable("AMSHA_FUZZ_TRACE") is { Length: > 0 } tracePath ? new CaseTrace(tracePath) : null;
 
         var failures = new ConcurrentBag<(long Case, string Problem)>();
+        var compiling = 0;
         await Parallel.ForAsync(first, first + cases, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (index, cancellationToken) =>
         {
             var source = programs.Generate(new PCG(stream, (ulong)index), null, out _).Render();
             trace?.Started(stream, index, source);
-            if (await check(source).ConfigureAwait(false) is { } problem)
+            var verdict = await judge(source).ConfigureAwait(false);
+            if (verdict.Problem is { } problem)
             {
                 failures.Add((index, problem));
             }
+            else
+            {
+                trace?.Passed(stream, index);
+            }
 
-            trace?.Ended(stream, index);
+            if (verdict.OutputCompiled)
+            {
+                Interlocked.Increment(ref compiling);
+            }
+
         }).ConfigureAwait(false);
 
         if (failures.IsEmpty)
         {
+            Assert.True(compiling >= minimumCompiling * cases, $"Only {compiling} of {cases} programs compiled; at least {minimumCompiling:P0} should, so that the generated code is checked.");
             return;
         }
 
-        var (failingCase, firstProblem) = failures.OrderBy(f => f.Case).First();
-        var shrunk = await ShrinkAsync(programs, new PCG(stream, (ulong)failingCase).ToString(), check, CorpusFolder).ConfigureAwait(false);
+        // A slow case is reported with how to run it alone; shrinking it could take the bound once per try.
+        var ordered = failures.OrderBy(f => f.Case).ToList();
+        var (failingCase, firstProblem) = ordered.FirstOrDefault(f => !f.Problem.StartsWith(FuzzCase.TooSlow, StringComparison.Ordinal)) is { Problem: not null } fast ? fast : ordered[0];
+        var shrunk = firstProblem.StartsWith(FuzzCase.TooSlow, StringComparison.Ordinal)
+            ? $"Run it alone with AMSHA_FUZZ_FIRST_CASE={failingCase} AMSHA_FUZZ_CASES=1."
+            : await ShrinkAsync(programs, new PCG(stream, (ulong)failingCase).ToString(), async source => (await judge(source).ConfigureAwait(false)).Problem, CorpusFolder).ConfigureAwait(false);
         Assert.Fail($"{failures.Count} of {cases} cases failed. Case {failingCase} of stream {stream}: {firstProblem}\n\n{shrunk}");
     }
 
@@ -115,7 +136,7 @@ internal static class FuzzCampaign
 
         public void Started(uint stream, long index, string source) => File.WriteAllText(PathOf(stream, index), source);
 
-        public void Ended(uint stream, long index) => File.Delete(PathOf(stream, index));
+        public void Passed(uint stream, long index) => File.Delete(PathOf(stream, index));
 
         private string PathOf(uint stream, long index) => Path.Combine(_folder, $"case-{stream}-{index}.cs");
     }

@@ -10,8 +10,15 @@ namespace Amsha.Generators.Tests.Robustness.Fuzzing;
 /// </summary>
 internal static class ProgramGenerators
 {
-    private const int MaxTypes = 6;
-    private const int MaxTasks = 6;
+    /// <summary>Index <see cref="MaxTypes"/> names a type that is not declared; the others name declared ones.</summary>
+    public const int MaxTypes = 6;
+
+    /// <summary>Index <see cref="MaxTasks"/> names a task that is not declared; the others name declared ones.</summary>
+    public const int MaxTasks = 6;
+
+    // Mostly a declared type, sometimes the missing one: a program names many types, and one missing name is
+    // enough to stop it compiling, which would leave the generated code unchecked.
+    private static readonly Gen<int> TypeIndex = Gen.Frequency((12, Gen.Int[0, MaxTypes - 1]), (1, Gen.Const(MaxTypes)));
 
     private static readonly Gen<TypeRef> ScalarRef =
         Gen.OneOf("string", "int", "long", "double", "decimal", "bool", "DateTime", "DateTimeOffset", "Guid", "TimeSpan", "object", "int?")
@@ -19,7 +26,7 @@ internal static class ProgramGenerators
 
     private static readonly Gen<TypeRef> LeafRef = Gen.Frequency(
         (4, ScalarRef),
-        (3, Gen.Int[0, MaxTypes].Select(index => (TypeRef)new Named(index, null))),
+        (3, TypeIndex.Select(index => (TypeRef)new Named(index, null))),
         (2, Gen.Const((TypeRef)new Parameter())));
 
     /// <summary>Type expressions up to three levels deep: lists, arrays, maps, nullables and generic arguments.</summary>
@@ -99,7 +106,7 @@ internal static class ProgramGenerators
         var inner = TypeRefs(depth - 1);
         return Gen.Frequency(
             (6, LeafRef),
-            (2, Gen.Select(Gen.Int[0, MaxTypes], inner, (index, argument) => (TypeRef)new Named(index, argument))),
+            (2, Gen.Select(TypeIndex, inner, (index, argument) => (TypeRef)new Named(index, argument))),
             (2, inner.Select(item => (TypeRef)new ListOf(item))),
             (1, inner.Select(item => (TypeRef)new ArrayOf(item))),
             (1, inner.Select(value => (TypeRef)new MapOf(value))),
