@@ -83,7 +83,8 @@ public sealed class GeneratorScalingTests
             .SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.SwitchStatementSyntax>())
             .ToList();
         Assert.Contains(switches, s => s.Sections.Count > 30);
-        Assert.All(switches, s => Assert.InRange(s.Sections.Count, 1, SerializerGenerator.Emitter.MembersPerSwitch + 1));
+        // 64 cases and a default: the size that measured linear, whatever the emitter's constant says.
+        Assert.All(switches, s => Assert.InRange(s.Sections.Count, 1, 65));
     }
 
     [Fact]

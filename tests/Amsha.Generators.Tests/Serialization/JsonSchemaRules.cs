@@ -17,7 +17,11 @@ internal static class JsonSchemaRules
         using var document = JsonDocument.Parse(schema);
         var root = document.RootElement;
         Assert.Equal(JsonValueKind.Object, root.ValueKind);
-        var definitions = root.TryGetProperty("$defs", out var defs) ? defs.EnumerateObject().Select(d => d.Name).ToHashSet() : new HashSet<string>();
+        var definitionNames = root.TryGetProperty("$defs", out var defs) ? defs.EnumerateObject().Select(d => d.Name).ToList() : new List<string>();
+        var definitions = definitionNames.ToHashSet();
+
+        // JsonDocument accepts a repeated name; a schema that defines a type twice does not meet the rules.
+        Assert.Equal(definitionNames.Count, definitions.Count);
 
         // Iterative: a schema may be as deep as the types it describes.
         var pending = new Stack<(JsonElement Node, bool IsRoot)>();

@@ -236,6 +236,7 @@ public sealed class UnboundedTypeTests
         var (l16, l32, l63) = (Size(16), Size(32), Size(63));
 
         var perLevel = (l63 - l32) / 31.0;
+        Assert.True(perLevel > 0, "Deeper nesting emitted no more code: the shape did not reach the generator.");
         Assert.InRange(l32 - l16, 0.8 * 16 * perLevel, 1.2 * 16 * perLevel);
     }
 
