@@ -11,6 +11,10 @@ internal static class KnownNames
     public const string ExecutionStateAttribute = "Amsha.ExecutionStateAttribute";
     public const string ExecutionSession = "Amsha.ExecutionSession";
     public const string AmshaLlmCallAttribute = "Amsha.AmshaLlmCallAttribute";
+    public const string ToolboxAttribute = "Amsha.ToolboxAttribute";
+    public const string ToolAttribute = "Amsha.ToolAttribute";
+    public const string CancellationToken = "System.Threading.CancellationToken";
+    public const string DescriptionAttribute = "System.ComponentModel.DescriptionAttribute";
     public const string ChatMessage = "Microsoft.Extensions.AI.ChatMessage";
     public const string ChatResponse = "Microsoft.Extensions.AI.ChatResponse";
     public const string ServiceCollection = "Microsoft.Extensions.DependencyInjection.IServiceCollection";

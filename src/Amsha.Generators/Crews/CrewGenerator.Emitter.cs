@@ -49,7 +49,7 @@ internal sealed partial class CrewGenerator
                 var dependsOn = task.DependsOn.Count == 0
                     ? "global::System.Array.Empty<int>()"
                     : "new int[] { " + string.Join(", ", task.DependsOn.Select(CodeText.Number)) + " }";
-                w.Line($"new global::Amsha.Generated.CrewTaskDefinition<{input}>({Literal(task.Name)}, new global::Amsha.Generated.AgentDefinition({Literal(task.AgentName)}, {Literal(task.Llm)}), {dependsOn}, {PromptMethod(task)}{OutputFormat(task)}),");
+                w.Line($"new global::Amsha.Generated.CrewTaskDefinition<{input}>({Literal(task.Name)}, new global::Amsha.Generated.AgentDefinition({Literal(task.AgentName)}, {Literal(task.Llm)}), {dependsOn}, {PromptMethod(task)}{OutputFormat(task)}){Tools(task)},");
             }
 
             w.Unindent().Line("});").Unindent();
@@ -67,7 +67,16 @@ internal sealed partial class CrewGenerator
             return w.ToString();
         }
 
-        public static string EmitServiceRegistration(EquatableArray<string> crewTypes, bool withBuilder, CancellationToken cancellationToken)
+        // The task's toolboxes and tool-round limit, set on its definition; nothing for a task without tools.
+        private static string Tools(CrewTaskModel task)
+        {
+            var toolboxes = task.Toolboxes.Count == 0 ? "" : "Toolboxes = new global::Amsha.Generated.ToolboxDefinition[] { " + string.Join(", ", task.Toolboxes.Select(t => t + ".Instance")) + " }";
+            var rounds = task.MaxToolRounds > 0 ? "MaxToolRounds = " + CodeText.Number(task.MaxToolRounds) : "";
+            var settings = string.Join(", ", new[] { toolboxes, rounds }.Where(s => s.Length > 0));
+            return settings.Length == 0 ? "" : " { " + settings + " }";
+        }
+
+        public static string EmitServiceRegistration(EquatableArray<string> crewTypes, EquatableArray<string> toolboxTypes, bool withBuilder, CancellationToken cancellationToken)
         {
             const string Services = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
             const string Builder = "global::Microsoft.Extensions.DependencyInjection.AmshaBuilder";
@@ -84,6 +93,13 @@ internal sealed partial class CrewGenerator
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 w.Line($"global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd(services, global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Transient<{crew}>(static provider => new {crew}(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Amsha.ExecutionSession>(provider))));");
+            }
+
+            // Toolboxes are transient services: the container injects their constructors.
+            foreach (var toolbox in toolboxTypes)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                w.Line($"global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddTransient<{toolbox}>(services);");
             }
 
             w.Line("return services;");

@@ -113,7 +113,9 @@ internal sealed partial class CrewGenerator
                     system.ToEquatableArray(),
                     user.ToEquatableArray(),
                     task.OutputType,
-                    task.OutputRepairs));
+                    task.OutputRepairs,
+                    task.Toolboxes.ToEquatableArray(),
+                    task.MaxToolRounds));
             }
 
             // Members the user already declared would collide with the generated ones (CS0111):
@@ -147,6 +149,10 @@ internal sealed partial class CrewGenerator
             public ITypeSymbol? Output { get; init; }
 
             public int OutputRepairs { get; init; }
+
+            public List<string> Toolboxes { get; init; } = new();
+
+            public int MaxToolRounds { get; init; }
         }
 
         private static ParsedTask? ParseTask(INamedTypeSymbol task, Compilation compilation, CancellationToken cancellationToken)
@@ -199,6 +205,31 @@ internal sealed partial class CrewGenerator
                 return null;
             }
 
+            // The agent's toolboxes, then the task's; an entry that is not a toolbox keeps the crew from being emitted.
+            var toolboxes = new List<string>();
+            foreach (var (source, owner) in new[] { (agentAttribute, agent), (attribute, task) })
+            {
+                var declared = ReadTypes(source, "Tools", cancellationToken);
+                if (declared is null)
+                {
+                    return null;
+                }
+
+                foreach (var toolbox in declared)
+                {
+                    if (!toolbox.GetAttributes().Any(a => AmshaAttributes.Is(a.AttributeClass, KnownNames.ToolboxAttribute)))
+                    {
+                        return null;
+                    }
+
+                    var definition = "global::Amsha.Generated." + SerializationRules.Identifier(toolbox.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "")) + "Toolbox";
+                    if (!toolboxes.Contains(definition))
+                    {
+                        toolboxes.Add(definition);
+                    }
+                }
+            }
+
             var llm = AttributeArguments.String(agentAttribute, "Llm");
             return new ParsedTask(
                 Key(task),
@@ -215,6 +246,8 @@ internal sealed partial class CrewGenerator
                 OutputType = outputType,
                 Output = outputSymbol,
                 OutputRepairs = (AttributeArguments.Int(attribute, "OutputRepairs") ?? 0),
+                Toolboxes = toolboxes,
+                MaxToolRounds = AttributeArguments.Int(attribute, "MaxToolRounds") ?? 0,
             };
         }
 
@@ -346,7 +379,7 @@ internal sealed partial class CrewGenerator
         }
 
         // The generated AddAmshaCrews is internal: it can register crews reachable from the assembly, not generic ones.
-        private static bool CanRegister(INamedTypeSymbol type)
+        internal static bool CanRegister(INamedTypeSymbol type)
         {
             for (var current = type; current is not null; current = current.ContainingType)
             {

@@ -49,11 +49,22 @@ internal sealed partial class CrewGenerator : IIncrementalGenerator
                 compilation.GetTypeByMetadataName(KnownNames.AmshaBuilder) is not null))
             .WithTrackingName(TrackingNames.HasDependencyInjection);
 
-        context.RegisterSourceOutput(registrations.Combine(dependencyInjection), static (spc, pair) =>
+        // Toolboxes the container can construct (concrete classes), by name, so the registration injects their constructors.
+        var toolboxes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.ToolboxAttribute,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static (ctx, _) => ctx.TargetSymbol is INamedTypeSymbol { IsAbstract: false, IsStatic: false, IsGenericType: false } type && Parser.CanRegister(type) ? type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null)
+            .Where(static name => name is not null)
+            .Collect()
+            .Select(static (names, _) => names.Distinct().OrderBy(static n => n, System.StringComparer.Ordinal).Select(static n => n!).ToEquatableArray())
+            .WithTrackingName(TrackingNames.ToolboxRegistrations);
+
+        context.RegisterSourceOutput(registrations.Combine(toolboxes).Combine(dependencyInjection), static (spc, pair) =>
         {
             if (pair.Right.HasServiceCollection)
             {
-                spc.AddSource("AmshaCrews.ServiceCollectionExtensions.g.cs", Emitter.EmitServiceRegistration(pair.Left, pair.Right.HasAmshaBuilder, spc.CancellationToken));
+                spc.AddSource("AmshaCrews.ServiceCollectionExtensions.g.cs", Emitter.EmitServiceRegistration(pair.Left.Left, pair.Left.Right, pair.Right.HasAmshaBuilder, spc.CancellationToken));
             }
         });
     }

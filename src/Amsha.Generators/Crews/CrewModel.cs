@@ -30,6 +30,8 @@ internal sealed record CrewModel(
 /// <param name="User">The user prompt (without context sections).</param>
 /// <param name="OutputType">The fully qualified structured output type; null for text tasks.</param>
 /// <param name="OutputRepairs">How often an answer that does not parse is asked for again.</param>
+/// <param name="Toolboxes">The generated toolbox definitions (the agent's, then the task's), each once.</param>
+/// <param name="MaxToolRounds">The task's own limit on rounds of tool calls; 0 for the configured one.</param>
 internal sealed record CrewTaskModel(
     string Name,
     string AgentName,
@@ -38,4 +40,6 @@ internal sealed record CrewTaskModel(
     EquatableArray<TemplatePart> System,
     EquatableArray<TemplatePart> User,
     string? OutputType = null,
-    int OutputRepairs = 0);
+    int OutputRepairs = 0,
+    EquatableArray<string> Toolboxes = default,
+    int MaxToolRounds = 0);

@@ -15,4 +15,7 @@ internal static class TrackingNames
     public const string SerializableTypes = nameof(SerializableTypes);
     public const string CodecRegistrations = nameof(CodecRegistrations);
     public const string LlmCallModels = nameof(LlmCallModels);
+    public const string ToolTypes = nameof(ToolTypes);
+    public const string ToolboxModels = nameof(ToolboxModels);
+    public const string ToolboxRegistrations = nameof(ToolboxRegistrations);
 }

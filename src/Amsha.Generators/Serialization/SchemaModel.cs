@@ -17,8 +17,11 @@ internal sealed record EnumSchema(EquatableArray<string> Members) : SchemaNode;
 /// <summary>An object with exactly these properties, in order; no others are allowed.</summary>
 internal sealed record ObjectSchema(EquatableArray<SchemaProperty> Properties) : SchemaNode;
 
-/// <summary>A property of an <see cref="ObjectSchema"/>: its JSON name, value and whether it must be present.</summary>
-internal sealed record SchemaProperty(string Name, SchemaNode Value, bool Required);
+/// <summary>
+/// A property of an <see cref="ObjectSchema"/>: its JSON name, value and whether it must be present; tool arguments
+/// also carry a description and the JSON of their default value.
+/// </summary>
+internal sealed record SchemaProperty(string Name, SchemaNode Value, bool Required, string? Description = null, string? DefaultJson = null);
 
 /// <summary>An array of <paramref name="Items"/>.</summary>
 internal sealed record ArraySchema(SchemaNode Items) : SchemaNode;

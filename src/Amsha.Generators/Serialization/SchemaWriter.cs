@@ -36,7 +36,7 @@ internal static class SchemaWriter
                 break;
             case ObjectSchema obj:
                 s.Append("{\"type\":\"object\",\"properties\":{");
-                WriteNamed(s, obj.Properties.Select(p => (p.Name, p.Value)));
+                WriteProperties(s, obj.Properties);
                 s.Append("},\"required\":[").Append(QuoteAll(obj.Properties.Where(p => p.Required).Select(p => p.Name))).Append("],\"additionalProperties\":false}");
                 break;
             case ArraySchema array:
@@ -58,14 +58,30 @@ internal static class SchemaWriter
         s.Append(after);
     }
 
-    // "name":value pairs, comma-separated: object properties.
-    private static void WriteNamed(StringBuilder s, IEnumerable<(string Name, SchemaNode Value)> values)
+    // "name":value pairs, comma-separated: object properties, with their description and default inside the value's object.
+    private static void WriteProperties(StringBuilder s, IEnumerable<SchemaProperty> properties)
     {
         var first = true;
-        foreach (var (name, value) in values)
+        foreach (var property in properties)
         {
-            s.Append(first ? "" : ",").Append(Quote(name)).Append(':');
-            Write(s, value);
+            s.Append(first ? "" : ",").Append(Quote(property.Name)).Append(':');
+            Write(s, property.Value);
+            if (property.Description is not null || property.DefaultJson is not null)
+            {
+                s.Length--; // every value is an object: its closing brace
+                if (property.Description is not null)
+                {
+                    s.Append(",\"description\":").Append(Quote(property.Description));
+                }
+
+                if (property.DefaultJson is not null)
+                {
+                    s.Append(",\"default\":").Append(property.DefaultJson);
+                }
+
+                s.Append('}');
+            }
+
             first = false;
         }
     }
@@ -96,7 +112,7 @@ internal static class SchemaWriter
         _ => ("string", ""), // String: the rules make scalar schemas of scalar shapes only
     };
 
-    private static string Quote(string text)
+    internal static string Quote(string text)
     {
         var builder = new StringBuilder("\"");
         foreach (var c in text)

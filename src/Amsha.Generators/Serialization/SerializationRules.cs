@@ -162,7 +162,7 @@ internal static partial class SerializationRules
         return new string(chars);
     }
 
-    private static string Identifier(string text)
+    internal static string Identifier(string text)
     {
         var builder = new StringBuilder(text.Length);
         foreach (var c in text)

@@ -50,6 +50,31 @@ internal sealed partial class SerializerGenerator
                 ? Models(result, context.SemanticModel.Compilation, SerializationRoot.LlmCallResult, cancellationToken)
                 : EquatableArray<SerializableTypeModel>.Empty;
 
+        /// <summary>The parameter and result types of a <c>[Tool]</c> method: its arguments and result are read and written by codecs.</summary>
+        public static EquatableArray<SerializableTypeModel> ParseToolTypes(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method)
+            {
+                return EquatableArray<SerializableTypeModel>.Empty;
+            }
+
+            var models = new System.Collections.Generic.List<SerializableTypeModel>();
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Type.ToDisplayString() != KnownNames.CancellationToken && parameter.Type.TypeKind is not (TypeKind.Error or TypeKind.TypeParameter))
+                {
+                    models.AddRange(Models(parameter.Type, context.SemanticModel.Compilation, SerializationRoot.CrewInput, cancellationToken));
+                }
+            }
+
+            if (Tools.ToolboxGenerator.Parser.TryReturn(method.ReturnType, out _, out var result) && result is { SpecialType: not SpecialType.System_String })
+            {
+                models.AddRange(Models(result, context.SemanticModel.Compilation, SerializationRoot.CrewInput, cancellationToken));
+            }
+
+            return models.ToEquatableArray();
+        }
+
         private static EquatableArray<SerializableTypeModel> Models(ITypeSymbol root, Compilation compilation, SerializationRoot kind, CancellationToken cancellationToken)
         {
             var analysis = SerializationRules.Analyze(root, compilation, kind, cancellationToken);

@@ -11,7 +11,7 @@ namespace Amsha.Generators.Serialization;
 /// <summary>
 /// Generates a reflection-free JSON codec and JSON Schema for every task output type, every
 /// <c>[ExecutionState]</c> type, every serializable crew input type, every structured
-/// <c>[AmshaLlmCall]</c> result type and the types reachable from them, and a module initializer
+/// <c>[AmshaLlmCall]</c> result type, every <c>[Tool]</c> parameter and result type and the types reachable from them, and a module initializer
 /// that registers the codecs in <c>JsonCodecs</c>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -23,13 +23,15 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
         var stateTypes = Roots(context, KnownNames.ExecutionStateAttribute, static (node, _) => node is TypeDeclarationSyntax, Parser.ParseStateType, TrackingNames.ExecutionStateTypes);
         var crewInputs = Roots(context, KnownNames.GenericCrewAttribute, static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.ParseCrewInput, TrackingNames.CrewInputTypes);
         var llmCallResults = Roots(context, KnownNames.AmshaLlmCallAttribute, static (node, _) => node is MethodDeclarationSyntax, Parser.ParseLlmCallResult, TrackingNames.LlmCallResultTypes);
+        var toolTypes = Roots(context, KnownNames.ToolAttribute, static (node, _) => node is MethodDeclarationSyntax, Parser.ParseToolTypes, TrackingNames.ToolTypes);
 
         // Every type once, however many roots reach it, sorted by codec name.
         var allTypes = taskOutputs.Collect()
             .Combine(stateTypes.Collect())
             .Combine(crewInputs.Collect())
             .Combine(llmCallResults.Collect())
-            .Select(static (all, cancellationToken) => Distinct(cancellationToken, all.Left.Left.Left, all.Left.Left.Right, all.Left.Right, all.Right))
+            .Combine(toolTypes.Collect())
+            .Select(static (all, cancellationToken) => Distinct(cancellationToken, all.Left.Left.Left.Left, all.Left.Left.Left.Right, all.Left.Left.Right, all.Left.Right, all.Right))
             .WithTrackingName(TrackingNames.AllSerializableTypes);
 
         // Back to one item, and one output, per type. SelectMany compares each item with the one at the same
@@ -48,11 +50,18 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
             .Select(static (names, _) => names.Distinct().OrderBy(static name => name, System.StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(TrackingNames.CodecRegistrations);
 
-        context.RegisterSourceOutput(codecNames, static (spc, names) =>
+        // Tool argument codecs (written by the toolbox generator) compose their schemas with the same class.
+        var hasTools = toolTypes.Collect().Select(static (tools, _) => tools.Length > 0);
+        context.RegisterSourceOutput(codecNames.Combine(hasTools), static (spc, pair) =>
         {
+            var names = pair.Left;
             if (names.Count > 0)
             {
                 spc.AddSource("AmshaJsonCodecs.Registration.g.cs", Emitter.EmitRegistration(names));
+            }
+
+            if (names.Count > 0 || pair.Right)
+            {
                 spc.AddSource("AmshaJsonSchemaDefinition.g.cs", Emitter.EmitSchemaDefinition());
             }
         });

@@ -24,4 +24,7 @@ public sealed class AgentAttribute : Attribute
 
     /// <summary>The LLM use case the agent's calls go to (see <see cref="LlmUseCases"/>).</summary>
     public string Llm { get; set; } = LlmUseCases.Default;
+
+    /// <summary>The toolboxes (types marked <see cref="ToolboxAttribute"/>) whose tools the agent may call in every task it performs.</summary>
+    public Type[] Tools { get; set; } = Array.Empty<Type>();
 }

@@ -23,6 +23,15 @@ public class CrewTaskAttribute : Attribute
 
     /// <summary>How often a structured answer that does not parse is asked for again.</summary>
     public int OutputRepairs { get; set; }
+
+    /// <summary>Toolboxes (types marked <see cref="ToolboxAttribute"/>) this task may call besides its agent's.</summary>
+    public Type[] Tools { get; set; } = Array.Empty<Type>();
+
+    /// <summary>
+    /// The most rounds of tool calls the task may make before it must answer; 0 (the default) takes
+    /// <c>Amsha:Llm:Tools:MaxRounds</c>. A model that asks for tools again after the last round fails the task.
+    /// </summary>
+    public int MaxToolRounds { get; set; }
 }
 
 /// <summary>Declares a task whose output is a <typeparamref name="TOutput"/>.</summary>

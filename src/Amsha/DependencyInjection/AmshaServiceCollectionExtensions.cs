@@ -95,7 +95,10 @@ public static class AmshaServiceCollectionExtensions
             provider.GetService<IExecutionStore>(),
             provider.GetServices<IExecutionObserver>(),
             provider.GetService<ILoggerFactory>(),
-            provider.GetService<TimeProvider>()));
+            provider.GetService<TimeProvider>())
+        {
+            Services = provider,
+        });
         services.TryAddSingleton(static provider => provider.GetRequiredService<ExecutionSession>().Llm);
         return new AmshaBuilder(services);
     }

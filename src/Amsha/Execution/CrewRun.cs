@@ -189,7 +189,8 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
 
         var prompt = task.BuildPrompt(_input, new CrewTaskContext(_outputs));
         var call = new LlmCallContext(ExecutionId, Mode, _crew.Name, task.Name, Events, _options?.Llm, Session.Options.CaptureMessageContent);
-        var output = await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, cancellationToken).ConfigureAwait(false);
+        var tools = ToolSet.Create(task.Name, task.Toolboxes, Session.ResolveToolbox, task.MaxToolRounds, Session.Options.Llm.Tools ?? new ToolOptions());
+        var output = await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, tools, cancellationToken).ConfigureAwait(false);
         _outputs[index] = output;
 
         var completed = Interlocked.Increment(ref _completedTasks);

@@ -23,6 +23,7 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     private readonly Dictionary<string, ILiveRun> _liveBackgroundRuns = new(StringComparer.Ordinal);
     private readonly Lazy<IExecutionStore> _store;
     private readonly SessionMonitor _monitor;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _toolboxes = new();
 
     /// <summary>A session with embedded defaults: every use case answers from the <see cref="OfflineChatClient"/>.</summary>
     public ExecutionSession()
@@ -59,6 +60,38 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     public IExecutionStore Store => _store.Value;
 
     internal TimeProvider TimeProvider { get; }
+
+    /// <summary>The app's service container, when the session came from <c>AddAmsha()</c>: toolboxes resolve from it.</summary>
+    internal IServiceProvider? Services { get; init; }
+
+    /// <summary>
+    /// Makes <paramref name="toolbox"/> the instance every task of this session that uses <typeparamref name="TToolbox"/>
+    /// calls. Without it a toolbox comes from the service container (the generated <c>AddAmshaCrews()</c> registers
+    /// each one) or, lacking both, from its parameterless constructor.
+    /// </summary>
+    /// <returns>This session.</returns>
+    public ExecutionSession AddToolbox<TToolbox>(TToolbox toolbox)
+        where TToolbox : class
+    {
+        ArgumentNullException.ThrowIfNull(toolbox);
+        _toolboxes[typeof(TToolbox)] = toolbox;
+        return this;
+    }
+
+    /// <summary>The instance of <paramref name="toolbox"/> a task calls: added to the session, from the container, or new.</summary>
+    /// <exception cref="ToolCallException">None of the three gives one.</exception>
+    internal object ResolveToolbox(Generated.ToolboxDefinition toolbox)
+    {
+        if (_toolboxes.TryGetValue(toolbox.Type, out var added))
+        {
+            return added;
+        }
+
+        return Services?.GetService(toolbox.Type)
+            ?? toolbox.CreateDefault()
+            ?? throw new ToolCallException(
+                $"Toolbox '{toolbox.Name}' has no instance: register it in the service container (the generated AddAmshaCrews() does), add one with session.AddToolbox(new {toolbox.Name}(...)), or give it a parameterless constructor.");
+    }
 
     /// <summary>The stored record of background execution <paramref name="executionId"/>: status, progress, outputs, state, error, metrics.</summary>
     /// <remarks>Reads the store, so it also sees executions of other processes sharing the store.</remarks>

@@ -9,11 +9,11 @@ namespace Amsha;
 
 /// <summary>
 /// Performs one task: sends its rendered prompt to the agent's use case through the LLM call
-/// path and turns the answer into the task's output.
+/// path (with its tool loop when the task has tools) and turns the answer into the task's output.
 /// </summary>
 internal static class TaskInvoker
 {
-    public static async Task<TaskOutput> InvokeAsync<TInput>(LlmFactory llm, CrewTaskDefinition<TInput> task, TaskPrompt prompt, LlmCallContext call, CancellationToken cancellationToken)
+    public static async Task<TaskOutput> InvokeAsync<TInput>(LlmFactory llm, CrewTaskDefinition<TInput> task, TaskPrompt prompt, LlmCallContext call, ToolSet? tools, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage>
         {
@@ -33,7 +33,9 @@ internal static class TaskInvoker
                 messages,
                 format,
                 taskName,
-                async conversation => (await LlmCallPath.CallAsync(llm, task.Agent.Llm, conversation, format.ResponseFormat, llm.Options.Resilience.CrewCalls, onDelta, call, cancellationToken).ConfigureAwait(false)).Text).ConfigureAwait(false);
+                async conversation => (tools is null
+                    ? await LlmCallPath.CallAsync(llm, task.Agent.Llm, conversation, format.ResponseFormat, llm.Options.Resilience.CrewCalls, onDelta, call, cancellationToken).ConfigureAwait(false)
+                    : await ToolLoop.CallAsync(llm, task.Agent.Llm, conversation, format.ResponseFormat, llm.Options.Resilience.CrewCalls, onDelta, call, tools, cancellationToken).ConfigureAwait(false)).Text).ConfigureAwait(false);
             return new TaskOutput(taskName, task.Agent.Name, format.Format(value), value);
         }
         catch (Exception ex) when (AmshaTelemetry.RecordFailure(span, ex, alsoParent: true))

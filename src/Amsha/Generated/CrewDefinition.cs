@@ -89,6 +89,12 @@ public sealed class CrewTaskDefinition<TInput>
 
     /// <summary>How the answer is requested and parsed.</summary>
     public TaskOutputFormat OutputFormat { get; }
+
+    /// <summary>The toolboxes whose tools the task may call: its agent's, then its own.</summary>
+    public IReadOnlyList<ToolboxDefinition> Toolboxes { get; init; } = Array.Empty<ToolboxDefinition>();
+
+    /// <summary>The task's own limit on rounds of tool calls; 0 takes <see cref="ToolOptions.MaxRounds"/>.</summary>
+    public int MaxToolRounds { get; init; }
 }
 
 /// <summary>An agent as the runtime sees it.</summary>

@@ -54,6 +54,9 @@ public sealed class LlmOptions
     /// <summary>Retries, timeouts and circuit breakers of the LLM call path (<c>Amsha:Llm:Resilience</c>).</summary>
     public LlmResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>How tasks call tools (<c>Amsha:Llm:Tools</c>).</summary>
+    public ToolOptions Tools { get; set; } = new();
+
     /// <summary>Routes the use case <paramref name="useCase"/> to <paramref name="client"/>.</summary>
     public LlmOptions UseChatClient(string useCase, IChatClient client)
     {

@@ -14,7 +14,8 @@ namespace Amsha;
 internal sealed class AmshaOptionsValidator : IValidateOptions<AmshaOptions>
 {
     private static readonly string[] s_rootKeys = { nameof(AmshaOptions.Llm), nameof(AmshaOptions.CaptureMessageContent), nameof(AmshaOptions.ObserverBufferCapacity) };
-    private static readonly string[] s_llmKeys = { nameof(LlmOptions.UseCases), nameof(LlmOptions.Resilience) };
+    private static readonly string[] s_llmKeys = { nameof(LlmOptions.UseCases), nameof(LlmOptions.Resilience), nameof(LlmOptions.Tools) };
+    private static readonly string[] s_toolKeys = { nameof(ToolOptions.MaxRounds), nameof(ToolOptions.MaxConcurrentCalls), nameof(ToolOptions.OnToolError) };
     private static readonly string[] s_useCaseKeys = { nameof(LlmUseCaseOptions.Default), nameof(LlmUseCaseOptions.Models), nameof(LlmUseCaseOptions.Parameters) };
     private static readonly string[] s_modelKeys = { "Provider", "Model", "BaseUrl", "ApiKey", "ApiVersion" };
     private static readonly string[] s_parameterKeys = { "Temperature", "TopP", "MaxCompletionTokens", "PresencePenalty", "FrequencyPenalty", "Stop" };
@@ -113,6 +114,21 @@ internal sealed class AmshaOptionsValidator : IValidateOptions<AmshaOptions>
         }
 
         ValidateResilience(llm.Resilience ?? new LlmResilienceOptions(), $"{_root}:Llm:Resilience", errors);
+        var tools = llm.Tools ?? new ToolOptions();
+        if (tools.MaxRounds is < 1 or > ToolOptions.MaxRoundsLimit)
+        {
+            errors.Add($"{_root}:Llm:Tools:MaxRounds is {tools.MaxRounds}; it must be between 1 and {ToolOptions.MaxRoundsLimit}.");
+        }
+
+        if (tools.MaxConcurrentCalls < 1)
+        {
+            errors.Add($"{_root}:Llm:Tools:MaxConcurrentCalls is {tools.MaxConcurrentCalls}; it must be at least 1.");
+        }
+
+        if (!Enum.IsDefined(tools.OnToolError))
+        {
+            errors.Add($"{_root}:Llm:Tools:OnToolError is {(int)tools.OnToolError}; it must be ReturnToModel or FailTask.");
+        }
         if (options.ObserverBufferCapacity < 1)
         {
             errors.Add($"{_root}:ObserverBufferCapacity is {options.ObserverBufferCapacity}; it must be at least 1.");
@@ -192,6 +208,7 @@ internal sealed class AmshaOptionsValidator : IValidateOptions<AmshaOptions>
         }
 
         Unknown(llm.GetSection("Resilience"), llmPath + ":Resilience", errors, s_resilienceKeys);
+        Unknown(llm.GetSection("Tools"), llmPath + ":Tools", errors, s_toolKeys);
     }
 
     private static void Unknown(IConfiguration section, string path, List<string> errors, string[] known)

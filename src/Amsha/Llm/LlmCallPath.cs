@@ -15,7 +15,8 @@ namespace Amsha;
 /// <param name="Text">The answer text.</param>
 /// <param name="Usage">Tokens of all attempts together.</param>
 /// <param name="Attempts">Attempts made.</param>
-internal sealed record LlmCallResult(ChatResponse Response, string Text, TokenUsage Usage, int Attempts);
+/// <param name="ChatSpan">The call's <c>chat</c> span (default when not traced): the parent of the tool calls it asks for.</param>
+internal sealed record LlmCallResult(ChatResponse Response, string Text, TokenUsage Usage, int Attempts, System.Diagnostics.ActivityContext ChatSpan = default);
 
 /// <summary>
 /// Where an LLM call belongs and where its events go: a task of an execution (its event log) or an
@@ -101,7 +102,7 @@ internal static class LlmCallPath
     /// <summary>Calls <paramref name="useCaseName"/> with <paramref name="callOptions"/>; <paramref name="onDelta"/> (optional) sees text as it streams.</summary>
     /// <exception cref="LlmCallException">The call failed (non-transient fault, retries or time exhausted, open circuit).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, ChatResponseFormat? responseFormat, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken)
+    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, ChatResponseFormat? responseFormat, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken, IList<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(callOptions);
         callOptions.Validate($"use case '{useCaseName}'");
@@ -110,6 +111,10 @@ internal static class LlmCallPath
         var options = useCase.CreateChatOptions();
         Apply(overrides, options);
         options.ResponseFormat = responseFormat;
+        if (tools is not null)
+        {
+            options.Tools = tools;
+        }
 
         var callId = Guid.NewGuid().ToString("N");
         var taskName = context.TaskName;
@@ -151,7 +156,7 @@ internal static class LlmCallPath
 
             AmshaTelemetry.RecordCallMetrics(useCase, options.ModelId, state.Usage, duration, null);
             context.Report(new LlmCallCompletedEvent(callId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
-            return new LlmCallResult(response, text, state.Usage, state.Attempts);
+            return new LlmCallResult(response, text, state.Usage, state.Attempts, activity?.Context ?? default);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
@@ -96,6 +97,17 @@ public sealed class OfflineChatClient : IChatClient
         var call = Interlocked.Increment(ref _callCount);
         await DelayAsync(_options.Latency, cancellationToken).ConfigureAwait(false);
         await InjectFaultAsync(call, cancellationToken).ConfigureAwait(false);
+        if (ToolCalls(conversation, options) is { } calls)
+        {
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, calls))
+            {
+                ModelId = options?.ModelId ?? _options.ModelId,
+                FinishReason = ChatFinishReason.ToolCalls,
+                Usage = Usage(conversation, ""),
+                ResponseId = ResponseId(conversation),
+            };
+        }
+
         var answer = Answer(conversation, options);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
         {
@@ -113,9 +125,17 @@ public sealed class OfflineChatClient : IChatClient
         var call = Interlocked.Increment(ref _callCount);
         await DelayAsync(_options.Latency, cancellationToken).ConfigureAwait(false);
         await InjectFaultAsync(call, cancellationToken).ConfigureAwait(false);
-        var answer = Answer(conversation, options);
         var modelId = options?.ModelId ?? _options.ModelId;
         var responseId = ResponseId(conversation);
+        if (ToolCalls(conversation, options) is { } calls)
+        {
+            var update = new ChatResponseUpdate(ChatRole.Assistant, calls) { ModelId = modelId, ResponseId = responseId, FinishReason = ChatFinishReason.ToolCalls };
+            update.Contents.Add(new UsageContent(Usage(conversation, "")));
+            yield return update;
+            yield break;
+        }
+
+        var answer = Answer(conversation, options);
 
         var first = true;
         foreach (var token in Tokenize(answer))
@@ -181,7 +201,67 @@ public sealed class OfflineChatClient : IChatClient
     private string Answer(IReadOnlyList<ChatMessage> conversation, ChatOptions? options) =>
         _options.Responder is { } responder ? responder(conversation) ?? ""
         : options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema } ? OfflineJsonAnswer.Build(schema, Subject(conversation), Fnv1a(conversation))
-        : DeterministicAnswer(conversation);
+        : DeterministicAnswer(conversation) + ToolResults(conversation);
+
+    // Offered tools are called once each, in one round, with arguments built from their schemas, as long as the
+    // conversation has no tool results since the last user message; then the model answers. A Responder answers instead.
+    private List<AIContent>? ToolCalls(IReadOnlyList<ChatMessage> conversation, ChatOptions? options)
+    {
+        if (_options.Responder is not null || options?.Tools is not { Count: > 0 } tools)
+        {
+            return null;
+        }
+
+        for (var i = conversation.Count - 1; i >= 0 && conversation[i].Role != ChatRole.User; i--)
+        {
+            if (conversation[i].Role == ChatRole.Tool)
+            {
+                return null;
+            }
+        }
+
+        var subject = Subject(conversation);
+        var seed = Fnv1a(conversation);
+        var calls = new List<AIContent>();
+        foreach (var tool in tools)
+        {
+            if (tool is AIFunctionDeclaration function)
+            {
+                var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+                using var document = JsonDocument.Parse(OfflineJsonAnswer.Build(function.JsonSchema, subject, seed + (uint)calls.Count));
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var property in document.RootElement.EnumerateObject())
+                    {
+                        arguments[property.Name] = property.Value.Clone();
+                    }
+                }
+
+                calls.Add(new FunctionCallContent("call_" + (calls.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), function.Name, arguments));
+            }
+        }
+
+        return calls.Count == 0 ? null : calls;
+    }
+
+    // The answer after tools ran names what they returned, so a reader sees the results reached the model.
+    private static string ToolResults(IReadOnlyList<ChatMessage> conversation)
+    {
+        var results = new StringBuilder();
+        for (var i = conversation.Count - 1; i >= 0 && conversation[i].Role != ChatRole.User; i--)
+        {
+            foreach (var content in conversation[i].Contents)
+            {
+                if (content is FunctionResultContent result)
+                {
+                    var text = result.Result?.ToString() ?? "";
+                    results.Insert(0, (text.Length > 80 ? text.Substring(0, 80) + "…" : text) + (results.Length == 0 ? "" : "; "));
+                }
+            }
+        }
+
+        return results.Length == 0 ? "" : " Tool results: " + results + ".";
+    }
 
     // The task line of the last user message: what the answer is about.
     private static string Subject(IReadOnlyList<ChatMessage> conversation)

@@ -131,6 +131,38 @@ internal static class AmshaTelemetry
         return activity;
     }
 
+    /// <summary>Span <c>execute_tool {tool}</c> for one tool call, a child of the <c>chat</c> span whose answer asked for it.</summary>
+    public static Activity? StartTool(string toolName, string callId, ActivityContext chatSpan)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var tags = new ActivityTagsCollection
+        {
+            { "gen_ai.operation.name", "execute_tool" },
+            { "gen_ai.tool.name", toolName },
+            { "gen_ai.tool.call.id", callId },
+            { "gen_ai.tool.type", "function" },
+        };
+        return chatSpan == default
+            ? Source.StartActivity(ActivityKind.Internal, tags: tags, name: "execute_tool " + toolName)
+            : Source.StartActivity("execute_tool " + toolName, ActivityKind.Internal, chatSpan, tags);
+    }
+
+    /// <summary>Marks a tool span failed with a low-cardinality <paramref name="errorType"/>.</summary>
+    public static void RecordToolFailure(Activity? activity, string errorType)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetStatus(ActivityStatusCode.Error, errorType);
+        activity.SetTag("error.type", errorType);
+    }
+
     public static void RecordRetry(Activity? activity, int attempt, TimeSpan delay, string reason)
     {
         activity?.AddEvent(new ActivityEvent("gen_ai.client.retry", tags: new ActivityTagsCollection

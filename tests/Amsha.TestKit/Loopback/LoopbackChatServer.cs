@@ -16,6 +16,87 @@ namespace Amsha.TestKit.Loopback;
 public sealed record LoopbackRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
 {
     public bool Streaming => Body.Contains("\"stream\":true", StringComparison.Ordinal);
+
+    /// <summary>Whether the body offers tools (a non-empty <c>tools</c> array).</summary>
+    public bool OffersTools => Read(root => root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0);
+
+    /// <summary>The names of the offered tools (<c>tools[i].function.name</c>), in order.</summary>
+    public IReadOnlyList<string> OfferedToolNames => Read(root =>
+    {
+        var names = new List<string>();
+        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var tool in tools.EnumerateArray())
+            {
+                if (tool.ValueKind == JsonValueKind.Object
+                    && tool.TryGetProperty("function", out var function)
+                    && function.ValueKind == JsonValueKind.Object
+                    && function.TryGetProperty("name", out var name)
+                    && name.ValueKind == JsonValueKind.String)
+                {
+                    names.Add(name.GetString()!);
+                }
+            }
+        }
+
+        return names;
+    }) ?? [];
+
+    /// <summary>The <c>content</c> of every message with role <c>tool</c>, in order (text parts joined).</summary>
+    public IReadOnlyList<string> ToolResults => Read(root =>
+    {
+        var results = new List<string>();
+        if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (message.ValueKind == JsonValueKind.Object
+                    && message.TryGetProperty("role", out var role)
+                    && role.ValueKind == JsonValueKind.String
+                    && role.GetString() == "tool"
+                    && message.TryGetProperty("content", out var content))
+                {
+                    results.Add(ContentText(content));
+                }
+            }
+        }
+
+        return results;
+    }) ?? [];
+
+    // Content is a string, or an array of parts ({"type":"text","text":...}).
+    private static string ContentText(JsonElement content) => content.ValueKind switch
+    {
+        JsonValueKind.String => content.GetString()!,
+        JsonValueKind.Array => string.Concat(PartTexts(content)),
+        JsonValueKind.Null => "",
+        _ => content.GetRawText(),
+    };
+
+    private static IEnumerable<string> PartTexts(JsonElement parts)
+    {
+        foreach (var part in parts.EnumerateArray())
+        {
+            if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+            {
+                yield return text.GetString()!;
+            }
+        }
+    }
+
+    // A body that is not a JSON object reads as offering nothing.
+    private T? Read<T>(Func<JsonElement, T> read)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(Body);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? read(document.RootElement) : default;
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
 }
 
 /// <summary>
@@ -206,8 +287,28 @@ public sealed class LoopbackChatServer : IAsyncDisposable
             await WriteChunkAsync(stream, "data: " + UsageChunk(id, reply) + "\n\n").ConfigureAwait(false);
         }
 
-        var words = Words(reply.Text);
-        for (var i = 0; i < words.Count; i++)
+        // The answer's chunks: its words, then (a tool-call answer) each call's first chunk and its argument parts.
+        var chunks = new List<string>();
+        foreach (var word in Words(reply.Text))
+        {
+            chunks.Add(Chunk(id, word, null));
+        }
+
+        var toolCalls = reply.ToolCalls is { Count: > 0 } calls ? calls : null;
+        if (toolCalls is not null)
+        {
+            for (var call = 0; call < toolCalls.Count; call++)
+            {
+                // Like OpenAI, only the very first chunk of the answer names the role.
+                chunks.Add(ToolCallStartChunk(id, call, toolCalls[call], withRole: call == 0 && chunks.Count == 0));
+                foreach (var part in ArgumentParts(toolCalls[call].ArgumentsJson))
+                {
+                    chunks.Add(ToolCallArgumentsChunk(id, call, part));
+                }
+            }
+        }
+
+        for (var i = 0; i < chunks.Count; i++)
         {
             if (reply.EndCleanlyAfterTokens is { } end && i >= end)
             {
@@ -223,10 +324,10 @@ public sealed class LoopbackChatServer : IAsyncDisposable
                 return;
             }
 
-            await WriteChunkAsync(stream, "data: " + Chunk(id, words[i], null) + "\n\n").ConfigureAwait(false);
+            await WriteChunkAsync(stream, "data: " + chunks[i] + "\n\n").ConfigureAwait(false);
         }
 
-        await WriteChunkAsync(stream, "data: " + Chunk(id, null, "stop") + "\n\n").ConfigureAwait(false);
+        await WriteChunkAsync(stream, "data: " + Chunk(id, null, toolCalls is null ? "stop" : "tool_calls") + "\n\n").ConfigureAwait(false);
         if (!reply.UsageFirst)
         {
             await WriteChunkAsync(stream, "data: " + UsageChunk(id, reply) + "\n\n").ConfigureAwait(false);
@@ -248,9 +349,41 @@ public sealed class LoopbackChatServer : IAsyncDisposable
         w.WriteNumber("index", 0);
         w.WriteStartObject("message");
         w.WriteString("role", "assistant");
-        w.WriteString("content", reply.Text);
-        w.WriteEndObject();
-        w.WriteString("finish_reason", "stop");
+        if (reply.ToolCalls is { Count: > 0 } calls)
+        {
+            if (reply.Text.Length == 0)
+            {
+                w.WriteNull("content");
+            }
+            else
+            {
+                w.WriteString("content", reply.Text);
+            }
+
+            w.WriteStartArray("tool_calls");
+            foreach (var call in calls)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", call.Id);
+                w.WriteString("type", "function");
+                w.WriteStartObject("function");
+                w.WriteString("name", call.Name);
+                w.WriteString("arguments", call.ArgumentsJson);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteString("finish_reason", "tool_calls");
+        }
+        else
+        {
+            w.WriteString("content", reply.Text);
+            w.WriteEndObject();
+            w.WriteString("finish_reason", "stop");
+        }
+
         w.WriteEndObject();
         w.WriteEndArray();
         WriteUsage(w, reply);
@@ -288,6 +421,67 @@ public sealed class LoopbackChatServer : IAsyncDisposable
         w.WriteEndArray();
         w.WriteEndObject();
     });
+
+    /// <summary>The first chunk of tool call <paramref name="index"/>: its id, name and empty arguments.</summary>
+    private string ToolCallStartChunk(string id, int index, LoopbackToolCall call, bool withRole) => ToolCallChunk(id, index, withRole, w =>
+    {
+        w.WriteString("id", call.Id);
+        w.WriteString("type", "function");
+        w.WriteStartObject("function");
+        w.WriteString("name", call.Name);
+        w.WriteString("arguments", "");
+        w.WriteEndObject();
+    });
+
+    /// <summary>A part of tool call <paramref name="index"/>'s arguments.</summary>
+    private string ToolCallArgumentsChunk(string id, int index, string part) => ToolCallChunk(id, index, withRole: false, w =>
+    {
+        w.WriteStartObject("function");
+        w.WriteString("arguments", part);
+        w.WriteEndObject();
+    });
+
+    private string ToolCallChunk(string id, int index, bool withRole, Action<Utf8JsonWriter> writeCall) => Json(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteString("object", "chat.completion.chunk");
+        w.WriteNumber("created", 1700000000);
+        w.WriteString("model", ModelId);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("delta");
+        if (withRole)
+        {
+            w.WriteString("role", "assistant");
+            w.WriteNull("content");
+        }
+
+        w.WriteStartArray("tool_calls");
+        w.WriteStartObject();
+        w.WriteNumber("index", index);
+        writeCall(w);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteNull("finish_reason");
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    /// <summary>Arguments JSON split in two parts (mid-token, never inside a surrogate pair); both may be short.</summary>
+    private static string[] ArgumentParts(string argumentsJson)
+    {
+        var split = argumentsJson.Length / 2;
+        if (split > 0 && split < argumentsJson.Length && char.IsLowSurrogate(argumentsJson[split]))
+        {
+            split++;
+        }
+
+        return [argumentsJson[..split], argumentsJson[split..]];
+    }
 
     private string UsageChunk(string id, LoopbackReply reply) => Json(w =>
     {

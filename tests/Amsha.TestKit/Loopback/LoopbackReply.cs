@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Amsha.TestKit.Loopback;
 
@@ -22,11 +23,11 @@ public sealed record LoopbackReply
     /// <summary>Waits this long before answering.</summary>
     public TimeSpan Delay { get; init; }
 
-    /// <summary>Streams this many words, then drops the connection mid-stream.</summary>
+    /// <summary>Streams this many words (content chunks; tool-call chunks count too), then drops the connection mid-stream.</summary>
     public int? CutAfterTokens { get; init; }
 
     /// <summary>
-    /// Streams this many words, then ends the response cleanly (a well-formed end of the chunked body) without
+    /// Streams this many words (content chunks; tool-call chunks count too), then ends the response cleanly (a well-formed end of the chunked body) without
     /// a finish reason, a usage chunk or <c>[DONE]</c>: what a proxy that gives up mid-answer can look like.
     /// </summary>
     public int? EndCleanlyAfterTokens { get; init; }
@@ -37,6 +38,12 @@ public sealed record LoopbackReply
     /// <summary>Streams the usage chunk before the text (so a cut stream still reported its tokens).</summary>
     public bool UsageFirst { get; init; }
 
+    /// <summary>
+    /// Tool calls the answer asks for (finish reason <c>tool_calls</c>, no text); streamed as OpenAI does,
+    /// each call's arguments split over at least two chunks.
+    /// </summary>
+    public IReadOnlyList<LoopbackToolCall>? ToolCalls { get; init; }
+
     /// <summary>A successful answer; token counts default to word counts.</summary>
     public static LoopbackReply Success(string text, int? promptTokens = null, int? completionTokens = null) => new()
     {
@@ -44,6 +51,18 @@ public sealed record LoopbackReply
         PromptTokens = promptTokens ?? 7,
         CompletionTokens = completionTokens ?? text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length,
     };
+
+    /// <summary>An answer that asks for <paramref name="calls"/>; 7 prompt tokens, one completion token per call.</summary>
+    public static LoopbackReply CallTools(params LoopbackToolCall[] calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        return new()
+        {
+            ToolCalls = calls,
+            PromptTokens = 7,
+            CompletionTokens = calls.Length,
+        };
+    }
 
     /// <summary>An HTTP error, optionally with <c>Retry-After</c> (whole seconds).</summary>
     public static LoopbackReply Error(int status, TimeSpan? retryAfter = null, string? body = null) => new() { Status = status, RetryAfter = retryAfter, Body = body };
@@ -60,3 +79,6 @@ public sealed record LoopbackReply
     /// <summary>A 200 answer whose body is not JSON.</summary>
     public static LoopbackReply MalformedJson() => new() { Malformed = true };
 }
+
+/// <summary>One tool call of a scripted answer: <paramref name="ArgumentsJson"/> is the arguments object as JSON text.</summary>
+public sealed record LoopbackToolCall(string Id, string Name, string ArgumentsJson);

@@ -1,0 +1,34 @@
+using Amsha.Generators.Helpers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Amsha.Generators.Tools;
+
+/// <summary>
+/// Generates, for each <c>[Toolbox]</c> class, one <c>AIFunction</c> per <c>[Tool]</c> method (its arguments'
+/// JSON Schema written at compile time, its arguments read by a generated codec, its result written by one),
+/// the toolbox's definition that crews bind to an instance, and <c>CreateAIFunctions()</c> on the class.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+internal sealed partial class ToolboxGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var toolboxes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.ToolboxAttribute,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                Parser.Parse)
+            .Where(static model => model is not null)
+            .WithTrackingName(TrackingNames.ToolboxModels);
+
+        context.RegisterSourceOutput(toolboxes, static (spc, model) =>
+        {
+            spc.AddSource(model!.HintName, Emitter.EmitToolbox(model, spc.CancellationToken));
+            foreach (var tool in model.Tools)
+            {
+                spc.AddSource(tool.ArgumentsCodec.HintName, Emitter.EmitArgumentsCodec(tool, spc.CancellationToken));
+            }
+        });
+    }
+}

@@ -1,0 +1,58 @@
+using Amsha.Generators.Helpers;
+using Amsha.Generators.Serialization;
+
+namespace Amsha.Generators.Tools;
+
+/// <summary>How a tool method returns its result, which decides how the generated tool awaits and writes it.</summary>
+internal enum ToolReturnKind
+{
+    /// <summary><c>void</c>: the model is told the tool is done.</summary>
+    Void,
+
+    /// <summary>A value returned directly.</summary>
+    Value,
+
+    /// <summary><c>Task</c> or <c>ValueTask</c>.</summary>
+    Awaitable,
+
+    /// <summary><c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>.</summary>
+    AwaitableValue,
+}
+
+/// <summary>A toolbox class and its tools; plain values only.</summary>
+/// <param name="Scope">Where the class is declared (for <c>CreateAIFunctions()</c>).</param>
+/// <param name="Name">The class name.</param>
+/// <param name="TypeName">The fully qualified class name.</param>
+/// <param name="DefinitionClass">The generated <c>ToolboxDefinition</c> class in <c>Amsha.Generated</c>.</param>
+/// <param name="HintName">The generated file.</param>
+/// <param name="HasDefaultConstructor">Whether generated code can create it with <c>new()</c>.</param>
+/// <param name="Tools">Its tools, in declaration order.</param>
+internal sealed record ToolboxModel(
+    DeclarationScope Scope,
+    string Name,
+    string TypeName,
+    string DefinitionClass,
+    string HintName,
+    bool HasDefaultConstructor,
+    EquatableArray<ToolModel> Tools);
+
+/// <summary>One tool.</summary>
+/// <param name="Name">The name the model calls it by.</param>
+/// <param name="Description">What it does.</param>
+/// <param name="MethodName">The C# method.</param>
+/// <param name="IsStatic">Whether the method is static.</param>
+/// <param name="Arguments">What the call passes, in parameter order: an argument property of the arguments class, or <c>cancellationToken</c>.</param>
+/// <param name="Return">How it returns.</param>
+/// <param name="ResultTypeName">The result's fully qualified type, when there is one.</param>
+/// <param name="ArgumentsClass">The generated class holding the arguments.</param>
+/// <param name="ArgumentsCodec">The codec model of the arguments object (its schema is the tool's).</param>
+internal sealed record ToolModel(
+    string Name,
+    string Description,
+    string MethodName,
+    bool IsStatic,
+    EquatableArray<string> Arguments,
+    ToolReturnKind Return,
+    string? ResultTypeName,
+    string ArgumentsClass,
+    SerializableTypeModel ArgumentsCodec);

@@ -1,0 +1,20 @@
+using System;
+
+namespace Amsha;
+
+/// <summary>
+/// Declares a tool: a method of a <see cref="ToolboxAttribute"/> class that a model may call. Its parameters
+/// are the tool's arguments (described by <c>[Description]</c> or the XML doc <c>&lt;param&gt;</c> text; optional
+/// parameters are optional arguments; a <see cref="System.Threading.CancellationToken"/> parameter receives the
+/// execution's cancellation). It may return a value, <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> or
+/// <c>ValueTask&lt;T&gt;</c>; the result goes back to the model as JSON (text as it is).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class ToolAttribute : Attribute
+{
+    /// <summary>The name the model calls it by; by default the method name without an <c>Async</c> suffix.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>What the tool does, for the model. Required.</summary>
+    public string Description { get; set; } = "";
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using Amsha.Generated;
+using Microsoft.Extensions.AI;
+
+namespace Amsha;
+
+/// <summary>
+/// The tool loop of a task, inside the one LLM call path: each round is an ordinary LLM call (its own retries,
+/// events, span and tokens, counted once); when the model asks for tools, they run, concurrently up to
+/// <see cref="ToolSet.MaxConcurrentCalls"/>, their results join the conversation and the model is asked again,
+/// for at most <see cref="ToolSet.MaxRounds"/> rounds of calls.
+/// </summary>
+/// <remarks>
+/// Our own loop rather than <c>FunctionInvokingChatClient</c>: that client sits below the call path, so its
+/// inner calls would bypass the call path's per-call events, usage accounting, retries and spans, and it invokes
+/// functions through reflection-built argument binding; here every round and every call is visible.
+/// </remarks>
+internal static class ToolLoop
+{
+    /// <summary>Asks the model until it answers without calling tools; the conversation grows by each round's calls and results.</summary>
+    /// <exception cref="ToolCallException">The model still asked for tools after the last round, or a tool failed the task.</exception>
+    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, List<ChatMessage> conversation, ChatResponseFormat? responseFormat, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, ToolSet tools, CancellationToken cancellationToken)
+    {
+        for (var round = 1; ; round++)
+        {
+            var result = await LlmCallPath.CallAsync(llm, useCaseName, conversation, responseFormat, callOptions, onDelta, context, cancellationToken, tools.Tools).ConfigureAwait(false);
+            var calls = CallsOf(result.Response);
+            if (calls.Count == 0)
+            {
+                return result;
+            }
+
+            var taskName = context.TaskName ?? "";
+            if (round > tools.MaxRounds)
+            {
+                throw new ToolCallException(
+                    $"Task '{taskName}' asked for tools in round {round.ToString(CultureInfo.InvariantCulture)}, but it may call tools in at most {tools.MaxRounds.ToString(CultureInfo.InvariantCulture)} round(s) before it answers. Raise the task's MaxToolRounds or Amsha:Llm:Tools:MaxRounds, or tell the agent when to stop.");
+            }
+
+            conversation.AddRange(result.Response.Messages);
+            var results = await InvokeAllAsync(calls, tools, context, taskName, round, result.ChatSpan, llm.TimeProvider, cancellationToken).ConfigureAwait(false);
+            conversation.Add(new ChatMessage(ChatRole.Tool, results));
+        }
+    }
+
+    private static List<FunctionCallContent> CallsOf(ChatResponse response)
+    {
+        var calls = new List<FunctionCallContent>();
+        foreach (var message in response.Messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is FunctionCallContent call)
+                {
+                    calls.Add(call);
+                }
+            }
+        }
+
+        return calls;
+    }
+
+    private static async Task<IList<AIContent>> InvokeAllAsync(List<FunctionCallContent> calls, ToolSet tools, LlmCallContext context, string taskName, int round, ActivityContext chatSpan, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var results = new AIContent[calls.Count];
+        if (calls.Count == 1 || tools.MaxConcurrentCalls == 1)
+        {
+            for (var i = 0; i < calls.Count; i++)
+            {
+                results[i] = await InvokeAsync(calls[i], tools, context, taskName, round, chatSpan, time, cancellationToken).ConfigureAwait(false);
+            }
+
+            return results;
+        }
+
+        // Concurrent, bounded; on a failure that ends the task the others are canceled and awaited, so no tool outlives it.
+        using var slots = new SemaphoreSlim(tools.MaxConcurrentCalls);
+        using var siblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new Task[calls.Count];
+        for (var i = 0; i < calls.Count; i++)
+        {
+            running[i] = RunAsync(i);
+        }
+
+        try
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            foreach (var task in running)
+            {
+                if (task.IsFaulted && task.Exception!.InnerException is not OperationCanceledException)
+                {
+                    await task.ConfigureAwait(false);
+                }
+            }
+
+            throw;
+        }
+
+        return results;
+
+        async Task RunAsync(int index)
+        {
+            await slots.WaitAsync(siblings.Token).ConfigureAwait(false);
+            try
+            {
+                results[index] = await InvokeAsync(calls[index], tools, context, taskName, round, chatSpan, time, siblings.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (!siblings.IsCancellationRequested)
+            {
+                siblings.Cancel();
+                throw;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+    }
+
+    private static async Task<AIContent> InvokeAsync(FunctionCallContent call, ToolSet tools, LlmCallContext context, string taskName, int round, ActivityContext chatSpan, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var capture = context.CaptureContent;
+        var callId = call.CallId ?? "";
+        string? arguments = null;
+        ReadOnlyMemory<byte> json = default;
+        string? argumentProblem = null;
+        try
+        {
+            json = ToolArgumentsJson.ToUtf8(call.Name, call.Arguments);
+        }
+        catch (ToolArgumentException ex)
+        {
+            argumentProblem = ex.Message;
+        }
+
+        if (call.Exception is { } parseError)
+        {
+            argumentProblem = $"Invalid arguments for tool '{call.Name}': they are not a JSON object ({parseError.Message}). Call it again with a JSON object that fits its schema.";
+        }
+
+        if (capture && argumentProblem is null)
+        {
+            arguments = System.Text.Encoding.UTF8.GetString(json.Span);
+        }
+
+        context.Report(new ToolCallStartedEvent(taskName, call.Name, callId, round, arguments));
+        using var span = AmshaTelemetry.StartTool(call.Name, callId, chatSpan);
+        if (!tools.TryGet(call.Name, out var tool))
+        {
+            return Failed("unknown_tool", $"There is no tool named '{call.Name}'. The tools are: {string.Join(", ", tools.Names)}.", failsTask: false);
+        }
+
+        if (argumentProblem is not null)
+        {
+            return Failed("invalid_arguments", argumentProblem, failsTask: false);
+        }
+
+        try
+        {
+            var result = await tool.InvokeJsonAsync(json, cancellationToken).ConfigureAwait(false);
+            context.Report(new ToolCallCompletedEvent(taskName, call.Name, callId, time.GetElapsedTime(started), capture ? result : null));
+            return new FunctionResultContent(callId, result);
+        }
+        catch (ToolArgumentException ex)
+        {
+            return Failed("invalid_arguments", ex.Message + " Call it again with arguments that fit its schema.", failsTask: false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            AmshaTelemetry.RecordToolFailure(span, "canceled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            var failsTask = tools.OnToolError == ToolErrorBehavior.FailTask;
+            var message = $"Tool '{call.Name}' failed: {ex.Message}";
+            Failed(ex.GetType().Name, message, failsTask);
+            if (failsTask)
+            {
+                throw new ToolCallException($"Task '{taskName}' failed because {message}", call.Name, callId, ex);
+            }
+
+            return new FunctionResultContent(callId, message) { Exception = ex };
+        }
+
+        FunctionResultContent Failed(string errorType, string message, bool failsTask)
+        {
+            AmshaTelemetry.RecordToolFailure(span, errorType);
+            context.Report(new ToolCallFailedEvent(taskName, call.Name, callId, time.GetElapsedTime(started), errorType, message, failsTask));
+            return new FunctionResultContent(callId, message);
+        }
+    }
+}
