@@ -43,6 +43,9 @@ public sealed partial class AmshaMetrics
         writer.WriteNumber("llmCallCount", LlmCallCount);
         writer.WriteNumber("retryCount", RetryCount);
         writer.WriteNumber("failedCallCount", FailedCallCount);
+        writer.WriteNumber("toolCallCount", ToolCallCount);
+        writer.WriteNumber("failedToolCallCount", FailedToolCallCount);
+        writer.WriteString("toolTime", FormatTime(ToolTime));
 
         writer.WriteStartArray("tasks");
         foreach (var task in Tasks)
@@ -54,6 +57,8 @@ public sealed partial class AmshaMetrics
             WriteTokens(writer, "tokens", task.Tokens);
             writer.WriteNumber("llmCalls", task.LlmCalls);
             writer.WriteNumber("retries", task.Retries);
+            writer.WriteNumber("toolCalls", task.ToolCalls);
+            writer.WriteString("toolTime", FormatTime(task.ToolTime));
             writer.WriteEndObject();
         }
 
@@ -113,7 +118,8 @@ public sealed partial class AmshaMetrics
         DateTimeOffset startedAt = default;
         DateTimeOffset? endedAt = null;
         TimeSpan duration = default;
-        int runs = 1, llmCallCount = 0, retryCount = 0, failedCallCount = 0;
+        int runs = 1, llmCallCount = 0, retryCount = 0, failedCallCount = 0, toolCallCount = 0, failedToolCallCount = 0;
+        TimeSpan toolTime = default;
         TokenUsage tokens = default;
         var tasks = new List<TaskMetrics>();
         var calls = new List<LlmCallMetrics>();
@@ -135,6 +141,9 @@ public sealed partial class AmshaMetrics
                 case "llmCallCount": llmCallCount = reader.GetInt32(); break;
                 case "retryCount": retryCount = reader.GetInt32(); break;
                 case "failedCallCount": failedCallCount = reader.GetInt32(); break;
+                case "toolCallCount": toolCallCount = reader.GetInt32(); break;
+                case "failedToolCallCount": failedToolCallCount = reader.GetInt32(); break;
+                case "toolTime": toolTime = Span(ref reader, name); break;
                 case "tasks":
                     Expect(ref reader, JsonTokenType.StartArray, name);
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -170,6 +179,9 @@ public sealed partial class AmshaMetrics
             LlmCallCount = llmCallCount,
             RetryCount = retryCount,
             FailedCallCount = failedCallCount,
+            ToolCallCount = toolCallCount,
+            FailedToolCallCount = failedToolCallCount,
+            ToolTime = toolTime,
             Tasks = tasks,
             LlmCalls = calls,
             Resources = resources,
@@ -182,7 +194,8 @@ public sealed partial class AmshaMetrics
         string taskName = "", agentName = "";
         TimeSpan duration = default;
         TokenUsage tokens = default;
-        int llmCalls = 0, retries = 0;
+        int llmCalls = 0, retries = 0, toolCalls = 0;
+        TimeSpan toolTime = default;
         while (NextProperty(ref reader, out var name))
         {
             switch (name)
@@ -193,11 +206,13 @@ public sealed partial class AmshaMetrics
                 case "tokens": tokens = ReadTokens(ref reader); break;
                 case "llmCalls": llmCalls = reader.GetInt32(); break;
                 case "retries": retries = reader.GetInt32(); break;
+                case "toolCalls": toolCalls = reader.GetInt32(); break;
+                case "toolTime": toolTime = Span(ref reader, name); break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new TaskMetrics(taskName, agentName, duration, tokens, llmCalls, retries);
+        return new TaskMetrics(taskName, agentName, duration, tokens, llmCalls, retries) { ToolCalls = toolCalls, ToolTime = toolTime };
     }
 
     private static LlmCallMetrics ReadCall(ref Utf8JsonReader reader)

@@ -49,6 +49,15 @@ public sealed partial class AmshaMetrics
     /// <summary>LLM call attempts that failed.</summary>
     public int FailedCallCount { get; init; }
 
+    /// <summary>Tool calls the execution's tasks made (failed ones included).</summary>
+    public int ToolCallCount { get; init; }
+
+    /// <summary>Tool calls that failed: bad arguments, an unknown tool, or the tool threw.</summary>
+    public int FailedToolCallCount { get; init; }
+
+    /// <summary>Time spent in tool calls, summed over calls (concurrent calls overlap).</summary>
+    public TimeSpan ToolTime { get; init; }
+
     /// <summary>Per task, in the order the tasks started.</summary>
     public IReadOnlyList<TaskMetrics> Tasks { get; init; } = Array.Empty<TaskMetrics>();
 
@@ -108,7 +117,11 @@ public sealed partial class AmshaMetrics
                     earlier.Duration + task.Duration,
                     earlier.Tokens + task.Tokens,
                     earlier.LlmCalls + task.LlmCalls,
-                    earlier.Retries + task.Retries);
+                    earlier.Retries + task.Retries)
+                {
+                    ToolCalls = earlier.ToolCalls + task.ToolCalls,
+                    ToolTime = earlier.ToolTime + task.ToolTime,
+                };
             }
         }
 
@@ -130,6 +143,9 @@ public sealed partial class AmshaMetrics
             LlmCallCount = previous.LlmCallCount + current.LlmCallCount,
             RetryCount = previous.RetryCount + current.RetryCount,
             FailedCallCount = previous.FailedCallCount + current.FailedCallCount,
+            ToolCallCount = previous.ToolCallCount + current.ToolCallCount,
+            FailedToolCallCount = previous.FailedToolCallCount + current.FailedToolCallCount,
+            ToolTime = previous.ToolTime + current.ToolTime,
             Tasks = tasks,
             LlmCalls = calls,
             Resources = new ResourceUsage(
@@ -149,6 +165,11 @@ public sealed partial class AmshaMetrics
         text.Append(c, $"Execution {ExecutionId} of {CrewName} ({Mode}, {Status}): {Duration.TotalSeconds:0.000} s over {Runs} run(s)").AppendLine();
         text.Append(c, $"  Tokens: {Tokens.InputTokens} in, {Tokens.OutputTokens} out, {Tokens.TotalTokens} total").AppendLine();
         text.Append(c, $"  LLM calls: {LlmCallCount} ({RetryCount} retried, {FailedCallCount} failed)").AppendLine();
+        if (ToolCallCount > 0)
+        {
+            text.Append(c, $"  Tool calls: {ToolCallCount} ({FailedToolCallCount} failed), {ToolTime.TotalSeconds:0.000} s").AppendLine();
+        }
+
         foreach (var task in Tasks)
         {
             text.Append(c, $"  Task {task.TaskName} ({task.AgentName}): {task.Duration.TotalSeconds:0.000} s, {task.Tokens.TotalTokens} tokens, {task.LlmCalls} call(s)").AppendLine();
@@ -169,7 +190,14 @@ public sealed partial class AmshaMetrics
 /// <param name="Tokens">Tokens of the task's LLM calls, failed attempts included.</param>
 /// <param name="LlmCalls">LLM call attempts made for the task.</param>
 /// <param name="Retries">Attempts retried after a transient failure.</param>
-public sealed record TaskMetrics(string TaskName, string AgentName, TimeSpan Duration, TokenUsage Tokens, int LlmCalls, int Retries);
+public sealed record TaskMetrics(string TaskName, string AgentName, TimeSpan Duration, TokenUsage Tokens, int LlmCalls, int Retries)
+{
+    /// <summary>Tool calls the task made.</summary>
+    public int ToolCalls { get; init; }
+
+    /// <summary>Time spent in the task's tool calls, summed over calls.</summary>
+    public TimeSpan ToolTime { get; init; }
+}
 
 /// <summary>One LLM call attempt.</summary>
 /// <param name="TaskName">The task it served.</param>

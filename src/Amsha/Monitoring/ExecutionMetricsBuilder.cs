@@ -19,6 +19,9 @@ internal sealed class ExecutionMetricsBuilder
     private readonly TimeProvider _time;
     private readonly List<TaskState> _tasks = new();
     private readonly List<LlmCallMetrics> _calls = new();
+    private int _toolCalls;
+    private int _failedToolCalls;
+    private TimeSpan _toolTime;
     private AmshaMetrics? _carried;
     private DateTimeOffset _startedAt;
     private TimeSpan _cpuStart;
@@ -93,6 +96,12 @@ internal sealed class ExecutionMetricsBuilder
                 break;
             case LlmCallFailedEvent failed:
                 Attempt(failed.TaskName, failed.Attempts, failed.Usage, failed: true, retried: false);
+                break;
+            case ToolCallCompletedEvent tool:
+                ToolCall(tool.TaskName, tool.Duration, failed: false);
+                break;
+            case ToolCallFailedEvent tool:
+                ToolCall(tool.TaskName, tool.Duration, failed: true);
                 break;
             case ExecutionCompletedEvent completed:
                 Finish(ExecutionStatus.Succeeded, e.Timestamp, completed.Duration);
@@ -187,7 +196,7 @@ internal sealed class ExecutionMetricsBuilder
         {
             // A task still running (or interrupted by the end of the run) counts up to now.
             var taskDuration = task.Duration + (task.StartedAt is { } started ? now - started : TimeSpan.Zero);
-            tasks.Add(new TaskMetrics(task.Name, task.AgentName, taskDuration, task.Tokens, task.LlmCalls, task.Retries));
+            tasks.Add(new TaskMetrics(task.Name, task.AgentName, taskDuration, task.Tokens, task.LlmCalls, task.Retries) { ToolCalls = task.ToolCalls, ToolTime = task.ToolTime });
         }
 
         var startedAt = _started ? _startedAt : now;
@@ -205,10 +214,26 @@ internal sealed class ExecutionMetricsBuilder
             LlmCallCount = _calls.Count,
             RetryCount = _retries,
             FailedCallCount = _failedCalls,
+            ToolCallCount = _toolCalls,
+            FailedToolCallCount = _failedToolCalls,
+            ToolTime = _toolTime,
             Tasks = tasks,
             LlmCalls = _calls.ToArray(),
             Resources = resources,
         };
+    }
+
+    private void ToolCall(string taskName, TimeSpan duration, bool failed)
+    {
+        lock (_gate)
+        {
+            var task = Task(taskName);
+            task.ToolCalls++;
+            task.ToolTime += duration;
+            _toolCalls++;
+            _toolTime += duration;
+            _failedToolCalls += failed ? 1 : 0;
+        }
     }
 
     private TaskState Task(string name)
@@ -266,5 +291,9 @@ internal sealed class ExecutionMetricsBuilder
         public int LlmCalls { get; set; }
 
         public int Retries { get; set; }
+
+        public int ToolCalls { get; set; }
+
+        public TimeSpan ToolTime { get; set; }
     }
 }
