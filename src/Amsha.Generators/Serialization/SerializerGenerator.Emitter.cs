@@ -365,6 +365,14 @@ internal sealed partial class SerializerGenerator
             var w = _w;
             w.Line("/// <summary>The index of a property name, spelled exactly and without escapes, or -1.</summary>");
             w.Open($"private static int MatchName(global::System.ReadOnlySpan<{_api.NameElement}> name)");
+            if (members.Count == 0)
+            {
+                // A tool without arguments: no name is known (an empty switch would be warning CS1522).
+                w.Line("return -1;");
+                w.Close();
+                return;
+            }
+
             w.Open("switch (name.Length)");
             foreach (var group in members.Select((m, i) => (Name: m.JsonName, Index: i)).GroupBy(m => _api.EncodedLength(m.Name)).OrderBy(g => g.Key))
             {

@@ -247,15 +247,21 @@ public sealed class OfflineChatClient : IChatClient
     // The answer after tools ran names what they returned, so a reader sees the results reached the model.
     private static string ToolResults(IReadOnlyList<ChatMessage> conversation)
     {
+        var start = conversation.Count;
+        while (start > 0 && conversation[start - 1].Role != ChatRole.User)
+        {
+            start--;
+        }
+
         var results = new StringBuilder();
-        for (var i = conversation.Count - 1; i >= 0 && conversation[i].Role != ChatRole.User; i--)
+        for (var i = start; i < conversation.Count; i++)
         {
             foreach (var content in conversation[i].Contents)
             {
                 if (content is FunctionResultContent result)
                 {
                     var text = result.Result?.ToString() ?? "";
-                    results.Insert(0, (text.Length > 80 ? text.Substring(0, 80) + "…" : text) + (results.Length == 0 ? "" : "; "));
+                    results.Append(results.Length == 0 ? "" : "; ").Append(text.Length > 80 ? text.Substring(0, 80) + "…" : text);
                 }
             }
         }

@@ -69,6 +69,24 @@ public sealed class IncrementalCachingTests
             [AmshaLlmCall(Prompt = "Take notes on {text}.")]
             public partial System.Threading.Tasks.ValueTask<Notes> NotesAsync(string text);
         }
+
+        public enum Units { Metric, Imperial }
+
+        [Toolbox]
+        public partial class WeatherTools
+        {
+            [Tool(Description = "Looks up the weather.")]
+            public System.Threading.Tasks.Task<Notes> ForecastAsync(string city, Units units = Units.Metric) => System.Threading.Tasks.Task.FromResult(new Notes(new[] { city }, 1));
+        }
+
+        [Agent(Role = "Forecaster", Goal = "Forecast for {Topic}", Backstory = "Precise.", Tools = [typeof(WeatherTools)])]
+        public partial class Forecaster;
+
+        [CrewTask(Agent = typeof(Forecaster), Description = "Forecast {Topic}.", ExpectedOutput = "A forecast")]
+        public partial class Forecast;
+
+        [Crew<ArticleRequest>(Tasks = [typeof(Forecast)])]
+        public partial class WeatherCrew;
         """;
 
     private const string UnrelatedSource = """
@@ -185,7 +203,7 @@ public sealed class IncrementalCachingTests
         var first = GeneratorHarness.Run(compilation);
         Assert.Empty(first.CompilationErrors);
         var codecCount = first.Sources.Keys.Count(k => k.EndsWith(".JsonCodec.g.cs", StringComparison.Ordinal));
-        Assert.Equal(4, codecCount); // ArticleRequest, Notes, Progress, Verdict.
+        Assert.Equal(5, codecCount); // ArticleRequest, Notes, Progress, Units (a tool argument), Verdict.
 
         var secondRun = first.Driver.RunGenerators(Replace(compilation, 0, oldText, newText)).GetRunResult();
         var second = Steps(secondRun);
