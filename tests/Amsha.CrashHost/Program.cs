@@ -12,6 +12,8 @@ using Microsoft.Extensions.AI;
 
 // Usage: start <file|sqlite> <store> <calls-file> <latency-ms> [hold-task]
 //        resume <file|sqlite> <store> <calls-file> <latency-ms> <execution-id>
+// The verbs start-tools and resume-tools run ToolCrashCrew instead, whose tools append to <calls-file>.sent and
+// <calls-file>.peeked; its hold task "@tools" holds the first call that carries tool results (the round after the tools ran).
 // Prints one line per fact the test reads: "started <id>", "checkpoint <tasks> <status>",
 // "holding <task>", "result <output>", "history <status,...>".
 // With a hold task, the model records that task's call, prints "holding <task>" and never answers:
@@ -24,7 +26,11 @@ if (args.Length < 5)
 
 IExecutionStore store = args[1] == "sqlite" ? new SqliteExecutionStore(args[2]) : new FileExecutionStore(args[2]);
 var latency = TimeSpan.FromMilliseconds(int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
-var hold = args[0] == "start" && args.Length > 5 ? args[5] : null;
+var tools = args[0].EndsWith("-tools", StringComparison.Ordinal);
+var verb = tools ? args[0][..^"-tools".Length] : args[0];
+var hold = verb == "start" && args.Length > 5 ? args[5] : null;
+SideEffectTools.SentFile = args[3] + ".sent";
+SideEffectTools.PeekedFile = args[3] + ".peeked";
 var model = new CallCountingChatClient(args[3], hold, new OfflineChatClient(new OfflineChatClientOptions { Latency = latency }));
 var options = new AmshaOptions();
 options.Llm.UseDefaultChatClient(model);
@@ -35,10 +41,19 @@ using var subscription = session.Subscribe(e =>
     {
         Console.WriteLine($"checkpoint {checkpoint.CompletedTasks} {checkpoint.Status}");
     }
+    else if (e is ToolCallCompletedEvent { Replayed: true } replayed)
+    {
+        Console.WriteLine($"replayed {replayed.ToolName}");
+    }
 });
 
-var crew = new CrashCrew(session);
-var handle = args[0] == "resume" ? await crew.ResumeAsync(args[5]) : await crew.StartBackgroundAsync(new CrashRequest("durable executions"));
+var handle = (verb, tools) switch
+{
+    ("resume", false) => await new CrashCrew(session).ResumeAsync(args[5]),
+    ("resume", true) => await new ToolCrashCrew(session).ResumeAsync(args[5]),
+    (_, false) => await new CrashCrew(session).StartBackgroundAsync(new CrashRequest("durable executions")),
+    _ => await new ToolCrashCrew(session).StartBackgroundAsync(new CrashRequest("durable executions")),
+};
 Console.WriteLine($"started {handle.ExecutionId}");
 var result = await handle.ResultAsync();
 Console.WriteLine($"result {result.Output}");
@@ -85,7 +100,8 @@ internal sealed class CallCountingChatClient(string path, string? holdTask, ICha
             file.Flush(flushToDisk: true);
         }
 
-        if (holdTask is not null && firstLine.StartsWith("Task: " + holdTask, StringComparison.Ordinal))
+        var holds = holdTask == "@tools" ? messages.Any(m => m.Role == ChatRole.Tool) : holdTask is not null && firstLine.StartsWith("Task: " + holdTask, StringComparison.Ordinal);
+        if (holds)
         {
             Console.WriteLine($"holding {holdTask}");
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);

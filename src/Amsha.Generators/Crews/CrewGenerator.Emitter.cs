@@ -72,7 +72,8 @@ internal sealed partial class CrewGenerator
         {
             var toolboxes = task.Toolboxes.Count == 0 ? "" : "Toolboxes = new global::Amsha.Generated.ToolboxDefinition[] { " + string.Join(", ", task.Toolboxes.Select(t => t + ".Instance")) + " }";
             var rounds = task.MaxToolRounds > 0 ? "MaxToolRounds = " + CodeText.Number(task.MaxToolRounds) : "";
-            var settings = string.Join(", ", new[] { toolboxes, rounds }.Where(s => s.Length > 0));
+            var sources = task.ToolSources.Count == 0 ? "" : "ToolSources = new string[] { " + string.Join(", ", task.ToolSources.Select(CodeText.Literal)) + " }";
+            var settings = string.Join(", ", new[] { toolboxes, rounds, sources }.Where(s => s.Length > 0));
             return settings.Length == 0 ? "" : " { " + settings + " }";
         }
 

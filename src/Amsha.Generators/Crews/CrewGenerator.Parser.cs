@@ -115,7 +115,8 @@ internal sealed partial class CrewGenerator
                     task.OutputType,
                     task.OutputRepairs,
                     task.Toolboxes.ToEquatableArray(),
-                    task.MaxToolRounds));
+                    task.MaxToolRounds,
+                    task.ToolSources.ToEquatableArray()));
             }
 
             // Members the user already declared would collide with the generated ones (CS0111):
@@ -153,6 +154,8 @@ internal sealed partial class CrewGenerator
             public List<string> Toolboxes { get; init; } = new();
 
             public int MaxToolRounds { get; init; }
+
+            public List<string> ToolSources { get; init; } = new();
         }
 
         private static ParsedTask? ParseTask(INamedTypeSymbol task, Compilation compilation, CancellationToken cancellationToken)
@@ -207,8 +210,20 @@ internal sealed partial class CrewGenerator
 
             // The agent's toolboxes, then the task's; an entry that is not a toolbox keeps the crew from being emitted.
             var toolboxes = new List<string>();
+            var toolSources = new List<string>();
             foreach (var (source, owner) in new[] { (agentAttribute, agent), (attribute, task) })
             {
+                if (AttributeArguments.Named(source, "ToolSources") is { Kind: TypedConstantKind.Array, IsNull: false } names)
+                {
+                    foreach (var name in names.Values)
+                    {
+                        if (name.Value is string { Length: > 0 } text && !toolSources.Contains(text))
+                        {
+                            toolSources.Add(text);
+                        }
+                    }
+                }
+
                 var declared = ReadTypes(source, "Tools", cancellationToken);
                 if (declared is null)
                 {
@@ -248,6 +263,7 @@ internal sealed partial class CrewGenerator
                 OutputRepairs = (AttributeArguments.Int(attribute, "OutputRepairs") ?? 0),
                 Toolboxes = toolboxes,
                 MaxToolRounds = AttributeArguments.Int(attribute, "MaxToolRounds") ?? 0,
+                ToolSources = toolSources,
             };
         }
 

@@ -32,6 +32,7 @@ internal sealed record CrewModel(
 /// <param name="OutputRepairs">How often an answer that does not parse is asked for again.</param>
 /// <param name="Toolboxes">The generated toolbox definitions (the agent's, then the task's), each once.</param>
 /// <param name="MaxToolRounds">The task's own limit on rounds of tool calls; 0 for the configured one.</param>
+/// <param name="ToolSources">Names of the tool sources (the agent's, then the task's), each once.</param>
 internal sealed record CrewTaskModel(
     string Name,
     string AgentName,
@@ -42,4 +43,5 @@ internal sealed record CrewTaskModel(
     string? OutputType = null,
     int OutputRepairs = 0,
     EquatableArray<string> Toolboxes = default,
-    int MaxToolRounds = 0);
+    int MaxToolRounds = 0,
+    EquatableArray<string> ToolSources = default);

@@ -105,7 +105,8 @@ internal sealed partial class ToolboxGenerator
                 returnKind,
                 result?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier)),
                 argumentsClass,
-                codec);
+                codec,
+                AttributeArguments.Named(attribute, "Idempotent") is { Value: true });
         }
 
         /// <summary>Classifies a tool's return type: void, a value, Task/ValueTask, or Task/ValueTask of a value.</summary>

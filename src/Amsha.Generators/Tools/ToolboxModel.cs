@@ -46,6 +46,7 @@ internal sealed record ToolboxModel(
 /// <param name="ResultTypeName">The result's fully qualified type, when there is one.</param>
 /// <param name="ArgumentsClass">The generated class holding the arguments.</param>
 /// <param name="ArgumentsCodec">The codec model of the arguments object (its schema is the tool's).</param>
+/// <param name="Idempotent">Whether the tool is declared idempotent (not journaled).</param>
 internal sealed record ToolModel(
     string Name,
     string Description,
@@ -55,4 +56,5 @@ internal sealed record ToolModel(
     ToolReturnKind Return,
     string? ResultTypeName,
     string ArgumentsClass,
-    SerializableTypeModel ArgumentsCodec);
+    SerializableTypeModel ArgumentsCodec,
+    bool Idempotent);

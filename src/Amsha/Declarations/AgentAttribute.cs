@@ -27,4 +27,7 @@ public sealed class AgentAttribute : Attribute
 
     /// <summary>The toolboxes (types marked <see cref="ToolboxAttribute"/>) whose tools the agent may call in every task it performs.</summary>
     public Type[] Tools { get; set; } = Array.Empty<Type>();
+
+    /// <summary>Names of tool sources (<see cref="IToolSource"/>, e.g. MCP servers) whose tools the agent may call in every task it performs.</summary>
+    public string[] ToolSources { get; set; } = Array.Empty<string>();
 }

@@ -27,6 +27,9 @@ public class CrewTaskAttribute : Attribute
     /// <summary>Toolboxes (types marked <see cref="ToolboxAttribute"/>) this task may call besides its agent's.</summary>
     public Type[] Tools { get; set; } = Array.Empty<Type>();
 
+    /// <summary>Names of tool sources (<see cref="IToolSource"/>, e.g. MCP servers) this task may call besides its agent's.</summary>
+    public string[] ToolSources { get; set; } = Array.Empty<string>();
+
     /// <summary>
     /// The most rounds of tool calls the task may make before it must answer; 0 (the default) takes
     /// <c>Amsha:Llm:Tools:MaxRounds</c>. A model that asks for tools again after the last round fails the task.

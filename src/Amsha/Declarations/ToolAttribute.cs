@@ -17,4 +17,10 @@ public sealed class ToolAttribute : Attribute
 
     /// <summary>What the tool does, for the model. Required.</summary>
     public string Description { get; set; } = "";
+
+    /// <summary>
+    /// Whether calling it twice with the same arguments has the effect of calling it once (a lookup, a read). Such
+    /// tools are not journaled: a resumed task calls them again instead of replaying their stored result.
+    /// </summary>
+    public bool Idempotent { get; set; }
 }

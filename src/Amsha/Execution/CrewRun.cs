@@ -189,7 +189,11 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
 
         var prompt = task.BuildPrompt(_input, new CrewTaskContext(_outputs));
         var call = new LlmCallContext(ExecutionId, Mode, _crew.Name, task.Name, Events, _options?.Llm, Session.Options.CaptureMessageContent);
-        var tools = ToolSet.Create(task.Name, task.Toolboxes, Session.ResolveToolbox, task.MaxToolRounds, Session.Options.Llm.Tools ?? new ToolOptions());
+        var tools = await ToolSet.CreateAsync(task, Session.ResolveToolbox, Session.ResolveToolSource, Session.Options.Llm.Tools ?? new ToolOptions(), cancellationToken).ConfigureAwait(false);
+        if (tools is not null && _checkpoints is { } checkpoints)
+        {
+            tools.Journal = new ToolJournal(task.Name, checkpoints.JournaledCalls(task.Name), async call => Events.Append(await checkpoints.ToolCallCompletedAsync(call, State).ConfigureAwait(false)), Session.TimeProvider);
+        }
         var output = await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, tools, cancellationToken).ConfigureAwait(false);
         _outputs[index] = output;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amsha.Generated;
@@ -57,6 +58,14 @@ internal sealed class ExecutionCheckpoints
         return outputs;
     }
 
+    /// <summary>The journaled tool calls of task <paramref name="taskName"/>, in the order they completed.</summary>
+    public List<JournaledToolCall> JournaledCalls(string taskName) =>
+        _record.ToolCalls.Where(c => string.Equals(c.TaskName, taskName, StringComparison.Ordinal)).ToList();
+
+    /// <summary>Journals a completed tool call: written before the model sees its result, so a crash cannot repeat it.</summary>
+    public Task<CheckpointWrittenEvent> ToolCallCompletedAsync(JournaledToolCall call, ExecutionState? state) =>
+        WriteAsync(r => r with { ToolCalls = Append(r.ToolCalls, call) }, state);
+
     public Task<CheckpointWrittenEvent> BeginAsync(ExecutionState? state)
     {
         _runStarted = _time.GetTimestamp();
@@ -69,13 +78,13 @@ internal sealed class ExecutionCheckpoints
         var stored = new StoredTaskOutput(index, output.TaskName, output.AgentName, output.Text, duration);
         if (!isLast)
         {
-            return await WriteAsync(r => r with { TaskOutputs = Append(r.TaskOutputs, stored) }, state).ConfigureAwait(false);
+            return await WriteAsync(r => r with { TaskOutputs = Append(r.TaskOutputs, stored), ToolCalls = Without(r.ToolCalls, output.TaskName) }, state).ConfigureAwait(false);
         }
 
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            _record = _record with { TaskOutputs = Append(_record.TaskOutputs, stored) };
+            _record = _record with { TaskOutputs = Append(_record.TaskOutputs, stored), ToolCalls = Without(_record.ToolCalls, output.TaskName) };
             return null;
         }
         finally
@@ -149,6 +158,10 @@ internal sealed class ExecutionCheckpoints
         list.Add(item);
         return list;
     }
+
+    // A finished task's output replaces its journal: the task will not run again.
+    private static IReadOnlyList<JournaledToolCall> Without(IReadOnlyList<JournaledToolCall> calls, string taskName) =>
+        calls.Count == 0 ? calls : calls.Where(c => !string.Equals(c.TaskName, taskName, StringComparison.Ordinal)).ToList();
 
     private IReadOnlyList<ExecutionStatusChange> Append(IReadOnlyList<ExecutionStatusChange> history, ExecutionStatus status) =>
         Append(history, new ExecutionStatusChange(status, _time.GetUtcNow()));

@@ -24,6 +24,7 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     private readonly Lazy<IExecutionStore> _store;
     private readonly SessionMonitor _monitor;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _toolboxes = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IToolSource> _toolSources = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A session with embedded defaults: every use case answers from the <see cref="OfflineChatClient"/>.</summary>
     public ExecutionSession()
@@ -76,6 +77,39 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(toolbox);
         _toolboxes[typeof(TToolbox)] = toolbox;
         return this;
+    }
+
+    /// <summary>Makes the tools of <paramref name="source"/> available to agents and tasks that list its name in <c>ToolSources</c>.</summary>
+    /// <returns>This session.</returns>
+    public ExecutionSession AddToolSource(IToolSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrWhiteSpace(source.Name);
+        _toolSources[source.Name] = source;
+        return this;
+    }
+
+    /// <summary>The tool source named <paramref name="name"/>: added to the session, or an <see cref="IToolSource"/> service.</summary>
+    /// <exception cref="ToolCallException">There is none.</exception>
+    internal IToolSource ResolveToolSource(string name)
+    {
+        if (_toolSources.TryGetValue(name, out var added))
+        {
+            return added;
+        }
+
+        if (Services?.GetService(typeof(IEnumerable<IToolSource>)) is IEnumerable<IToolSource> registered)
+        {
+            foreach (var source in registered)
+            {
+                if (string.Equals(source.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return source;
+                }
+            }
+        }
+
+        throw new ToolCallException($"There is no tool source named '{name}': add it with session.AddToolSource(...), register an IToolSource service, or (for an MCP server) configure Amsha:Mcp:Servers:{name}.");
     }
 
     /// <summary>The instance of <paramref name="toolbox"/> a task calls: added to the session, from the container, or new.</summary>

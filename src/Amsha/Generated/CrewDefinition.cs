@@ -95,6 +95,9 @@ public sealed class CrewTaskDefinition<TInput>
 
     /// <summary>The task's own limit on rounds of tool calls; 0 takes <see cref="ToolOptions.MaxRounds"/>.</summary>
     public int MaxToolRounds { get; init; }
+
+    /// <summary>Names of the tool sources (<see cref="IToolSource"/>) the task may call: its agent's, then its own.</summary>
+    public IReadOnlyList<string> ToolSources { get; init; } = Array.Empty<string>();
 }
 
 /// <summary>An agent as the runtime sees it.</summary>

@@ -22,8 +22,10 @@ public abstract class ToolFunction : AIFunction
     /// <param name="name">The name the model calls it by.</param>
     /// <param name="description">What it does.</param>
     /// <param name="schema">The JSON Schema of its arguments object.</param>
-    protected ToolFunction(string name, string description, string schema)
+    /// <param name="idempotent">Whether a repeated call has no further effect (<c>[Tool(Idempotent = true)]</c>): such calls are not journaled.</param>
+    protected ToolFunction(string name, string description, string schema, bool idempotent = false)
     {
+        IsIdempotent = idempotent;
         Name = name ?? throw new ArgumentNullException(nameof(name));
         Description = description ?? "";
         _schema = schema ?? throw new ArgumentNullException(nameof(schema));
@@ -34,6 +36,9 @@ public abstract class ToolFunction : AIFunction
 
     /// <inheritdoc/>
     public override string Description { get; }
+
+    /// <summary>Whether a repeated call has no further effect; such calls are not journaled.</summary>
+    public bool IsIdempotent { get; }
 
     /// <summary>The JSON Schema of the arguments object, as text.</summary>
     public string SchemaText => _schema;

@@ -74,6 +74,24 @@ public static class ExecutionRecordSerializer
             }
 
             w.WriteEndArray();
+            if (record.ToolCalls.Count > 0)
+            {
+                w.WriteStartArray("toolCalls");
+                foreach (var call in record.ToolCalls)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("task", call.TaskName);
+                    w.WriteString("tool", call.ToolName);
+                    w.WriteString("callId", call.CallId);
+                    w.WriteString("arguments", call.Arguments);
+                    w.WriteString("result", call.Result);
+                    w.WriteString("completedAt", call.CompletedAt);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
         }
 
@@ -167,6 +185,22 @@ public static class ExecutionRecordSerializer
                 TimeSpan.ParseExact(task.GetProperty("duration").GetString()!, "c", CultureInfo.InvariantCulture)));
         }
 
+        // Optional: only records of tasks interrupted after a tool call have a journal.
+        var toolCalls = new List<JournaledToolCall>();
+        if (root.TryGetProperty("toolCalls", out var journal))
+        {
+            foreach (var call in journal.EnumerateArray())
+            {
+                toolCalls.Add(new JournaledToolCall(
+                    call.GetProperty("task").GetString()!,
+                    call.GetProperty("tool").GetString()!,
+                    call.GetProperty("callId").GetString()!,
+                    call.GetProperty("arguments").GetString()!,
+                    call.GetProperty("result").GetString()!,
+                    call.GetProperty("completedAt").GetDateTimeOffset()));
+            }
+        }
+
         ExecutionError? error = null;
         if (root.TryGetProperty("error", out var e))
         {
@@ -191,6 +225,7 @@ public static class ExecutionRecordSerializer
             Metrics = root.TryGetProperty("metrics", out var metrics) && metrics.ValueKind == JsonValueKind.Object ? AmshaMetrics.FromJson(metrics.GetRawText()) : null,
             StatusHistory = history,
             TaskOutputs = tasks,
+            ToolCalls = toolCalls,
         };
     }
 

@@ -38,6 +38,13 @@ public sealed record ExecutionRecord
     /// <summary>The execution's <see cref="ExecutionState"/> as saved at the last checkpoint, if it has one.</summary>
     public string? StateJson { get; init; }
 
+    /// <summary>
+    /// The tool calls of unfinished tasks that completed, each journaled before the model saw its result: a resumed
+    /// task that calls the same tool with the same arguments gets the journaled result instead of running it again.
+    /// A task's entries are dropped when its output is stored.
+    /// </summary>
+    public IReadOnlyList<JournaledToolCall> ToolCalls { get; init; } = Array.Empty<JournaledToolCall>();
+
     /// <summary>Why the execution failed, when it did.</summary>
     public ExecutionError? Error { get; init; }
 
@@ -81,6 +88,15 @@ public sealed record ExecutionRecord
         return null;
     }
 }
+
+/// <summary>A completed tool call of an unfinished task, as journaled in its execution's record.</summary>
+/// <param name="TaskName">The task that made it.</param>
+/// <param name="ToolName">The tool.</param>
+/// <param name="CallId">The model's id for the call.</param>
+/// <param name="Arguments">The arguments as canonical JSON (properties sorted, no whitespace): what a repeated call is matched by.</param>
+/// <param name="Result">The result as sent to the model.</param>
+/// <param name="CompletedAt">When the tool returned.</param>
+public sealed record JournaledToolCall(string TaskName, string ToolName, string CallId, string Arguments, string Result, DateTimeOffset CompletedAt);
 
 /// <summary>A finished task's output as stored.</summary>
 /// <param name="TaskIndex">The task's position in the crew's declaration.</param>

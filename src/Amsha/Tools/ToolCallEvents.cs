@@ -20,7 +20,8 @@ public sealed record ToolCallStartedEvent(string TaskName, string ToolName, stri
 /// <param name="CallId">The model's id for the call.</param>
 /// <param name="Duration">How long the tool ran.</param>
 /// <param name="Result">The result as sent to the model; null unless content capture is on.</param>
-public sealed record ToolCallCompletedEvent(string TaskName, string ToolName, string CallId, TimeSpan Duration, string? Result) : ExecutionEvent;
+/// <param name="Replayed">Whether the result came from the execution's journal (a call completed before a crash) instead of running the tool.</param>
+public sealed record ToolCallCompletedEvent(string TaskName, string ToolName, string CallId, TimeSpan Duration, string? Result, bool Replayed = false) : ExecutionEvent;
 
 /// <summary>A tool call failed: bad arguments, an unknown tool, or the tool threw.</summary>
 /// <param name="TaskName">The task.</param>

@@ -48,6 +48,16 @@ internal static class ToolLoop
         }
     }
 
+    // What a tool of a source returned, as sent to the model: text as it is, JSON as written.
+    private static string TextOf(object? result) => result switch
+    {
+        null => "done",
+        string text => text,
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => element.GetString() ?? "",
+        System.Text.Json.JsonElement element => element.GetRawText(),
+        _ => result.ToString() ?? "",
+    };
+
     private static List<FunctionCallContent> CallsOf(ChatResponse response)
     {
         var calls = new List<FunctionCallContent>();
@@ -164,9 +174,30 @@ internal static class ToolLoop
             return Failed("invalid_arguments", argumentProblem, failsTask: false);
         }
 
+        // A background task journals its calls; a call journaled before a crash is answered from the journal.
+        var journal = tool is ToolFunction { IsIdempotent: true } ? null : tools.Journal;
+        string? canonical = null;
+        if (journal is not null)
+        {
+            canonical = ToolJournal.Canonical(json);
+            if (journal.TryReplay(call.Name, canonical, out var journaled))
+            {
+                context.Report(new ToolCallCompletedEvent(taskName, call.Name, callId, time.GetElapsedTime(started), capture ? journaled : null, Replayed: true));
+                return new FunctionResultContent(callId, journaled);
+            }
+        }
+
         try
         {
-            var result = await tool.InvokeJsonAsync(json, cancellationToken).ConfigureAwait(false);
+            var result = tool is ToolFunction generated
+                ? await generated.InvokeJsonAsync(json, cancellationToken).ConfigureAwait(false)
+                : TextOf(await tool.InvokeAsync(new AIFunctionArguments(call.Arguments), cancellationToken).ConfigureAwait(false));
+            if (journal is not null)
+            {
+                // Stored before the model sees the result: a crash after this point cannot run the tool again.
+                await journal.RecordAsync(call.Name, callId, canonical!, result).ConfigureAwait(false);
+            }
+
             context.Report(new ToolCallCompletedEvent(taskName, call.Name, callId, time.GetElapsedTime(started), capture ? result : null));
             return new FunctionResultContent(callId, result);
         }

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace Amsha;
 
 /// <summary>How tasks call tools: <c>Amsha:Llm:Tools</c>.</summary>
@@ -17,6 +20,12 @@ public sealed class ToolOptions
 
     /// <summary>What a tool that throws does to its task (default: its message goes back to the model).</summary>
     public ToolErrorBehavior OnToolError { get; set; } = ToolErrorBehavior.ReturnToModel;
+
+    /// <summary>
+    /// Tool sources by agent name (<c>Amsha:Llm:Tools:AgentSources:&lt;agent&gt;:0 = files</c>): configured additions to
+    /// an agent's <c>ToolSources</c>, so a deployment can give an agent the tools of an MCP server without a rebuild.
+    /// </summary>
+    public Dictionary<string, List<string>> AgentSources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>What happens when a tool method throws.</summary>

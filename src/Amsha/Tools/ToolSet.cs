@@ -1,18 +1,20 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using Amsha.Generated;
 using Microsoft.Extensions.AI;
 
 namespace Amsha;
 
-/// <summary>The tools one task may call, bound to their toolbox instances, and the limits of its tool loop.</summary>
+/// <summary>The tools one task may call (generated ones bound to their toolbox instances, and those of tool sources) and the limits of its tool loop.</summary>
 internal sealed class ToolSet
 {
-    private readonly Dictionary<string, ToolFunction> _byName;
+    private readonly Dictionary<string, AIFunction> _byName;
 
-    private ToolSet(List<ToolFunction> functions, Dictionary<string, ToolFunction> byName, int maxRounds, ToolOptions options)
+    private ToolSet(List<AITool> tools, Dictionary<string, AIFunction> byName, int maxRounds, ToolOptions options)
     {
-        Tools = functions.ConvertAll(static f => (AITool)f);
+        Tools = tools;
         _byName = byName;
         MaxRounds = maxRounds;
         MaxConcurrentCalls = options.MaxConcurrentCalls;
@@ -29,41 +31,70 @@ internal sealed class ToolSet
 
     public ToolErrorBehavior OnToolError { get; }
 
+    /// <summary>The journal of the task's tool calls in a background execution; null for interactive ones.</summary>
+    public ToolJournal? Journal { get; set; }
+
     /// <summary>The tool the model named, if the task has one by that name.</summary>
-    public bool TryGet(string name, out ToolFunction tool) => _byName.TryGetValue(name, out tool!);
+    public bool TryGet(string name, out AIFunction tool) => _byName.TryGetValue(name, out tool!);
 
     /// <summary>The names of the tools, for an error that names an unknown one.</summary>
     public IEnumerable<string> Names => _byName.Keys;
 
     /// <summary>
-    /// The tools of <paramref name="toolboxes"/> for task <paramref name="taskName"/>, each toolbox's instance from
-    /// <paramref name="resolve"/>; null when there are none (the task only talks).
+    /// The tools of task <paramref name="task"/> of a crew: its toolboxes' (each instance from <paramref name="resolveToolbox"/>)
+    /// and its tool sources' (from <paramref name="resolveSource"/>; configured agent sources added); null when there are none.
     /// </summary>
-    /// <exception cref="ToolCallException">Two toolboxes offer a tool of the same name.</exception>
-    public static ToolSet? Create(string taskName, IReadOnlyList<ToolboxDefinition> toolboxes, Func<ToolboxDefinition, object> resolve, int taskMaxRounds, ToolOptions options)
+    /// <exception cref="ToolCallException">Two tools share a name, or a toolbox or source cannot be found.</exception>
+    public static async ValueTask<ToolSet?> CreateAsync<TInput>(CrewTaskDefinition<TInput> task, Func<ToolboxDefinition, object> resolveToolbox, Func<string, IToolSource> resolveSource, ToolOptions options, CancellationToken cancellationToken)
     {
-        if (toolboxes.Count == 0)
+        var sourceNames = new List<string>(task.ToolSources);
+        if (options.AgentSources.TryGetValue(task.Agent.Name, out var configured))
+        {
+            foreach (var name in configured)
+            {
+                if (!sourceNames.Exists(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    sourceNames.Add(name);
+                }
+            }
+        }
+
+        if (task.Toolboxes.Count == 0 && sourceNames.Count == 0)
         {
             return null;
         }
 
-        var functions = new List<ToolFunction>();
-        var byName = new Dictionary<string, ToolFunction>(StringComparer.Ordinal);
+        var tools = new List<AITool>();
+        var byName = new Dictionary<string, AIFunction>(StringComparer.Ordinal);
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var toolbox in toolboxes)
+        foreach (var toolbox in task.Toolboxes)
         {
-            foreach (var function in toolbox.CreateTools(resolve(toolbox)))
+            foreach (var function in toolbox.CreateTools(resolveToolbox(toolbox)))
             {
-                if (!byName.TryAdd(function.Name, function))
-                {
-                    throw new ToolCallException($"Task '{taskName}' is offered two tools named '{function.Name}' (by {owners[function.Name]} and {toolbox.Name}); a model could not tell them apart. Rename one with [Tool(Name = ...)].", function.Name);
-                }
-
-                owners[function.Name] = toolbox.Name;
-                functions.Add(function);
+                Add(function, toolbox.Name);
             }
         }
 
-        return new ToolSet(functions, byName, taskMaxRounds > 0 ? taskMaxRounds : options.MaxRounds, options);
+        foreach (var name in sourceNames)
+        {
+            var source = resolveSource(name);
+            foreach (var function in await source.GetToolsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Add(function, "tool source " + source.Name);
+            }
+        }
+
+        return new ToolSet(tools, byName, task.MaxToolRounds > 0 ? task.MaxToolRounds : options.MaxRounds, options);
+
+        void Add(AIFunction function, string owner)
+        {
+            if (!byName.TryAdd(function.Name, function))
+            {
+                throw new ToolCallException($"Task '{task.Name}' is offered two tools named '{function.Name}' (by {owners[function.Name]} and {owner}); a model could not tell them apart. Rename one with [Tool(Name = ...)].", function.Name);
+            }
+
+            owners[function.Name] = owner;
+            tools.Add(function);
+        }
     }
 }

@@ -87,6 +87,46 @@ public sealed class CrashTests
         Assert.Equal(atCrash.Metrics.LlmCallCount + resumeCalls.Count, final.Metrics.LlmCallCount);
     }
 
+    [Theory]
+    [InlineData("file")]
+    [InlineData("sqlite")]
+    public async Task A_tool_call_completed_before_the_kill_is_not_run_again_on_resume(string storeKind)
+    {
+        var work = TestSessions.TempDirectory();
+        var storePath = storeKind == "sqlite" ? Path.Combine(work, "tools.db") : Path.Combine(work, "tools");
+        var calls = Path.Combine(work, "tools.calls");
+
+        // The model calls Send and Peek, both complete and are journaled; the next round (which carries their
+        // results) never answers, so the process dies after the side effect and before the task's checkpoint.
+        string executionId;
+        using (var child = StartChild(["start-tools", storeKind, storePath, calls, "0", "@tools"]))
+        {
+            executionId = (await ReadUntil(child, l => l.StartsWith("started ", StringComparison.Ordinal)))["started ".Length..];
+            await ReadUntil(child, l => l == "holding @tools");
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Single(File.ReadAllLines(calls + ".sent"));
+        Assert.Single(File.ReadAllLines(calls + ".peeked"));
+        var atCrash = (await OpenStore(storeKind, storePath).GetAsync(executionId, TestContext.Current.CancellationToken))!;
+        Assert.Empty(atCrash.TaskOutputs);
+        var journaled = Assert.Single(atCrash.ToolCalls); // Peek is idempotent: not journaled
+        Assert.Equal(("Notify", "Send"), (journaled.TaskName, journaled.ToolName));
+        Assert.StartsWith("sent to ", journaled.Result, StringComparison.Ordinal);
+
+        // A new process resumes: the model repeats the same calls; Send is answered from the journal, Peek runs again.
+        var resumed = await RunChildToEnd(["resume-tools", storeKind, storePath, calls, "0", executionId]);
+        Assert.Contains("Tool results: sent to ", Line(resumed, "result "), StringComparison.Ordinal);
+        Assert.Single(File.ReadAllLines(calls + ".sent"));
+        Assert.Equal(2, File.ReadAllLines(calls + ".peeked").Length);
+
+        var final = (await OpenStore(storeKind, storePath).GetAsync(executionId, TestContext.Current.CancellationToken))!;
+        Assert.Equal(ExecutionStatus.Succeeded, final.Status);
+        Assert.Empty(final.ToolCalls); // the task's output replaced its journal
+        Assert.Equal(["replayed Send"], resumed.Where(l => l.StartsWith("replayed ", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task Several_processes_run_executions_against_one_sqlite_file_at_the_same_time()
     {

@@ -123,3 +123,12 @@ public partial class CountTask;
 
 [Crew<ToolQuestion>(Tasks = [typeof(CountTask)])]
 public partial class CountingCrew;
+
+[Agent(Role = "Calculator", Goal = "Compute {Topic}", Backstory = "Exact.")]
+public partial class Calculator;
+
+[CrewTask(Agent = typeof(Calculator), Description = "Compute {Topic}", ExpectedOutput = "A number", ToolSources = ["calc"])]
+public partial class ComputeTask;
+
+[Crew<ToolQuestion>(Tasks = [typeof(ComputeTask)])]
+public partial class ComputeCrew;
