@@ -8,6 +8,12 @@ if (Array.IndexOf(args, "--background") >= 0)
     return await BackgroundDemo.RunAsync(args);
 }
 
+// --tools: an agent that calls tools (declared in ToolsDemo.cs), still offline.
+if (Array.IndexOf(args, "--tools") >= 0)
+{
+    return await ToolsDemo.RunAsync();
+}
+
 // --telemetry exports Amsha's spans and metrics to the console through OpenTelemetry.
 using var telemetry = QuickstartTelemetry.StartIfRequested(args);
 
