@@ -19,6 +19,7 @@ internal sealed record DeclarationProgram(
     CrewShape[] Crews,
     TypeRef[]? StateMembers,
     CallShape[] Calls,
+    ToolboxShape[] Toolboxes,
     TokenEdit[] Edits)
 {
     public string Render()
@@ -44,7 +45,8 @@ internal sealed record DeclarationProgram(
         {
             var agent = Agents[i];
             text.Append($"[Agent(Role = {agent.Role.Literal()}, Goal = {agent.Goal.Literal()}, Backstory = {agent.Backstory.Literal()}");
-            text.Append(agent.Llm is null ? "" : $", Llm = \"{agent.Llm}\"").AppendLine($")] public partial class FzAgent{i};");
+            text.Append(agent.Llm is null ? "" : $", Llm = \"{agent.Llm}\"");
+            text.Append(agent.Tools.Length == 0 ? "" : $", Tools = [{string.Join(", ", agent.Tools.Select(ToolboxType))}]").AppendLine($")] public partial class FzAgent{i};");
         }
 
         for (var i = 0; i < Tasks.Length; i++)
@@ -104,10 +106,47 @@ internal sealed record DeclarationProgram(
             text.AppendLine("}");
         }
 
+        for (var i = 0; i < Toolboxes.Length; i++)
+        {
+            RenderToolbox(text, i);
+        }
+
         return ApplyEdits(text.ToString());
     }
 
     public override string ToString() => Render();
+
+    private void RenderToolbox(StringBuilder text, int index)
+    {
+        var toolbox = Toolboxes[index];
+        text.AppendLine($"[Toolbox] public {(toolbox.Partial ? "partial " : "")}class FzTools{index}").AppendLine("{");
+        for (var t = 0; t < toolbox.Tools.Length; t++)
+        {
+            var tool = toolbox.Tools[t];
+            var parameters = tool.Parameters.Select((p, i) => $"{Render(p)} a{i}{(tool.OptionalLast && i == tool.Parameters.Length - 1 ? " = default" : "")}").ToList();
+            if (tool.Cancelable)
+            {
+                parameters.Add("CancellationToken cancellationToken = default");
+            }
+
+            var result = tool.Result is null ? "string" : Render(tool.Result);
+            var (returns, body) = tool.Return switch
+            {
+                0 => ("void", "{ }"),
+                1 => (result, "=> default!;"),
+                2 => ("Task", "=> Task.CompletedTask;"),
+                3 => ($"Task<{result}>", $"=> Task.FromResult<{result}>(default!);"),
+                _ => ($"ValueTask<{result}>", "=> default;"),
+            };
+            var attribute = $"Description = {tool.Description.Literal()}" + (tool.Name is null ? "" : $", Name = \"{tool.Name}\"");
+            text.AppendLine($"    [Tool({attribute})] public {returns} Tool{t}Async({string.Join(", ", parameters)}) {body}");
+        }
+
+        text.AppendLine("}");
+    }
+
+    // Toolbox references mostly name a declared toolbox; the last indexes name a missing type or one that is not a toolbox.
+    private string ToolboxType(int index) => index < ProgramGenerators.MaxToolboxes && Toolboxes.Length > 0 ? $"typeof(FzTools{index % Toolboxes.Length})" : index % 2 == 0 ? "typeof(FzMissingTools)" : "typeof(FzInput)";
 
     private void RenderType(StringBuilder text, int index)
     {
@@ -203,7 +242,13 @@ internal enum TypeKind
 
 internal sealed record TypeShape(TypeKind Kind, bool Generic, TypeRef[] Members);
 
-internal sealed record AgentShape(Template Role, Template Goal, Template Backstory, string? Llm);
+internal sealed record AgentShape(Template Role, Template Goal, Template Backstory, string? Llm, int[] Tools);
+
+/// <summary>A toolbox class; not always partial.</summary>
+internal sealed record ToolboxShape(bool Partial, ToolShape[] Tools);
+
+/// <summary>A tool method: <see cref="Return"/> 0 void, 1 the result, 2 Task, 3 Task of the result, 4 ValueTask of it.</summary>
+internal sealed record ToolShape(TypeRef[] Parameters, bool OptionalLast, bool Cancelable, TypeRef? Result, int Return, string? Name, Template Description);
 
 /// <summary>A task; <see cref="Agent"/> -1 leaves the agent out, an index past the agents names a missing type.</summary>
 internal sealed record TaskShape(TypeRef? Output, int Agent, Template Description, Template ExpectedOutput, int[] Context, int OutputRepairs);

@@ -16,6 +16,9 @@ internal static class ProgramGenerators
     /// <summary>Index <see cref="MaxTasks"/> names a task that is not declared; the others name declared ones.</summary>
     public const int MaxTasks = 6;
 
+    /// <summary>Toolboxes in a program; an index at this value names a missing type or one that is not a toolbox.</summary>
+    public const int MaxToolboxes = 2;
+
     // Mostly a declared type, sometimes the missing one: a program names many types, and one missing name is
     // enough to stop it compiling, which would leave the generated code unchecked.
     private static readonly Gen<int> TypeIndex = Gen.Frequency((12, Gen.Int[0, MaxTypes - 1]), (1, Gen.Const(MaxTypes)));
@@ -48,7 +51,22 @@ internal static class ProgramGenerators
 
     private static readonly Gen<AgentShape> AnyAgent = Gen.Select(
         AnyTemplate, AnyTemplate, AnyTemplate, Gen.OneOf<string?>(null, null, "creative", "", "{Topic}"),
-        (role, goal, backstory, llm) => new AgentShape(role, goal, backstory, llm));
+        Gen.Frequency((3, Gen.Const(System.Array.Empty<int>())), (2, Gen.Int[0, MaxToolboxes].Array[1, 2])),
+        (role, goal, backstory, llm, tools) => new AgentShape(role, goal, backstory, llm, tools));
+
+    private static readonly Gen<ToolShape> AnyTool = Gen.Select(
+        AnyTypeRef.Array[0, 3],
+        Gen.Bool,
+        Gen.Bool,
+        Gen.Frequency((1, Gen.Const((TypeRef?)null)), (3, AnyTypeRef.Select(t => (TypeRef?)t))),
+        Gen.Int[0, 4],
+        Gen.OneOf<string?>(null, null, null, "search", "", "a b", "Tool0"),
+        AnyTemplate,
+        (parameters, optional, cancelable, result, returns, name, description) => new ToolShape(parameters, optional && parameters.Length > 0, cancelable, result, returns, name, description));
+
+    private static readonly Gen<ToolboxShape> AnyToolbox = Gen.Select(
+        Gen.Frequency((6, Gen.Const(true)), (1, Gen.Const(false))), AnyTool.Array[0, 3],
+        (partial, tools) => new ToolboxShape(partial, tools));
 
     private static readonly Gen<TaskShape> AnyTask = Gen.Select(
         Gen.Frequency((2, Gen.Const((TypeRef?)null)), (3, AnyTypeRef.Select(t => (TypeRef?)t))),
@@ -92,9 +110,9 @@ internal static class ProgramGenerators
         AnyTask.Array[0, MaxTasks],
         AnyCrew.Array[0, 2],
         Gen.Frequency((3, Gen.Const((TypeRef[]?)null)), (1, AnyTypeRef.Array[0, 4].Select(m => (TypeRef[]?)m))),
-        AnyCall.Array[0, 3],
+        Gen.Select(AnyCall.Array[0, 3], AnyToolbox.Array[0, MaxToolboxes], (calls, toolboxes) => (calls, toolboxes)),
         edits,
-        (input, types, agents, tasks, crews, state, calls, tokenEdits) => new DeclarationProgram(input, types, agents, tasks, crews, state, calls, tokenEdits));
+        (input, types, agents, tasks, crews, state, more, tokenEdits) => new DeclarationProgram(input, types, agents, tasks, crews, state, more.calls, more.toolboxes, tokenEdits));
 
     private static Gen<TypeRef> TypeRefs(int depth)
     {
