@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amsha.TestKit.Loopback;
 using Amsha.Tests.LlmCalls;
+using OpenTelemetry.Trace;
 
 namespace Amsha.Tests.Tools;
 
@@ -192,5 +193,32 @@ public sealed class ToolLoopTests
         Assert.Equal("function", tool.GetTagItem("gen_ai.tool.type"));
         Assert.Equal(System.Diagnostics.ActivityStatusCode.Unset, tool.Status);
         Assert.Equal(["5"], server.Requests.Last().ToolResults);
+    }
+
+    [Fact]
+    public async Task In_memory_exporter_receives_the_tool_spans_with_their_attributes()
+    {
+        await using var server = LoopbackChatServer.Start();
+        server.Enqueue(
+            LoopbackReply.CallTools(new LoopbackToolCall("c1", "Lookup", """{"topic":"otel"}"""), new LoopbackToolCall("c2", "Explode", """{"reason":"x"}""")),
+            LoopbackReply.Success("Exported."));
+        var model = LlmTestHost.UniqueModel();
+        var session = LlmTestHost.Session(server, model);
+        session.AddToolbox(new ProbeTools());
+        var spans = new List<System.Diagnostics.Activity>();
+        using (var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource("Amsha").AddInMemoryExporter(spans).Build())
+        {
+            await new ToolCrew(session).RunAsync(new ToolQuestion("otel"), Token);
+            tracing!.ForceFlush();
+        }
+
+        var firstChat = spans.Where(s => s.DisplayName == "chat " + model).OrderBy(s => s.StartTimeUtc).First();
+        var tools = spans.Where(s => s.ParentSpanId == firstChat.SpanId).OrderBy(s => s.DisplayName, StringComparer.Ordinal).ToList();
+        Assert.Equal(["execute_tool Explode", "execute_tool Lookup"], tools.Select(s => s.DisplayName));
+        Assert.All(tools, s => Assert.Equal("execute_tool", s.GetTagItem("gen_ai.operation.name")));
+        Assert.Equal("c2", tools[0].GetTagItem("gen_ai.tool.call.id"));
+        Assert.Equal(System.Diagnostics.ActivityStatusCode.Error, tools[0].Status);
+        Assert.Equal("InvalidOperationException", tools[0].GetTagItem("error.type"));
+        Assert.Equal(System.Diagnostics.ActivityStatusCode.Unset, tools[1].Status);
     }
 }
