@@ -89,13 +89,19 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
         return this;
     }
 
-    /// <summary>The tool source named <paramref name="name"/>: added to the session, or an <see cref="IToolSource"/> service.</summary>
+    /// <summary>The tool source named <paramref name="name"/>: added to the session, an <see cref="IToolSource"/> service keyed by its name, or one whose <see cref="IToolSource.Name"/> it is.</summary>
     /// <exception cref="ToolCallException">There is none.</exception>
     internal IToolSource ResolveToolSource(string name)
     {
         if (_toolSources.TryGetValue(name, out var added))
         {
             return added;
+        }
+
+        // A package that learns its sources' names from configuration (Amsha.Mcp) registers them by key.
+        if (Services is Microsoft.Extensions.DependencyInjection.IKeyedServiceProvider keyed && keyed.GetKeyedService(typeof(IToolSource), name) is IToolSource byName)
+        {
+            return byName;
         }
 
         if (Services?.GetService(typeof(IEnumerable<IToolSource>)) is IEnumerable<IToolSource> registered)
