@@ -16,7 +16,9 @@ using Microsoft.CodeAnalysis.Formatting;
 namespace Amsha.CodeFixes;
 
 /// <summary>
-/// AMSHA202: replaces <c>.Result</c>, <c>.Wait()</c> or <c>.GetAwaiter().GetResult()</c> with <c>await</c>.
+/// AMSHA202 and AMSHA206 (the same blocking expressions, on an execution or inside a <c>[Tool]</c> method): replaces
+/// <c>.Result</c>, <c>.Wait()</c> or <c>.GetAwaiter().GetResult()</c> with <c>await</c>. A tool made async this way
+/// still binds: the generator takes <c>Task</c> and <c>Task&lt;T&gt;</c> returns.
 /// Offered when the enclosing code can await: top-level statements, an async method, local function
 /// or lambda, or a method/local function that can become async (no ref/out/in parameters, not an
 /// iterator, override or interface implementation, not returning a task already, not inside
@@ -27,9 +29,10 @@ namespace Amsha.CodeFixes;
 public sealed class AwaitBlockingWaitCodeFix : CodeFixProvider
 {
     public static readonly string DiagnosticId = DiagnosticDescriptors.BlockingWait.Id;
+    public static readonly string ToolDiagnosticId = DiagnosticDescriptors.BlockingWaitInTool.Id;
     private const string EquivalenceKey = CodeFixIds.AwaitInsteadOfBlocking;
 
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticId);
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticId, ToolDiagnosticId);
 
     public override FixAllProvider GetFixAllProvider() =>
         FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));

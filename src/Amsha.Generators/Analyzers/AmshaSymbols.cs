@@ -12,6 +12,7 @@ internal enum DeclarationMarker
     Task,
     Crew,
     ExecutionState,
+    Toolbox,
 }
 
 /// <summary>The Amsha marker attributes of one type, read once per compilation.</summary>
@@ -24,6 +25,9 @@ internal sealed class DeclarationMarkers
     public AttributeData? Crew { get; set; }
 
     public AttributeData? ExecutionState { get; set; }
+
+    /// <summary>The <c>[Toolbox]</c> attribute: the generator adds members to the type, like a declaration's, but its tools hold logic (not passive).</summary>
+    public AttributeData? Toolbox { get; set; }
 
     /// <summary>The marker of the first marker attribute in declaration order.</summary>
     public DeclarationMarker First { get; set; }
@@ -46,6 +50,7 @@ internal sealed class AmshaSymbols
     private readonly AnalysisCache<INamedTypeSymbol, IMethodSymbol?> _firstLlmCall = new(SymbolEqualityComparer.Default);
     private readonly AnalysisCache<INamedTypeSymbol, IMethodSymbol?> _firstLlmCallShape = new(SymbolEqualityComparer.Default);
     private readonly AnalysisCache<IMethodSymbol, AttributeData?> _llmCallAttributes = new(SymbolEqualityComparer.Default);
+    private readonly AnalysisCache<IMethodSymbol, AttributeData?> _toolAttributes = new(SymbolEqualityComparer.Default);
     private readonly AnalysisCache<SyntaxTree, bool> _generatedTrees = new();
 
     private AmshaSymbols(Compilation compilation, INamedTypeSymbol agentAttribute)
@@ -58,6 +63,8 @@ internal sealed class AmshaSymbols
         ExecutionStateAttribute = compilation.GetTypeByMetadataName(KnownNames.ExecutionStateAttribute);
         AmshaLlmCallAttribute = compilation.GetTypeByMetadataName(KnownNames.AmshaLlmCallAttribute);
         ExecutionSession = compilation.GetTypeByMetadataName(KnownNames.ExecutionSession);
+        ToolboxAttribute = compilation.GetTypeByMetadataName(KnownNames.ToolboxAttribute);
+        ToolAttribute = compilation.GetTypeByMetadataName(KnownNames.ToolAttribute);
         ExecutionHandle = compilation.GetTypeByMetadataName("Amsha.ExecutionHandle`1");
         InteractiveExecutionHandle = compilation.GetTypeByMetadataName("Amsha.InteractiveExecutionHandle`1");
         ChatClient = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.IChatClient");
@@ -79,6 +86,12 @@ internal sealed class AmshaSymbols
     public INamedTypeSymbol? AmshaLlmCallAttribute { get; }
 
     public INamedTypeSymbol? ExecutionSession { get; }
+
+    /// <summary><c>[Toolbox]</c>; null with a runtime older than tools.</summary>
+    public INamedTypeSymbol? ToolboxAttribute { get; }
+
+    /// <summary><c>[Tool]</c>; null with a runtime older than tools.</summary>
+    public INamedTypeSymbol? ToolAttribute { get; }
 
     public INamedTypeSymbol? ExecutionHandle { get; }
 
@@ -102,6 +115,8 @@ internal sealed class AmshaSymbols
     public bool IsCrewAttribute(INamedTypeSymbol? attribute) => Is(attribute, CrewAttribute) || Is(attribute?.OriginalDefinition, GenericCrewAttribute);
 
     public bool IsExecutionStateAttribute(INamedTypeSymbol? attribute) => Is(attribute, ExecutionStateAttribute);
+
+    public bool IsToolboxAttribute(INamedTypeSymbol? attribute) => Is(attribute, ToolboxAttribute);
 
     /// <summary>True for <c>[Agent]</c>, <c>[CrewTask]</c> and <c>[Crew]</c> types: declarations stay passive (L4).</summary>
     public bool IsDeclarationType(INamedTypeSymbol type, CancellationToken cancellationToken = default) => Markers(type, cancellationToken).IsDeclaration;
@@ -136,6 +151,11 @@ internal sealed class AmshaSymbols
                     markers.ExecutionState ??= attribute;
                     marker = DeclarationMarker.ExecutionState;
                 }
+                else if (IsToolboxAttribute(attributeClass))
+                {
+                    markers.Toolbox ??= attribute;
+                    marker = DeclarationMarker.Toolbox;
+                }
 
                 if (markers.First == DeclarationMarker.None)
                 {
@@ -164,6 +184,24 @@ internal sealed class AmshaSymbols
                 {
                     Work.Step(WorkKind.Symbols, cancellationToken);
                     if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, llmCall))
+                    {
+                        return attribute;
+                    }
+                }
+
+                return null;
+            });
+
+    /// <summary>The <c>[Tool]</c> attribute written on <paramref name="method"/>, or null; once per method.</summary>
+    public AttributeData? ToolAttributeOf(IMethodSymbol method, CancellationToken cancellationToken = default) =>
+        ToolAttribute is not { } tool
+            ? null
+            : _toolAttributes.Get(method, m =>
+            {
+                foreach (var attribute in m.GetAttributes())
+                {
+                    Work.Step(WorkKind.Symbols, cancellationToken);
+                    if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, tool))
                     {
                         return attribute;
                     }

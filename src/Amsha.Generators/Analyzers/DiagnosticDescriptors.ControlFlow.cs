@@ -44,4 +44,12 @@ internal static partial class DiagnosticDescriptors
         "'{0}' already retries: {1} up to MaxAttempts = {2} times; this loop catches its failure and calls it again, so attempts multiply (retry storm); raise MaxAttempts by configuration instead, or retry with a different input",
         ControlFlowCategory,
         DiagnosticSeverity.Info);
+
+    /// <summary>{0} the blocking construct, {1} the call that produced the task, {2} the tool method.</summary>
+    public static readonly DiagnosticDescriptor BlockingWaitInTool = Create(
+        "AMSHA206",
+        "Blocking wait inside a tool",
+        "'{0}' blocks the thread on '{1}' inside tool '{2}': await it and let the tool return Task or ValueTask (the execution awaits its tools; blocking holds a thread for the whole call, can deadlock and ignores cancellation)",
+        ControlFlowCategory,
+        DiagnosticSeverity.Warning);
 }

@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 
 namespace Amsha.Generators.Analyzers;
 
-/// <summary>AMSHA0xx: mistakes in declarations (agents, tasks, crews, execution state, LLM calls).</summary>
+/// <summary>AMSHA0xx: mistakes in declarations (agents, tasks, crews, execution state, LLM calls, toolboxes and tools).</summary>
 internal static partial class DiagnosticDescriptors
 {
     /// <summary>Property on AMSHA004/AMSHA014 diagnostics: set when the location is the exact template text (safe to edit).</summary>
@@ -113,4 +113,49 @@ internal static partial class DiagnosticDescriptors
         DeclarationsCategory,
         DiagnosticSeverity.Error,
         "The generator adds a constructor taking ExecutionSession, Definition, RunAsync, Start, StartBackground, Resume and one Build<Task>Prompt method per task to every crew. A crew that declares one of them itself would not compile with the generated part, so the generator emits nothing for it.");
+
+    /// <summary>{0} "Toolbox"/"Tool", {1} its name, {2} what is wrong and what to do.</summary>
+    public static readonly DiagnosticDescriptor InvalidToolbox = Create(
+        "AMSHA016",
+        "Invalid toolbox declaration",
+        "{0} '{1}' {2}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "A toolbox is a partial (AMSHA001), non-generic, non-static class marked [Toolbox] that generated code can reach (not private or protected, not nested in such a type, not file-local). Its [Tool] methods become tools; a [Tool] method of any other type is not a tool.");
+
+    /// <summary>{0} the method, {1} what is wrong and what to do.</summary>
+    public static readonly DiagnosticDescriptor InvalidToolMethod = Create(
+        "AMSHA017",
+        "Invalid [Tool] method",
+        "[Tool] method '{0}' {1}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "A tool is an ordinary public or internal method of a [Toolbox] class, not generic, without ref/out/in/params parameters, returning void, a value, Task, Task<T>, ValueTask or ValueTask<T>; its parameter and result types must be serializable (AMSHA010). The generator leaves every other [Tool] method out.");
+
+    /// <summary>{0} the tool, {1} what is missing.</summary>
+    public static readonly DiagnosticDescriptor ToolWithoutDescription = Create(
+        "AMSHA018",
+        "Tool has no description",
+        "Tool '{0}' has {1}: the model chooses tools by their descriptions, so it may never call this one or call it wrongly; set Description in [Tool(...)] or write a /// <summary> for the method",
+        DeclarationsCategory,
+        DiagnosticSeverity.Warning,
+        "The description the model reads is [Tool(Description = ...)], or, when that is not set, the method's /// <summary> text.");
+
+    /// <summary>{0} "agent"/"task", {1} its name, {2} what the entry is and what to do.</summary>
+    public static readonly DiagnosticDescriptor NotAToolbox = Create(
+        "AMSHA019",
+        "Tools entries must be types marked [Toolbox]",
+        "The Tools of {0} '{1}' {2}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "[Agent(Tools = ...)] and [CrewTask(Tools = ...)] list toolboxes: classes marked [Toolbox]. A crew whose tasks name anything else is not generated.");
+
+    /// <summary>{0} who is offered which tools twice, {1} an extra way out (or nothing).</summary>
+    public static readonly DiagnosticDescriptor DuplicateToolName = Create(
+        "AMSHA020",
+        "Two tools offered to a task have the same name",
+        "{0}; a model could not tell them apart: give one another name with [Tool(Name = \"...\")]{1}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "A tool's name is its [Tool(Name = ...)], or its method name without an 'Async' suffix. Within a toolbox the generator keeps only the first tool of a name; a task offered two tools of one name by its agent's and its own toolboxes fails when it starts.");
 }

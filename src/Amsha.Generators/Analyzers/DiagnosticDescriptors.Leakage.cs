@@ -12,7 +12,7 @@ internal static partial class DiagnosticDescriptors
         "{0} mentions provider type '{1}': reach models only through Amsha contracts (IChatClient use cases, generated calls) so the provider stays a configuration choice (L2)",
         LeakageCategory,
         DiagnosticSeverity.Warning,
-        "Declarations, task outputs and crew inputs must not depend on a provider SDK. The provider namespaces are configurable with 'amsha_provider_namespaces' in .editorconfig.");
+        "Declarations (toolboxes included), task outputs, crew inputs and the argument and result types of tools must not depend on a provider SDK. The provider namespaces are configurable with 'amsha_provider_namespaces' in .editorconfig.");
 
     /// <summary>{0} the called method, {1} where the call is.</summary>
     public static readonly DiagnosticDescriptor DirectChatClientCall = Create(
@@ -30,4 +30,13 @@ internal static partial class DiagnosticDescriptors
         "{0} '{1}' of declaration type '{2}' {3}: execution state belongs in ExecutionState, which Amsha stores, snapshots and replays (L5); make it const or readonly, or move it to ExecutionState",
         LeakageCategory,
         DiagnosticSeverity.Warning);
+
+    /// <summary>{0} the tool, {1} "takes"/"returns", {2} the provider type.</summary>
+    public static readonly DiagnosticDescriptor ProviderTypeInToolSignature = Create(
+        "AMSHA104",
+        "Provider SDK type in a tool signature",
+        "Tool '{0}' {1} provider type '{2}': a tool's parameters and result are its JSON contract with the model and belong to your code, not to a provider SDK (L2); take and return your own types",
+        LeakageCategory,
+        DiagnosticSeverity.Warning,
+        "The provider namespaces are those of AMSHA101, configurable with 'amsha_provider_namespaces' in .editorconfig.");
 }

@@ -95,7 +95,7 @@ internal sealed partial class ToolboxGenerator
                 return null;
             }
 
-            var description = AttributeArguments.String(attribute, "Description") is { Length: > 0 } text ? text : Summary(docs) ?? "";
+            var description = AttributeArguments.String(attribute, "Description") is { } text && !string.IsNullOrWhiteSpace(text) ? text : Summary(docs) ?? "";
             return new ToolModel(
                 name,
                 description,
@@ -147,7 +147,7 @@ internal sealed partial class ToolboxGenerator
         {
             for (var current = type; current is not null; current = current.ContainingType)
             {
-                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                if (current.IsFileLocal || current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
                 {
                     return false;
                 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Threading;
+using Amsha.Generators.Analyzers.Declarations;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -7,16 +8,21 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Amsha.Generators.Analyzers.ControlFlow;
 
 /// <summary>
-/// AMSHA202: <c>.Result</c>, <c>.Wait()</c> and <c>.GetAwaiter().GetResult()</c> on a task that comes
-/// from a crew's <c>RunAsync</c>, an <c>[AmshaLlmCall]</c> method or <c>ExecutionHandle&lt;T&gt;.ResultAsync</c>,
-/// directly or through a local assigned only from such calls and otherwise only read by such blocking
-/// expressions (any other use of the local, such as <c>await Task.WhenAll(a, b)</c>, makes the flow unknown).
+/// Blocking waits: <c>.Result</c>, <c>.Wait()</c> and <c>.GetAwaiter().GetResult()</c> (also after <c>ConfigureAwait</c>)
+/// on a task returned by a call, directly or through a local assigned only from calls and otherwise only read by
+/// such blocking expressions (any other use of the local, such as <c>await Task.WhenAll(a, b)</c>, makes the flow
+/// unknown, and unknown flow is never reported):
+/// <list type="bullet">
+/// <item>AMSHA202 when every such call is a crew's <c>RunAsync</c>, an <c>[AmshaLlmCall]</c> method or
+/// <c>ExecutionHandle&lt;T&gt;.ResultAsync</c> (an execution), anywhere;</item>
+/// <item>AMSHA206 for any other call, inside the body of a <c>[Tool]</c> method (lambdas and local functions in it included).</item>
+/// </list>
 /// The reported span is the whole blocking expression, which the code fix replaces with an <c>await</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.BlockingWait);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.BlockingWait, DiagnosticDescriptors.BlockingWaitInTool);
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
@@ -25,30 +31,37 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
         // One LocalValues per code block: the block is walked once for all its locals.
         start.RegisterOperationBlockStartAction(block =>
         {
-            var locals = new LocalValues(block.OperationBlocks, symbols.Work);
-            block.RegisterOperationAction(c => AnalyzeResult(c, symbols, tasks, locals), OperationKind.PropertyReference);
-            block.RegisterOperationAction(c => AnalyzeInvocation(c, symbols, tasks, locals), OperationKind.Invocation);
+            var scope = new Block(new LocalValues(block.OperationBlocks, symbols.Work), ToolOf(block.OwningSymbol, symbols, block.CancellationToken));
+            block.RegisterOperationAction(c => AnalyzeResult(c, symbols, tasks, scope), OperationKind.PropertyReference);
+            block.RegisterOperationAction(c => AnalyzeInvocation(c, symbols, tasks, scope), OperationKind.Invocation);
         });
     }
 
-    private static void AnalyzeResult(OperationAnalysisContext context, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals)
+    /// <summary>The <c>[Tool]</c> method a code block is the body of, or null.</summary>
+    private static IMethodSymbol? ToolOf(ISymbol owner, AmshaSymbols symbols, CancellationToken cancellationToken) =>
+        symbols.ToolAttribute is not null && owner is IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+        && symbols.ToolAttributeOf(method.PartialDefinitionPart ?? method, cancellationToken) is not null
+            ? method
+            : null;
+
+    private static void AnalyzeResult(OperationAnalysisContext context, AmshaSymbols symbols, TaskTypes tasks, Block scope)
     {
         symbols.Work.Step(WorkKind.Operations, context.CancellationToken);
         var reference = (IPropertyReferenceOperation)context.Operation;
         if (reference.Property.Name == "Result" && tasks.IsTask(reference.Property.ContainingType))
         {
-            Report(context, reference.Instance, ".Result", symbols, tasks, locals);
+            Report(context, reference.Instance, ".Result", symbols, tasks, scope);
         }
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, AmshaSymbols symbols, TaskTypes tasks, Block scope)
     {
         symbols.Work.Step(WorkKind.Operations, context.CancellationToken);
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
         if (method.Name == "Wait" && tasks.IsTask(method.ContainingType))
         {
-            Report(context, invocation.Instance, ".Wait()", symbols, tasks, locals);
+            Report(context, invocation.Instance, ".Wait()", symbols, tasks, scope);
         }
         else if (method.Name == "GetResult" && invocation.Instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter)
         {
@@ -60,25 +73,39 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
 
             if (awaited is not null && tasks.IsTask(awaited.Type))
             {
-                Report(context, awaited, ".GetAwaiter().GetResult()", symbols, tasks, locals);
+                Report(context, awaited, ".GetAwaiter().GetResult()", symbols, tasks, scope);
             }
         }
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation? task, string construct, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals)
+    private static void Report(OperationAnalysisContext context, IOperation? task, string construct, AmshaSymbols symbols, TaskTypes tasks, Block scope)
     {
-        if (Source(task, symbols, tasks, locals, context.CancellationToken) is { } source)
+        if (Source(task, symbols, tasks, scope, context.CancellationToken) is not { } source)
+        {
+            return;
+        }
+
+        if (source.IsExecution)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.BlockingWait,
                 context.Operation.Syntax.GetLocation(),
                 construct,
-                ExecutionCalls.Display(source.TargetMethod)));
+                ExecutionCalls.Display(source.Call.TargetMethod)));
+        }
+        else if (scope.Tool is { } tool)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.BlockingWaitInTool,
+                context.Operation.Syntax.GetLocation(),
+                construct,
+                ExecutionCalls.Display(source.Call.TargetMethod),
+                ToolFacts.Display(tool)));
         }
     }
 
-    /// <summary>The Amsha call that produced <paramref name="task"/>, or null when it is anything else or unknown.</summary>
-    private static IInvocationOperation? Source(IOperation? task, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals, CancellationToken cancellationToken)
+    /// <summary>The call that produced <paramref name="task"/>, or null when it is anything else or unknown (or of no interest here).</summary>
+    private static TaskSource? Source(IOperation? task, AmshaSymbols symbols, TaskTypes tasks, Block scope, CancellationToken cancellationToken)
     {
         while (task is IConversionOperation or IParenthesizedOperation)
         {
@@ -87,15 +114,16 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
 
         if (task is IInvocationOperation invocation)
         {
-            return IsAmshaTask(invocation, symbols) ? invocation : null;
+            var isExecution = IsAmshaTask(invocation, symbols);
+            return isExecution || scope.Tool is not null ? new TaskSource(invocation, isExecution) : null;
         }
 
-        // Through a local: only when the method does nothing with it but assign it Amsha tasks and block on it
+        // Through a local: only when the method does nothing with it but assign it tasks from calls and block on it
         // (worked out once per local, however many blocking reads it has).
-        return task is ILocalReferenceOperation local ? locals.Remember(local.Local, l => SourceOf(l, symbols, tasks, locals, cancellationToken)) : null;
+        return task is ILocalReferenceOperation local ? scope.Sources.Get(local.Local, l => SourceOf(l, symbols, tasks, scope.Locals, cancellationToken)) : null;
     }
 
-    private static IInvocationOperation? SourceOf(ILocalSymbol local, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals, CancellationToken cancellationToken)
+    private static TaskSource? SourceOf(ILocalSymbol local, AmshaSymbols symbols, TaskTypes tasks, LocalValues locals, CancellationToken cancellationToken)
     {
         if (!locals.IsOnlyReadAs(local, read => IsBlockingRead(read, tasks), cancellationToken)
             || locals.AssignedValues(local, cancellationToken) is not { Count: > 0 } values)
@@ -104,18 +132,20 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
         }
 
         IInvocationOperation? first = null;
+        var isExecution = true;
         foreach (var value in values)
         {
             symbols.Work.Step(WorkKind.Operations, cancellationToken);
-            if (ExecutionCalls.UnwrapInvocation(value) is not { } assigned || value is IAwaitOperation || !IsAmshaTask(assigned, symbols))
+            if (ExecutionCalls.UnwrapInvocation(value) is not { } assigned || value is IAwaitOperation)
             {
                 return null;
             }
 
             first ??= assigned;
+            isExecution &= IsAmshaTask(assigned, symbols);
         }
 
-        return first;
+        return first is null ? null : new TaskSource(first, isExecution);
     }
 
     /// <summary>
@@ -153,6 +183,19 @@ public sealed class BlockingWaitAnalyzer : AmshaAnalyzer
     private static bool IsAmshaTask(IInvocationOperation invocation, AmshaSymbols symbols) =>
         ExecutionCalls.Classify(invocation.TargetMethod, symbols) is ExecutionCallKind.RunAsync or ExecutionCallKind.LlmCall or ExecutionCallKind.HandleResult
             or ExecutionCallKind.StartBackgroundAsync or ExecutionCallKind.ResumeAsync;
+
+    /// <summary>The call a blocked-on task comes from (for a local, the first of its calls), and whether all of them start or await an execution.</summary>
+    private sealed record TaskSource(IInvocationOperation Call, bool IsExecution);
+
+    /// <summary>One code block: its locals, the tool it is the body of (or null), and each local's source, worked out once.</summary>
+    private sealed class Block(LocalValues locals, IMethodSymbol? tool)
+    {
+        public LocalValues Locals { get; } = locals;
+
+        public IMethodSymbol? Tool { get; } = tool;
+
+        public AnalysisCache<ILocalSymbol, TaskSource?> Sources { get; } = new(SymbolEqualityComparer.Default);
+    }
 
     /// <summary><c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c>, <c>ValueTask&lt;T&gt;</c>.</summary>
     private sealed class TaskTypes(Compilation compilation)

@@ -21,6 +21,7 @@ internal static class DeclarationFacts
         DeclarationMarker.Task => "[CrewTask]",
         DeclarationMarker.Crew => "[Crew]",
         DeclarationMarker.ExecutionState => "[ExecutionState]",
+        DeclarationMarker.Toolbox => "[Toolbox]",
         _ => null,
     };
 

@@ -9,8 +9,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Amsha.Generators.Analyzers.Declarations;
 
 /// <summary>
-/// AMSHA001: declaration types, types with <c>[AmshaLlmCall]</c> methods, and every type containing
-/// them must be partial, because the generator adds members to them.
+/// AMSHA001: declaration types (<c>[Agent]</c>, <c>[CrewTask]</c>, <c>[Crew]</c>, <c>[ExecutionState]</c>), toolboxes
+/// (<c>[Toolbox]</c>), types with <c>[AmshaLlmCall]</c> methods, and every type containing them must be partial,
+/// because the generator adds members to them.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class PartialDeclarationAnalyzer : AmshaAnalyzer

@@ -10,7 +10,7 @@ namespace Amsha.Generators.Analyzers.Declarations;
 /// <summary>
 /// AMSHA009: resilience settings written on any Amsha attribute (<c>[AmshaLlmCall]</c>, and tasks,
 /// agents or crews where they carry them) must make sense: <c>MaxAttempts &gt;= 1</c>, positive
-/// timeouts, a total timeout not below the per-attempt one, <c>OutputRepairs &gt;= 0</c>.
+/// timeouts, a total timeout not below the per-attempt one, <c>OutputRepairs &gt;= 0</c>, <c>MaxToolRounds</c> in 0..100.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 internal sealed class ResilienceSettingsAnalyzer : AmshaAnalyzer
@@ -71,6 +71,12 @@ internal sealed class ResilienceSettingsAnalyzer : AmshaAnalyzer
             if (Number(attribute, "OutputRepairs") is { } repairs && repairs < 0)
             {
                 Report(context, attribute, "OutputRepairs", repairs, "it must be 0 or more");
+            }
+
+            // The runtime's limit (ToolOptions.MaxRoundsLimit); 0 takes the configured Amsha:Llm:Tools:MaxRounds.
+            if (Number(attribute, "MaxToolRounds") is { } rounds && rounds is < 0 or > 100)
+            {
+                Report(context, attribute, "MaxToolRounds", rounds, "it must be between 1 and 100, or 0 for the configured Amsha:Llm:Tools:MaxRounds");
             }
         }
     }

@@ -8,7 +8,7 @@ internal static class LeakageScope
 {
     /// <summary>
     /// The nearest type around <paramref name="symbol"/> that is a declaration for the proxy rule:
-    /// <c>[Agent]</c>, <c>[CrewTask]</c>, <c>[Crew]</c>, <c>[ExecutionState]</c>, or a type with an
+    /// <c>[Agent]</c>, <c>[CrewTask]</c>, <c>[Crew]</c>, <c>[ExecutionState]</c>, <c>[Toolbox]</c>, or a type with an
     /// <c>[AmshaLlmCall]</c> method. Null when there is none. Each type's answer is read once per compilation.
     /// </summary>
     public static INamedTypeSymbol? DeclarationOwner(ISymbol symbol, AmshaSymbols symbols, CancellationToken cancellationToken = default)
@@ -38,6 +38,8 @@ internal static class LeakageScope
                 return "Crew";
             case DeclarationMarker.ExecutionState:
                 return "Execution state type";
+            case DeclarationMarker.Toolbox:
+                return "Toolbox";
         }
 
         return symbols.FirstLlmCallByShape(type, cancellationToken) is not null ? "Type with [AmshaLlmCall] methods" : null;

@@ -12,8 +12,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Amsha.Generators.Analyzers.Leakage;
 
 /// <summary>
-/// AMSHA101: provider-SDK types mentioned by declaration types, task output types and crew input
-/// types. Two rules, one diagnostic per place:
+/// AMSHA101: provider-SDK types mentioned by declaration types (toolboxes included), task output types, crew input
+/// types and the argument and result types of tools. AMSHA104: the same in the signature of a <c>[Tool]</c> method
+/// (its parameter list or return type), the tool's JSON contract with the model. Two rules, one diagnostic per place:
 /// <list type="bullet">
 /// <item>every name in the type's code that binds to a provider type (base types, signatures, fields,
 /// generic arguments, attribute arguments, locals, expressions), reported at the name;</item>
@@ -26,7 +27,7 @@ namespace Amsha.Generators.Analyzers.Leakage;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.ProviderTypeLeakage);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(DiagnosticDescriptors.ProviderTypeLeakage, DiagnosticDescriptors.ProviderTypeInToolSignature);
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
@@ -60,7 +61,8 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
             }
 
             var subject = $"{kind} '{owner.Name}'";
-            symbolStart.RegisterSyntaxNodeAction(c => AnalyzeName(c, providers, subject, symbols.Work), SyntaxKind.IdentifierName, SyntaxKind.GenericName);
+            var signatures = new ToolSignatures(symbols);
+            symbolStart.RegisterSyntaxNodeAction(c => AnalyzeName(c, providers, subject, signatures, symbols.Work), SyntaxKind.IdentifierName, SyntaxKind.GenericName);
             symbolStart.RegisterOperationAction(
                 c => AnalyzeMemberUse(c, providers, type, subject, symbols.Work),
                 OperationKind.Invocation,
@@ -69,7 +71,7 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
         }, SymbolKind.NamedType);
     }
 
-    private static void AnalyzeName(SyntaxNodeAnalysisContext context, ProviderNamespaces providers, string subject, AnalysisWork? work)
+    private static void AnalyzeName(SyntaxNodeAnalysisContext context, ProviderNamespaces providers, string subject, ToolSignatures signatures, AnalysisWork? work)
     {
         work.Step(WorkKind.Syntax, context.CancellationToken);
         var name = (SimpleNameSyntax)context.Node;
@@ -104,7 +106,10 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
         if (providers.IsProviderType(type))
         {
             var location = name is GenericNameSyntax generic ? generic.Identifier.GetLocation() : name.GetLocation();
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ProviderTypeLeakage, location, subject, type!.OriginalDefinition.ToDisplayString()));
+            var provider = type!.OriginalDefinition.ToDisplayString();
+            context.ReportDiagnostic(signatures.Part(context.ContainingSymbol, name, context.CancellationToken) is { } part
+                ? Diagnostic.Create(DiagnosticDescriptors.ProviderTypeInToolSignature, location, part.Tool, part.Verb, provider)
+                : Diagnostic.Create(DiagnosticDescriptors.ProviderTypeLeakage, location, subject, provider));
         }
     }
 
@@ -150,9 +155,10 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
     }
 
     /// <summary>
-    /// Task output types (<c>[CrewTask&lt;T&gt;]</c>) and crew input types (<c>[Crew&lt;T&gt;]</c>) declared in this
-    /// compilation. Computed at most once per compilation (by the first type that needs it; a canceled
-    /// computation is not kept), and only when a provider namespace is referenced.
+    /// Task output types (<c>[CrewTask&lt;T&gt;]</c>), crew input types (<c>[Crew&lt;T&gt;]</c>), and the parameter and
+    /// result types of the <c>[Tool]</c> methods of <c>[Toolbox]</c> classes, declared in this compilation. Computed at
+    /// most once per compilation (by the first type that needs it; a canceled computation is not kept), and only when a
+    /// provider namespace is referenced.
     /// </summary>
     private static Dictionary<INamedTypeSymbol, string> FindInputAndOutputTypes(Compilation compilation, AmshaSymbols symbols, CancellationToken cancellationToken)
     {
@@ -167,6 +173,12 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
             foreach (var attribute in type.GetAttributes())
             {
                 symbols.Work.Step(WorkKind.Symbols, cancellationToken);
+                if (symbols.IsToolboxAttribute(attribute.AttributeClass))
+                {
+                    AddToolTypes(type, found, symbols, cancellationToken);
+                    continue;
+                }
+
                 if (attribute.AttributeClass is not { IsGenericType: true, TypeArguments.Length: 1 } attributeClass
                     || attributeClass.TypeArguments[0] is not INamedTypeSymbol argument
                     || argument.DeclaringSyntaxReferences.IsEmpty)
@@ -186,5 +198,99 @@ public sealed class ProviderTypeLeakageAnalyzer : AmshaAnalyzer
         }
 
         return found;
+    }
+
+    /// <summary>The parameter and result types of a toolbox's <c>[Tool]</c> methods that are declared in source, unless they already have a kind.</summary>
+    private static void AddToolTypes(INamedTypeSymbol toolbox, Dictionary<INamedTypeSymbol, string> found, AmshaSymbols symbols, CancellationToken cancellationToken)
+    {
+        foreach (var member in toolbox.GetMembers())
+        {
+            symbols.Work.Step(WorkKind.Symbols, cancellationToken);
+            if (member is not IMethodSymbol method || symbols.ToolAttributeOf(method, cancellationToken) is null)
+            {
+                continue;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                symbols.Work.Step(WorkKind.Symbols, cancellationToken);
+                Add(parameter.Type, "Tool argument type");
+            }
+
+            if (Tools.ToolboxGenerator.Parser.TryReturn(method.ReturnType, out _, out var result) && result is not null)
+            {
+                Add(result, "Tool result type");
+            }
+        }
+
+        void Add(ITypeSymbol type, string kind)
+        {
+            if (type is INamedTypeSymbol named && !named.DeclaringSyntaxReferences.IsEmpty && !found.ContainsKey(named.OriginalDefinition))
+            {
+                found[named.OriginalDefinition] = kind;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the signature of each <c>[Tool]</c> method of one scope type is written (the types of its parameters and
+    /// its return type), read once per method, so a name is placed in it without walking up the syntax tree.
+    /// </summary>
+    private sealed class ToolSignatures(AmshaSymbols symbols)
+    {
+        private readonly AnalysisCache<IMethodSymbol, Signature?> _signatures = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The tool whose signature <paramref name="name"/> is written in, and whether it takes or returns the type; null otherwise.</summary>
+        public (string Tool, string Verb)? Part(ISymbol? containing, SyntaxNode name, CancellationToken cancellationToken)
+        {
+            if (containing is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+                || _signatures.Get(method, m => Read(m, cancellationToken)) is not { } signature
+                || signature.Declaration.SyntaxTree != name.SyntaxTree)
+            {
+                return null;
+            }
+
+            var span = name.Span;
+            var declaration = signature.Declaration;
+            if (declaration.ReturnType.Span.Contains(span))
+            {
+                return (signature.Tool, "returns");
+            }
+
+            if (!declaration.ParameterList.Span.Contains(span))
+            {
+                return null;
+            }
+
+            // The parameter holding the name, by binary search (a parameter's default value and attributes are not its type).
+            var parameters = declaration.ParameterList.Parameters;
+            int low = 0, high = parameters.Count - 1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) / 2);
+                var parameter = parameters[middle];
+                if (span.Start < parameter.SpanStart)
+                {
+                    high = middle - 1;
+                }
+                else if (span.Start >= parameter.Span.End)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    return parameter.Type is { } type && type.Span.Contains(span) ? (signature.Tool, "takes") : null;
+                }
+            }
+
+            return null;
+        }
+
+        private Signature? Read(IMethodSymbol method, CancellationToken cancellationToken) =>
+            symbols.ToolAttributeOf(method, cancellationToken) is not null && Declarations.ToolFacts.Declaration(method, cancellationToken) is { } declaration
+                ? new Signature(declaration, Declarations.ToolFacts.Display(method))
+                : null;
+
+        private sealed record Signature(MethodDeclarationSyntax Declaration, string Tool);
     }
 }

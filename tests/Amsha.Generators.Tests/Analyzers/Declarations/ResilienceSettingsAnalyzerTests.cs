@@ -30,6 +30,18 @@ public sealed class ResilienceSettingsAnalyzerTests
 
             [CrewTask(Agent = typeof(Researcher), Description = "D", ExpectedOutput = "E", OutputRepairs = {|AMSHA009:-1|})]
             public partial class Research;
+
+            [CrewTask(Agent = typeof(Researcher), Description = "D", ExpectedOutput = "E", MaxToolRounds = {|AMSHA009:-1|})]
+            public partial class NegativeRounds;
+
+            [CrewTask(Agent = typeof(Researcher), Description = "D", ExpectedOutput = "E", MaxToolRounds = {|AMSHA009:101|})]
+            public partial class TooManyRounds;
+
+            [CrewTask(Agent = typeof(Researcher), Description = "D", ExpectedOutput = "E", MaxToolRounds = 100)]
+            public partial class MostRounds;
+
+            [CrewTask(Agent = typeof(Researcher), Description = "D", ExpectedOutput = "E", MaxToolRounds = 0)]
+            public partial class ConfiguredRounds;
             """);
     }
 
