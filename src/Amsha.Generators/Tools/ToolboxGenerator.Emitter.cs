@@ -64,7 +64,7 @@ internal sealed partial class ToolboxGenerator
         public static string EmitArgumentsCodec(ToolModel tool, CancellationToken cancellationToken) =>
             SerializerGenerator.Emitter.EmitCodec(tool.ArgumentsCodec, cancellationToken);
 
-        private static string ToolClass(ToolModel tool) => SerializationRules.Identifier(tool.Name) + "Tool";
+        private static string ToolClass(ToolModel tool) => tool.Identifier + "Tool";
 
         private static void EmitTool(SourceWriter w, ToolboxModel model, ToolModel tool)
         {

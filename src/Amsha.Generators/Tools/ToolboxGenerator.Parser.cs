@@ -29,13 +29,14 @@ internal sealed partial class ToolboxGenerator
             var prefix = SerializationRules.Identifier(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", ""));
             var tools = new List<ToolModel>();
             var names = new HashSet<string>(System.StringComparer.Ordinal);
+            var identifiers = new HashSet<string>(System.StringComparer.Ordinal);
             foreach (var member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method
                     && method.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal
                     && method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.ToolAttribute) is { } attribute
-                    && Tool(method, attribute, prefix, compilation, cancellationToken) is { } tool
+                    && Tool(method, attribute, prefix, identifiers, compilation, cancellationToken) is { } tool
                     && names.Add(tool.Name))
                 {
                     tools.Add(tool);
@@ -59,7 +60,7 @@ internal sealed partial class ToolboxGenerator
                 ? name
                 : method.Name.EndsWith("Async", System.StringComparison.Ordinal) && method.Name.Length > 5 ? method.Name.Substring(0, method.Name.Length - 5) : method.Name;
 
-        private static ToolModel? Tool(IMethodSymbol method, AttributeData attribute, string prefix, Compilation compilation, CancellationToken cancellationToken)
+        private static ToolModel? Tool(IMethodSymbol method, AttributeData attribute, string prefix, HashSet<string> identifiers, Compilation compilation, CancellationToken cancellationToken)
         {
             if (method.IsGenericMethod || !TryReturn(method.ReturnType, out var returnKind, out var result))
             {
@@ -87,7 +88,8 @@ internal sealed partial class ToolboxGenerator
                 arguments.Add("arguments." + SerializationRules.ArgumentProperty(parameter.Name));
             }
 
-            var argumentsClass = prefix + "_" + SerializationRules.Identifier(name) + "Arguments";
+            var identifier = UniqueIdentifier(name, identifiers);
+            var argumentsClass = prefix + "_" + identifier + "Arguments";
             var problems = new List<SerializationProblem>();
             var codec = SerializationRules.DescribeArguments("global::Amsha.Generated." + argumentsClass, name, argumentsClass + "JsonCodec", parameters, compilation, problems, cancellationToken);
             if (codec is null || (result is not null && result.SpecialType != SpecialType.System_String && !SerializationRules.IsSerializable(result, compilation, SerializationRoot.CrewInput, cancellationToken)))
@@ -104,9 +106,23 @@ internal sealed partial class ToolboxGenerator
                 arguments.ToEquatableArray(),
                 returnKind,
                 result?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier)),
+                identifier,
                 argumentsClass,
                 codec,
                 AttributeArguments.Named(attribute, "Idempotent") is { Value: true });
+        }
+
+        // Tool names "web-search" and "web_search" are different tools but the same identifier: the second gets a suffix.
+        private static string UniqueIdentifier(string name, HashSet<string> used)
+        {
+            var identifier = SerializationRules.Identifier(name);
+            var unique = identifier;
+            for (var n = 2; !used.Add(unique); n++)
+            {
+                unique = identifier + "_" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return unique;
         }
 
         /// <summary>Classifies a tool's return type: void, a value, Task/ValueTask, or Task/ValueTask of a value.</summary>

@@ -44,6 +44,7 @@ internal sealed record ToolboxModel(
 /// <param name="Arguments">What the call passes, in parameter order: an argument property of the arguments class, or <c>cancellationToken</c>.</param>
 /// <param name="Return">How it returns.</param>
 /// <param name="ResultTypeName">The result's fully qualified type, when there is one.</param>
+/// <param name="Identifier">The tool's name made into an identifier, unique in its toolbox: names its generated classes.</param>
 /// <param name="ArgumentsClass">The generated class holding the arguments.</param>
 /// <param name="ArgumentsCodec">The codec model of the arguments object (its schema is the tool's).</param>
 /// <param name="Idempotent">Whether the tool is declared idempotent (not journaled).</param>
@@ -55,6 +56,7 @@ internal sealed record ToolModel(
     EquatableArray<string> Arguments,
     ToolReturnKind Return,
     string? ResultTypeName,
+    string Identifier,
     string ArgumentsClass,
     SerializableTypeModel ArgumentsCodec,
     bool Idempotent);

@@ -177,6 +177,28 @@ public sealed class ToolboxGeneratorTests
         Assert.Empty(run.GeneratorDiagnostics);
     }
 
+    [Fact]
+    public void Tool_names_that_make_the_same_identifier_get_distinct_classes()
+    {
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+            namespace Sample;
+            [Toolbox]
+            public partial class Names
+            {
+                [Tool(Name = "web-search", Description = "Dash.")] public string A(string q) => q;
+                [Tool(Name = "web_search", Description = "Underscore.")] public string B(string q) => q;
+                [Tool(Name = "web.search", Description = "Dot.")] public string C(string q) => q;
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        var type = GeneratorHarness.EmitAndLoad(run.Output).GetType("Sample.Names")!;
+        var tools = (IReadOnlyList<ToolFunction>)type.GetMethod("CreateAIFunctions")!.Invoke(Activator.CreateInstance(type), null)!;
+        Assert.Equal(["web-search", "web_search", "web.search"], tools.Select(t => t.Name));
+    }
+
     private static Assembly? s_assembly;
 
     private static Assembly Loaded()
