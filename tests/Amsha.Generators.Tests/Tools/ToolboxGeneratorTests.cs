@@ -161,6 +161,11 @@ public sealed class ToolboxGeneratorTests
         var enumValue = await Assert.ThrowsAsync<ToolArgumentException>(async () => await tools[0].InvokeJsonAsync(Utf8("""{"query":"a","freshness":"Yesterday"}"""), CancellationToken.None));
         Assert.Equal("freshness", enumValue.Parameter);
         await Assert.ThrowsAsync<ToolArgumentException>(async () => await tools[0].InvokeJsonAsync(Utf8("""["not an object"]"""), CancellationToken.None));
+        var extra = await Assert.ThrowsAsync<ToolArgumentException>(async () => await tools[0].InvokeJsonAsync(Utf8("""{"query":"a","limit":3}"""), CancellationToken.None));
+        Assert.Equal("limit", extra.Parameter);
+        Assert.Contains("its arguments are query, top, freshness", extra.Message, StringComparison.Ordinal);
+        Assert.Contains("takes no arguments", (await Assert.ThrowsAsync<ToolArgumentException>(async () => await tools[4].InvokeJsonAsync(Utf8("""{"x":1}"""), CancellationToken.None))).Message, StringComparison.Ordinal);
+        Assert.Equal("Hello, Ada!", await tools[3].InvokeJsonAsync(Utf8("""{"Name":"Ada"}"""), CancellationToken.None)); // names match ignoring case
         Assert.Equal(3, calls());
     }
 
