@@ -375,9 +375,15 @@ internal sealed partial class CrewGenerator
                 return result;
             }
 
-            if (argument.Kind != TypedConstantKind.Array || argument.IsNull)
+            if (argument.Kind != TypedConstantKind.Array)
             {
                 return null;
+            }
+
+            // Context = null lists nothing, like leaving it out (Tasks = null and Tools = null are diagnosed).
+            if (argument.IsNull)
+            {
+                return result;
             }
 
             foreach (var value in argument.Values)

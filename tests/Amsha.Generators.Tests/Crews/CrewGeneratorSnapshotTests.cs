@@ -172,4 +172,26 @@ public sealed class CrewGeneratorSnapshotTests
         Assert.Contains("FineCrew.Crew.g.cs", run.Sources.Keys);
         Assert.Empty(run.CompilationErrors);
     }
+
+    [Fact]
+    public void Context_null_lists_no_context_like_leaving_it_out()
+    {
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            public sealed record Input(string Topic);
+
+            [Agent(Role = "R", Goal = "G", Backstory = "B")]
+            public partial class Researcher;
+
+            [CrewTask(Agent = typeof(Researcher), Description = "About {Topic}.", ExpectedOutput = "e", Context = null)]
+            public partial class Only;
+
+            [Crew<Input>(Tasks = [typeof(Only)])]
+            public partial class NullContextCrew;
+            """);
+
+        Assert.Contains("NullContextCrew.Crew.g.cs", run.Sources.Keys);
+        Assert.Empty(run.CompilationErrors);
+    }
 }
