@@ -187,19 +187,12 @@ internal static class ToolLoop
             }
         }
 
+        string result;
         try
         {
-            var result = tool is ToolFunction generated
+            result = tool is ToolFunction generated
                 ? await generated.InvokeJsonAsync(json, cancellationToken).ConfigureAwait(false)
                 : TextOf(await tool.InvokeAsync(new AIFunctionArguments(call.Arguments), cancellationToken).ConfigureAwait(false));
-            if (journal is not null)
-            {
-                // Stored before the model sees the result: a crash after this point cannot run the tool again.
-                await journal.RecordAsync(call.Name, callId, canonical!, result).ConfigureAwait(false);
-            }
-
-            context.Report(new ToolCallCompletedEvent(taskName, call.Name, callId, time.GetElapsedTime(started), capture ? result : null));
-            return new FunctionResultContent(callId, result);
         }
         catch (ToolArgumentException ex)
         {
@@ -222,6 +215,17 @@ internal static class ToolLoop
 
             return new FunctionResultContent(callId, message) { Exception = ex };
         }
+
+        if (journal is not null)
+        {
+            // Stored before the model sees the result: a crash after this point cannot run the tool again. Outside the
+            // tool's error handling on purpose: the tool ran, so a store that cannot take the entry fails the task
+            // rather than telling the model the call failed (it would call again and repeat the side effect).
+            await journal.RecordAsync(call.Name, callId, canonical!, result).ConfigureAwait(false);
+        }
+
+        context.Report(new ToolCallCompletedEvent(taskName, call.Name, callId, time.GetElapsedTime(started), capture ? result : null));
+        return new FunctionResultContent(callId, result);
 
         FunctionResultContent Failed(string errorType, string message, bool failsTask)
         {

@@ -59,4 +59,32 @@ public sealed class ToolJournalTests
         var completed = events.OfType<ToolCallCompletedEvent>().Single(e => e.CallId == add.CallId);
         Assert.Matches("^-?[0-9]+$", completed.Result);
     }
+
+    /// <summary>A store that refuses records holding a journal entry, as a full disk or a lost connection would.</summary>
+    private sealed class JournalRefusingStore : IExecutionStore
+    {
+        private readonly InMemoryExecutionStore _inner = new();
+
+        public ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default) => _inner.GetAsync(executionId, cancellationToken);
+
+        public ValueTask<ExecutionRecord> SaveAsync(ExecutionRecord record, CancellationToken cancellationToken = default) =>
+            record.ToolCalls.Count > 0 ? throw new InvalidOperationException("the disk is full") : _inner.SaveAsync(record, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default) => _inner.ListAsync(crewName, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_journal_that_cannot_be_written_fails_the_task_instead_of_telling_the_model_the_tool_failed()
+    {
+        await using var session = new ExecutionSession(new AmshaOptions(), new JournalRefusingStore());
+        var tools = new ProbeTools();
+        session.AddToolbox(tools);
+
+        var handle = new ToolCrew(session).StartBackground(new ToolQuestion("tides"));
+        var failure = await Assert.ThrowsAnyAsync<ExecutionException>(() => handle.ResultAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("the disk is full", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(ExecutionStatus.Failed, handle.Status);
+        Assert.NotEmpty(tools.Calls); // the tools ran; the model was never told they failed
+    }
 }
