@@ -451,6 +451,11 @@ internal sealed partial class SerializerGenerator
             w.Line($"if (reader.TokenType == {Json}.JsonTokenType.EndObject) break;");
             w.Line($"var index = {_api.NameIsPlain} ? MatchName(reader.ValueSpan) : -1;");
             w.Line("if (index < 0) index = MatchIgnoringCase(ref reader);");
+            if (model.RejectsUnknownMembers)
+            {
+                var known = string.Join(", ", members.Select(m => m.JsonName));
+                w.Line($"if (index < 0) throw {Errors}.UnknownProperty({Literal(model.DisplayName)}, reader.GetString()!, {Literal(known)});");
+            }
             w.Line($"if (!reader.Read()) throw {Errors}.UnexpectedEnd();");
             if (chunked)
             {

@@ -95,6 +95,7 @@ internal enum CodecKind
 /// <param name="ConstructorOrder">Indexes into <see cref="Members"/> of the constructor arguments, in parameter order.</param>
 /// <param name="Collection">For collections: the shape of the value.</param>
 /// <param name="Schema">The JSON Schema description of the type, referring to the types it uses.</param>
+/// <param name="RejectsUnknownMembers">Whether a property the type does not have is an error instead of skipped (tool arguments: the model must learn it sent one).</param>
 internal sealed record SerializableTypeModel(
     string TypeName,
     string DisplayName,
@@ -107,7 +108,8 @@ internal sealed record SerializableTypeModel(
     EquatableArray<MemberModel> Members,
     EquatableArray<int> ConstructorOrder,
     TypeShape? Collection,
-    TypeSchema Schema);
+    TypeSchema Schema,
+    bool RejectsUnknownMembers = false);
 
 /// <summary>Something that keeps a type from having a compile-time serializer.</summary>
 /// <param name="MemberPath">Where: the root type name, then member names (<c>Article.Author.Photo</c>).</param>

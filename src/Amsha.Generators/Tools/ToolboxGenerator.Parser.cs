@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading;
 using Amsha.Generators.Helpers;
 using Amsha.Generators.Serialization;
@@ -13,11 +12,6 @@ internal sealed partial class ToolboxGenerator
     /// <summary>Turns a <c>[Toolbox]</c> class into a model; tools it cannot bind are left out (the analyzers report why).</summary>
     internal static class Parser
     {
-        private static readonly Regex ParamDoc = new(@"<param\s+name\s*=\s*""(?<name>[^""]+)""\s*>(?<text>.*?)</param>", RegexOptions.Singleline | RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(1));
-        private static readonly Regex SummaryDoc = new(@"<summary>(?<text>.*?)</summary>", RegexOptions.Singleline | RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(1));
-        private static readonly Regex Whitespace = new(@"\s+", RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(1));
-        private static readonly Regex Tags = new(@"<[^>]+>", RegexOptions.CultureInvariant, System.TimeSpan.FromSeconds(1));
-
         public static ToolboxModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol type || type.IsGenericType || type.IsStatic || !TypeDeclarations.AllPartial(type, cancellationToken) || !Reachable(type))
@@ -97,7 +91,7 @@ internal sealed partial class ToolboxGenerator
                 return null;
             }
 
-            var description = AttributeArguments.String(attribute, "Description") is { } text && !string.IsNullOrWhiteSpace(text) ? text : Summary(docs) ?? "";
+            var description = Description(attribute, docs);
             return new ToolModel(
                 name,
                 description,
@@ -200,24 +194,97 @@ internal sealed partial class ToolboxGenerator
             return text.ToString();
         }
 
+        /// <summary>The tool's description as the model reads it: <c>Description</c> when it is not blank, else the XML doc summary ("" when neither).</summary>
+        public static string Description(IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken) =>
+            Description(attribute, Documentation(method, cancellationToken));
+
+        private static string Description(AttributeData attribute, string docs) =>
+            AttributeArguments.String(attribute, "Description") is { } text && !string.IsNullOrWhiteSpace(text) ? text : Summary(docs) ?? "";
+
+        // Doc comments are read with IndexOf scans that only move forward: time linear in the comment's length, and no
+        // regular-expression timeout that could throw inside the generator.
         private static string? Param(string docs, string name)
         {
-            foreach (Match match in ParamDoc.Matches(docs))
+            var close = -1;
+            for (var at = docs.IndexOf("<param", System.StringComparison.Ordinal); at >= 0; at = docs.IndexOf("<param", at + 6, System.StringComparison.Ordinal))
             {
-                if (match.Groups["name"].Value == name)
+                var tagEnd = docs.IndexOf('>', at);
+                if (tagEnd < 0)
                 {
-                    return Clean(match.Groups["text"].Value);
+                    return null;
+                }
+
+                // Searched again only once passed, so many opening tags before one closing tag cost one scan.
+                if (close < tagEnd)
+                {
+                    close = docs.IndexOf("</param>", tagEnd, System.StringComparison.Ordinal);
+                    if (close < 0)
+                    {
+                        return null; // no later <param> is closed either
+                    }
+                }
+
+                if (NameOf(docs, at + 6, tagEnd) == name)
+                {
+                    return Clean(docs, tagEnd + 1, close);
                 }
             }
 
             return null;
         }
 
-        private static string? Summary(string docs) => SummaryDoc.Match(docs) is { Success: true } match ? Clean(match.Groups["text"].Value) : null;
-
-        private static string? Clean(string text)
+        // The value of name="..." between start and end (the rest of a <param ...> tag).
+        private static string? NameOf(string docs, int start, int end)
         {
-            var plain = Whitespace.Replace(Tags.Replace(text, ""), " ").Trim();
+            var attribute = docs.IndexOf("name", start, end - start, System.StringComparison.Ordinal);
+            var open = attribute < 0 ? -1 : docs.IndexOf('"', attribute, end - attribute);
+            var close = open < 0 ? -1 : docs.IndexOf('"', open + 1, end - open - 1);
+            return close < 0 ? null : docs.Substring(open + 1, close - open - 1);
+        }
+
+        private static string? Summary(string docs)
+        {
+            var open = docs.IndexOf("<summary>", System.StringComparison.Ordinal);
+            var close = open < 0 ? -1 : docs.IndexOf("</summary>", open, System.StringComparison.Ordinal);
+            return close < 0 ? null : Clean(docs, open + "<summary>".Length, close);
+        }
+
+        // The text between start and end without tags ('<', at least one character, the first '>'), whitespace collapsed.
+        private static string? Clean(string docs, int start, int end)
+        {
+            var text = new System.Text.StringBuilder(end - start);
+            var nextGreater = start - 1; // the next '>' at or after a '<'; -1 once there is none
+            for (var i = start; i < end; i++)
+            {
+                var c = docs[i];
+                if (c == '<' && nextGreater != -1)
+                {
+                    if (nextGreater <= i)
+                    {
+                        nextGreater = docs.IndexOf('>', i + 1, end - i - 1);
+                    }
+
+                    if (nextGreater > i + 1)
+                    {
+                        i = nextGreater;
+                        continue;
+                    }
+                }
+
+                if (char.IsWhiteSpace(c))
+                {
+                    if (text.Length > 0 && text[text.Length - 1] != ' ')
+                    {
+                        text.Append(' ');
+                    }
+
+                    continue;
+                }
+
+                text.Append(c);
+            }
+
+            var plain = text.ToString().Trim();
             return plain.Length == 0 ? null : System.Net.WebUtility.HtmlDecode(plain);
         }
     }

@@ -51,6 +51,10 @@ public static class JsonCodecErrors
     public static JsonException MissingProperty(string typeName, string propertyName) =>
         new($"Missing required property '{propertyName}' of {typeName}.", "$" + Segment(propertyName), null, null);
 
+    /// <summary>A property the type does not have, where that is an error (tool arguments); <paramref name="known"/> lists the ones it has.</summary>
+    public static JsonException UnknownProperty(string typeName, string propertyName, string known) =>
+        new(known.Length == 0 ? $"{typeName} has no property '{propertyName}' (it has none)." : $"{typeName} has no property '{propertyName}'; it has {known}.", "$" + Segment(propertyName), null, null);
+
     /// <summary>A property appears twice in one object.</summary>
     public static JsonException DuplicateProperty(string typeName, string propertyName) =>
         new($"Property '{propertyName}' of {typeName} appears more than once.", "$", null, null);

@@ -17,7 +17,6 @@ public abstract class ToolFunction : AIFunction
 {
     private readonly string _schema;
     private JsonElement? _jsonSchema;
-    private string[]? _argumentNames;
 
     /// <summary>Creates the tool.</summary>
     /// <param name="name">The name the model calls it by.</param>
@@ -59,7 +58,6 @@ public abstract class ToolFunction : AIFunction
     protected TArguments ReadArguments<TArguments>(JsonCodec<TArguments> codec, ReadOnlyMemory<byte> arguments)
     {
         ArgumentNullException.ThrowIfNull(codec);
-        RejectUnknownArguments(arguments.Span);
         try
         {
             var reader = new Utf8JsonReader(arguments.Span, new JsonReaderOptions { MaxDepth = JsonCodecs.MaxDepth });
@@ -74,54 +72,6 @@ public abstract class ToolFunction : AIFunction
         {
             throw new ToolArgumentException(Name, ParameterOf(ex.Path), JsonCodecErrors.BaseMessage(ex), ex);
         }
-    }
-
-    // Strict, as the schema says (additionalProperties: false): an argument the tool does not have is an error that
-    // names it, rather than silently dropped. Names match ignoring case, as the codecs read them.
-    private void RejectUnknownArguments(ReadOnlySpan<byte> arguments)
-    {
-        var reader = new Utf8JsonReader(arguments, new JsonReaderOptions { MaxDepth = JsonCodecs.MaxDepth });
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return; // the codec reports what is wrong
-            }
-
-            var known = _argumentNames ??= ArgumentNames(JsonSchema);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString()!;
-                if (Array.FindIndex(known, k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) < 0)
-                {
-                    throw new ToolArgumentException(Name, name, known.Length == 0
-                        ? "this tool takes no arguments."
-                        : $"this tool has no such argument; its arguments are {string.Join(", ", known)}.");
-                }
-
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            // Malformed JSON: the codec reads it again and reports where.
-        }
-    }
-
-    private static string[] ArgumentNames(JsonElement schema)
-    {
-        if (!schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
-        {
-            return Array.Empty<string>();
-        }
-
-        var names = new System.Collections.Generic.List<string>();
-        foreach (var property in properties.EnumerateObject())
-        {
-            names.Add(property.Name);
-        }
-
-        return names.ToArray();
     }
 
     /// <summary>The result as sent to the model: text as it is, any other value as JSON.</summary>

@@ -163,8 +163,8 @@ public sealed class ToolboxGeneratorTests
         await Assert.ThrowsAsync<ToolArgumentException>(async () => await tools[0].InvokeJsonAsync(Utf8("""["not an object"]"""), CancellationToken.None));
         var extra = await Assert.ThrowsAsync<ToolArgumentException>(async () => await tools[0].InvokeJsonAsync(Utf8("""{"query":"a","limit":3}"""), CancellationToken.None));
         Assert.Equal("limit", extra.Parameter);
-        Assert.Contains("its arguments are query, top, freshness", extra.Message, StringComparison.Ordinal);
-        Assert.Contains("takes no arguments", (await Assert.ThrowsAsync<ToolArgumentException>(async () => await tools[4].InvokeJsonAsync(Utf8("""{"x":1}"""), CancellationToken.None))).Message, StringComparison.Ordinal);
+        Assert.Contains("has no property 'limit'; it has query, top, freshness", extra.Message, StringComparison.Ordinal);
+        Assert.Contains("has no property 'x' (it has none)", (await Assert.ThrowsAsync<ToolArgumentException>(async () => await tools[4].InvokeJsonAsync(Utf8("""{"x":1}"""), CancellationToken.None))).Message, StringComparison.Ordinal);
         Assert.Equal("Hello, Ada!", await tools[3].InvokeJsonAsync(Utf8("""{"Name":"Ada"}"""), CancellationToken.None)); // names match ignoring case
         Assert.Equal(3, calls());
     }
@@ -202,6 +202,33 @@ public sealed class ToolboxGeneratorTests
         var type = GeneratorHarness.EmitAndLoad(run.Output).GetType("Sample.Names")!;
         var tools = (IReadOnlyList<ToolFunction>)type.GetMethod("CreateAIFunctions")!.Invoke(Activator.CreateInstance(type), null)!;
         Assert.Equal(["web-search", "web_search", "web.search"], tools.Select(t => t.Name));
+    }
+
+    [Fact]
+    public void Long_doc_comments_with_stray_brackets_keep_their_text()
+    {
+        // 50,000 '<' that open no tag stay text, and the next tags are still found. Documentation parsing is off
+        // because the compiler's own XML parser cannot take such a comment; the generator reads its text either way.
+        var noise = string.Concat(System.Linq.Enumerable.Repeat(" < a", 50_000));
+        var source = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText($$"""
+            using Amsha;
+            namespace Sample;
+            [Toolbox]
+            public partial class Noisy
+            {
+                /// <summary>Searches.{{noise}}</summary>
+                /// <param name="q">The <c>query</c>.</param>
+                [Tool] public string Search(string q) => q;
+            }
+            """, GeneratorHarness.ParseOptions.WithDocumentationMode(Microsoft.CodeAnalysis.DocumentationMode.None));
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation([source]));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        var toolbox = Assert.Single(run.Sources, s => s.Key.EndsWith(".Toolbox.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains("base(\"Search\", \"Searches. < a < a", toolbox, StringComparison.Ordinal);
+        var arguments = Assert.Single(run.Sources, s => s.Key.Contains("_SearchArguments", StringComparison.Ordinal)).Value;
+        Assert.Contains("The query.", arguments, StringComparison.Ordinal);
     }
 
     private static Assembly? s_assembly;

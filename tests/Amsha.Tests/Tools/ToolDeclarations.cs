@@ -62,6 +62,41 @@ public partial class WaitingTools
         return "met " + who;
     }
 
+    private readonly TaskCompletionSource _twoEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _entered;
+    private int _inFlight;
+
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task TwoEntered => _twoEntered.Task;
+
+    public int MaxInFlight { get; private set; }
+
+    [Tool(Description = "Holds until the test releases it.")]
+    public async Task<string> HoldAsync(string id, CancellationToken cancellationToken)
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        lock (_twoEntered)
+        {
+            MaxInFlight = Math.Max(MaxInFlight, inFlight);
+        }
+
+        if (Interlocked.Increment(ref _entered) == 2)
+        {
+            _twoEntered.TrySetResult();
+        }
+
+        try
+        {
+            await Release.Task.WaitAsync(cancellationToken);
+            return "held " + id;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
     [Tool(Description = "Works until canceled.")]
     public async Task<string> HangAsync(CancellationToken cancellationToken)
     {

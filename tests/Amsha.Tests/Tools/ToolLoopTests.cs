@@ -79,9 +79,41 @@ public sealed class ToolLoopTests
         var requests = server.Requests.ToList();
         Assert.Equal(2, requests.Count);
         Assert.True(requests[0].OffersTools);
-        Assert.Equal(["Meet", "Hang"], requests[0].OfferedToolNames);
+        Assert.Equal(["Meet", "Hold", "Hang"], requests[0].OfferedToolNames);
         Assert.Equal(["met ada", "met grace"], requests[1].ToolResults);
         Assert.Equal(2, result.Metrics.ToolCallCount);
+    }
+
+    [Fact]
+    public async Task No_more_calls_of_a_round_run_at_once_than_MaxConcurrentCalls()
+    {
+        await using var server = LoopbackChatServer.Start();
+        server.Enqueue(
+            LoopbackReply.CallTools(
+                new LoopbackToolCall("h1", "Hold", """{"id":"1"}"""),
+                new LoopbackToolCall("h2", "Hold", """{"id":"2"}"""),
+                new LoopbackToolCall("h3", "Hold", """{"id":"3"}""")),
+            LoopbackReply.Success("All held."));
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel(), new Dictionary<string, string?> { ["Amsha:Llm:Tools:MaxConcurrentCalls"] = "2" });
+        var tools = new WaitingTools();
+        session.AddToolbox(tools);
+
+        // Every Hold waits for the release, so calls that may run at once are all in flight together: without the
+        // bound the third would start beside the first two, before any of them could finish.
+        var handle = new WaitingCrew(session).Start(new ToolQuestion("x"), Token);
+        await tools.TwoEntered.WaitAsync(Token);
+        tools.Release.TrySetResult();
+        var events = new List<ExecutionEvent>();
+        await foreach (var e in handle.StreamAsync(Token))
+        {
+            events.Add(e);
+        }
+
+        Assert.Equal("All held.", (await handle.ResultAsync(Token)).Output);
+        Assert.Equal(2, tools.MaxInFlight);
+        var firstDone = events.FindIndex(e => e is ToolCallCompletedEvent);
+        Assert.Equal(2, events.Take(firstDone).OfType<ToolCallStartedEvent>().Count());
+        Assert.Equal(["held 1", "held 2", "held 3"], server.Requests.Last().ToolResults);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Amsha.Generators.Helpers;
+using Amsha.Generators.Tools;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -41,8 +42,9 @@ internal sealed class ToolDescriptionAnalyzer : AmshaAnalyzer
         var written = AttributeArguments.Named(attribute, "Description");
         var description = AttributeArguments.String(attribute, "Description");
 
-        // The generator takes a Description that is not blank, else the /// <summary> text.
-        if (!string.IsNullOrWhiteSpace(description) || ToolFacts.HasSummary(method, symbols.Work, cancellationToken))
+        // Exactly what the generator gives the model: a Description that is not blank, else the /// <summary> text.
+        symbols.Work.Step(WorkKind.Syntax, cancellationToken);
+        if (!string.IsNullOrWhiteSpace(ToolboxGenerator.Parser.Description(method, attribute, cancellationToken)))
         {
             return;
         }
