@@ -31,6 +31,9 @@ internal enum WorkKind
 
     /// <summary>Syntax nodes and tokens looked at.</summary>
     Syntax,
+
+    /// <summary>Agents, tasks, crew steps, context names and placeholders of definition files bound.</summary>
+    DefinitionEntries,
 }
 
 /// <summary>

@@ -158,4 +158,68 @@ internal static partial class DiagnosticDescriptors
         DeclarationsCategory,
         DiagnosticSeverity.Error,
         "A tool's name is its [Tool(Name = ...)], or its method name without an 'Async' suffix. Within a toolbox the generator keeps only the first tool of a name; a task offered two tools of one name by its agent's and its own toolboxes fails when it starts.");
+
+    // Definition files (YAML crews, agents and tasks). Mistakes that attributes can make too keep their ids; where the
+    // attribute wording would point at attribute syntax, a descriptor with the same id, title and severity words it for files.
+
+    /// <summary>AMSHA003 in a definition file: {0} the name, {1} "tasks"/"context", {2} the crew or task.</summary>
+    public static readonly DiagnosticDescriptor DefinitionNotATask = Create(
+        "AMSHA003",
+        "Tasks and Context entries must be types marked [CrewTask]",
+        "'{0}' in the {1} of '{2}' is not a task{3}; define a task named '{0}' in a definition file or remove it from {1}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+
+    /// <summary>AMSHA007 in a definition file: {0} the crew.</summary>
+    public static readonly DiagnosticDescriptor DefinitionCrewWithoutTasks = Create(
+        "AMSHA007",
+        "Crew declares no tasks",
+        "Crew '{0}' declares no tasks; list the tasks it runs under 'tasks' (or its steps under 'steps')",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error);
+
+    /// <summary>{0} the file, {1} what is wrong with it.</summary>
+    public static readonly DiagnosticDescriptor DefinitionFileUnreadable = Create(
+        "AMSHA021",
+        "Definition file cannot be read",
+        "Definition file '{0}' cannot be read: {1}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "A file listed as AmshaDefinitions must be well-formed YAML (or JSON) in one of the layouts Amsha reads (CrewAI agents/tasks/crews maps, Python Amsha's one-agent and one-task files and job files), within the size limit, with values of the expected shape. Crews that use anything from a file with such an error are not generated.");
+
+    /// <summary>{0} the file, {1} the key and why it is ignored.</summary>
+    public static readonly DiagnosticDescriptor DefinitionKeyIgnored = Create(
+        "AMSHA022",
+        "Definition key is ignored",
+        "In '{0}': {1}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Warning,
+        "Keys that only mean something to Python code (verbose, allow_delegation, tools naming Python functions, …) or that Amsha does not know are read past; the crew is generated without them.");
+
+    /// <summary>{0} "input"/"output", {1} the name as written, {2} the crew or task, {3} what is wrong and what to do.</summary>
+    public static readonly DiagnosticDescriptor DefinitionTypeNotFound = Create(
+        "AMSHA023",
+        "Type named in a definition file not found",
+        "The {0} type '{1}' of {2} {3}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "A crew's 'input' and a task's 'output' name C# types: by full name (Namespace.Type, nested types as Outer.Inner), by name in the crews' or the project's root namespace, or by the simple name of the only type of this project that has it. The crew is not generated until the name resolves to exactly one usable type.");
+
+    /// <summary>{0} what is defined twice and what to do.</summary>
+    public static readonly DiagnosticDescriptor DefinitionDuplicateName = Create(
+        "AMSHA024",
+        "Duplicate definition name",
+        "{0}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "Agents, tasks and crews are found by name across all definition files, and each crew becomes a C# class named after it (research_crew → ResearchCrew): two definitions of one kind with one name, two crews whose class names are the same, or a crew whose class name is taken by another declaration, are ambiguous.");
+
+    /// <summary>{0} the reference and what is wrong with it.</summary>
+    public static readonly DiagnosticDescriptor DefinitionFileReferenceInvalid = Create(
+        "AMSHA025",
+        "Invalid task_file or agent_file reference",
+        "{0}",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "A step of a job file names its task and agent by file (task_file, agent_file), relative to the job file. The file must be one of the project's AmshaDefinitions, inside the job file's directory tree, and define one task (or one agent).");
 }

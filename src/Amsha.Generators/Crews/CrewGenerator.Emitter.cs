@@ -38,7 +38,7 @@ internal sealed partial class CrewGenerator
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             w.Line($"{crew.MemberAccessibility} static {definitionType} Definition {{ get; }} = new {definitionType}(");
             w.Indent();
-            w.Line($"{Literal(crew.Name)},");
+            w.Line($"{Literal(crew.DefinitionName ?? crew.Name)},");
             w.Line($"global::Amsha.CrewProcess.{(crew.IsGraph ? "Graph" : "Sequential")},");
             w.Line($"new global::Amsha.Generated.CrewTaskDefinition<{input}>[]");
             w.Line("{").Indent();
@@ -49,10 +49,21 @@ internal sealed partial class CrewGenerator
                 var dependsOn = task.DependsOn.Count == 0
                     ? "global::System.Array.Empty<int>()"
                     : "new int[] { " + string.Join(", ", task.DependsOn.Select(CodeText.Number)) + " }";
-                w.Line($"new global::Amsha.Generated.CrewTaskDefinition<{input}>({Literal(task.Name)}, new global::Amsha.Generated.AgentDefinition({Literal(task.AgentName)}, {Literal(task.Llm)}), {dependsOn}, {PromptMethod(task)}{OutputFormat(task)}){Tools(task)},");
+                w.Line($"new global::Amsha.Generated.CrewTaskDefinition<{input}>({Literal(task.Name)}, new global::Amsha.Generated.AgentDefinition({Literal(task.AgentName)}, {Literal(task.Llm)}), {dependsOn}, {PromptMethod(task)}{OutputFormat(task)}){Settings(task, crew)},");
             }
 
-            w.Unindent().Line("});").Unindent();
+            if (crew.InputType is not null && crew.InputMembers.Count > 0)
+            {
+                w.Unindent().Line("})");
+                EmitInputAccessor(w, crew);
+            }
+            else
+            {
+                w.Unindent().Line("});");
+            }
+
+            w.Unindent();
+            EmitCatalogRegistration(w, crew, input, output);
 
             EmitExecutionMembers(w, crew, output, CheckedInput(crew, inputArgument));
 
@@ -67,14 +78,59 @@ internal sealed partial class CrewGenerator
             return w.ToString();
         }
 
-        // The task's toolboxes and tool-round limit, set on its definition; nothing for a task without tools.
+        // The input members placeholders can name and their prompt text: what run-time definitions render with (no reflection).
+        private static void EmitInputAccessor(SourceWriter w, CrewModel crew)
+        {
+            w.Line("{").Indent();
+            w.Line($"Input = new global::Amsha.Generated.PromptInput<{crew.InputType}>(");
+            w.Indent();
+            w.Line("new string[] { " + string.Join(", ", crew.InputMembers.Select(Literal)) + " },");
+            w.Line("static (input, index) => index switch").Line("{").Indent();
+            for (var i = 0; i < crew.InputMembers.Count; i++)
+            {
+                w.Line($"{CodeText.Number(i)} => global::Amsha.Generated.PromptText.Format(input.{Identifier(crew.InputMembers[i])}),");
+            }
+
+            w.Line("_ => \"\",");
+            w.Unindent().Line("}),").Unindent();
+            w.Unindent().Line("};");
+        }
+
+        // Compiled crews are known by name (run by name, overlaid by run-time definitions). The plan is built on first
+        // lookup, not while the assembly loads: its output formats need codecs another initializer registers.
+        private static void EmitCatalogRegistration(SourceWriter w, CrewModel crew, string input, string output)
+        {
+            if (!crew.CanRegisterInContainer)
+            {
+                return;
+            }
+
+            w.Line();
+            w.Line("/// <summary>Registers the crew's plan by name when the assembly loads.</summary>");
+            w.Line(GeneratorInfo.GeneratedCodeAttribute);
+            w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.Line($"internal static void __AmshaRegisterDefinition() => global::Amsha.Generated.CompiledCrews.Register<{input}, {output}>({Literal(crew.DefinitionName ?? crew.Name)}, static () => Definition);");
+        }
+
+        // The task's texts as written, toolboxes and tool-round limit, set on its definition.
+        private static string Settings(CrewTaskModel task, CrewModel crew)
+        {
+            var tools = Tools(task);
+            var texts = task.Texts is { } t
+                ? $"Texts = new global::Amsha.Generated.TaskTexts({Literal(t.Role)}, {Literal(t.Goal)}, {Literal(t.Backstory)}, {Literal(t.Description)}, {Literal(t.ExpectedOutput)}, global::Amsha.Generated.TemplateSyntax.{(crew.DefinitionFileTemplates ? "DefinitionFile" : "Attribute")})"
+                : "";
+            var settings = string.Join(", ", new[] { tools, texts }.Where(s => s.Length > 0));
+            return settings.Length == 0 ? "" : " { " + settings + " }";
+        }
+
+        // The task's toolboxes and tool-round limit; empty for a task without tools.
         private static string Tools(CrewTaskModel task)
         {
             var toolboxes = task.Toolboxes.Count == 0 ? "" : "Toolboxes = new global::Amsha.Generated.ToolboxDefinition[] { " + string.Join(", ", task.Toolboxes.Select(t => t + ".Instance")) + " }";
             var rounds = task.MaxToolRounds > 0 ? "MaxToolRounds = " + CodeText.Number(task.MaxToolRounds) : "";
             var sources = task.ToolSources.Count == 0 ? "" : "ToolSources = new string[] { " + string.Join(", ", task.ToolSources.Select(CodeText.Literal)) + " }";
-            var settings = string.Join(", ", new[] { toolboxes, rounds, sources }.Where(s => s.Length > 0));
-            return settings.Length == 0 ? "" : " { " + settings + " }";
+            return string.Join(", ", new[] { toolboxes, rounds, sources }.Where(s => s.Length > 0));
         }
 
         public static string EmitServiceRegistration(EquatableArray<string> crewTypes, EquatableArray<string> toolboxTypes, bool withBuilder, CancellationToken cancellationToken)
@@ -169,7 +225,7 @@ internal sealed partial class CrewGenerator
         private static void EmitPromptBuilder(SourceWriter w, CrewModel crew, CrewTaskModel task, string input)
         {
             var inputName = crew.InputType is null ? "_" : "input";
-            w.Line($"/// <summary>Renders the prompt of task {task.Name} (agent {task.AgentName}).</summary>");
+            w.Line($"/// <summary>Renders the prompt of task {XmlText(task.Name)} (agent {XmlText(task.AgentName)}).</summary>");
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
             w.Open($"private static global::Amsha.Generated.TaskPrompt {PromptMethod(task)}({input} {inputName}, global::Amsha.Generated.CrewTaskContext context)");
             EmitText(w, "system", task.System);
@@ -204,6 +260,6 @@ internal sealed partial class CrewGenerator
             ? ""
             : $", new global::Amsha.Generated.JsonOutputFormat<{task.OutputType}>({CodeText.Number(task.OutputRepairs)})";
 
-        private static string PromptMethod(CrewTaskModel task) => "Build" + task.Name + "Prompt";
+        private static string PromptMethod(CrewTaskModel task) => task.PromptMethodName ?? "Build" + task.Name + "Prompt";
     }
 }

@@ -86,6 +86,7 @@ internal sealed partial class CrewGenerator
             }
 
             var members = input is null ? new Dictionary<string, string>() : InputMembers.Of(input, cancellationToken);
+            System.Func<string, List<TemplatePart>?> bind = template => TemplateBinder.Bind(template, placeholder => InputMembers.Match(members, placeholder));
             var planIndex = new Dictionary<string, int>();
             for (var i = 0; i < plan.Order.Count; i++)
             {
@@ -98,8 +99,8 @@ internal sealed partial class CrewGenerator
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var task = tasks[declared];
-                var system = Render(members, ("You are ", null), (task.Role, "Role"), (".\nGoal: ", null), (task.Goal, "Goal"), ("\nBackstory: ", null), (task.Backstory, "Backstory"));
-                var user = Render(members, ("Task: ", null), (task.Description, "Description"), ("\n\nExpected output: ", null), (task.ExpectedOutput, "ExpectedOutput"));
+                var system = PromptRendering.System(bind, task.Role, task.Goal, task.Backstory);
+                var user = PromptRendering.User(bind, task.Description, task.ExpectedOutput);
                 if (system is null || user is null)
                 {
                     return null;
@@ -116,7 +117,10 @@ internal sealed partial class CrewGenerator
                     task.OutputRepairs,
                     task.Toolboxes.ToEquatableArray(),
                     task.MaxToolRounds,
-                    task.ToolSources.ToEquatableArray()));
+                    task.ToolSources.ToEquatableArray())
+                {
+                    Texts = new TaskTexts(task.Role, task.Goal, task.Backstory, task.Description, task.ExpectedOutput),
+                });
             }
 
             // Members the user already declared would collide with the generated ones (CS0111):
@@ -139,7 +143,11 @@ internal sealed partial class CrewGenerator
                 isGraph,
                 CanRegister(crew),
                 taskModels.ToEquatableArray(),
-                TypeAccessibility.MemberKeyword(input, tasks[plan.Order[plan.Order.Count - 1]].Output));
+                TypeAccessibility.MemberKeyword(input, tasks[plan.Order[plan.Order.Count - 1]].Output))
+            {
+                // Exact names once each, in the order the members were found.
+                InputMembers = members.Values.Distinct().ToEquatableArray(),
+            };
         }
 
         private sealed record ParsedTask(string Key, string Name, string AgentName, string Llm, string Role, string Goal, string Backstory, string Description, string ExpectedOutput, List<string> Context)
@@ -267,49 +275,6 @@ internal sealed partial class CrewGenerator
             };
         }
 
-        /// <summary>Renders text pieces and templates into prompt parts; null if a template is malformed or names an unknown member.</summary>
-        private static List<TemplatePart>? Render(Dictionary<string, string> members, params (string Text, string? TemplateName)[] pieces)
-        {
-            var parts = new List<TemplatePart>();
-            var literal = new System.Text.StringBuilder();
-            foreach (var (text, templateName) in pieces)
-            {
-                var bound = templateName is null ? new List<TemplatePart> { new(false, text) } : TemplateBinder.Bind(text, Member);
-                if (bound is null)
-                {
-                    return null;
-                }
-
-                // Adjacent literal text (fixed wording and template text alike) becomes one part.
-                foreach (var part in bound)
-                {
-                    if (!part.IsValue)
-                    {
-                        literal.Append(part.Text);
-                        continue;
-                    }
-
-                    if (literal.Length > 0)
-                    {
-                        parts.Add(new TemplatePart(false, literal.ToString()));
-                        literal.Clear();
-                    }
-
-                    parts.Add(part);
-                }
-            }
-
-            if (literal.Length > 0)
-            {
-                parts.Add(new TemplatePart(false, literal.ToString()));
-            }
-
-            return parts;
-
-            string? Member(string placeholder) =>
-                members.TryGetValue(placeholder, out var member) || members.TryGetValue(placeholder.ToUpperInvariant(), out member) ? member : null;
-        }
-
         /// <summary>
         /// The first member <paramref name="crew"/> itself declares that the generator would also emit: the same
         /// name (fields, properties, prompt builders) or the same name and parameter types (crew methods,
@@ -317,50 +282,17 @@ internal sealed partial class CrewGenerator
         /// </summary>
         internal static ISymbol? FindGeneratedMemberConflict(INamedTypeSymbol crew, ITypeSymbol? input, IEnumerable<string> taskNames, CancellationToken cancellationToken = default)
         {
-            const string Options = "global::Amsha.ExecutionOptions";
-            const string Token = "global::System.Threading.CancellationToken";
-            var inputType = input is null ? new string[0] : new[] { Display(input) };
-            var signatures = new List<(string Name, string[] Parameters)>
+            var generated = new GeneratedCrewMembers(crew.Name, input is null ? null : GeneratedCrewMembers.TypeName(input), taskNames.Select(name => "Build" + name + "Prompt"));
+            foreach (var (symbol, member) in GeneratedCrewMembers.DeclaredBy(crew, cancellationToken))
             {
-                (crew.Name, new[] { "global::Amsha.ExecutionSession" }),
-                ("RunAsync", inputType.Concat(new[] { Token }).ToArray()),
-                ("RunAsync", inputType.Concat(new[] { Options, Token }).ToArray()),
-                ("Start", inputType.Concat(new[] { Token }).ToArray()),
-                ("Start", inputType.Concat(new[] { Options, Token }).ToArray()),
-                ("StartBackground", inputType),
-                ("StartBackground", inputType.Concat(new[] { Options }).ToArray()),
-                ("StartBackgroundAsync", inputType.Concat(new[] { Token }).ToArray()),
-                ("StartBackgroundAsync", inputType.Concat(new[] { Options, Token }).ToArray()),
-                ("Resume", new[] { "string", Options }),
-                ("ResumeAsync", new[] { "string", Options, Token }),
-            };
-            var reservedNames = new HashSet<string>(taskNames.Select(name => "Build" + name + "Prompt")) { "Definition", "__amshaSession" };
-
-            foreach (var member in crew.GetMembers())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (member.IsImplicitlyDeclared || member.DeclaringSyntaxReferences.Length == 0)
+                if (generated.Conflicts(member.Name, member.ParameterTypes is { } parameters ? parameters.ToList() : null))
                 {
-                    continue;
-                }
-
-                var name = member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? crew.Name : member.Name;
-                if (reservedNames.Contains(name))
-                {
-                    return member;
-                }
-
-                if (member is IMethodSymbol method && signatures.Any(s => s.Name == name && method.Parameters.Select(p => Display(p.Type)).SequenceEqual(s.Parameters)))
-                {
-                    return member;
+                    return symbol;
                 }
             }
 
             return null;
         }
-
-        private static string Display(ITypeSymbol type) =>
-            type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
         private static string Key(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 

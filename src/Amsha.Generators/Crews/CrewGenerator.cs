@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using Amsha.Generators.Definitions;
 using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,7 +10,9 @@ namespace Amsha.Generators.Crews;
 /// <summary>
 /// Generates, for each <c>[Crew]</c>/<c>[Crew&lt;TInput&gt;]</c> class, a constructor taking an
 /// <c>ExecutionSession</c>, the compile-time plan and the members <c>RunAsync</c>, <c>Start</c> and
-/// <c>StartBackground</c>; and one <c>AddAmshaCrews()</c> registering every crew of the assembly.
+/// <c>StartBackground</c>; the same for every crew of the project's definition files (YAML, see
+/// <see cref="Definitions.DefinitionPipeline"/>), as a partial class named after the crew; and one <c>AddAmshaCrews()</c>
+/// registering every crew of the assembly.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 internal sealed partial class CrewGenerator : IIncrementalGenerator
@@ -32,15 +35,20 @@ internal sealed partial class CrewGenerator : IIncrementalGenerator
             .Where(static model => model is not null)
             .WithTrackingName(TrackingNames.GenericCrewModels);
 
+        // Crews read from definition files (YAML), bound to the compilation's types: the same models, emitted the same way.
+        var definedCrews = DefinitionPipeline.CrewModels(context);
+
         // One output per crew: editing one crew regenerates only that crew.
         context.RegisterSourceOutput(crews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model, spc.CancellationToken)));
         context.RegisterSourceOutput(genericCrews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model, spc.CancellationToken)));
+        context.RegisterSourceOutput(definedCrews, static (spc, model) => spc.AddSource(model.HintName, Emitter.EmitCrew(model, spc.CancellationToken)));
 
         // The registration needs every crew, but only their names: a crew's text can change without re-emitting it.
         var registrations = crews.Select(static (model, _) => RegistrationName(model!))
             .Collect()
             .Combine(genericCrews.Select(static (model, _) => RegistrationName(model!)).Collect())
-            .Select(static (names, _) => Registrable(names.Left.AddRange(names.Right)))
+            .Combine(definedCrews.Select(static (model, _) => RegistrationName(model)).Collect())
+            .Select(static (names, _) => Registrable(names.Left.Left.AddRange(names.Left.Right).AddRange(names.Right)))
             .WithTrackingName(TrackingNames.CrewRegistrations);
 
         var dependencyInjection = context.CompilationProvider

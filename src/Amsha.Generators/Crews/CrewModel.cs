@@ -19,7 +19,20 @@ internal sealed record CrewModel(
     bool IsGraph,
     bool CanRegisterInContainer,
     EquatableArray<CrewTaskModel> Tasks,
-    string MemberAccessibility = "public");
+    string MemberAccessibility = "public")
+{
+    /// <summary>The input members placeholders can name (exact names, declaration order): what a run-time overlay may use.</summary>
+    public EquatableArray<string> InputMembers { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>True when the texts come from definition files, whose templates treat only <c>{identifier}</c> as a placeholder.</summary>
+    public bool DefinitionFileTemplates { get; init; }
+
+    /// <summary>The crew's name in its definition and events when it differs from the class name (a definition file's <c>research_crew</c> for class <c>ResearchCrew</c>); null for <see cref="Name"/>.</summary>
+    public string? DefinitionName { get; init; }
+}
+
+/// <summary>A task's declaration texts as written (templates, unrendered), so run-time overlays can replace some and re-render all.</summary>
+internal sealed record TaskTexts(string Role, string Goal, string Backstory, string Description, string ExpectedOutput);
 
 /// <summary>One task of a crew, in plan order.</summary>
 /// <param name="Name">The task's name (its class name).</param>
@@ -44,4 +57,11 @@ internal sealed record CrewTaskModel(
     int OutputRepairs = 0,
     EquatableArray<string> Toolboxes = default,
     int MaxToolRounds = 0,
-    EquatableArray<string> ToolSources = default);
+    EquatableArray<string> ToolSources = default)
+{
+    /// <summary>The texts as written; null only in hand-built models of tests.</summary>
+    public TaskTexts? Texts { get; init; }
+
+    /// <summary>The name of the generated prompt builder: <c>Build{Name}Prompt</c>, made a valid, unique identifier for names from files.</summary>
+    public string? PromptMethodName { get; init; }
+}

@@ -21,4 +21,7 @@ internal static class CodeText
 
     /// <summary>A <c>double</c> literal that reads back as the same value, culture-invariant.</summary>
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Text safe inside an XML doc comment: names from definition files may hold <c>&amp;</c>, <c>&lt;</c> or <c>&gt;</c>.</summary>
+    public static string XmlText(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -20,18 +20,7 @@ internal static class InputMembers
             foreach (var member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public || member.IsImplicitlyDeclared)
-                {
-                    continue;
-                }
-
-                var readable = member switch
-                {
-                    IPropertySymbol { IsIndexer: false, GetMethod: { DeclaredAccessibility: Accessibility.Public } } => true,
-                    IFieldSymbol => true,
-                    _ => false,
-                };
-                if (!readable)
+                if (!IsNameable(member))
                 {
                     continue;
                 }
@@ -59,4 +48,38 @@ internal static class InputMembers
 
         return members;
     }
+
+    /// <summary>The member a placeholder names among <paramref name="members"/> (from <see cref="Of"/>): the exact name, else the same name ignoring case; null when none.</summary>
+    public static string? Match(Dictionary<string, string> members, string placeholder) =>
+        members.TryGetValue(placeholder, out var member) || members.TryGetValue(placeholder.ToUpperInvariant(), out member) ? member : null;
+
+    /// <summary>The names placeholders can use, each once, in declaration order (the type's own members, then its base types').</summary>
+    public static List<string> Names(ITypeSymbol input, CancellationToken cancellationToken = default)
+    {
+        var names = new List<string>();
+        var seen = new HashSet<string>();
+        for (var type = input; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (IsNameable(member) && seen.Add(member.Name))
+                {
+                    names.Add(member.Name);
+                }
+            }
+        }
+
+        return names;
+    }
+
+    // Public, readable, instance: what generated code can read from the input.
+    private static bool IsNameable(ISymbol member) =>
+        !member.IsStatic && member.DeclaredAccessibility == Accessibility.Public && !member.IsImplicitlyDeclared
+        && member switch
+        {
+            IPropertySymbol { IsIndexer: false, GetMethod: { DeclaredAccessibility: Accessibility.Public } } => true,
+            IFieldSymbol => true,
+            _ => false,
+        };
 }

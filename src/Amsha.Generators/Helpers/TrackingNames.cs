@@ -18,4 +18,12 @@ internal static class TrackingNames
     public const string ToolTypes = nameof(ToolTypes);
     public const string ToolboxModels = nameof(ToolboxModels);
     public const string ToolboxRegistrations = nameof(ToolboxRegistrations);
+
+    // Definition files (YAML crews): each file read on its own, then the set merged, the compilation facts it needs, bound.
+    public const string DefinitionDocuments = nameof(DefinitionDocuments);
+    public const string DefinitionCatalog = nameof(DefinitionCatalog);
+    public const string DefinitionOptions = nameof(DefinitionOptions);
+    public const string DefinitionTypeFacts = nameof(DefinitionTypeFacts);
+    public const string DefinitionCrewModels = nameof(DefinitionCrewModels);
+    public const string DefinitionSerializableTypes = nameof(DefinitionSerializableTypes);
 }

@@ -62,5 +62,6 @@ internal static class TypeAccessibility
         return result;
     }
 
-    private static string Narrower(string a, string b) => a == "private" || b == "private" ? "private" : a == "internal" || b == "internal" ? "internal" : "public";
+    /// <summary>The narrower of two keywords <see cref="MemberKeyword"/> returns (for types known only by their keywords).</summary>
+    public static string Narrower(string a, string b) => a == "private" || b == "private" ? "private" : a == "internal" || b == "internal" ? "internal" : "public";
 }

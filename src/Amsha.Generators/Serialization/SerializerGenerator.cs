@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using Amsha.Generators.Definitions;
 using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -11,8 +12,9 @@ namespace Amsha.Generators.Serialization;
 /// <summary>
 /// Generates a reflection-free JSON codec and JSON Schema for every task output type, every
 /// <c>[ExecutionState]</c> type, every serializable crew input type, every structured
-/// <c>[AmshaLlmCall]</c> result type, every <c>[Tool]</c> parameter and result type and the types reachable from them, and a module initializer
-/// that registers the codecs in <c>JsonCodecs</c>.
+/// <c>[AmshaLlmCall]</c> result type, every <c>[Tool]</c> parameter and result type, every task output and crew input a
+/// definition file (YAML) names, and the types reachable from them, and a module initializer that registers the codecs
+/// in <c>JsonCodecs</c>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 internal sealed partial class SerializerGenerator : IIncrementalGenerator
@@ -25,13 +27,21 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
         var llmCallResults = Roots(context, KnownNames.AmshaLlmCallAttribute, static (node, _) => node is MethodDeclarationSyntax, Parser.ParseLlmCallResult, TrackingNames.LlmCallResultTypes);
         var toolTypes = Roots(context, KnownNames.ToolAttribute, static (node, _) => node is MethodDeclarationSyntax, Parser.ParseToolTypes, TrackingNames.ToolTypes);
 
+        // Task outputs and crew inputs named in definition files (YAML crews).
+        var definitionTypes = DefinitionPipeline.SerializableTypes(context);
+
         // Every type once, however many roots reach it, sorted by codec name.
         var allTypes = taskOutputs.Collect()
             .Combine(stateTypes.Collect())
             .Combine(crewInputs.Collect())
             .Combine(llmCallResults.Collect())
             .Combine(toolTypes.Collect())
-            .Select(static (all, cancellationToken) => Distinct(cancellationToken, all.Left.Left.Left.Left, all.Left.Left.Left.Right, all.Left.Left.Right, all.Left.Right, all.Right))
+            .Combine(definitionTypes)
+            .Select(static (all, cancellationToken) =>
+            {
+                var attributes = all.Left;
+                return Distinct(cancellationToken, attributes.Left.Left.Left.Left, attributes.Left.Left.Left.Right, attributes.Left.Left.Right, attributes.Left.Right, attributes.Right, ImmutableArray.Create(all.Right));
+            })
             .WithTrackingName(TrackingNames.AllSerializableTypes);
 
         // Back to one item, and one output, per type. SelectMany compares each item with the one at the same

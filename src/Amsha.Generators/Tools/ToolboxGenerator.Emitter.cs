@@ -117,6 +117,6 @@ internal sealed partial class ToolboxGenerator
             w.Close();
         }
 
-        private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        private static string Xml(string text) => CodeText.XmlText(text);
     }
 }

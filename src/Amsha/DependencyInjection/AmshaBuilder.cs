@@ -80,4 +80,27 @@ public sealed class AmshaBuilder
         Services.AddSingleton<IExecutionObserver, TObserver>();
         return this;
     }
+
+    /// <summary>Adds <paramref name="source"/> to the session's definition sources (see <see cref="ExecutionSession.AddDefinitionSource"/>); each call adds one.</summary>
+    public AmshaBuilder AddDefinitionSource(IDefinitionSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Services.AddSingleton(source);
+        return this;
+    }
+
+    /// <summary>Adds the definition source <paramref name="createSource"/> builds from the container; each call adds one.</summary>
+    public AmshaBuilder AddDefinitionSource(Func<IServiceProvider, IDefinitionSource> createSource)
+    {
+        ArgumentNullException.ThrowIfNull(createSource);
+        Services.AddSingleton(createSource);
+        return this;
+    }
+
+    /// <summary>Adds the YAML/JSON definition files of <paramref name="directory"/> (a <see cref="FileDefinitionSource"/>, reloaded when they change).</summary>
+    public AmshaBuilder AddDefinitionFiles(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return AddDefinitionSource(_ => new FileDefinitionSource(directory));
+    }
 }

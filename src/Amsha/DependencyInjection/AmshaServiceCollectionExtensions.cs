@@ -90,14 +90,23 @@ public static class AmshaServiceCollectionExtensions
 
     private static AmshaBuilder AddSession(IServiceCollection services)
     {
-        services.TryAddSingleton(static provider => new ExecutionSession(
-            provider.GetRequiredService<IOptions<AmshaOptions>>().Value,
-            provider.GetService<IExecutionStore>(),
-            provider.GetServices<IExecutionObserver>(),
-            provider.GetService<ILoggerFactory>(),
-            provider.GetService<TimeProvider>())
+        services.TryAddSingleton(static provider =>
         {
-            Services = provider,
+            var session = new ExecutionSession(
+                provider.GetRequiredService<IOptions<AmshaOptions>>().Value,
+                provider.GetService<IExecutionStore>(),
+                provider.GetServices<IExecutionObserver>(),
+                provider.GetService<ILoggerFactory>(),
+                provider.GetService<TimeProvider>())
+            {
+                Services = provider,
+            };
+            foreach (var source in provider.GetServices<IDefinitionSource>())
+            {
+                session.AddDefinitionSource(source);
+            }
+
+            return session;
         });
         services.TryAddSingleton(static provider => provider.GetRequiredService<ExecutionSession>().Llm);
         return new AmshaBuilder(services);

@@ -16,7 +16,8 @@ namespace Amsha;
 /// </summary>
 internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
 {
-    private readonly CrewDefinition<TInput, TOutput> _crew;
+    private readonly CrewDefinition<TInput, TOutput> _declared;
+    private CrewDefinition<TInput, TOutput> _crew;
     private readonly ExecutionOptions? _options;
     private readonly IExecutionStore? _store;
     private readonly string? _inputJson;
@@ -30,6 +31,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     private CrewRun(ExecutionSession session, CrewDefinition<TInput, TOutput> crew, string executionId, ExecutionMode mode, TInput input, string? inputJson, ExecutionOptions? options, bool resume, CancellationToken callerToken)
         : base(session, executionId, crew.Name, mode, crew.Tasks.Count, callerToken)
     {
+        _declared = crew;
         _crew = crew;
         _input = input;
         _inputJson = inputJson;
@@ -56,6 +58,8 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
 
     protected override async Task<CrewResult<TOutput>?> PrepareAsync()
     {
+        // The run-time definitions in force overlay the compiled plan; a crew run by name comes already resolved.
+        _crew = await Session.ResolveDefinitionAsync(_declared, CancellationToken.None).ConfigureAwait(false);
         if (_store is null)
         {
             return null;
@@ -76,6 +80,9 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
                 InputJson = _inputJson!,
                 TotalTasks = _crew.Tasks.Count,
                 StateJson = state?.Save(),
+                DefinitionVersion = _crew.Version,
+                DefinitionFingerprint = _crew.Fingerprint,
+                DefinitionSnapshot = _crew.Snapshot?.ToJson(),
                 CreatedAt = now,
                 UpdatedAt = now,
             };
@@ -91,6 +98,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             throw new ExecutionCrewMismatchException(ExecutionId, found.CrewName, _crew.Name);
         }
 
+        _crew = ChooseDefinition(found);
         _input = ReadInput(found);
         var storedState = found.StateJson is null ? null : ExecutionState.Load(found.StateJson, Session.TimeProvider);
         Volatile.Write(ref _state, storedState ?? _options?.State);
@@ -155,7 +163,45 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     protected override CrewResult<TOutput> BuildResult(AmshaMetrics metrics)
     {
         var last = _outputs[_outputs.Length - 1]!;
-        return new CrewResult<TOutput>(ExecutionId, _crew.Name, (TOutput)last.Value!, _outputs!, metrics);
+        var value = _crew.SelectResult is { } select ? select(last) : (TOutput)last.Value!;
+        return new CrewResult<TOutput>(ExecutionId, _crew.Name, value, _outputs!, metrics);
+    }
+
+    // The definitions the execution started with, when they changed since: rebuilt from its record, or the current
+    // ones when the client asks for them; otherwise a clear error before anything runs.
+    private CrewDefinition<TInput, TOutput> ChooseDefinition(ExecutionRecord record)
+    {
+        if (record.DefinitionFingerprint is not { } recorded || recorded == _crew.Fingerprint || _options?.DefinitionVersion == DefinitionVersionPolicy.Current)
+        {
+            return _crew;
+        }
+
+        // Started as compiled, and the compiled plan is unchanged (an overlay came into force since): still available.
+        if (record.DefinitionSnapshot is null && !_declared.IsResolved && _declared.Fingerprint == recorded)
+        {
+            return _declared;
+        }
+
+        string? reason = null;
+        if (record.DefinitionSnapshot is { } json && !_declared.IsResolved)
+        {
+            try
+            {
+                var rebuilt = DefinitionOverlay.FromSnapshot(_declared, DefinitionSnapshot.FromJson(json), Session.Llm.IsUseCase);
+                if (rebuilt.Fingerprint == recorded)
+                {
+                    return rebuilt;
+                }
+
+                reason = "the compiled crew changed under the recorded definitions";
+            }
+            catch (Exception ex) when (ex is DefinitionException or JsonException)
+            {
+                throw new ExecutionDefinitionChangedException(ExecutionId, _crew.Name, recorded, _crew.Fingerprint, "the recorded definitions no longer fit: " + ex.Message, ex);
+            }
+        }
+
+        throw new ExecutionDefinitionChangedException(ExecutionId, _crew.Name, recorded, _crew.Fingerprint, reason);
     }
 
     private TInput ReadInput(ExecutionRecord record)

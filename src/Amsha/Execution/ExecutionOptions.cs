@@ -16,4 +16,20 @@ public sealed class ExecutionOptions
 
     /// <summary>Model and parameter overrides for this execution's LLM calls; the configured ones when null.</summary>
     public LlmOverrideOptions? Llm { get; set; }
+
+    /// <summary>
+    /// Which definitions a resumed execution continues with when they changed since it started: the recorded ones
+    /// (the default; an error when they cannot be rebuilt) or the current ones.
+    /// </summary>
+    public DefinitionVersionPolicy DefinitionVersion { get; set; }
+}
+
+/// <summary>Which definitions a resumed execution continues with when they changed since it started.</summary>
+public enum DefinitionVersionPolicy
+{
+    /// <summary>The definitions the execution started with; <see cref="ExecutionDefinitionChangedException"/> when they are no longer available.</summary>
+    Recorded,
+
+    /// <summary>The definitions in force now.</summary>
+    Current,
 }

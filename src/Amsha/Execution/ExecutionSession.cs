@@ -13,7 +13,7 @@ namespace Amsha;
 /// executions of generated crews; looks executions up by id. Create it in code (<c>new ExecutionSession()</c>
 /// runs everything on the offline model) or register it with <c>services.AddAmsha()</c>.
 /// </summary>
-public sealed class ExecutionSession : IDisposable, IAsyncDisposable
+public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
 {
     private readonly object _listenersGate = new();
     private Action<ExecutionEvent>[] _listeners = Array.Empty<Action<ExecutionEvent>>();
@@ -49,6 +49,7 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
         Llm = new LlmFactory(options.Llm, TimeProvider);
         _store = store is null ? new Lazy<IExecutionStore>(() => new FileExecutionStore()) : new Lazy<IExecutionStore>(store);
         _monitor = new SessionMonitor(options, observers, loggerFactory);
+        _definitions = new SessionDefinitions(Llm.IsUseCase, _monitor.LoggerFactory);
     }
 
     /// <summary>The session's options.</summary>
@@ -178,10 +179,18 @@ public sealed class ExecutionSession : IDisposable, IAsyncDisposable
     public Task FlushObserversAsync(CancellationToken cancellationToken = default) => _monitor.FlushAsync(cancellationToken);
 
     /// <summary>Stops observer delivery at once; buffered events are not delivered. Prefer <see cref="DisposeAsync"/>.</summary>
-    public void Dispose() => _monitor.Dispose();
+    public void Dispose()
+    {
+        _definitions.Dispose();
+        _monitor.Dispose();
+    }
 
     /// <summary>Delivers every buffered event to the observers, then stops them.</summary>
-    public ValueTask DisposeAsync() => _monitor.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _definitions.Dispose();
+        return _monitor.DisposeAsync();
+    }
 
     internal InteractiveExecutionHandle<TOutput> StartInteractiveRun<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options, CancellationToken cancellationToken)
     {

@@ -53,6 +53,29 @@ public sealed class CrewDefinition<TInput, TOutput>
 
     /// <summary>The tasks in declared order.</summary>
     public IReadOnlyList<CrewTaskDefinition<TInput>> Tasks { get; }
+
+    /// <summary>The input members placeholders can name; null for crews without input (no placeholders).</summary>
+    public PromptInput<TInput>? Input { get; init; }
+
+    /// <summary>Where this plan's texts came from: <c>compiled</c>, or a definition source's version.</summary>
+    internal string Version { get; init; } = "compiled";
+
+    /// <summary>The run-time definitions this plan was built from (recorded with background executions); null for a compiled plan.</summary>
+    internal DefinitionSnapshot? Snapshot { get; init; }
+
+    /// <summary>Turns the last task's output into the crew's result; null takes its value as it is.</summary>
+    internal Func<TaskOutput, TOutput>? SelectResult { get; init; }
+
+    /// <summary>True for a plan the run-time definitions already shaped (overlaid, run by name, dynamic): it is not overlaid again.</summary>
+    internal bool IsResolved { get; init; }
+
+    /// <summary>Checks an input before an execution starts (a crew run by name: placeholders its JSON must fill); null for none.</summary>
+    internal Action<TInput>? InputCheck { get; init; }
+
+    /// <summary>A hash of everything that shapes the prompts and the plan, computed once: executions record it.</summary>
+    internal string Fingerprint => _fingerprint ??= DefinitionFingerprint.Of(this);
+
+    private string? _fingerprint;
 }
 
 /// <summary>One task of a <see cref="CrewDefinition{TInput, TOutput}"/>.</summary>
@@ -98,6 +121,9 @@ public sealed class CrewTaskDefinition<TInput>
 
     /// <summary>Names of the tool sources (<see cref="IToolSource"/>) the task may call: its agent's, then its own.</summary>
     public IReadOnlyList<string> ToolSources { get; init; } = Array.Empty<string>();
+
+    /// <summary>The declaration texts as written, so run-time definitions can re-render them; null when unknown.</summary>
+    public TaskTexts? Texts { get; init; }
 }
 
 /// <summary>An agent as the runtime sees it.</summary>

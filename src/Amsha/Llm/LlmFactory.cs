@@ -55,6 +55,13 @@ public sealed class LlmFactory
     /// <summary>Resolves <paramref name="useCase"/>; the result is cached for the factory's lifetime.</summary>
     /// <exception cref="ArgumentException">The use case is neither registered nor configured while others are.</exception>
     /// <exception cref="InvalidOperationException">The use case's configuration is incomplete.</exception>
+    /// <summary>Whether a call to <paramref name="useCase"/> finds a client: configured, registered, or answered by a default.</summary>
+    internal bool IsUseCase(string useCase) =>
+        _options.UseCases.ContainsKey(useCase)
+        || _options.Clients.ContainsKey(useCase)
+        || _options.DefaultClient is not null
+        || (_options.UseCases.Count == 0 && _options.Clients.Count == 0);
+
     internal LlmUseCase Resolve(string useCase)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(useCase);

@@ -201,7 +201,22 @@ public sealed class OfflineChatClient : IChatClient
     private string Answer(IReadOnlyList<ChatMessage> conversation, ChatOptions? options) =>
         _options.Responder is { } responder ? responder(conversation) ?? ""
         : options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema } ? OfflineJsonAnswer.Build(schema, Subject(conversation), Fnv1a(conversation))
+        : options?.ResponseFormat is ChatResponseFormatJson ? JsonObjectAnswer(DeterministicAnswer(conversation) + ToolResults(conversation))
         : DeterministicAnswer(conversation) + ToolResults(conversation);
+
+    // JSON mode without a schema: any JSON object will do, so the text answer goes into one.
+    private static string JsonObjectAnswer(string text)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("answer", text);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     // Offered tools are called once each, in one round, with arguments built from their schemas, as long as the
     // conversation has no tool results since the last user message; then the model answers. A Responder answers instead.

@@ -75,4 +75,14 @@ internal static partial class AmshaLog
     [LoggerMessage(EventId = 1051, EventName = "ObserverOverflow", Level = LogLevel.Warning,
         Message = "Observer {ObserverType} cannot keep up: its buffer of {Capacity} events is full, so events are dropped for it (the execution is unaffected; raise AmshaOptions.ObserverBufferCapacity or make the observer faster). Logged once per observer")]
     public static partial void ObserverOverflow(ILogger logger, string observerType, int capacity);
+
+    public const string DefinitionsCategory = "Amsha.Definitions";
+
+    [LoggerMessage(EventId = 1070, EventName = "DefinitionsLoaded", Level = LogLevel.Information,
+        Message = "Definitions version {Version} are in force ({Agents} agents, {Tasks} tasks, {Crews} crews)")]
+    public static partial void DefinitionsLoaded(ILogger logger, string version, int agents, int tasks, int crews);
+
+    [LoggerMessage(EventId = 1071, EventName = "DefinitionsRejected", Level = LogLevel.Error,
+        Message = "Definitions were not reloaded; version {Version} stays in force: {Reason}")]
+    public static partial void DefinitionsRejected(ILogger logger, string version, string reason);
 }

@@ -36,6 +36,19 @@ public static class ExecutionRecordSerializer
                 w.WriteString("state", record.StateJson);
             }
 
+            if (record.DefinitionFingerprint is not null)
+            {
+                w.WriteStartObject("definitions");
+                w.WriteString("version", record.DefinitionVersion);
+                w.WriteString("fingerprint", record.DefinitionFingerprint);
+                if (record.DefinitionSnapshot is not null)
+                {
+                    w.WriteString("snapshot", record.DefinitionSnapshot);
+                }
+
+                w.WriteEndObject();
+            }
+
             if (record.Error is { } error)
             {
                 w.WriteStartObject("error");
@@ -220,6 +233,10 @@ public static class ExecutionRecordSerializer
             TotalTasks = root.GetProperty("totalTasks").GetInt32(),
             InputJson = root.GetProperty("input").GetString()!,
             StateJson = root.TryGetProperty("state", out var state) ? state.GetString() : null,
+            // Optional: records written before executions recorded their definitions have none.
+            DefinitionVersion = root.TryGetProperty("definitions", out var definitions) ? Optional(definitions, "version") : null,
+            DefinitionFingerprint = definitions.ValueKind == JsonValueKind.Object ? Optional(definitions, "fingerprint") : null,
+            DefinitionSnapshot = definitions.ValueKind == JsonValueKind.Object ? Optional(definitions, "snapshot") : null,
             Error = error,
             // Optional: records written before metrics were stored have none.
             Metrics = root.TryGetProperty("metrics", out var metrics) && metrics.ValueKind == JsonValueKind.Object ? AmshaMetrics.FromJson(metrics.GetRawText()) : null,
@@ -228,6 +245,9 @@ public static class ExecutionRecordSerializer
             ToolCalls = toolCalls,
         };
     }
+
+    private static string? Optional(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static T ParseEnum<T>(JsonElement element)
         where T : struct, Enum =>

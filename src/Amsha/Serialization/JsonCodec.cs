@@ -74,6 +74,7 @@ public static class JsonCodecs
     {
         Register(new StringCodec());
         Register(new NoInputCodec());
+        Register(new CrewInputJson.Codec());
         BuiltInCodecs.RegisterAll();
     }
 

@@ -48,6 +48,15 @@ public sealed record ExecutionRecord
     /// <summary>Why the execution failed, when it did.</summary>
     public ExecutionError? Error { get; init; }
 
+    /// <summary>Where the crew's definitions came from: <c>compiled</c>, or the run-time definitions' version.</summary>
+    public string? DefinitionVersion { get; init; }
+
+    /// <summary>A hash of the definitions the execution runs with (plan, agents, use cases, tools, texts).</summary>
+    public string? DefinitionFingerprint { get; init; }
+
+    /// <summary>The run-time definitions the execution runs with (JSON), so a resume can rebuild them; null for compiled crews as compiled.</summary>
+    public string? DefinitionSnapshot { get; init; }
+
     /// <summary>Time spent running, summed over the attempts that ended (the time of an attempt whose process died is not counted).</summary>
     public TimeSpan RunTime { get; init; }
 

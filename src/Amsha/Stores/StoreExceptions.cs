@@ -81,3 +81,31 @@ public sealed class ExecutionStoreCorruptedException : Exception
     /// <summary>The last intact revision, if one exists.</summary>
     public ExecutionRecord? LastGoodRecord { get; }
 }
+
+/// <summary>
+/// A background execution cannot be resumed with the definitions it started with: they changed (a new build, an
+/// edited definition file or row) and the recorded version cannot be rebuilt. Resume with
+/// <see cref="ExecutionOptions.DefinitionVersion"/> = <see cref="DefinitionVersionPolicy.Current"/> to accept the current ones.
+/// </summary>
+public sealed class ExecutionDefinitionChangedException : ExecutionException
+{
+    /// <summary>Creates the exception.</summary>
+    public ExecutionDefinitionChangedException(string executionId, string crewName, string recordedFingerprint, string currentFingerprint, string? reason = null, Exception? innerException = null)
+        : base(
+            $"Execution '{executionId}' of crew '{crewName}' ran with definitions {recordedFingerprint}, and the crew's definitions are now {currentFingerprint}{(reason is null ? "" : " (" + reason + ")")}. " +
+            "Resume it with ExecutionOptions.DefinitionVersion = DefinitionVersionPolicy.Current to continue with the current definitions.",
+            executionId,
+            ExecutionMode.Background,
+            recoverable: false,
+            innerException)
+    {
+        RecordedFingerprint = recordedFingerprint;
+        CurrentFingerprint = currentFingerprint;
+    }
+
+    /// <summary>The fingerprint of the definitions the execution started with.</summary>
+    public string RecordedFingerprint { get; }
+
+    /// <summary>The fingerprint of the crew's definitions now.</summary>
+    public string CurrentFingerprint { get; }
+}

@@ -444,9 +444,10 @@ public sealed class LawsPrecisionTests
                 .ToList();
             Assert.NotEmpty(sources);
 
-            var compilation = AnalyzerHarness.CreateCompilationWithGeneratedCode(sources, references: ProviderStandIns.References);
+            var definitions = DefinitionFileSet.FromProject(project);
+            var compilation = definitions.CreateCompilationWithGeneratedCode(sources, ProviderStandIns.References);
             compilation = compilation.WithOptions(compilation.Options.WithOutputKind(OutputKind.ConsoleApplication));
-            var diagnostics = await AnalyzerHarness.AnalyzeAsync(compilation);
+            var diagnostics = await definitions.AnalyzeAsync(compilation);
             var offending = diagnostics.Where(IsLawOrAnalyzerFailure).ToList();
             Assert.True(offending.Count == 0, $"{Path.GetFileName(project)}:\n{string.Join("\n", offending)}");
         }
@@ -459,7 +460,7 @@ public sealed class LawsPrecisionTests
         var sources = Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories)
             .Where(path => !IsBuildOutput(directory, path))
             .Select(path => (path, File.ReadAllText(path)));
-        var compilation = AnalyzerHarness.CreateCompilationWithGeneratedCode(sources);
+        var compilation = DefinitionFileSet.FromProject(Path.Combine(directory, "Amsha.Samples.Quickstart.csproj")).CreateCompilationWithGeneratedCode(sources);
         compilation = compilation.WithOptions(compilation.Options.WithOutputKind(OutputKind.ConsoleApplication));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         await Task.CompletedTask;

@@ -98,6 +98,25 @@ public sealed class IncrementalCachingTests
         }
         """;
 
+    // A YAML crew over the same types, so the definition-file steps run too (they track nothing without files).
+    private static readonly DefinitionFileSet Definitions = DefinitionFileSet.Of(("/app/crews.yaml", """
+        agents:
+          analyst:
+            role: Analyst
+            goal: Study {Topic}
+            backstory: Careful.
+        tasks:
+          study:
+            description: Study {Topic} for {Audience}.
+            expected_output: Notes
+            agent: analyst
+            output: Notes
+        crews:
+          study_crew:
+            tasks: [study]
+            input: ArticleRequest
+        """));
+
     private static readonly string[] TrackedStepNames = typeof(TrackingNames)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.IsLiteral && f.FieldType == typeof(string))
@@ -111,8 +130,9 @@ public sealed class IncrementalCachingTests
     public void Unrelated_edit_leaves_every_tracked_step_cached(string edit)
     {
         var compilation = GeneratorHarness.CreateCompilation(CrewSource, UnrelatedSource);
-        var first = GeneratorHarness.Run(compilation);
+        var first = Definitions.Run(compilation);
         Assert.Empty(first.CompilationErrors);
+        Assert.Contains("Sample.StudyCrew.DefinedCrew.g.cs", first.Sources.Keys);
 
         var edited = edit switch
         {
@@ -231,7 +251,7 @@ public sealed class IncrementalCachingTests
     [Fact]
     public void Tracked_step_outputs_hold_no_compiler_objects()
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(CrewSource, UnrelatedSource));
+        var run = Definitions.Run(GeneratorHarness.CreateCompilation(CrewSource, UnrelatedSource));
         var steps = Steps(run.Result);
 
         var walked = 0;
