@@ -26,8 +26,7 @@ public sealed class SqliteExecutionStore : IExecutionStore
     private const string Table = "amsha_executions";
     private readonly string _connectionString;
     private readonly string _location;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly SqliteSchema _schema;
 
     /// <summary>A store in the database file <paramref name="databasePath"/>, created when missing.</summary>
     public SqliteExecutionStore(string databasePath)
@@ -40,6 +39,7 @@ public sealed class SqliteExecutionStore : IExecutionStore
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         _connectionString = connectionString.ToString();
+        _schema = new SqliteSchema(_connectionString, CreateSchemaAsync);
         _location = connectionString.DataSource;
     }
 
@@ -168,61 +168,28 @@ public sealed class SqliteExecutionStore : IExecutionStore
         return new Row(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _schema.OpenAsync(cancellationToken);
+
+    private async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-
-        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = FULL;
-                CREATE TABLE IF NOT EXISTS {Table} (
-                    id TEXT NOT NULL PRIMARY KEY,
-                    crew TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    revision INTEGER NOT NULL,
-                    created_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    record TEXT NOT NULL,
-                    checksum TEXT NOT NULL,
-                    previous_record TEXT NULL,
-                    previous_checksum TEXT NULL);
-                CREATE INDEX IF NOT EXISTS {Table}_crew ON {Table} (crew, created_at);
-                """;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            CREATE TABLE IF NOT EXISTS {Table} (
+                id TEXT NOT NULL PRIMARY KEY,
+                crew TEXT NOT NULL,
+                status TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                record TEXT NOT NULL,
+                checksum TEXT NOT NULL,
+                previous_record TEXT NULL,
+                previous_checksum TEXT NULL);
+            CREATE INDEX IF NOT EXISTS {Table}_crew ON {Table} (crew, created_at);
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static string Checksum(string json) => ExecutionRecordSerializer.Checksum(Encoding.UTF8.GetBytes(json));

@@ -12,6 +12,8 @@ using Microsoft.Extensions.AI;
 
 // Usage: start <file|sqlite> <store> <calls-file> <latency-ms> [hold-task]
 //        resume <file|sqlite> <store> <calls-file> <latency-ms> <execution-id>
+// The verbs start-dynamic and resume-dynamic (sqlite only) run the crew "dyn_crash", defined only in the
+// definitions table of the same database file (the test writes it), by name with a JSON input.
 // The verbs start-tools and resume-tools run ToolCrashCrew instead, whose tools append to <calls-file>.sent and
 // <calls-file>.peeked; its hold task "@tools" holds the first call that carries tool results (the round after the tools ran).
 // Prints one line per fact the test reads: "started <id>", "checkpoint <tasks> <status>",
@@ -27,7 +29,8 @@ if (args.Length < 5)
 IExecutionStore store = args[1] == "sqlite" ? new SqliteExecutionStore(args[2]) : new FileExecutionStore(args[2]);
 var latency = TimeSpan.FromMilliseconds(int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
 var tools = args[0].EndsWith("-tools", StringComparison.Ordinal);
-var verb = tools ? args[0][..^"-tools".Length] : args[0];
+var dynamic = args[0].EndsWith("-dynamic", StringComparison.Ordinal);
+var verb = args[0].Split('-')[0];
 var hold = verb == "start" && args.Length > 5 ? args[5] : null;
 SideEffectTools.SentFile = args[3] + ".sent";
 SideEffectTools.PeekedFile = args[3] + ".peeked";
@@ -35,6 +38,11 @@ var model = new CallCountingChatClient(args[3], hold, new OfflineChatClient(new 
 var options = new AmshaOptions();
 options.Llm.UseDefaultChatClient(model);
 var session = new ExecutionSession(options, store);
+if (dynamic)
+{
+    session.AddDefinitionSource(new SqliteDefinitionSource(args[2]));
+}
+
 using var subscription = session.Subscribe(e =>
 {
     if (e is CheckpointWrittenEvent checkpoint)
@@ -47,6 +55,16 @@ using var subscription = session.Subscribe(e =>
     }
 });
 
+if (dynamic)
+{
+    var byName = verb == "resume"
+        ? await session.ResumeAsync(args[5])
+        : await session.StartBackgroundAsync("dyn_crash", """{"topic": "durable executions"}""");
+    Console.WriteLine($"started {byName.ExecutionId}");
+    Console.WriteLine($"result {(await byName.ResultAsync()).Output}");
+    return await PrintHistoryAsync(session, byName.ExecutionId);
+}
+
 var handle = (verb, tools) switch
 {
     ("resume", false) => await new CrashCrew(session).ResumeAsync(args[5]),
@@ -57,9 +75,14 @@ var handle = (verb, tools) switch
 Console.WriteLine($"started {handle.ExecutionId}");
 var result = await handle.ResultAsync();
 Console.WriteLine($"result {result.Output}");
-var record = await session.GetExecutionAsync(handle.ExecutionId);
-Console.WriteLine($"history {string.Join(",", record.StatusHistory.Select(h => h.Status))}");
-return 0;
+return await PrintHistoryAsync(session, handle.ExecutionId);
+
+static async Task<int> PrintHistoryAsync(ExecutionSession session, string executionId)
+{
+    var record = await session.GetExecutionAsync(executionId);
+    Console.WriteLine($"history {string.Join(",", record.StatusHistory.Select(h => h.Status))}");
+    return 0;
+}
 
 /// <summary>
 /// Appends the task line of every call to a file before answering, so calls survive a SIGKILL; never

@@ -172,6 +172,54 @@ public sealed class CrashTests
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
 
+    [Fact]
+    public async Task A_crew_defined_only_in_sqlite_survives_a_kill_and_resumes_by_id_in_a_new_process()
+    {
+        var work = TestSessions.TempDirectory();
+        var database = Path.Combine(work, "crews.db");
+        await WriteDynamicCrewAsync(database);
+        await WriteDynamicCrewAsync(Path.Combine(work, "baseline.db"));
+
+        var baseline = await RunChildToEnd(["start-dynamic", "sqlite", Path.Combine(work, "baseline.db"), Path.Combine(work, "baseline.calls"), "0"]);
+        var calls = Path.Combine(work, "crash.calls");
+        string executionId;
+        using (var child = StartChild(["start-dynamic", "sqlite", database, calls, "0", "Draft"]))
+        {
+            executionId = (await ReadUntil(child, l => l.StartsWith("started ", StringComparison.Ordinal)))["started ".Length..];
+            await ReadUntil(child, l => l == "holding Draft");
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var atCrash = (await OpenStore("sqlite", database).GetAsync(executionId, TestContext.Current.CancellationToken))!;
+        Assert.Equal(ExecutionStatus.Running, atCrash.Status);
+        Assert.Equal("dyn_crash", atCrash.CrewName);
+        Assert.Equal(["dyn_outline"], atCrash.TaskOutputs.Select(t => t.TaskName));
+        Assert.NotNull(atCrash.DefinitionSnapshot);
+        var callsBeforeResume = File.ReadAllLines(calls).Length;
+
+        var resumed = await RunChildToEnd(["resume-dynamic", "sqlite", database, calls, "0", executionId]);
+
+        Assert.Equal(Line(baseline, "result "), Line(resumed, "result "));
+        var resumeCalls = File.ReadAllLines(calls).Skip(callsBeforeResume).Select(c => c.Split(' ')[1]).ToList();
+        Assert.Equal(["Draft", "Polish"], resumeCalls);
+        var final = (await OpenStore("sqlite", database).GetAsync(executionId, TestContext.Current.CancellationToken))!;
+        Assert.Equal(["dyn_outline", "dyn_draft", "dyn_polish"], final.TaskOutputs.Select(t => t.TaskName));
+        Assert.Equal(atCrash.DefinitionFingerprint, final.DefinitionFingerprint);
+
+        // An admin tool writes the crew at run time; no process that runs it was compiled with it.
+        static async Task WriteDynamicCrewAsync(string path)
+        {
+            using var definitions = new Amsha.Sqlite.SqliteDefinitionSource(path);
+            await definitions.SaveAgentAsync(new AgentDeclaration("dyn_planner") { Role = "Planner", Goal = "Plan a text about {topic}", Backstory = "Methodical." }, TestContext.Current.CancellationToken);
+            await definitions.SaveAgentAsync(new AgentDeclaration("dyn_writer") { Role = "Writer", Goal = "Write about {topic}", Backstory = "Fluent." }, TestContext.Current.CancellationToken);
+            await definitions.SaveTaskAsync(new TaskDeclaration("dyn_outline") { Description = "Outline {topic}.", ExpectedOutput = "An outline", Agent = "dyn_planner" }, TestContext.Current.CancellationToken);
+            await definitions.SaveTaskAsync(new TaskDeclaration("dyn_draft") { Description = "Draft {topic} from the outline.", ExpectedOutput = "A draft", Agent = "dyn_writer", Context = ["dyn_outline"] }, TestContext.Current.CancellationToken);
+            await definitions.SaveTaskAsync(new TaskDeclaration("dyn_polish") { Description = "Polish {topic} from the draft.", ExpectedOutput = "A final text", Agent = "dyn_writer", Context = ["dyn_draft"] }, TestContext.Current.CancellationToken);
+            await definitions.SaveCrewAsync(new CrewDeclaration("dyn_crash") { Steps = [new("dyn_outline"), new("dyn_draft"), new("dyn_polish")] }, TestContext.Current.CancellationToken);
+        }
+    }
+
     private static async Task<string> ReadUntil(Process child, Func<string, bool> match)
     {
         using var timeout = new CancellationTokenSource(ChildTimeout);

@@ -1,0 +1,527 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Primitives;
+
+namespace Amsha.Sqlite;
+
+/// <summary>
+/// Agents, tasks and crews defined in a SQLite table, written at run time by an admin tool
+/// (<see cref="SaveAgentAsync"/>, <see cref="SaveTaskAsync"/>, <see cref="SaveCrewAsync"/>) and read by sessions
+/// as one consistent set. Every save adds a version and keeps the older ones; the newest version of each
+/// name is in force. Several processes may share one database file.
+/// </summary>
+/// <remarks>
+/// <para>The table (its name is <see cref="SqliteDefinitionSourceOptions.TableName"/>; created on first use):</para>
+/// <code>
+/// CREATE TABLE amsha_definitions (
+///     id         INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: the row's identity in origins and versions
+///     kind       TEXT NOT NULL CHECK (kind IN ('agent', 'task', 'crew')),
+///     name       TEXT NOT NULL,                      -- compared exactly (case-sensitive)
+///     version    INTEGER NOT NULL CHECK (version > 0),
+///     body       TEXT NOT NULL,                      -- a JSON object, keys as in the YAML files
+///     created_at TEXT NOT NULL,                      -- ISO 8601, UTC
+///     UNIQUE (kind, name, version));
+/// -- rows are immutable (an update trigger aborts): write a new version instead; deleting rows is allowed.
+/// CREATE TABLE amsha_schema (name TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL);  -- one row per table: its layout's version (1)
+/// </code>
+/// <para>Body keys: an agent's <c>role</c>, <c>goal</c>, <c>backstory</c>, <c>llm</c> (text) and <c>tool_sources</c>
+/// (array of names); a task's <c>description</c>, <c>expected_output</c>, <c>agent</c>, <c>output</c> (text),
+/// <c>context</c> (array of task names, or one name) and <c>tool_sources</c>; a crew's <c>tasks</c> (array of task
+/// names) or <c>steps</c> (array of <c>{ "task": …, "agent": … }</c>, <c>agent</c> optional) and <c>process</c>
+/// (<c>sequential</c>, the default, or <c>graph</c>). A null value is the same as a missing key. Unknown keys,
+/// duplicate keys, values of the wrong type and bodies over <see cref="SqliteDefinitionSourceOptions.MaxBodyCharacters"/>
+/// fail <see cref="LoadAsync"/> with a <see cref="DefinitionException"/> naming the table, row and field.</para>
+/// <para>SQLite has no change notifications: once <see cref="GetReloadToken"/> was called the source compares the
+/// table's highest row id and row count every <see cref="SqliteDefinitionSourceOptions.PollInterval"/> and fires the
+/// token when they differ from what it last saw; its own saves fire the token at once. Dispose the source to stop polling.</para>
+/// </remarks>
+public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposable
+{
+    /// <summary>The table that records each definitions table's layout version.</summary>
+    public const string SchemaTableName = "amsha_schema";
+
+    /// <summary>The layout version this library writes and reads.</summary>
+    private const int LayoutVersion = 1;
+
+    /// <summary>The longest name of an agent, task, crew, use case or tool source.</summary>
+    public const int MaxNameLength = 256;
+
+    private const int MaxTableNameLength = 64;
+    private static readonly string[] s_columns = { "id", "kind", "name", "version", "body", "created_at" };
+
+    private readonly string _connectionString;
+    private readonly string _table;
+    private readonly string _quotedTable;
+    private readonly TimeSpan _pollInterval;
+    private readonly TimeProvider _timeProvider;
+    private readonly int _maxBodyCharacters;
+    private readonly SqliteSchema _schema;
+
+    private readonly object _gate = new();
+    private CancellationTokenSource _reload = new();
+    private ITimer? _timer;
+    private Fingerprint? _seen;
+    private int _polling;
+    private bool _disposed;
+
+    /// <summary>A source over the table <c>amsha_definitions</c> of the database file <paramref name="databasePath"/>, created when missing.</summary>
+    public SqliteDefinitionSource(string databasePath)
+        : this(new SqliteDefinitionSourceOptions { DatabasePath = databasePath ?? throw new ArgumentNullException(nameof(databasePath)) })
+    {
+    }
+
+    /// <summary>A source as <paramref name="options"/> describe it.</summary>
+    /// <exception cref="ArgumentException">Neither or both of the database path and connection string are given, or the table name is not a plain identifier.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The poll interval or body limit is not positive.</exception>
+    public SqliteDefinitionSource(SqliteDefinitionSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options) + "." + nameof(options.TimeProvider));
+        if ((options.DatabasePath is null) == (options.ConnectionString is null))
+        {
+            throw new ArgumentException("Give exactly one of SqliteDefinitionSourceOptions.DatabasePath and ConnectionString.", nameof(options));
+        }
+
+        SqliteConnectionStringBuilder connection;
+        if (options.ConnectionString is { } connectionString)
+        {
+            connection = new SqliteConnectionStringBuilder(connectionString);
+        }
+        else
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath, nameof(options) + "." + nameof(options.DatabasePath));
+            connection = new SqliteConnectionStringBuilder { DataSource = options.DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 };
+        }
+
+        if (!IsPlainIdentifier(options.TableName))
+        {
+            throw new ArgumentException(
+                $"SqliteDefinitionSourceOptions.TableName '{options.TableName}' is not a plain identifier: use letters, digits and underscores, start with a letter or underscore, " +
+                $"at most {MaxTableNameLength} characters, not starting with 'sqlite_' and not '{SchemaTableName}'.",
+                nameof(options));
+        }
+
+        if (options.PollInterval <= TimeSpan.Zero && options.PollInterval != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PollInterval, "SqliteDefinitionSourceOptions.PollInterval must be positive, or Timeout.InfiniteTimeSpan to poll never.");
+        }
+
+        if (options.MaxBodyCharacters < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBodyCharacters, "SqliteDefinitionSourceOptions.MaxBodyCharacters must be positive.");
+        }
+
+        _connectionString = connection.ToString();
+        _schema = new SqliteSchema(_connectionString, CreateSchemaAsync);
+        _table = options.TableName;
+        _quotedTable = "\"" + options.TableName + "\"";
+        _pollInterval = options.PollInterval;
+        _timeProvider = options.TimeProvider;
+        _maxBodyCharacters = options.MaxBodyCharacters;
+        Name = $"{connection.DataSource} (table {_table})";
+    }
+
+    /// <summary>The database and table, e.g. <c>/data/app.db (table amsha_definitions)</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The table the definitions are in.</summary>
+    public string TableName => _table;
+
+    /// <summary>
+    /// Reads the newest version of every agent, task and crew in one read transaction. The set's
+    /// <see cref="DefinitionSet.Version"/> (<c>&lt;highest row id&gt;-&lt;hash of the rows in force&gt;</c>) changes whenever the rows in force do.
+    /// </summary>
+    /// <exception cref="DefinitionException">A row is invalid; the message names the table, row and field.</exception>
+    public async ValueTask<DefinitionSet> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var fingerprint = await ReadFingerprintAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+
+        var agents = new List<AgentDeclaration>();
+        var tasks = new List<TaskDeclaration>();
+        var crews = new List<CrewDeclaration>();
+        var ids = new List<long>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                SELECT d.id, d.kind, d.name, typeof(d.body), length(d.body), CASE WHEN length(d.body) > $max THEN NULL ELSE d.body END
+                FROM {_quotedTable} AS d
+                WHERE d.version = (SELECT max(m.version) FROM {_quotedTable} AS m WHERE m.kind = d.kind AND m.name = d.name)
+                ORDER BY d.kind, d.name
+                """;
+            command.Parameters.AddWithValue("$max", _maxBodyCharacters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var id = reader.GetInt64(0);
+                var kind = reader.IsDBNull(1) ? "" : reader.GetString(1);
+                var name = reader.IsDBNull(2) ? "" : reader.GetString(2);
+                var type = reader.GetString(3);
+                var length = reader.IsDBNull(4) ? 0 : reader.GetInt64(4);
+                ids.Add(id);
+                if (NameProblem(name) is { } nameProblem)
+                {
+                    throw new DefinitionException($"The name is invalid: {nameProblem}.", DefinitionOrigin.InTable(_table, id, "name"));
+                }
+
+                if (!string.Equals(type, "text", StringComparison.Ordinal))
+                {
+                    throw new DefinitionException($"The body of {kind} '{name}' is of SQLite type {type}; it must be text holding a JSON object.", DefinitionOrigin.InTable(_table, id, "body"));
+                }
+
+                if (reader.IsDBNull(5))
+                {
+                    throw new DefinitionException(
+                        string.Create(CultureInfo.InvariantCulture, $"The body of {kind} '{name}' has {length} characters, more than the limit of {_maxBodyCharacters} (SqliteDefinitionSourceOptions.MaxBodyCharacters)."),
+                        DefinitionOrigin.InTable(_table, id, "body"));
+                }
+
+                var body = reader.GetString(5);
+                switch (kind)
+                {
+                    case KindAgent:
+                        agents.Add(ReadAgent(id, name, body));
+                        break;
+                    case KindTask:
+                        tasks.Add(ReadTask(id, name, body));
+                        break;
+                    case KindCrew:
+                        crews.Add(ReadCrew(id, name, body));
+                        break;
+                    default:
+                        throw new DefinitionException($"The kind '{kind}' is not agent, task or crew.", DefinitionOrigin.InTable(_table, id, "kind"));
+                }
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _seen = fingerprint;
+        }
+
+        return new DefinitionSet(SetVersion(ids), agents, tasks, crews);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="agent"/> as the newest version of its name; older versions stay in the table.
+    /// <see cref="AgentDeclaration.Origin"/> and <see cref="AgentDeclaration.FieldOrigins"/> are not stored.
+    /// </summary>
+    /// <returns>The version written: one more than the highest version of the name so far, starting at 1.</returns>
+    /// <exception cref="ArgumentException">A name is empty, too long or holds control characters, or the body is over the size limit.</exception>
+    public ValueTask<long> SaveAgentAsync(AgentDeclaration agent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ThrowIfInvalidName(agent.Name, nameof(agent), "agent name");
+        return InsertAsync(KindAgent, agent.Name, WriteAgent(agent), nameof(agent), cancellationToken);
+    }
+
+    /// <summary>Saves <paramref name="task"/> as the newest version of its name; older versions stay in the table.</summary>
+    /// <returns>The version written.</returns>
+    /// <exception cref="ArgumentException">A name is invalid or the body is over the size limit.</exception>
+    public ValueTask<long> SaveTaskAsync(TaskDeclaration task, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ThrowIfInvalidName(task.Name, nameof(task), "task name");
+        return InsertAsync(KindTask, task.Name, WriteTask(task), nameof(task), cancellationToken);
+    }
+
+    /// <summary>Saves <paramref name="crew"/> as the newest version of its name; older versions stay in the table.</summary>
+    /// <returns>The version written.</returns>
+    /// <exception cref="ArgumentException">The crew has no steps, a name is invalid, the process is undefined or the body is over the size limit.</exception>
+    public ValueTask<long> SaveCrewAsync(CrewDeclaration crew, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        ThrowIfInvalidName(crew.Name, nameof(crew), "crew name");
+        return InsertAsync(KindCrew, crew.Name, WriteCrew(crew), nameof(crew), cancellationToken);
+    }
+
+    /// <summary>
+    /// A token that fires when the table may have changed: at once after this source's saves, and within one poll
+    /// interval after another connection or process wrote or deleted rows. The first call starts polling.
+    /// </summary>
+    public IChangeToken GetReloadToken()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_timer is null && _pollInterval != Timeout.InfiniteTimeSpan)
+            {
+                // A weak reference: an undisposed, unreachable source does not stay alive through its timer.
+                _timer = _timeProvider.CreateTimer(
+                    static state => { if (((WeakReference<SqliteDefinitionSource>)state!).TryGetTarget(out var source)) { source.OnPollTick(); } },
+                    new WeakReference<SqliteDefinitionSource>(this),
+                    _pollInterval,
+                    _pollInterval);
+            }
+
+            return new CancellationChangeToken(_reload.Token);
+        }
+    }
+
+    /// <summary>Stops polling. Loads and saves are refused afterwards.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+
+    private async ValueTask<long> InsertAsync(string kind, string name, string body, string parameterName, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        if (body.Length > _maxBodyCharacters)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The {kind} '{name}' is {body.Length} characters as JSON, more than the limit of {_maxBodyCharacters} (SqliteDefinitionSourceOptions.MaxBodyCharacters)."),
+                parameterName);
+        }
+
+        long version;
+        Fingerprint fingerprint;
+        await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // IMMEDIATE: takes the write lock first, so two writers never compute the same next version.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = $"""
+                    INSERT INTO {_quotedTable} (kind, name, version, body, created_at)
+                    SELECT $kind, $name, coalesce(max(version), 0) + 1, $body, $created FROM {_quotedTable} WHERE kind = $kind AND name = $name
+                    RETURNING version
+                    """;
+                command.Parameters.AddWithValue("$kind", kind);
+                command.Parameters.AddWithValue("$name", name);
+                command.Parameters.AddWithValue("$body", body);
+                command.Parameters.AddWithValue("$created", _timeProvider.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                version = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
+
+            fingerprint = await ReadFingerprintAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            _seen = fingerprint;
+        }
+
+        FireReload();
+        return version;
+    }
+
+    private void OnPollTick()
+    {
+        if (Interlocked.CompareExchange(ref _polling, 1, 0) != 0)
+        {
+            return; // the previous poll is still running
+        }
+
+        _ = PollAsync();
+    }
+
+    private async Task PollAsync()
+    {
+        try
+        {
+            Fingerprint now;
+            await using (var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                now = await ReadFingerprintAsync(connection, null, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            bool changed;
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                // Before the first load there is nothing to compare with: remember what is there.
+                changed = _seen is { } seen && seen != now;
+                _seen = now;
+            }
+
+            if (changed)
+            {
+                FireReload();
+            }
+        }
+#pragma warning disable CA1031 // A failed poll (file locked or gone for a moment) is retried on the next tick; it has no caller to tell.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    private void FireReload()
+    {
+        CancellationTokenSource fired;
+        lock (_gate)
+        {
+            fired = _reload;
+            _reload = new CancellationTokenSource();
+        }
+
+        try
+        {
+            fired.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A listener's callback failed; that is the listener's failure, not the save's or the poll's.
+        }
+    }
+
+    private async Task<Fingerprint> ReadFingerprintAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT coalesce(max(id), 0), count(*) FROM {_quotedTable}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new Fingerprint(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static string SetVersion(List<long> ids)
+    {
+        ids.Sort();
+        var bytes = new byte[ids.Count * sizeof(long)];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), ids[i]);
+        }
+
+        var hash = Convert.ToHexString(SHA256.HashData(bytes), 0, 6).ToLowerInvariant();
+        var highest = ids.Count == 0 ? 0 : ids[^1];
+        return string.Create(CultureInfo.InvariantCulture, $"{highest}-{hash}");
+    }
+
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _schema.OpenAsync(cancellationToken);
+
+    private async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        using (var create = connection.CreateCommand())
+        {
+            create.Transaction = transaction;
+            create.CommandText = $"""
+                CREATE TABLE IF NOT EXISTS {SchemaTableName} (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    version INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS {_quotedTable} (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL CHECK (kind IN ('agent', 'task', 'crew')),
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL CHECK (version > 0),
+                    body TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    UNIQUE (kind, name, version));
+                CREATE TRIGGER IF NOT EXISTS "{_table}_immutable" BEFORE UPDATE ON {_quotedTable}
+                BEGIN
+                    SELECT RAISE(ABORT, 'Amsha definition rows are immutable: insert a new version instead.');
+                END;
+                INSERT INTO {SchemaTableName} (name, version) VALUES ($table, {LayoutVersion}) ON CONFLICT (name) DO NOTHING;
+                """;
+            create.Parameters.AddWithValue("$table", _table);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using (var check = connection.CreateCommand())
+        {
+            check.Transaction = transaction;
+            check.CommandText = $"SELECT version FROM {SchemaTableName} WHERE name = $table";
+            check.Parameters.AddWithValue("$table", _table);
+            var layout = Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (layout > LayoutVersion)
+            {
+                throw new DefinitionException(string.Create(CultureInfo.InvariantCulture,
+                    $"{Name} has layout version {layout} ({SchemaTableName}), newer than this Amsha.Sqlite understands ({LayoutVersion}). Update the Amsha.Sqlite package."));
+            }
+        }
+
+        using (var columns = connection.CreateCommand())
+        {
+            columns.Transaction = transaction;
+            columns.CommandText = "SELECT name FROM pragma_table_info($table)";
+            columns.Parameters.AddWithValue("$table", _table);
+            var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            await using (var reader = await columns.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    present.Add(reader.GetString(0));
+                }
+            }
+
+            var missing = Array.FindAll(s_columns, column => !present.Contains(column));
+            if (missing.Length > 0)
+            {
+                throw new DefinitionException($"{Name} exists without the column(s) {string.Join(", ", missing)}: it is not an Amsha definitions table. Choose another SqliteDefinitionSourceOptions.TableName.");
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ThrowIfDisposed()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+        }
+    }
+
+    private static bool IsPlainIdentifier(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxTableNameLength || !(char.IsAsciiLetter(name[0]) || name[0] == '_'))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return !name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase) && !string.Equals(name, SchemaTableName, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The table's highest row id and row count: with ids never reused, any insert or delete changes one of them.</summary>
+    private readonly record struct Fingerprint(long MaxId, long Count);
+}
