@@ -14,6 +14,12 @@ if (Array.IndexOf(args, "--tools") >= 0)
     return await ToolsDemo.RunAsync();
 }
 
+// --yaml: crews defined in YAML files, compiled at build time and read at run time (YamlDemo.cs).
+if (Array.IndexOf(args, "--yaml") >= 0)
+{
+    return await YamlDemo.RunAsync();
+}
+
 // --telemetry exports Amsha's spans and metrics to the console through OpenTelemetry.
 using var telemetry = QuickstartTelemetry.StartIfRequested(args);
 
