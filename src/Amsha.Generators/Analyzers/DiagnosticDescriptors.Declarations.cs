@@ -181,8 +181,8 @@ internal static partial class DiagnosticDescriptors
     /// <summary>{0} the file, {1} what is wrong with it.</summary>
     public static readonly DiagnosticDescriptor DefinitionFileUnreadable = Create(
         "AMSHA021",
-        "Definition file cannot be read",
-        "Definition file '{0}' cannot be read: {1}",
+        "Definition file is invalid",
+        "Definition file '{0}' is invalid: {1}",
         DeclarationsCategory,
         DiagnosticSeverity.Error,
         "A file listed as AmshaDefinitions must be well-formed YAML (or JSON) in one of the layouts Amsha reads (CrewAI agents/tasks/crews maps, Python Amsha's one-agent and one-task files and job files), within the size limit, with values of the expected shape. Crews that use anything from a file with such an error are not generated.");

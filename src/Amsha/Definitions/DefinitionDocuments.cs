@@ -88,7 +88,8 @@ internal static class DefinitionDocuments
             });
         }
 
-        return new DefinitionSet(version, agents, tasks, crews);
+        var warnings = catalog.Problems.Where(p => !p.IsError).Select(p => Origin(p.Path, p.Range) + ": " + p.Message).ToList();
+        return new DefinitionSet(version, agents, tasks, crews) { Warnings = warnings };
     }
 
     private static DefinitionOrigin Origin(string path, TextRange range) => DefinitionOrigin.InFile(path, Math.Max(1, range.Start.Line), Math.Max(1, range.Start.Column));

@@ -34,4 +34,7 @@ public sealed class DefinitionSet
 
     /// <summary>The dynamic crews.</summary>
     public IReadOnlyList<CrewDeclaration> Crews { get; }
+
+    /// <summary>What the source read but a C# crew ignores (CrewAI's <c>verbose</c>, <c>tools</c> naming Python code, …), each with where it is written; the session logs them.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 }

@@ -150,6 +150,10 @@ internal sealed class SessionDefinitions : IDisposable
             }
 
             sets.Add((source.Name, set));
+            foreach (var warning in set.Warnings)
+            {
+                AmshaLog.DefinitionIgnored(_logger, source.Name, warning);
+            }
         }
 
         return ActiveDefinitions.Build(sets, _isUseCase);

@@ -85,4 +85,8 @@ internal static partial class AmshaLog
     [LoggerMessage(EventId = 1071, EventName = "DefinitionsRejected", Level = LogLevel.Error,
         Message = "Definitions were not reloaded; version {Version} stays in force: {Reason}")]
     public static partial void DefinitionsRejected(ILogger logger, string version, string reason);
+
+    [LoggerMessage(EventId = 1072, EventName = "DefinitionIgnored", Level = LogLevel.Warning,
+        Message = "Definition source {Source}: {Warning}")]
+    public static partial void DefinitionIgnored(ILogger logger, string source, string warning);
 }

@@ -279,7 +279,7 @@ public sealed class DefinitionDiagnosticsTests
     public async Task AMSHA021_syntax_errors_and_values_of_the_wrong_shape()
     {
         var diagnostics = await VerifyAsync(Types, Files(Agents, Tasks, "article_crew:\n  tasks: [research, write]\n  input: ArticleRequest\n  process: {|AMSHA021:hierarchical|}\n"));
-        Assert.StartsWith("Definition file 'crews.yaml' cannot be read: process 'hierarchical' of crew 'article_crew' is not supported", Message(diagnostics, "AMSHA021"), StringComparison.Ordinal);
+        Assert.StartsWith("Definition file 'crews.yaml' is invalid: process 'hierarchical' of crew 'article_crew' is not supported", Message(diagnostics, "AMSHA021"), StringComparison.Ordinal);
 
         // A value of the wrong shape is reported where it starts, once: not again as a missing role (AMSHA011).
         var agents = Agents.Replace("role: Writer", "role: [Writer, Editor]");

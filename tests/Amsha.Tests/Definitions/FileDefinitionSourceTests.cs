@@ -53,6 +53,9 @@ public sealed class FileDefinitionSourceTests
         var set = await source.LoadAsync(TestContext.Current.CancellationToken);
         Assert.Equal(DefinitionOrigin.InFile("agents.yaml", 2, 1), set.Agents.Single().Origin);
         Assert.Equal(DefinitionOrigin.InFile("agents.yaml", 5, 9), set.Agents.Single().FieldOrigins!["goal"]);
+        var ignored = Assert.Single(set.Warnings);
+        Assert.StartsWith("agents.yaml(8,3): ", ignored, StringComparison.Ordinal);
+        Assert.Contains("verbose", ignored, StringComparison.Ordinal);
     }
 
     [Fact]
