@@ -20,6 +20,7 @@ internal sealed class SessionDefinitions : IDisposable
     private readonly Func<string, bool> _isUseCase;
     private readonly ILogger _logger;
     private ActiveDefinitions? _active;
+    private bool _hasSources;
 
     public SessionDefinitions(Func<string, bool> isUseCase, ILoggerFactory loggerFactory)
     {
@@ -30,22 +31,15 @@ internal sealed class SessionDefinitions : IDisposable
     /// <summary>Raised after every reload attempt, successful or not.</summary>
     public event EventHandler<DefinitionsReloadedEventArgs>? Reloaded;
 
-    public bool HasSources
-    {
-        get
-        {
-            lock (_sources)
-            {
-                return _sources.Count > 0;
-            }
-        }
-    }
+    // Read on every execution's start: a flag, not the lock, so sessions without sources pay nothing for them.
+    public bool HasSources => Volatile.Read(ref _hasSources);
 
     public void Add(IDefinitionSource source)
     {
         lock (_sources)
         {
             _sources.Add(source);
+            Volatile.Write(ref _hasSources, true);
 
             // Loaded again on next use; a change of the source reloads at once.
             _active = null;

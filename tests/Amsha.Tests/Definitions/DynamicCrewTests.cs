@@ -46,6 +46,52 @@ public sealed class DynamicCrewTests
     }
 
     [Fact]
+    public async Task A_dynamic_crew_started_by_name_streams_its_events_and_tokens()
+    {
+        var session = OverlayTests.Session(new PromptRecordingChatClient()).AddDefinitionSource(new InMemoryDefinitionSource(Briefing()));
+
+        var handle = await session.StartAsync("dyn_briefing", """{"topic": "Rust", "audience": "managers"}""", cancellationToken: TestContext.Current.CancellationToken);
+        var events = new List<ExecutionEvent>();
+        await foreach (var e in handle.StreamAsync(TestContext.Current.CancellationToken))
+        {
+            events.Add(e);
+        }
+
+        var result = await handle.ResultAsync(TestContext.Current.CancellationToken);
+        Assert.IsType<ExecutionStartedEvent>(events[0]);
+        Assert.IsType<ExecutionCompletedEvent>(events[^1]);
+        Assert.Equal(result.Output, string.Concat(events.OfType<TokenDeltaEvent>().SkipWhile(t => t.TaskName != "dyn_summary").Select(t => t.Text)));
+    }
+
+    [Fact]
+    public async Task Definition_sources_registered_in_the_container_reach_the_session()
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("amsha-defs-").FullName;
+        await System.IO.File.WriteAllTextAsync(System.IO.Path.Combine(directory, "briefing.yaml"), """
+            agents:
+              di_writer: { role: Writer, goal: "Brief on {topic}", backstory: Terse. }
+            tasks:
+              di_brief: { description: "Brief on {topic}.", expected_output: One line, agent: di_writer }
+            crews:
+              di_briefing: { tasks: [di_brief] }
+            """, TestContext.Current.CancellationToken);
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.AmshaServiceCollectionExtensions.AddAmsha(services)
+            .UseDefaultChatClient(new PromptRecordingChatClient())
+            .UseStore(new InMemoryExecutionStore())
+            .AddDefinitionFiles(directory)
+            .AddDefinitionSource(new InMemoryDefinitionSource(Briefing()));
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var session = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ExecutionSession>(provider);
+
+        var crews = await session.ListCrewsAsync(TestContext.Current.CancellationToken);
+
+        Assert.Contains("di_briefing", crews);
+        Assert.Contains("dyn_briefing", crews);
+        Assert.Equal("di_brief", (await session.RunAsync("di_briefing", """{"topic": "Rust"}""", cancellationToken: TestContext.Current.CancellationToken)).TaskOutputs.Single().TaskName);
+    }
+
+    [Fact]
     public async Task A_json_output_is_asked_for_in_json_mode_and_returned_as_json()
     {
         var session = OverlayTests.Session(new PromptRecordingChatClient()).AddDefinitionSource(new InMemoryDefinitionSource(Briefing(outputOfSummary: "json")));
