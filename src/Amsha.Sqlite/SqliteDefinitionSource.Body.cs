@@ -16,7 +16,7 @@ public sealed partial class SqliteDefinitionSource
     private const string KindCrew = "crew";
 
     private static readonly string[] s_agentKeys = { "role", "goal", "backstory", "llm", "tool_sources" };
-    private static readonly string[] s_taskKeys = { "description", "expected_output", "agent", "context", "output", "tool_sources" };
+    private static readonly string[] s_taskKeys = { "description", "expected_output", "agent", "context", "output", "tool_sources", "review" };
     private static readonly string[] s_crewKeys = { "tasks", "steps", "process" };
     private static readonly string[] s_stepKeys = { "task", "agent" };
 
@@ -63,6 +63,7 @@ public sealed partial class SqliteDefinitionSource
                 "agent" => task with { Agent = NameValue(id, property) },
                 "context" => task with { Context = Names(id, property, allowOne: true) },
                 "output" => task with { Output = Text(id, property) },
+                "review" => task with { Review = Review(id, property) },
                 _ => task with { ToolSources = Names(id, property, allowOne: false) },
             };
             AddField(fields, id, property);
@@ -310,6 +311,64 @@ public sealed partial class SqliteDefinitionSource
         throw Invalid(id, "process", $"'process' is '{value}'; it must be 'sequential' or 'graph'.");
     }
 
+    /// <summary><c>review</c>: <c>"none"</c>, <c>"approve"</c>, <c>"edit"</c>, <c>"approve, edit"</c>, or an array of these words (as in definition files).</summary>
+    private ReviewKind? Review(long id, JsonProperty property)
+    {
+        var value = property.Value;
+        var words = new List<string>();
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.String:
+                words.AddRange(value.GetString()!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.String)
+                    {
+                        throw Invalid(id, "review", $"'review' lists what the reviewer may do as text, but the body has {Describe(item)}. {ReviewValues}");
+                    }
+
+                    words.Add(item.GetString()!.Trim());
+                }
+
+                break;
+            default:
+                throw Invalid(id, "review", $"'review' must be text or an array, but the body has {Describe(value)}. {ReviewValues}");
+        }
+
+        var review = ReviewKind.None;
+        var none = false;
+        foreach (var word in words)
+        {
+            switch (word.ToLowerInvariant())
+            {
+                case "none":
+                    none = true;
+                    break;
+                case "approve":
+                    review |= ReviewKind.Approve;
+                    break;
+                case "edit":
+                    review |= ReviewKind.Edit;
+                    break;
+                default:
+                    throw Invalid(id, "review", $"'review' holds '{word}'. {ReviewValues}");
+            }
+        }
+
+        if (words.Count == 0 || (none && review != ReviewKind.None))
+        {
+            throw Invalid(id, "review", $"'review' is '{value.GetRawText()}'. {ReviewValues}");
+        }
+
+        return review;
+    }
+
+    private const string ReviewValues = "Write \"none\", \"approve\" (a person approves or rejects the output), \"edit\" (they may also replace it) or \"approve, edit\".";
+
     private DefinitionException Invalid(long id, string field, string message) => new(message, DefinitionOrigin.InTable(_table, id, field));
 
     private static string Describe(JsonElement value) => value.ValueKind switch
@@ -383,6 +442,17 @@ public sealed partial class SqliteDefinitionSource
         WriteNames(writer, "context", task.Context, nameof(task));
         WriteText(writer, "output", task.Output);
         WriteNames(writer, "tool_sources", task.ToolSources, nameof(task));
+        if (task.Review is { } review)
+        {
+            writer.WriteString("review", review switch
+            {
+                ReviewKind.None => "none",
+                ReviewKind.Approve => "approve",
+                ReviewKind.Edit => "edit",
+                ReviewKind.Approve | ReviewKind.Edit => "approve, edit",
+                _ => throw new ArgumentException($"The task '{task.Name}' has the undefined review {(int)review}.", nameof(task)),
+            });
+        }
     });
 
     private static string WriteCrew(CrewDeclaration crew)

@@ -32,7 +32,8 @@ namespace Amsha.Sqlite;
 /// </code>
 /// <para>Body keys: an agent's <c>role</c>, <c>goal</c>, <c>backstory</c>, <c>llm</c> (text) and <c>tool_sources</c>
 /// (array of names); a task's <c>description</c>, <c>expected_output</c>, <c>agent</c>, <c>output</c> (text),
-/// <c>context</c> (array of task names, or one name) and <c>tool_sources</c>; a crew's <c>tasks</c> (array of task
+/// <c>context</c> (array of task names, or one name), <c>tool_sources</c> and <c>review</c> (<c>"none"</c>, <c>"approve"</c>,
+/// <c>"edit"</c> or <c>"approve, edit"</c>, or an array of these words); a crew's <c>tasks</c> (array of task
 /// names) or <c>steps</c> (array of <c>{ "task": …, "agent": … }</c>, <c>agent</c> optional) and <c>process</c>
 /// (<c>sequential</c>, the default, or <c>graph</c>). A null value is the same as a missing key. Unknown keys,
 /// duplicate keys, values of the wrong type and bodies over <see cref="SqliteDefinitionSourceOptions.MaxBodyCharacters"/>

@@ -63,3 +63,13 @@ public partial class Notify;
 
 [Crew<CrashRequest>(Tasks = [typeof(Notify)])]
 public partial class ToolCrashCrew;
+
+[CrewTask(Agent = typeof(Writer), Description = "Draft {Topic} for a person to review.", ExpectedOutput = "A draft", Context = [typeof(Outline)], Review = ReviewKind.Approve | ReviewKind.Edit)]
+public partial class ReviewedDraft;
+
+[CrewTask(Agent = typeof(Writer), Description = "Publish {Topic} from the reviewed draft.", ExpectedOutput = "The published text", Context = [typeof(ReviewedDraft)])]
+public partial class PublishReviewed;
+
+/// <summary>A crew that stops for a person between outline and publication.</summary>
+[Crew<CrashRequest>(Tasks = [typeof(Outline), typeof(ReviewedDraft), typeof(PublishReviewed)])]
+public partial class ApprovalCrew;

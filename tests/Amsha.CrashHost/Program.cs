@@ -16,6 +16,10 @@ using Microsoft.Extensions.AI;
 // definitions table of the same database file (the test writes it), by name with a JSON input.
 // The verbs start-tools and resume-tools run ToolCrashCrew instead, whose tools append to <calls-file>.sent and
 // <calls-file>.peeked; its hold task "@tools" holds the first call that carries tool results (the round after the tools ran).
+// Human input: "start-review" starts ApprovalCrew in the background and prints "status <status>" and "request <id>" once it
+// waits (with a sixth argument "hang" it then prints "waiting" and never exits, for a SIGKILL); "answer <...> <execution-id>
+// <request-id> approve|reject|edit [text]" answers by id and prints the status it ends in ("refused <problem>" when the answer is
+// not accepted); "read <...> <execution-id>" prints the stored status, result and history.
 // Prints one line per fact the test reads: "started <id>", "checkpoint <tasks> <status>",
 // "holding <task>", "result <output>", "history <status,...>".
 // With a hold task, the model records that task's call, prints "holding <task>" and never answers:
@@ -55,6 +59,11 @@ using var subscription = session.Subscribe(e =>
     }
 });
 
+if (args[0] is "start-review" or "answer" or "read")
+{
+    return await HumanInputAsync(session, args);
+}
+
 if (dynamic)
 {
     var byName = verb == "resume"
@@ -76,6 +85,60 @@ Console.WriteLine($"started {handle.ExecutionId}");
 var result = await handle.ResultAsync();
 Console.WriteLine($"result {result.Output}");
 return await PrintHistoryAsync(session, handle.ExecutionId);
+
+static async Task<int> HumanInputAsync(ExecutionSession session, string[] args)
+{
+    switch (args[0])
+    {
+        case "start-review":
+            var handle = await new ApprovalCrew(session).StartBackgroundAsync(new CrashRequest("durable executions"));
+            Console.WriteLine($"started {handle.ExecutionId}");
+            Console.WriteLine($"status {await handle.WaitAsync()}");
+            foreach (var request in handle.PendingInput)
+            {
+                Console.WriteLine($"request {request.RequestId}");
+            }
+
+            if (args.Length > 5 && args[5] == "hang")
+            {
+                Console.WriteLine("waiting");
+                await Task.Delay(Timeout.Infinite);
+            }
+
+            return 0;
+        case "answer":
+            var (executionId, requestId, decision) = (args[5], args[6], args[7]);
+            var response = decision switch
+            {
+                "approve" => InputResponse.Approve(requestId),
+                "reject" => InputResponse.Reject(requestId, args[8]),
+                _ => InputResponse.Edit(requestId, args[8]),
+            };
+            try
+            {
+                var resumed = await session.SubmitInputAsync(executionId, response with { AnsweredBy = "process-2" });
+                Console.WriteLine($"status {await resumed.WaitAsync()}");
+                return 0;
+            }
+            catch (InputResponseException refused)
+            {
+                Console.WriteLine($"refused {refused.Problem}");
+                return 3;
+            }
+
+        default:
+            var record = await session.GetExecutionAsync(args[5]);
+            Console.WriteLine($"status {record.Status}");
+            if (record.Status == ExecutionStatus.Succeeded)
+            {
+                Console.WriteLine($"result {record.TaskOutputs[^1].Text.ReplaceLineEndings(" ")}");
+                Console.WriteLine($"reviewed {record.FindTaskOutput("ReviewedDraft")!.Text.ReplaceLineEndings(" ")}");
+            }
+
+            Console.WriteLine($"answered {string.Join(",", record.InputHistory.Select(a => $"{a.Response.Decision}:{a.Response.AnsweredBy}"))}");
+            return await PrintHistoryAsync(session, args[5]);
+    }
+}
 
 static async Task<int> PrintHistoryAsync(ExecutionSession session, string executionId)
 {

@@ -67,6 +67,7 @@ internal sealed class AmshaSymbols
         ToolAttribute = compilation.GetTypeByMetadataName(KnownNames.ToolAttribute);
         ExecutionHandle = compilation.GetTypeByMetadataName("Amsha.ExecutionHandle`1");
         InteractiveExecutionHandle = compilation.GetTypeByMetadataName("Amsha.InteractiveExecutionHandle`1");
+        CrewExecution = compilation.GetTypeByMetadataName("Amsha.Generated.CrewExecution");
         ChatClient = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.IChatClient");
         Work = AnalysisWork.For(compilation);
     }
@@ -96,6 +97,9 @@ internal sealed class AmshaSymbols
     public INamedTypeSymbol? ExecutionHandle { get; }
 
     public INamedTypeSymbol? InteractiveExecutionHandle { get; }
+
+    /// <summary><c>Amsha.Generated.CrewExecution</c>: the runs generated members call, also callable as <c>session.RunAsync(Crew.Definition, …)</c>.</summary>
+    public INamedTypeSymbol? CrewExecution { get; }
 
     public INamedTypeSymbol? ChatClient { get; }
 

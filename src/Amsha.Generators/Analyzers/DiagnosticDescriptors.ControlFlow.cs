@@ -52,4 +52,12 @@ internal static partial class DiagnosticDescriptors
         "'{0}' blocks the thread on '{1}' inside tool '{2}': await it and let the tool return Task or ValueTask (the execution awaits its tools; blocking holds a thread for the whole call, can deadlock and ignores cancellation)",
         ControlFlowCategory,
         DiagnosticSeverity.Warning);
+
+    /// <summary>{0} the crew, {1} where it waits for a person, {2} the run call.</summary>
+    public static readonly DiagnosticDescriptor UnansweredHumanInput = Create(
+        "AMSHA207",
+        "Crew that waits for a person run with RunAsync",
+        "Crew '{0}' waits for a person ({1}), but '{2}' returns only the result: nothing holds a handle to answer with, so the execution waits until it is canceled; start it with Start(...) and answer through handle.SubmitInputAsync(...), or with StartBackgroundAsync(...) and answer by its execution id",
+        ControlFlowCategory,
+        DiagnosticSeverity.Warning);
 }

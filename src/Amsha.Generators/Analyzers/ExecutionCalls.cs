@@ -121,6 +121,58 @@ internal static class ExecutionCalls
         }
     }
 
+    /// <summary>
+    /// The class of the crew a <c>RunAsync</c> call runs, or null: the type declaring an instance <c>RunAsync</c> that
+    /// returns <c>Task&lt;CrewResult&lt;T&gt;&gt;</c> (a <c>[Crew]</c> or a crew of a definition file, the caller decides),
+    /// or <c>X</c> of <c>session.RunAsync(X.Definition, …)</c> (<c>Amsha.Generated.CrewExecution.RunAsync</c>).
+    /// A definition held in a variable or field is unknown flow: null.
+    /// </summary>
+    public static INamedTypeSymbol? RunCrew(IInvocationOperation invocation, AmshaSymbols symbols)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name != "RunAsync")
+        {
+            return null;
+        }
+
+        var definition = method.ReducedFrom ?? method;
+        if (definition.IsStatic)
+        {
+            if (symbols.CrewExecution is not { } execution || !SymbolEqualityComparer.Default.Equals(definition.ContainingType, execution))
+            {
+                return null;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Name == "crew")
+                {
+                    return UnwrapConversions(argument.Value) is IPropertyReferenceOperation { Property: { Name: "Definition", IsStatic: true } property }
+                        ? property.ContainingType
+                        : null;
+                }
+            }
+
+            return null;
+        }
+
+        return method.ContainingType is { } type
+            && method.ReturnType is INamedTypeSymbol { Name: "Task", IsGenericType: true, TypeArguments.Length: 1 } returned
+            && returned.TypeArguments[0] is INamedTypeSymbol { Name: "CrewResult", ContainingNamespace: { Name: "Amsha", ContainingNamespace.IsGlobalNamespace: true } }
+                ? type
+                : null;
+    }
+
+    private static IOperation UnwrapConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+        }
+
+        return operation;
+    }
+
     /// <summary>The member-of-a-type display used in messages: <c>ArticleCrew.RunAsync</c>.</summary>
     public static string Display(IMethodSymbol method) => method.ContainingType.Name + "." + method.Name;
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Amsha.Generators.Helpers;
@@ -33,7 +34,7 @@ internal sealed partial class CrewGenerator
             w.Line("this.__amshaSession = session ?? throw new global::System.ArgumentNullException(nameof(session));");
             w.Close().Line();
 
-            w.Line("/// <summary>The crew's plan, computed at compile time.</summary>");
+            EmitDefinitionSummary(w, crew);
             w.Line(generatedCode);
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             w.Line($"{crew.MemberAccessibility} static {definitionType} Definition {{ get; }} = new {definitionType}(");
@@ -96,6 +97,40 @@ internal sealed partial class CrewGenerator
             w.Unindent().Line("};");
         }
 
+        // The plan's summary; a crew that waits for a person says where, so the reader knows RunAsync cannot answer it.
+        private static void EmitDefinitionSummary(SourceWriter w, CrewModel crew)
+        {
+            var reviewed = crew.Tasks.Where(t => t.Review != 0).Select(t => $"<c>{XmlText(t.Name)}</c> ({HumanInputFacts.ReviewWords(t.Review)})").ToList();
+            var approvals = crew.Tasks.SelectMany(t => t.ApprovalTools).Distinct().Select(name => $"<c>{XmlText(name)}</c>").ToList();
+            if (reviewed.Count == 0 && approvals.Count == 0)
+            {
+                w.Line("/// <summary>The crew's plan, computed at compile time.</summary>");
+                return;
+            }
+
+            var waits = new List<string>();
+            if (reviewed.Count > 0)
+            {
+                waits.Add($"a review of the output of {(reviewed.Count == 1 ? "task" : "tasks")} {Enumeration(reviewed)}");
+            }
+
+            if (approvals.Count > 0)
+            {
+                waits.Add($"an approval before each call of {(approvals.Count == 1 ? "tool" : "tools")} {Enumeration(approvals)}");
+            }
+
+            w.Line("/// <summary>");
+            w.Line("/// The crew's plan, computed at compile time.");
+            w.Line($"/// It waits for a person: {string.Join("; ", waits)}.");
+            w.Line("/// Run it with <c>Start</c> or <c>StartBackgroundAsync</c> and answer through the handle's <c>SubmitInputAsync</c>:");
+            w.Line("/// <c>RunAsync</c> returns only the result, so nothing could answer and the execution would wait until canceled.");
+            w.Line("/// </summary>");
+        }
+
+        // "A", "A and B", "A, B and C".
+        private static string Enumeration(List<string> items) =>
+            items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[items.Count - 1];
+
         // Compiled crews are known by name (run by name, overlaid by run-time definitions). The plan is built on first
         // lookup, not while the assembly loads: its output formats need codecs another initializer registers.
         private static void EmitCatalogRegistration(SourceWriter w, CrewModel crew, string input, string output)
@@ -113,14 +148,15 @@ internal sealed partial class CrewGenerator
             w.Line($"internal static void __AmshaRegisterDefinition() => global::Amsha.Generated.CompiledCrews.Register<{input}, {output}>({Literal(crew.DefinitionName ?? crew.Name)}, static () => Definition);");
         }
 
-        // The task's texts as written, toolboxes and tool-round limit, set on its definition.
+        // The task's toolboxes and tool-round limit, its review and its texts as written, set on its definition.
         private static string Settings(CrewTaskModel task, CrewModel crew)
         {
             var tools = Tools(task);
             var texts = task.Texts is { } t
                 ? $"Texts = new global::Amsha.Generated.TaskTexts({Literal(t.Role)}, {Literal(t.Goal)}, {Literal(t.Backstory)}, {Literal(t.Description)}, {Literal(t.ExpectedOutput)}, global::Amsha.Generated.TemplateSyntax.{(crew.DefinitionFileTemplates ? "DefinitionFile" : "Attribute")})"
                 : "";
-            var settings = string.Join(", ", new[] { tools, texts }.Where(s => s.Length > 0));
+            var review = task.Review == 0 ? "" : "Review = " + HumanInputFacts.ReviewExpression(task.Review);
+            var settings = string.Join(", ", new[] { tools, review, texts }.Where(s => s.Length > 0));
             return settings.Length == 0 ? "" : " { " + settings + " }";
         }
 

@@ -120,6 +120,8 @@ internal sealed partial class CrewGenerator
                     task.ToolSources.ToEquatableArray())
                 {
                     Texts = new TaskTexts(task.Role, task.Goal, task.Backstory, task.Description, task.ExpectedOutput),
+                    Review = task.Review,
+                    ApprovalTools = task.ApprovalTools.ToEquatableArray(),
                 });
             }
 
@@ -164,6 +166,10 @@ internal sealed partial class CrewGenerator
             public int MaxToolRounds { get; init; }
 
             public List<string> ToolSources { get; init; } = new();
+
+            public int Review { get; init; }
+
+            public List<string> ApprovalTools { get; init; } = new();
         }
 
         private static ParsedTask? ParseTask(INamedTypeSymbol task, Compilation compilation, CancellationToken cancellationToken)
@@ -219,6 +225,7 @@ internal sealed partial class CrewGenerator
             // The agent's toolboxes, then the task's; an entry that is not a toolbox keeps the crew from being emitted.
             var toolboxes = new List<string>();
             var toolSources = new List<string>();
+            var approvalTools = new List<string>();
             foreach (var (source, owner) in new[] { (agentAttribute, agent), (attribute, task) })
             {
                 if (AttributeArguments.Named(source, "ToolSources") is { Kind: TypedConstantKind.Array, IsNull: false } names)
@@ -249,6 +256,13 @@ internal sealed partial class CrewGenerator
                     if (!toolboxes.Contains(definition))
                     {
                         toolboxes.Add(definition);
+                        foreach (var tool in HumanInputFacts.ApprovalTools(toolbox, cancellationToken))
+                        {
+                            if (!approvalTools.Contains(tool))
+                            {
+                                approvalTools.Add(tool);
+                            }
+                        }
                     }
                 }
             }
@@ -272,6 +286,8 @@ internal sealed partial class CrewGenerator
                 Toolboxes = toolboxes,
                 MaxToolRounds = AttributeArguments.Int(attribute, "MaxToolRounds") ?? 0,
                 ToolSources = toolSources,
+                Review = HumanInputFacts.Review(attribute),
+                ApprovalTools = approvalTools,
             };
         }
 

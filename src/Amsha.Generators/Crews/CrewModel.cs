@@ -64,4 +64,10 @@ internal sealed record CrewTaskModel(
 
     /// <summary>The name of the generated prompt builder: <c>Build{Name}Prompt</c>, made a valid, unique identifier for names from files.</summary>
     public string? PromptMethodName { get; init; }
+
+    /// <summary>Whether a person reviews the output: <c>ReviewKind</c>'s value (1 approve, 2 edit); 0 for none.</summary>
+    public int Review { get; init; }
+
+    /// <summary>Names of the tools of <see cref="CrewTaskModel.Toolboxes"/> that need a person's approval before each call.</summary>
+    public EquatableArray<string> ApprovalTools { get; init; } = EquatableArray<string>.Empty;
 }

@@ -565,6 +565,7 @@ internal static class DefinitionParser
                 {
                     Texts = texts,
                     PromptMethodName = DefinitionNames.PromptMethodName(task.Entry.Name, className, promptNames),
+                    Review = task.Entry.Review?.Kind ?? 0,
                 });
             }
 

@@ -72,7 +72,20 @@ internal sealed partial class ToolboxGenerator
             w.Line($"/// <summary>The tool <c>{Xml(tool.Name)}</c>: calls <see cref=\"{model.TypeName.Replace('<', '{').Replace('>', '}')}.{tool.MethodName}\"/>.</summary>");
             w.Open($"private sealed class {ToolClass(tool)} : {Generated}.ToolFunction");
             w.Line($"private readonly {model.TypeName} _toolbox;").Line();
-            w.Line($"public {ToolClass(tool)}({model.TypeName} toolbox) : base({CodeText.Literal(tool.Name)}, {CodeText.Literal(tool.Description)}, {codec}.JsonSchema{(tool.Idempotent ? ", idempotent: true" : "")}) => _toolbox = toolbox;").Line();
+            var constructor = $"public {ToolClass(tool)}({model.TypeName} toolbox) : base({CodeText.Literal(tool.Name)}, {CodeText.Literal(tool.Description)}, {codec}.JsonSchema{(tool.Idempotent ? ", idempotent: true" : "")})";
+            if (tool.RequiresApproval)
+            {
+                // A person approves each call before it runs: the execution asks, and waits for the answer.
+                w.Open(constructor);
+                w.Line("_toolbox = toolbox;");
+                w.Line("RequiresApproval = true;");
+                w.Close().Line();
+            }
+            else
+            {
+                w.Line(constructor + " => _toolbox = toolbox;").Line();
+            }
+
             w.Open("public override async global::System.Threading.Tasks.ValueTask<string> InvokeJsonAsync(global::System.ReadOnlyMemory<byte> argumentsJson, global::System.Threading.CancellationToken cancellationToken)");
             w.Line($"var arguments = ReadArguments({codec}.Instance, argumentsJson);");
             var call = $"{(tool.IsStatic ? model.TypeName : "_toolbox")}.{tool.MethodName}({string.Join(", ", tool.Arguments)})";

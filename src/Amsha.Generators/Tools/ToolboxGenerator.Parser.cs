@@ -103,7 +103,10 @@ internal sealed partial class ToolboxGenerator
                 identifier,
                 argumentsClass,
                 codec,
-                AttributeArguments.Named(attribute, "Idempotent") is { Value: true });
+                AttributeArguments.Named(attribute, "Idempotent") is { Value: true })
+            {
+                RequiresApproval = HumanInputFacts.RequiresApproval(attribute),
+            };
         }
 
         // Tool names "web-search" and "web_search" are different tools but the same identifier: the second gets a suffix.

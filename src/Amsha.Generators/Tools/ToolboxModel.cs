@@ -48,6 +48,7 @@ internal sealed record ToolboxModel(
 /// <param name="ArgumentsClass">The generated class holding the arguments.</param>
 /// <param name="ArgumentsCodec">The codec model of the arguments object (its schema is the tool's).</param>
 /// <param name="Idempotent">Whether the tool is declared idempotent (not journaled).</param>
+/// <remarks><see cref="RequiresApproval"/>: whether a person approves each call before it runs.</remarks>
 internal sealed record ToolModel(
     string Name,
     string Description,
@@ -59,4 +60,8 @@ internal sealed record ToolModel(
     string Identifier,
     string ArgumentsClass,
     SerializableTypeModel ArgumentsCodec,
-    bool Idempotent);
+    bool Idempotent)
+{
+    /// <summary>Whether a person approves each call before it runs (<c>[Tool(RequiresApproval = true)]</c>).</summary>
+    public bool RequiresApproval { get; init; }
+}

@@ -35,6 +35,13 @@ public class CrewTaskAttribute : Attribute
     /// <c>Amsha:Llm:Tools:MaxRounds</c>. A model that asks for tools again after the last round fails the task.
     /// </summary>
     public int MaxToolRounds { get; set; }
+
+    /// <summary>
+    /// Whether a person reviews the task's output before the crew goes on. The execution waits
+    /// (<see cref="ExecutionStatus.WaitingForInput"/>) until the output is approved, edited or rejected through
+    /// <c>SubmitInputAsync</c>; a background execution is stored while it waits and holds no memory.
+    /// </summary>
+    public ReviewKind Review { get; set; }
 }
 
 /// <summary>Declares a task whose output is a <typeparamref name="TOutput"/>.</summary>

@@ -23,4 +23,10 @@ public sealed class ToolAttribute : Attribute
     /// tools are not journaled: a resumed task calls them again instead of replaying their stored result.
     /// </summary>
     public bool Idempotent { get; set; }
+
+    /// <summary>
+    /// Whether a person approves each call before it runs (a tool that spends money or changes the world). The
+    /// execution waits for the answer; a refused call never runs and the model is told it was refused.
+    /// </summary>
+    public bool RequiresApproval { get; set; }
 }

@@ -147,6 +147,7 @@ internal sealed class CompiledCrew<TInput, TOutput> : ICompiledCrew
                 Toolboxes = typed.Toolboxes,
                 MaxToolRounds = typed.MaxToolRounds,
                 ToolSources = typed.ToolSources,
+                Review = typed.Review,
                 Texts = typed.Texts,
             };
         }

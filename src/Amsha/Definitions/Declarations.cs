@@ -34,7 +34,7 @@ public sealed record AgentDeclaration(string Name)
 
 /// <summary>
 /// A task as a definition source declares it. As an overlay of a compiled task (same name) its texts, agent
-/// use case and tool sources may change, never its agent, context or output; a dynamic task needs all its texts.
+/// use case, tool sources and review may change, never its agent, context or output; a dynamic task needs all its texts.
 /// </summary>
 /// <param name="Name">The task's name: a compiled task's class name, or the name dynamic crews list.</param>
 public sealed record TaskDeclaration(string Name)
@@ -56,6 +56,12 @@ public sealed record TaskDeclaration(string Name)
 
     /// <summary>Names of the tool sources it may call, besides its agent's; null keeps a compiled task's.</summary>
     public IReadOnlyList<string>? ToolSources { get; init; }
+
+    /// <summary>
+    /// Whether a person reviews its output before the crew goes on (<c>review</c>, or CrewAI's <c>human_input</c>,
+    /// in definition files); null keeps a compiled task's review (none for a dynamic task).
+    /// </summary>
+    public ReviewKind? Review { get; init; }
 
     /// <summary>Where the task is written.</summary>
     public DefinitionOrigin? Origin { get; init; }

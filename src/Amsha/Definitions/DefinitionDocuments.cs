@@ -62,8 +62,12 @@ internal static class DefinitionDocuments
                     Context = task.Context.Count == 0 ? null : task.Context.Select(c => c.Value).ToList(),
                     Output = task.Output?.Value,
                     ToolSources = task.ToolSources.Count == 0 ? null : task.ToolSources.Select(t => t.Value).ToList(),
+                    Review = task.Review is { } review ? (ReviewKind)review.Kind : null,
                     Origin = Origin(document.Path, task.NameRange),
-                    FieldOrigins = Fields(document.Path, ("description", task.Description), ("expected_output", task.ExpectedOutput), ("agent", task.Agent), ("context", task.Context.FirstOrDefault()), ("output", task.Output), ("tool_sources", task.ToolSources.FirstOrDefault())),
+                    FieldOrigins = WithReview(
+                        Fields(document.Path, ("description", task.Description), ("expected_output", task.ExpectedOutput), ("agent", task.Agent), ("context", task.Context.FirstOrDefault()), ("output", task.Output), ("tool_sources", task.ToolSources.FirstOrDefault())),
+                        document.Path,
+                        task.Review),
                 });
             }
         }
@@ -93,6 +97,17 @@ internal static class DefinitionDocuments
     }
 
     private static DefinitionOrigin Origin(string path, TextRange range) => DefinitionOrigin.InFile(path, Math.Max(1, range.Start.Line), Math.Max(1, range.Start.Column));
+
+    // The review is found under "review" whichever key wrote it (review or human_input).
+    private static Dictionary<string, DefinitionOrigin> WithReview(Dictionary<string, DefinitionOrigin> origins, string path, DefinedReview? review)
+    {
+        if (review is not null)
+        {
+            origins["review"] = Origin(path, review.Range);
+        }
+
+        return origins;
+    }
 
     private static Dictionary<string, DefinitionOrigin> Fields(string path, params (string Key, DefinedText? Text)[] fields)
     {

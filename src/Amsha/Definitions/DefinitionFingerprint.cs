@@ -6,7 +6,7 @@ using Amsha.Generated;
 namespace Amsha;
 
 /// <summary>
-/// A short hash of what shapes a crew's behaviour: its plan, agents, use cases, tools and texts. Two plans with
+/// A short hash of what shapes a crew's behaviour: its plan, agents, use cases, tools, reviews and texts. Two plans with
 /// the same fingerprint send the same prompts for the same input; an execution records it so a resume can tell
 /// whether the definitions changed under it.
 /// </summary>
@@ -37,6 +37,12 @@ internal static class DefinitionFingerprint
             foreach (var source in task.ToolSources)
             {
                 Field(text, source);
+            }
+
+            // Only when set, so crews without human input keep the fingerprints they had; 'R' starts no other field.
+            if (task.Review != ReviewKind.None)
+            {
+                text.Append('R').Append((int)task.Review).Append('|');
             }
 
             if (task.Texts is { } texts)

@@ -6,8 +6,8 @@ using Amsha.Generated;
 namespace Amsha;
 
 /// <summary>
-/// Lays run-time declarations over a compiled crew: texts, the agent's use case and tool sources may change;
-/// the plan (tasks, agents, context, outputs) may not. Every replaced text is checked against the crew's input.
+/// Lays run-time declarations over a compiled crew: texts, the agent's use case, tool sources and reviews may
+/// change; the plan (tasks, agents, context, outputs) may not. Every replaced text is checked against the crew's input.
 /// </summary>
 internal static class DefinitionOverlay
 {
@@ -120,6 +120,7 @@ internal static class DefinitionOverlay
             Toolboxes = task.Toolboxes,
             MaxToolRounds = task.MaxToolRounds,
             ToolSources = toolSources,
+            Review = declared?.Review ?? task.Review,
             Texts = new TaskTexts(
                 agent?.Role ?? texts.Role,
                 agent?.Goal ?? texts.Goal,

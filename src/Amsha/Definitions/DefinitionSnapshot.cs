@@ -43,6 +43,11 @@ internal sealed record DefinitionSnapshot(string Version, IReadOnlyList<AgentDec
                 Optional(w, "context", task.Context);
                 Optional(w, "output", task.Output);
                 Optional(w, "tool_sources", task.ToolSources);
+                if (task.Review is { } review)
+                {
+                    w.WriteNumber("review", (int)review);
+                }
+
                 w.WriteEndObject();
             }
 
@@ -100,6 +105,7 @@ internal sealed record DefinitionSnapshot(string Version, IReadOnlyList<AgentDec
                 Context = Texts(t, "context"),
                 Output = Text(t, "output"),
                 ToolSources = Texts(t, "tool_sources"),
+                Review = t.TryGetProperty("review", out var review) && review.ValueKind == JsonValueKind.Number && review.TryGetInt32(out var kind) ? (ReviewKind)kind : null,
             });
         }
 

@@ -106,6 +106,7 @@ internal static class DynamicCrew
                 Output(task))
             {
                 ToolSources = (agent.ToolSources ?? Array.Empty<string>()).Concat(task.ToolSources ?? Array.Empty<string>()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+                Review = task.Review ?? ReviewKind.None,
                 Texts = new TaskTexts(agent.Role!, agent.Goal!, agent.Backstory!, task.Description!, task.ExpectedOutput!, TemplateSyntax.DefinitionFile),
             };
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -22,10 +23,11 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     private readonly IExecutionStore? _store;
     private readonly string? _inputJson;
     private readonly bool _resume;
-    private TInput _input;
+    private TInput _crewInput;
     private TaskOutput?[] _outputs;
     private ExecutionCheckpoints? _checkpoints;
     private ExecutionState? _state;
+    private InputGate? _humanInput;
     private int _completedTasks;
 
     private CrewRun(ExecutionSession session, CrewDefinition<TInput, TOutput> crew, string executionId, ExecutionMode mode, TInput input, string? inputJson, ExecutionOptions? options, bool resume, CancellationToken callerToken)
@@ -33,7 +35,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     {
         _declared = crew;
         _crew = crew;
-        _input = input;
+        _crewInput = input;
         _inputJson = inputJson;
         _options = options;
         _resume = resume;
@@ -43,6 +45,25 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     }
 
     public override ExecutionState? State => Volatile.Read(ref _state);
+
+    public override IReadOnlyList<InputRequest> PendingInput => _humanInput?.Pending ?? Array.Empty<InputRequest>();
+
+    public override async Task<ExecutionHandle> SubmitInputAsync(InputResponse response, ExecutionOptions? options, CancellationToken cancellationToken)
+    {
+        if (Mode == ExecutionMode.Background)
+        {
+            // A background execution waits in its record, not in memory: the answer goes to the store, and resumes it.
+            return await Session.SubmitStoredInputAsync(_declared, ExecutionId, response, options ?? _options, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_humanInput is not { } input || Status != ExecutionStatus.WaitingForInput)
+        {
+            throw new InputResponseException(ExecutionId, Mode, response.RequestId, InputResponseProblem.NotWaiting, $"Execution '{ExecutionId}' is not waiting for input (status {Status}); nothing changed.");
+        }
+
+        input.Submit(response);
+        return Handle;
+    }
 
     /// <summary>An interactive run: streams, is not stored.</summary>
     public static CrewRun<TInput, TOutput> Interactive(ExecutionSession session, CrewDefinition<TInput, TOutput> crew, string executionId, TInput input, ExecutionOptions? options, CancellationToken cancellationToken) =>
@@ -60,6 +81,11 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     {
         // The run-time definitions in force overlay the compiled plan; a crew run by name comes already resolved.
         _crew = await Session.ResolveDefinitionAsync(_declared, CancellationToken.None).ConfigureAwait(false);
+        if (_store is null || !_resume)
+        {
+            _humanInput = MayAskForInput(_crew) ? NewInputGate(null) : null;
+        }
+
         if (_store is null)
         {
             return null;
@@ -89,6 +115,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             var stored = await _store.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
             _checkpoints = new ExecutionCheckpoints(_store, stored, state, stateVersion, Session.TimeProvider);
             _checkpoints.MeasureWith(Metrics.Snapshot);
+            _checkpoints.MarkAppliedWith(_humanInput is null ? null : _humanInput.TakeApplied);
             return null;
         }
 
@@ -99,7 +126,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
         }
 
         _crew = ChooseDefinition(found);
-        _input = ReadInput(found);
+        _crewInput = ReadInput(found);
         var storedState = found.StateJson is null ? null : ExecutionState.Load(found.StateJson, Session.TimeProvider);
         Volatile.Write(ref _state, storedState ?? _options?.State);
         _checkpoints = new ExecutionCheckpoints(_store, found, storedState, storedState?.Version ?? 0, Session.TimeProvider);
@@ -123,7 +150,57 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
         }
 
         _checkpoints.MeasureWith(Metrics.Snapshot);
+        _humanInput = MayAskForInput(_crew) || found.PendingInput.Count > 0 || found.InputHistory.Count > 0 ? NewInputGate(found) : null;
+        _checkpoints.MarkAppliedWith(_humanInput is null ? null : _humanInput.TakeApplied);
+        if (found.PendingInput.Count > 0)
+        {
+            // Requests still open: nothing runs until they are answered. Expired ones are asked again (new ids, new deadlines).
+            var open = new List<InputRequest>(found.PendingInput.Count);
+            var now = Session.TimeProvider.GetUtcNow();
+            foreach (var request in found.PendingInput)
+            {
+                open.Add(request.IsExpiredAt(now) ? _humanInput!.NewRequest(request) : request);
+            }
+
+            if (found.Status != ExecutionStatus.WaitingForInput || !open.SequenceEqual(found.PendingInput))
+            {
+                await _checkpoints.ReopenAsync(open).ConfigureAwait(false);
+            }
+
+            _humanInput!.HoldOpen(open);
+            throw new ExecutionSuspension();
+        }
+
         return null;
+    }
+
+    protected override Task OnSuspendingAsync(IReadOnlyList<InputRequest> requests)
+    {
+        Metrics.CountRequestsAhead(requests.Count);
+        return _checkpoints is { } checkpoints ? checkpoints.SuspendAsync(requests, State) : Task.CompletedTask;
+    }
+
+    // A crew whose tasks are reviewed, or may call tools (one may need approval), asks through a gate.
+    private static bool MayAskForInput(CrewDefinition<TInput, TOutput> crew)
+    {
+        foreach (var task in crew.Tasks)
+        {
+            if (task.Review != ReviewKind.None || task.Toolboxes.Count > 0 || task.ToolSources.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private InputGate NewInputGate(ExecutionRecord? record) =>
+        new(ExecutionId, Mode, Events, Session.TimeProvider, _options?.InputTimeout, OnWaiting, record);
+
+    private void OnWaiting(bool waiting)
+    {
+        SetWaiting(waiting);
+        Session.TrackWaiting(this, waiting);
     }
 
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
@@ -233,14 +310,16 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
         Events.Append(new TaskStartedEvent(task.Name, task.Agent.Name, index));
         var started = Session.TimeProvider.GetTimestamp();
 
-        var prompt = task.BuildPrompt(_input, new CrewTaskContext(_outputs));
-        var call = new LlmCallContext(ExecutionId, Mode, _crew.Name, task.Name, Events, _options?.Llm, Session.Options.CaptureMessageContent);
-        var tools = await ToolSet.CreateAsync(task, Session.ResolveToolbox, Session.ResolveToolSource, Session.Options.Llm.Tools ?? new ToolOptions(), cancellationToken).ConfigureAwait(false);
-        if (tools is not null && _checkpoints is { } checkpoints)
+        // A reviewed task whose output was stored with its review request does not ask the model again.
+        var review = task.Review != ReviewKind.None ? _humanInput : null;
+        var output = review?.RecordedReview(task.Name) is { } recorded
+            ? new TaskOutput(task.Name, task.Agent.Name, recorded.ProposedOutput ?? "", task.OutputFormat.Parse(task.Name, recorded.ProposedOutput ?? ""))
+            : await PerformAsync(task, cancellationToken).ConfigureAwait(false);
+        if (review is not null)
         {
-            tools.Journal = new ToolJournal(task.Name, checkpoints.JournaledCalls(task.Name), async call => Events.Append(await checkpoints.ToolCallCompletedAsync(call, State).ConfigureAwait(false)), Session.TimeProvider);
+            output = await ReviewAsync(review, task, output, cancellationToken).ConfigureAwait(false);
         }
-        var output = await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, tools, cancellationToken).ConfigureAwait(false);
+
         _outputs[index] = output;
 
         var completed = Interlocked.Increment(ref _completedTasks);
@@ -250,6 +329,57 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             && await _checkpoints.TaskFinishedAsync(index, output, Session.TimeProvider.GetElapsedTime(started), State, isLast: completed == _crew.Tasks.Count).ConfigureAwait(false) is { } checkpoint)
         {
             Events.Append(checkpoint);
+        }
+    }
+
+    private async Task<TaskOutput> PerformAsync(CrewTaskDefinition<TInput> task, CancellationToken cancellationToken)
+    {
+        var prompt = task.BuildPrompt(_crewInput, new CrewTaskContext(_outputs));
+        var call = new LlmCallContext(ExecutionId, Mode, _crew.Name, task.Name, Events, _options?.Llm, Session.Options.CaptureMessageContent);
+        var tools = await ToolSet.CreateAsync(task, Session.ResolveToolbox, Session.ResolveToolSource, Session.Options.Llm.Tools ?? new ToolOptions(), cancellationToken).ConfigureAwait(false);
+        if (tools is not null)
+        {
+            tools.Input = _humanInput;
+            tools.AgentName = task.Agent.Name;
+            if (_checkpoints is { } checkpoints)
+            {
+                tools.Journal = new ToolJournal(task.Name, checkpoints.JournaledCalls(task.Name), async call => Events.Append(await checkpoints.ToolCallCompletedAsync(call, State).ConfigureAwait(false)), Session.TimeProvider);
+            }
+        }
+
+        return await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, tools, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Asks the task's reviewer: an approved output goes on, an edit replaces it (parsed like the model's answer), a rejection fails the task.
+    private async Task<TaskOutput> ReviewAsync(InputGate input, CrewTaskDefinition<TInput> task, TaskOutput output, CancellationToken cancellationToken)
+    {
+        var format = task.OutputFormat;
+        var request = input.NewRequest(new InputRequest
+        {
+            RequestId = "",
+            Kind = InputRequestKind.TaskReview,
+            TaskName = task.Name,
+            AgentName = task.Agent.Name,
+            Question = $"Review the output of task '{task.Name}' before crew '{_crew.Name}' goes on.",
+            Allowed = task.Review,
+            ProposedOutput = output.Text,
+        });
+        var response = await input.AskAsync(request, text => format.Parse(task.Name, text), cancellationToken).ConfigureAwait(false);
+        if (response is null)
+        {
+            input.ThrowIfSuspending();
+            throw new InvalidOperationException("An input request was neither answered nor held open.");
+        }
+
+        switch (response.Decision)
+        {
+            case InputDecision.Reject:
+                throw new InputRejectedException(ExecutionId, Mode, task.Name, response.RequestId, response.Reason ?? "");
+            case InputDecision.Edit:
+                var edited = format.Parse(task.Name, response.EditedOutput ?? "");
+                return new TaskOutput(task.Name, task.Agent.Name, format.Format(edited), edited);
+            default:
+                return output;
         }
     }
 

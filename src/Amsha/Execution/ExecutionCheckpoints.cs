@@ -20,6 +20,7 @@ internal sealed class ExecutionCheckpoints
     private long _runStarted;
     private ExecutionRecord _record;
     private Func<ExecutionStatus, AmshaMetrics?>? _metrics;
+    private Func<IReadOnlyList<string>>? _takeApplied;
 
     // The state instance and version that _record.StateJson holds, so an unchanged state is not saved again.
     private ExecutionState? _savedState;
@@ -41,6 +42,9 @@ internal sealed class ExecutionCheckpoints
 
     /// <summary>Where every write takes the execution's running (or, at the end, final) metrics from.</summary>
     public void MeasureWith(Func<ExecutionStatus, AmshaMetrics?> metrics) => _metrics = metrics;
+
+    /// <summary>Where every write learns which recorded input answers the run has acted on, to mark them applied.</summary>
+    public void MarkAppliedWith(Func<IReadOnlyList<string>>? takeApplied) => _takeApplied = takeApplied;
 
     /// <summary>The outputs of the tasks the record says finished, parsed back into values, by task index.</summary>
     /// <exception cref="ExecutionException">The record holds an output of a task the crew does not declare.</exception>
@@ -95,10 +99,23 @@ internal sealed class ExecutionCheckpoints
 
     public Task<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
     {
-        var runTime = _runStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_runStarted);
-        var error = failure is null ? null : new ExecutionError((failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable);
-        return WriteAsync(r => r with { Status = status, StatusHistory = Append(r.StatusHistory, status), Error = error, RunTime = r.RunTime + runTime }, state);
+        var runTime = RunTime();
+        var error = failure is null ? null : new ExecutionError((failure is InputRejectedException ? failure : failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable);
+        return WriteAsync(r => r with { Status = status, StatusHistory = Append(r.StatusHistory, status), Error = error, RunTime = r.RunTime + runTime, PendingInput = Array.Empty<InputRequest>() }, state);
     }
+
+    /// <summary>Stores the run's open input requests and ends the attempt waiting for them: the execution holds nothing in memory while it waits.</summary>
+    public Task<CheckpointWrittenEvent> SuspendAsync(IReadOnlyList<InputRequest> requests, ExecutionState? state)
+    {
+        var runTime = RunTime();
+        return WriteAsync(r => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, ExecutionStatus.WaitingForInput), Error = null, RunTime = r.RunTime + runTime, PendingInput = requests }, state);
+    }
+
+    /// <summary>Opens the execution's requests again (expired ones with new ids and deadlines), without running anything.</summary>
+    public Task<CheckpointWrittenEvent> ReopenAsync(IReadOnlyList<InputRequest> requests) =>
+        WriteAsync(r => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, ExecutionStatus.WaitingForInput), PendingInput = requests }, null);
+
+    private TimeSpan RunTime() => _runStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_runStarted);
 
     private async Task<CheckpointWrittenEvent> WriteAsync(Func<ExecutionRecord, ExecutionRecord> change, ExecutionState? state)
     {
@@ -112,6 +129,11 @@ internal sealed class ExecutionCheckpoints
                 ? _record.StateJson
                 : state.Save();
             var next = change(_record);
+            if (_takeApplied?.Invoke() is { Count: > 0 } applied)
+            {
+                next = next with { InputHistory = MarkApplied(next.InputHistory, applied) };
+            }
+
             next = next with { UpdatedAt = _time.GetUtcNow(), StateJson = stateJson, Metrics = _metrics?.Invoke(next.Status) ?? _record.Metrics };
             _record = await _store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
             if (state is not null)
@@ -149,6 +171,18 @@ internal sealed class ExecutionCheckpoints
             _record.ExecutionId,
             ExecutionMode.Background,
             recoverable: false);
+    }
+
+    private static IReadOnlyList<AnsweredInput> MarkApplied(IReadOnlyList<AnsweredInput> history, IReadOnlyList<string> requestIds)
+    {
+        var marked = new AnsweredInput[history.Count];
+        for (var i = 0; i < marked.Length; i++)
+        {
+            var answer = history[i];
+            marked[i] = !answer.Applied && requestIds.Contains(answer.Request.RequestId) ? answer with { Applied = true } : answer;
+        }
+
+        return marked;
     }
 
     private static IReadOnlyList<T> Append<T>(IReadOnlyList<T> items, T item)

@@ -19,6 +19,16 @@ public enum ExecutionStatus
     /// <summary>Running its tasks.</summary>
     Running = 1,
 
+    /// <summary>
+    /// Stopped until a person answers an input request (a task's review, a tool's approval): see
+    /// <see cref="ExecutionHandle.PendingInput"/> and <c>SubmitInputAsync</c>. A background execution is stored
+    /// while it waits and holds no thread, timer or memory.
+    /// </summary>
+    WaitingForInput = 5,
+
+    /// <summary>An input request passed its deadline unanswered. Nothing runs on its own: resuming opens the request again.</summary>
+    InputExpired = 6,
+
     /// <summary>Finished with a result.</summary>
     Succeeded = 2,
 

@@ -1,15 +1,38 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace Amsha;
 
-/// <summary>A live run's crew name and status, readable without knowing its input and output types.</summary>
+/// <summary>A live run as a handle reads it, without knowing its input and output types.</summary>
 internal interface ILiveRun
 {
+    string ExecutionId { get; }
+
     string CrewName { get; }
 
+    ExecutionMode Mode { get; }
+
     ExecutionStatus Status { get; }
+
+    ExecutionProgress Progress { get; }
+
+    ExecutionState? State { get; }
+
+    /// <summary>The input requests open now.</summary>
+    IReadOnlyList<InputRequest> PendingInput { get; }
+
+    /// <summary>The handle of the run.</summary>
+    ExecutionHandle UntypedHandle { get; }
+
+    /// <summary>Completes with the status the run stopped in; never faults.</summary>
+    Task<ExecutionStatus> Ended { get; }
+
+    void Cancel();
+
+    /// <summary>Answers a request of the run (interactive: it waits in memory; background: the stored execution is answered and resumed).</summary>
+    Task<ExecutionHandle> SubmitInputAsync(InputResponse response, ExecutionOptions? options, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -26,6 +49,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     private readonly object _progressGate = new();
     private int _status = (int)ExecutionStatus.Pending;
     private ExecutionProgress _progress;
+    private readonly TaskCompletionSource<ExecutionStatus> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected ExecutionRun(ExecutionSession session, string executionId, string crewName, ExecutionMode mode, int totalTasks, CancellationToken callerToken)
     {
@@ -49,6 +73,14 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     /// <summary>The one handle of this run; every caller that follows it gets the same instance.</summary>
     public ExecutionHandle<TOutput> Handle { get; }
 
+    ExecutionHandle ILiveRun.UntypedHandle => Handle;
+
+    /// <summary>Completes with the status the run stopped in, once the session no longer tracks it; never faults.</summary>
+    public Task<ExecutionStatus> Ended => _ended.Task;
+
+    /// <summary>The input requests open now; none unless the run waits for a person.</summary>
+    public virtual IReadOnlyList<InputRequest> PendingInput => Array.Empty<InputRequest>();
+
     public ExecutionStatus Status => (ExecutionStatus)Volatile.Read(ref _status);
 
     public ExecutionProgress Progress
@@ -69,6 +101,9 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     protected ExecutionSession Session { get; }
 
     protected ExecutionMetricsBuilder Metrics { get; }
+
+    /// <inheritdoc cref="ILiveRun.SubmitInputAsync"/>
+    public abstract Task<ExecutionHandle> SubmitInputAsync(InputResponse response, ExecutionOptions? options, CancellationToken cancellationToken);
 
     public void Cancel()
     {
@@ -91,6 +126,14 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
         try
         {
             finishedEarlier = await PrepareAsync().ConfigureAwait(false);
+        }
+        catch (ExecutionSuspension)
+        {
+            // A resumed execution that still waits on open requests: nothing runs until they are answered.
+            _ready.TrySetResult(null);
+            Suspend(PendingInput);
+            _cancellation.Dispose();
+            return;
         }
         catch (Exception ex)
         {
@@ -124,6 +167,31 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
             Events.Append(new ExecutionCompletedEvent(time.GetElapsedTime(started)), terminal: true);
             _completion.TrySetResult(BuildResult(Metrics.Final ?? Metrics.Snapshot(ExecutionStatus.Succeeded)));
         }
+        catch (ExecutionSuspension)
+        {
+            // A background run asked a person: stored waiting, then gone from memory until an answer resumes it.
+            var requests = PendingInput;
+            SetStatus(ExecutionStatus.WaitingForInput);
+            try
+            {
+                await OnSuspendingAsync(requests).ConfigureAwait(false);
+                Suspend(requests);
+            }
+            catch (Exception ex)
+            {
+                var failure = ex as ExecutionException
+                    ?? new ExecutionException($"Execution '{ExecutionId}' could not store its input request: {ex.Message}", ExecutionId, Mode, IsTransient(ex), ex);
+                SetStatus(ExecutionStatus.Failed);
+                Events.Append(new ExecutionFailedEvent(ErrorTypeOf(failure), failure.Message, failure.Recoverable), terminal: true);
+                _completion.TrySetException(failure);
+            }
+        }
+        catch (InputExpiredException expired) when (Mode == ExecutionMode.Interactive)
+        {
+            SetStatus(ExecutionStatus.InputExpired);
+            Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.InputExpired, new[] { expired.Request.RequestId }), terminal: true);
+            _completion.TrySetException(expired);
+        }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
             await TryEndAsync(ExecutionStatus.Canceled, null).ConfigureAwait(false);
@@ -146,6 +214,9 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
         }
     }
 
+    /// <summary>Called by the session once the run has ended and it has let go of it: completes <see cref="Ended"/>.</summary>
+    public void Release() => _ended.TrySetResult(Status);
+
     /// <summary>
     /// Makes the execution durable before it runs (a background start stores its first record; a resume reads
     /// its record and restores finished tasks). Returns the result when there is nothing left to run.
@@ -157,6 +228,22 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
 
     /// <summary>The result of a run whose tasks all finished, with the run's final metrics.</summary>
     protected abstract CrewResult<TOutput> BuildResult(AmshaMetrics metrics);
+
+    /// <summary>Stores a background run's open requests (its status waiting for input) before they are announced.</summary>
+    protected virtual Task OnSuspendingAsync(IReadOnlyList<InputRequest> requests) => Task.CompletedTask;
+
+    /// <summary>Moves a running run to waiting for input and back (an interactive run waiting in memory).</summary>
+    protected void SetWaiting(bool waiting)
+    {
+        if (waiting)
+        {
+            Interlocked.CompareExchange(ref _status, (int)ExecutionStatus.WaitingForInput, (int)ExecutionStatus.Running);
+        }
+        else
+        {
+            Interlocked.CompareExchange(ref _status, (int)ExecutionStatus.Running, (int)ExecutionStatus.WaitingForInput);
+        }
+    }
 
     /// <summary>Records the outcome (e.g. the final checkpoint) before status, terminal event and result are published.</summary>
     protected virtual Task OnEndingAsync(ExecutionStatus status, ExecutionException? failure) => Task.CompletedTask;
@@ -192,6 +279,21 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     };
 
     private void SetStatus(ExecutionStatus status) => Volatile.Write(ref _status, (int)status);
+
+    // Announces the stored requests and ends the run waiting; ResultAsync says so instead of a result.
+    private void Suspend(IReadOnlyList<InputRequest> requests)
+    {
+        SetStatus(ExecutionStatus.WaitingForInput);
+        var ids = new string[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            Events.Append(new InputRequestedEvent(requests[i]));
+            ids[i] = requests[i].RequestId;
+        }
+
+        Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.WaitingForInput, ids), terminal: true);
+        _completion.TrySetException(new ExecutionWaitingForInputException(ExecutionId, requests));
+    }
 
     // An LLM call failure already names its fault kind (status code, timeout, provider exception type).
     private static string ErrorTypeOf(ExecutionException failure) => failure is LlmCallException call

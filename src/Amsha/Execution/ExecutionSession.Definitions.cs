@@ -99,6 +99,13 @@ public sealed partial class ExecutionSession
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
         var record = await (options?.Store ?? Store).GetAsync(executionId, cancellationToken).ConfigureAwait(false) ?? throw new ExecutionNotFoundException(executionId);
+        var crew = await CrewOfRecordAsync(record, options, cancellationToken).ConfigureAwait(false);
+        return await CrewExecution.ResumeAsync(this, crew, executionId, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The crew that continues the stored execution <paramref name="record"/>, found by name (see <see cref="ResumeAsync(string, ExecutionOptions, CancellationToken)"/>).</summary>
+    private async Task<CrewDefinition<CrewInputJson, string>> CrewOfRecordAsync(ExecutionRecord record, ExecutionOptions? options, CancellationToken cancellationToken)
+    {
         var crew = await TryFindByNameAsync(record.CrewName, cancellationToken).ConfigureAwait(false);
 
         // A crew whose definitions moved on (or are gone) is rebuilt from its record; the run checks the fingerprint either way.
@@ -108,8 +115,7 @@ public sealed partial class ExecutionSession
             crew = RebuildRecorded(record, json, crew);
         }
 
-        crew ??= await FindByNameAsync(record.CrewName, cancellationToken).ConfigureAwait(false);
-        return await CrewExecution.ResumeAsync(this, crew, executionId, options, cancellationToken).ConfigureAwait(false);
+        return crew ?? await FindByNameAsync(record.CrewName, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The plan <paramref name="crew"/> runs with now: overlaid by the run-time definitions in force.</summary>

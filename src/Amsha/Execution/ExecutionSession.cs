@@ -138,15 +138,32 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     /// <remarks>Reads the store, so it also sees executions of other processes sharing the store.</remarks>
     /// <exception cref="ExecutionNotFoundException">The store has no execution with that id.</exception>
     /// <exception cref="ExecutionStoreCorruptedException">The stored record is damaged.</exception>
+    /// <remarks>An execution whose input request passed its deadline is marked <see cref="ExecutionStatus.InputExpired"/> as it is read.</remarks>
     public async Task<ExecutionRecord> GetExecutionAsync(string executionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
-        return await Store.GetAsync(executionId, cancellationToken).ConfigureAwait(false) ?? throw new ExecutionNotFoundException(executionId);
+        var record = await Store.GetAsync(executionId, cancellationToken).ConfigureAwait(false) ?? throw new ExecutionNotFoundException(executionId);
+        return await ExpireIfOverdueAsync(Store, record, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The stored background executions, oldest first; only those of <paramref name="crewName"/> when given.</summary>
-    public Task<IReadOnlyList<ExecutionRecord>> ListExecutionsAsync(string? crewName = null, CancellationToken cancellationToken = default) =>
-        Store.ListAsync(crewName, cancellationToken).AsTask();
+    /// <remarks>An execution whose input request passed its deadline is marked <see cref="ExecutionStatus.InputExpired"/> as it is read.</remarks>
+    public async Task<IReadOnlyList<ExecutionRecord>> ListExecutionsAsync(string? crewName = null, CancellationToken cancellationToken = default)
+    {
+        var records = await Store.ListAsync(crewName, cancellationToken).ConfigureAwait(false);
+        List<ExecutionRecord>? current = null;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = await ExpireIfOverdueAsync(Store, records[i], cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(record, records[i]))
+            {
+                current ??= new List<ExecutionRecord>(records);
+                current[i] = record;
+            }
+        }
+
+        return current ?? records;
+    }
 
     /// <summary>
     /// Subscribes <paramref name="listener"/> to every event of every execution of this session. It runs
@@ -240,6 +257,18 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         return run;
     }
 
+    /// <summary>Background runs this session tracks now (running, or resuming); a run waiting for input is not one of them.</summary>
+    internal int LiveBackgroundRunCount
+    {
+        get
+        {
+            lock (_liveBackgroundRuns)
+            {
+                return _liveBackgroundRuns.Count;
+            }
+        }
+    }
+
     internal void Observe(ExecutionEvent e)
     {
         _monitor.Observe(e);
@@ -279,6 +308,8 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
                         }
                     }
                 }
+
+                run.Release();
             },
             CancellationToken.None);
     }

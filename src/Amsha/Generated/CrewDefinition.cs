@@ -122,6 +122,9 @@ public sealed class CrewTaskDefinition<TInput>
     /// <summary>Names of the tool sources (<see cref="IToolSource"/>) the task may call: its agent's, then its own.</summary>
     public IReadOnlyList<string> ToolSources { get; init; } = Array.Empty<string>();
 
+    /// <summary>Whether a person reviews the task's output before the crew goes on.</summary>
+    public ReviewKind Review { get; init; }
+
     /// <summary>The declaration texts as written, so run-time definitions can re-render them; null when unknown.</summary>
     public TaskTexts? Texts { get; init; }
 }

@@ -40,6 +40,9 @@ public abstract class ToolFunction : AIFunction
     /// <summary>Whether a repeated call has no further effect; such calls are not journaled.</summary>
     public bool IsIdempotent { get; }
 
+    /// <summary>Whether a person approves each call before it runs (<c>[Tool(RequiresApproval = true)]</c>).</summary>
+    public bool RequiresApproval { get; init; }
+
     /// <summary>The JSON Schema of the arguments object, as text.</summary>
     public string SchemaText => _schema;
 

@@ -6,7 +6,8 @@ namespace Amsha;
 /// <summary>
 /// Amsha's log messages. Event ids 1000-1099 belong to Amsha (see docs/monitoring.md):
 /// 1000-1019 executions and tasks (category <c>Amsha.Execution</c>), 1020-1049 reserved for
-/// the LLM call path (<c>Amsha.Llm</c>), 1050-1069 monitoring (<c>Amsha.Monitoring</c>).
+/// the LLM call path (<c>Amsha.Llm</c>), 1050-1069 monitoring (<c>Amsha.Monitoring</c>), 1070-1079 definitions
+/// (<c>Amsha.Definitions</c>), 1080-1089 human input (<c>Amsha.Execution</c>).
 /// No message carries prompt or completion text unless content capture is opted in
 /// (<see cref="AmshaOptions.CaptureMessageContent"/>), and none carries an API key.
 /// </summary>
@@ -89,4 +90,20 @@ internal static partial class AmshaLog
     [LoggerMessage(EventId = 1072, EventName = "DefinitionIgnored", Level = LogLevel.Warning,
         Message = "Definition source {Source}: {Warning}")]
     public static partial void DefinitionIgnored(ILogger logger, string source, string warning);
+
+    [LoggerMessage(EventId = 1080, EventName = "InputRequested", Level = LogLevel.Information,
+        Message = "Execution {ExecutionId} waits for input: {Kind} request {RequestId} of task {TaskName}")]
+    public static partial void InputRequested(ILogger logger, string executionId, InputRequestKind kind, string requestId, string taskName);
+
+    [LoggerMessage(EventId = 1081, EventName = "InputAnswered", Level = LogLevel.Information,
+        Message = "Execution {ExecutionId} received {Decision} for request {RequestId} of task {TaskName} after {WaitedMs} ms")]
+    public static partial void InputAnswered(ILogger logger, string executionId, InputDecision decision, string requestId, string taskName, double waitedMs);
+
+    [LoggerMessage(EventId = 1082, EventName = "InputExpired", Level = LogLevel.Warning,
+        Message = "Input request {RequestId} of execution {ExecutionId} (task {TaskName}) expired unanswered at {Deadline}; nothing runs until the client resumes it")]
+    public static partial void InputExpired(ILogger logger, string executionId, string requestId, string taskName, DateTimeOffset deadline);
+
+    [LoggerMessage(EventId = 1083, EventName = "ExecutionSuspended", Level = LogLevel.Information,
+        Message = "Execution {ExecutionId} stopped in status {Status}, waiting on {Requests} input request(s); it holds no resources until answered")]
+    public static partial void ExecutionSuspended(ILogger logger, string executionId, ExecutionStatus status, int requests);
 }

@@ -46,6 +46,8 @@ public sealed partial class AmshaMetrics
         writer.WriteNumber("toolCallCount", ToolCallCount);
         writer.WriteNumber("failedToolCallCount", FailedToolCallCount);
         writer.WriteString("toolTime", FormatTime(ToolTime));
+        writer.WriteNumber("inputRequestCount", InputRequestCount);
+        writer.WriteString("inputWaitTime", FormatTime(InputWaitTime));
 
         writer.WriteStartArray("tasks");
         foreach (var task in Tasks)
@@ -119,7 +121,8 @@ public sealed partial class AmshaMetrics
         DateTimeOffset? endedAt = null;
         TimeSpan duration = default;
         int runs = 1, llmCallCount = 0, retryCount = 0, failedCallCount = 0, toolCallCount = 0, failedToolCallCount = 0;
-        TimeSpan toolTime = default;
+        TimeSpan toolTime = default, inputWaitTime = default;
+        var inputRequestCount = 0;
         TokenUsage tokens = default;
         var tasks = new List<TaskMetrics>();
         var calls = new List<LlmCallMetrics>();
@@ -144,6 +147,8 @@ public sealed partial class AmshaMetrics
                 case "toolCallCount": toolCallCount = reader.GetInt32(); break;
                 case "failedToolCallCount": failedToolCallCount = reader.GetInt32(); break;
                 case "toolTime": toolTime = Span(ref reader, name); break;
+                case "inputRequestCount": inputRequestCount = reader.GetInt32(); break;
+                case "inputWaitTime": inputWaitTime = Span(ref reader, name); break;
                 case "tasks":
                     Expect(ref reader, JsonTokenType.StartArray, name);
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -182,6 +187,8 @@ public sealed partial class AmshaMetrics
             ToolCallCount = toolCallCount,
             FailedToolCallCount = failedToolCallCount,
             ToolTime = toolTime,
+            InputRequestCount = inputRequestCount,
+            InputWaitTime = inputWaitTime,
             Tasks = tasks,
             LlmCalls = calls,
             Resources = resources,

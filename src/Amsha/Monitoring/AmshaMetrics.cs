@@ -58,6 +58,15 @@ public sealed partial class AmshaMetrics
     /// <summary>Time spent in tool calls, summed over calls (concurrent calls overlap).</summary>
     public TimeSpan ToolTime { get; init; }
 
+    /// <summary>Input requests (reviews, approvals) the execution made.</summary>
+    public int InputRequestCount { get; init; }
+
+    /// <summary>
+    /// Time spent waiting for a person, from each request to its answer. Not part of <see cref="Duration"/> or of task
+    /// durations, which count only the time the execution ran.
+    /// </summary>
+    public TimeSpan InputWaitTime { get; init; }
+
     /// <summary>Per task, in the order the tasks started.</summary>
     public IReadOnlyList<TaskMetrics> Tasks { get; init; } = Array.Empty<TaskMetrics>();
 
@@ -146,6 +155,8 @@ public sealed partial class AmshaMetrics
             ToolCallCount = previous.ToolCallCount + current.ToolCallCount,
             FailedToolCallCount = previous.FailedToolCallCount + current.FailedToolCallCount,
             ToolTime = previous.ToolTime + current.ToolTime,
+            InputRequestCount = previous.InputRequestCount + current.InputRequestCount,
+            InputWaitTime = previous.InputWaitTime + current.InputWaitTime,
             Tasks = tasks,
             LlmCalls = calls,
             Resources = new ResourceUsage(
@@ -168,6 +179,11 @@ public sealed partial class AmshaMetrics
         if (ToolCallCount > 0)
         {
             text.Append(c, $"  Tool calls: {ToolCallCount} ({FailedToolCallCount} failed), {ToolTime.TotalSeconds:0.000} s").AppendLine();
+        if (InputRequestCount > 0)
+        {
+            text.Append(c, $"  Input requests: {InputRequestCount}, {InputWaitTime.TotalSeconds:0.000} s waiting (not in the duration)").AppendLine();
+        }
+
         }
 
         foreach (var task in Tasks)

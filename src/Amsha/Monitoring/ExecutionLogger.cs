@@ -39,6 +39,18 @@ internal sealed class ExecutionLogger
             case ExecutionCanceledEvent:
                 AmshaLog.ExecutionCanceled(_logger, e.ExecutionId);
                 break;
+            case InputRequestedEvent requested:
+                AmshaLog.InputRequested(_logger, e.ExecutionId, requested.Request.Kind, requested.Request.RequestId, requested.Request.TaskName);
+                break;
+            case InputAnsweredEvent answered:
+                AmshaLog.InputAnswered(_logger, e.ExecutionId, answered.Decision, answered.RequestId, answered.TaskName, answered.Waited.TotalMilliseconds);
+                break;
+            case InputExpiredEvent expired:
+                AmshaLog.InputExpired(_logger, e.ExecutionId, expired.RequestId, expired.TaskName, expired.Deadline);
+                break;
+            case ExecutionSuspendedEvent suspended:
+                AmshaLog.ExecutionSuspended(_logger, e.ExecutionId, suspended.Status, suspended.RequestIds.Count);
+                break;
             case TaskStartedEvent task:
                 AmshaLog.TaskStarted(_logger, e.ExecutionId, task.TaskName, task.AgentName);
                 break;

@@ -32,6 +32,13 @@ internal sealed class ExecutionMetricsBuilder
     private TokenUsage _tokens;
     private int _retries;
     private int _failedCalls;
+    private int _inputRequests;
+    private int _requestsCountedAhead;
+    private TimeSpan _inputWait;
+
+    // Requests this run waits on in memory (interactive), by id: their wait is not run time.
+    private readonly Dictionary<string, (string Task, DateTimeOffset At)> _openWaits = new(StringComparer.Ordinal);
+    private TimeSpan _waitedInRun;
 
     public ExecutionMetricsBuilder(string executionId, string crewName, ExecutionMode mode, TimeProvider time)
     {
@@ -112,6 +119,60 @@ internal sealed class ExecutionMetricsBuilder
             case ExecutionCanceledEvent:
                 Finish(ExecutionStatus.Canceled, e.Timestamp, null);
                 break;
+            case InputRequestedEvent requested:
+                lock (_gate)
+                {
+                    if (_requestsCountedAhead > 0)
+                    {
+                        _requestsCountedAhead--;
+                    }
+                    else
+                    {
+                        _inputRequests++;
+                    }
+
+                    if (_mode == ExecutionMode.Interactive)
+                    {
+                        _openWaits[requested.Request.RequestId] = (requested.Request.TaskName, requested.Timestamp);
+                    }
+                }
+
+                break;
+            case InputAnsweredEvent answered:
+                lock (_gate)
+                {
+                    _inputWait += answered.Waited;
+                    CloseWait(answered.RequestId, answered.Timestamp);
+                }
+
+                break;
+            case InputExpiredEvent expired:
+                lock (_gate)
+                {
+                    if (_openWaits.TryGetValue(expired.RequestId, out var open))
+                    {
+                        _inputWait += expired.Timestamp - open.At;
+                        CloseWait(expired.RequestId, expired.Timestamp);
+                    }
+                }
+
+                break;
+            case ExecutionSuspendedEvent suspended:
+                Finish(suspended.Status, e.Timestamp, null);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Counts the requests a background run is about to store: they are announced (<see cref="InputRequestedEvent"/>)
+    /// only once stored, but the figures stored with them must count them already.
+    /// </summary>
+    public void CountRequestsAhead(int count)
+    {
+        lock (_gate)
+        {
+            _inputRequests += count;
+            _requestsCountedAhead += count;
         }
     }
 
@@ -177,7 +238,12 @@ internal sealed class ExecutionMetricsBuilder
             metrics = Build(status, at, duration);
         }
 
-        AmshaTelemetry.RecordExecutionEnded(_crewName, _mode, status, metrics.Duration.TotalSeconds);
+        // A resumed run that stopped at once (still waiting) never started: it was never counted as active.
+        if (_started)
+        {
+            AmshaTelemetry.RecordExecutionEnded(_crewName, _mode, status, metrics.Duration.TotalSeconds);
+        }
+
         Final = _carried is { } previous ? AmshaMetrics.Combine(previous, metrics) : metrics;
     }
 
@@ -191,11 +257,23 @@ internal sealed class ExecutionMetricsBuilder
             resources = new ResourceUsage(CpuTime() - _cpuStart, GC.GetTotalAllocatedBytes(precise: false) - _allocatedStart, _workingSetStart, workingSetEnd, _workingSetPeak);
         }
 
+        // Waits still open (an execution canceled while it waited) are not run time either.
+        var waiting = _waitedInRun;
+        foreach (var open in _openWaits.Values)
+        {
+            waiting += now - open.At;
+        }
+
         var tasks = new List<TaskMetrics>(_tasks.Count);
         foreach (var task in _tasks)
         {
-            // A task still running (or interrupted by the end of the run) counts up to now.
-            var taskDuration = task.Duration + (task.StartedAt is { } started ? now - started : TimeSpan.Zero);
+            // A task still running (or interrupted by the end of the run) counts up to now, less its waits for a person.
+            var taskDuration = task.Duration + (task.StartedAt is { } started ? now - started : TimeSpan.Zero) - task.Waited;
+            foreach (var open in _openWaits.Values)
+            {
+                taskDuration -= open.Task == task.Name ? now - open.At : TimeSpan.Zero;
+            }
+
             tasks.Add(new TaskMetrics(task.Name, task.AgentName, taskDuration, task.Tokens, task.LlmCalls, task.Retries) { ToolCalls = task.ToolCalls, ToolTime = task.ToolTime });
         }
 
@@ -208,7 +286,7 @@ internal sealed class ExecutionMetricsBuilder
             Status = status,
             StartedAt = startedAt,
             EndedAt = status == ExecutionStatus.Running ? null : now,
-            Duration = duration ?? now - startedAt,
+            Duration = (duration ?? now - startedAt) - waiting,
             Runs = 1,
             Tokens = _tokens,
             LlmCallCount = _calls.Count,
@@ -217,6 +295,8 @@ internal sealed class ExecutionMetricsBuilder
             ToolCallCount = _toolCalls,
             FailedToolCallCount = _failedToolCalls,
             ToolTime = _toolTime,
+            InputRequestCount = _inputRequests,
+            InputWaitTime = _inputWait + (waiting - _waitedInRun),
             Tasks = tasks,
             LlmCalls = _calls.ToArray(),
             Resources = resources,
@@ -233,6 +313,17 @@ internal sealed class ExecutionMetricsBuilder
             _toolCalls++;
             _toolTime += duration;
             _failedToolCalls += failed ? 1 : 0;
+        }
+    }
+
+    // Called under the lock: the wait of a request this run made ends; it is not run time.
+    private void CloseWait(string requestId, DateTimeOffset at)
+    {
+        if (_openWaits.Remove(requestId, out var open))
+        {
+            var waited = at - open.At;
+            _waitedInRun += waited;
+            Task(open.Task).Waited += waited;
         }
     }
 
@@ -295,5 +386,7 @@ internal sealed class ExecutionMetricsBuilder
         public int ToolCalls { get; set; }
 
         public TimeSpan ToolTime { get; set; }
+
+        public TimeSpan Waited { get; set; }
     }
 }

@@ -105,6 +105,37 @@ public static class ExecutionRecordSerializer
                 w.WriteEndArray();
             }
 
+            if (record.PendingInput.Count > 0)
+            {
+                w.WriteStartArray("pendingInput");
+                foreach (var request in record.PendingInput)
+                {
+                    WriteRequest(w, request);
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (record.InputHistory.Count > 0)
+            {
+                w.WriteStartArray("inputHistory");
+                foreach (var answered in record.InputHistory)
+                {
+                    w.WriteStartObject();
+                    w.WritePropertyName("request");
+                    WriteRequest(w, answered.Request);
+                    w.WriteString("decision", answered.Response.Decision.ToString());
+                    WriteOptional(w, "reason", answered.Response.Reason);
+                    WriteOptional(w, "editedOutput", answered.Response.EditedOutput);
+                    WriteOptional(w, "answeredBy", answered.Response.AnsweredBy);
+                    w.WriteString("answeredAt", answered.AnsweredAt);
+                    w.WriteBoolean("applied", answered.Applied);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
         }
 
@@ -214,6 +245,30 @@ public static class ExecutionRecordSerializer
             }
         }
 
+        // Optional: only executions that asked a person have input requests.
+        var pending = new List<InputRequest>();
+        if (root.TryGetProperty("pendingInput", out var pendingInput))
+        {
+            foreach (var request in pendingInput.EnumerateArray())
+            {
+                pending.Add(ReadRequest(request));
+            }
+        }
+
+        var inputHistory = new List<AnsweredInput>();
+        if (root.TryGetProperty("inputHistory", out var answers))
+        {
+            foreach (var answer in answers.EnumerateArray())
+            {
+                var request = ReadRequest(answer.GetProperty("request"));
+                var response = new InputResponse(request.RequestId, ParseEnum<InputDecision>(answer.GetProperty("decision")), Optional(answer, "reason"), Optional(answer, "editedOutput"))
+                {
+                    AnsweredBy = Optional(answer, "answeredBy"),
+                };
+                inputHistory.Add(new AnsweredInput(request, response, answer.GetProperty("answeredAt").GetDateTimeOffset()) { Applied = answer.GetProperty("applied").GetBoolean() });
+            }
+        }
+
         ExecutionError? error = null;
         if (root.TryGetProperty("error", out var e))
         {
@@ -243,7 +298,55 @@ public static class ExecutionRecordSerializer
             StatusHistory = history,
             TaskOutputs = tasks,
             ToolCalls = toolCalls,
+            PendingInput = pending,
+            InputHistory = inputHistory,
         };
+    }
+
+    private static void WriteRequest(Utf8JsonWriter w, InputRequest request)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", request.RequestId);
+        w.WriteString("kind", request.Kind.ToString());
+        w.WriteString("task", request.TaskName);
+        w.WriteString("agent", request.AgentName);
+        w.WriteString("question", request.Question);
+        w.WriteNumber("allowed", (int)request.Allowed);
+        WriteOptional(w, "proposedOutput", request.ProposedOutput);
+        WriteOptional(w, "tool", request.ToolName);
+        WriteOptional(w, "toolCallId", request.ToolCallId);
+        WriteOptional(w, "toolArguments", request.ToolArguments);
+        w.WriteString("requestedAt", request.RequestedAt);
+        if (request.Deadline is { } deadline)
+        {
+            w.WriteString("deadline", deadline);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static InputRequest ReadRequest(JsonElement e) => new()
+    {
+        RequestId = e.GetProperty("id").GetString()!,
+        Kind = ParseEnum<InputRequestKind>(e.GetProperty("kind")),
+        TaskName = e.GetProperty("task").GetString()!,
+        AgentName = e.GetProperty("agent").GetString()!,
+        Question = e.GetProperty("question").GetString()!,
+        Allowed = (ReviewKind)e.GetProperty("allowed").GetInt32(),
+        ProposedOutput = Optional(e, "proposedOutput"),
+        ToolName = Optional(e, "tool"),
+        ToolCallId = Optional(e, "toolCallId"),
+        ToolArguments = Optional(e, "toolArguments"),
+        RequestedAt = e.GetProperty("requestedAt").GetDateTimeOffset(),
+        Deadline = e.TryGetProperty("deadline", out var deadline) ? deadline.GetDateTimeOffset() : null,
+    };
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
     }
 
     private static string? Optional(JsonElement element, string name) =>

@@ -45,6 +45,15 @@ public sealed record ExecutionRecord
     /// </summary>
     public IReadOnlyList<JournaledToolCall> ToolCalls { get; init; } = Array.Empty<JournaledToolCall>();
 
+    /// <summary>
+    /// The requests the execution waits on (status <see cref="ExecutionStatus.WaitingForInput"/>), or that expired
+    /// (<see cref="ExecutionStatus.InputExpired"/>); empty otherwise. Answer them with <c>SubmitInputAsync</c>.
+    /// </summary>
+    public IReadOnlyList<InputRequest> PendingInput { get; init; } = Array.Empty<InputRequest>();
+
+    /// <summary>Every answered input request, oldest first: what was asked, the answer, who gave it and when.</summary>
+    public IReadOnlyList<AnsweredInput> InputHistory { get; init; } = Array.Empty<AnsweredInput>();
+
     /// <summary>Why the execution failed, when it did.</summary>
     public ExecutionError? Error { get; init; }
 

@@ -64,10 +64,41 @@ internal static class AmshaTelemetry
         return activity;
     }
 
+    /// <summary>
+    /// Adds a span event (<c>amsha.input.requested</c>, <c>.answered</c>, <c>.expired</c>) to the current span (the workflow's
+    /// for a review, the task's agent span for a tool approval): the trace shows where the execution waited for a person.
+    /// Only ids and kinds, never the proposed output.
+    /// </summary>
+    public static void RecordInputEvent(string name, InputRequest request, InputDecision? decision)
+    {
+        if (Activity.Current is not { } activity || activity.Source != Source)
+        {
+            return;
+        }
+
+        var tags = new ActivityTagsCollection
+        {
+            ["amsha.input.request_id"] = request.RequestId,
+            ["amsha.input.kind"] = request.Kind == InputRequestKind.TaskReview ? "task_review" : "tool_approval",
+            ["amsha.task.name"] = request.TaskName,
+        };
+        if (request.ToolName is { } tool)
+        {
+            tags["gen_ai.tool.name"] = tool;
+        }
+
+        if (decision is { } answered)
+        {
+            tags["amsha.input.decision"] = answered switch { InputDecision.Approve => "approve", InputDecision.Reject => "reject", _ => "edit" };
+        }
+
+        activity.AddEvent(new ActivityEvent(name, tags: tags));
+    }
+
     /// <summary>Marks <paramref name="activity"/> (and, for a failed task, its workflow) failed; always false, for use in exception filters.</summary>
     public static bool RecordFailure(Activity? activity, Exception exception, bool alsoParent = false)
     {
-        if (activity is null || exception is OperationCanceledException)
+        if (activity is null || exception is OperationCanceledException or ExecutionSuspension)
         {
             return false;
         }
@@ -333,6 +364,8 @@ internal static class AmshaTelemetry
         ExecutionStatus.Succeeded => "succeeded",
         ExecutionStatus.Failed => "failed",
         ExecutionStatus.Canceled => "canceled",
+        ExecutionStatus.WaitingForInput => "waiting_for_input",
+        ExecutionStatus.InputExpired => "input_expired",
         _ => "running",
     };
 }

@@ -55,6 +55,15 @@ internal sealed class ToolJournal
         return false;
     }
 
+    /// <summary>Whether an identical call is journaled and unused (it would be replayed, not run).</summary>
+    public bool CanReplay(string toolName, string canonicalArguments)
+    {
+        lock (_gate)
+        {
+            return _replayable.Exists(e => string.Equals(e.ToolName, toolName, StringComparison.Ordinal) && string.Equals(e.Arguments, canonicalArguments, StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Writes a completed call to the execution record; returns once it is stored.</summary>
     public Task RecordAsync(string toolName, string callId, string canonicalArguments, string result) =>
         _write(new JournaledToolCall(_taskName, toolName, callId, canonicalArguments, result, _time.GetUtcNow()));

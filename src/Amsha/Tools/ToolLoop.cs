@@ -42,8 +42,10 @@ internal static class ToolLoop
                     $"Task '{taskName}' asked for tools in round {round.ToString(CultureInfo.InvariantCulture)}, but it may call tools in at most {tools.MaxRounds.ToString(CultureInfo.InvariantCulture)} round(s) before it answers. Raise the task's MaxToolRounds or Amsha:Llm:Tools:MaxRounds, or tell the agent when to stop.");
             }
 
+            // Calls that need a person's approval are asked first, all of them, before any tool of the round runs.
+            var decisions = await ApproveAsync(calls, tools, taskName, cancellationToken).ConfigureAwait(false);
             conversation.AddRange(result.Response.Messages);
-            var results = await InvokeAllAsync(calls, tools, context, taskName, round, result.ChatSpan, llm.TimeProvider, cancellationToken).ConfigureAwait(false);
+            var results = await InvokeAllAsync(calls, decisions, tools, context, taskName, round, result.ChatSpan, llm.TimeProvider, cancellationToken).ConfigureAwait(false);
             conversation.Add(new ChatMessage(ChatRole.Tool, results));
         }
     }
@@ -75,14 +77,70 @@ internal static class ToolLoop
         return calls;
     }
 
-    private static async Task<IList<AIContent>> InvokeAllAsync(List<FunctionCallContent> calls, ToolSet tools, LlmCallContext context, string taskName, int round, ActivityContext chatSpan, TimeProvider time, CancellationToken cancellationToken)
+    // The answer to each call that needs approval (null for the others). A background run that has no recorded answer
+    // for one stops here to wait, before any call of the round runs.
+    private static async Task<InputResponse?[]?> ApproveAsync(List<FunctionCallContent> calls, ToolSet tools, string taskName, CancellationToken cancellationToken)
+    {
+        if (tools.Input is not { } input)
+        {
+            return null;
+        }
+
+        InputResponse?[]? decisions = null;
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var call = calls[i];
+            if (!tools.TryGet(call.Name, out var tool) || !RequiresApproval(tool) || call.Exception is not null)
+            {
+                continue;
+            }
+
+            string canonical;
+            try
+            {
+                canonical = ToolJournal.Canonical(ToolArgumentsJson.ToUtf8(call.Name, call.Arguments));
+            }
+            catch (Exception ex) when (ex is ToolArgumentException or System.Text.Json.JsonException)
+            {
+                continue; // Bad arguments never reach the tool: the model is told, nobody is asked.
+            }
+
+            if (tools.Journal is { } journal && journal.CanReplay(call.Name, canonical))
+            {
+                continue; // Ran (approved) before a crash: replayed, not asked again.
+            }
+
+            var request = input.NewRequest(new InputRequest
+            {
+                RequestId = "",
+                Kind = InputRequestKind.ToolApproval,
+                TaskName = taskName,
+                AgentName = tools.AgentName,
+                Question = $"Approve a call of tool '{call.Name}' by task '{taskName}'.",
+                ToolName = call.Name,
+                ToolCallId = call.CallId,
+                ToolArguments = canonical,
+            });
+            decisions ??= new InputResponse?[calls.Count];
+            decisions[i] = await input.AskAsync(request, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        input.ThrowIfSuspending();
+        return decisions;
+    }
+
+#pragma warning disable MEAI001 // Tools of other sources mark approval with Microsoft.Extensions.AI's wrapper.
+    private static bool RequiresApproval(AIFunction tool) => tool is ToolFunction { RequiresApproval: true } or ApprovalRequiredAIFunction;
+#pragma warning restore MEAI001
+
+    private static async Task<IList<AIContent>> InvokeAllAsync(List<FunctionCallContent> calls, InputResponse?[]? decisions, ToolSet tools, LlmCallContext context, string taskName, int round, ActivityContext chatSpan, TimeProvider time, CancellationToken cancellationToken)
     {
         var results = new AIContent[calls.Count];
         if (calls.Count == 1 || tools.MaxConcurrentCalls == 1)
         {
             for (var i = 0; i < calls.Count; i++)
             {
-                results[i] = await InvokeAsync(calls[i], tools, context, taskName, round, chatSpan, time, cancellationToken).ConfigureAwait(false);
+                results[i] = await InvokeAsync(calls[i], decisions?[i], tools, context, taskName, round, chatSpan, time, cancellationToken).ConfigureAwait(false);
             }
 
             return results;
@@ -121,7 +179,7 @@ internal static class ToolLoop
             await slots.WaitAsync(siblings.Token).ConfigureAwait(false);
             try
             {
-                results[index] = await InvokeAsync(calls[index], tools, context, taskName, round, chatSpan, time, siblings.Token).ConfigureAwait(false);
+                results[index] = await InvokeAsync(calls[index], decisions?[index], tools, context, taskName, round, chatSpan, time, siblings.Token).ConfigureAwait(false);
             }
             catch (Exception) when (!siblings.IsCancellationRequested)
             {
@@ -135,7 +193,7 @@ internal static class ToolLoop
         }
     }
 
-    private static async Task<AIContent> InvokeAsync(FunctionCallContent call, ToolSet tools, LlmCallContext context, string taskName, int round, ActivityContext chatSpan, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<AIContent> InvokeAsync(FunctionCallContent call, InputResponse? decision, ToolSet tools, LlmCallContext context, string taskName, int round, ActivityContext chatSpan, TimeProvider time, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var capture = context.CaptureContent;
@@ -172,6 +230,12 @@ internal static class ToolLoop
         if (argumentProblem is not null)
         {
             return Failed("invalid_arguments", argumentProblem, failsTask: false);
+        }
+
+        if (decision is { Decision: InputDecision.Reject })
+        {
+            // Refused: the tool never runs; the model learns why and answers without it.
+            return Failed("refused", $"A person refused this call of tool '{call.Name}': {decision.Reason?.TrimEnd('.')}. Do not call it again with these arguments; answer without it.", failsTask: false);
         }
 
         // A background task journals its calls; a call journaled before a crash is answered from the journal.

@@ -34,6 +34,12 @@ internal sealed class ToolSet
     /// <summary>The journal of the task's tool calls in a background execution; null for interactive ones.</summary>
     public ToolJournal? Journal { get; set; }
 
+    /// <summary>Where calls of tools that need approval ask a person; null when nothing asks.</summary>
+    public InputGate? Input { get; set; }
+
+    /// <summary>The agent performing the task, for approval requests.</summary>
+    public string AgentName { get; set; } = "";
+
     /// <summary>The tool the model named, if the task has one by that name.</summary>
     public bool TryGet(string name, out AIFunction tool) => _byName.TryGetValue(name, out tool!);
 

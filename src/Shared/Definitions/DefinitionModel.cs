@@ -59,6 +59,22 @@ internal sealed record TaskEntry(string Name, TextRange NameRange)
 
     /// <summary>Names of tool sources (<c>tool_sources</c>).</summary>
     public IReadOnlyList<DefinedText> ToolSources { get; init; } = Array.Empty<DefinedText>();
+
+    /// <summary>Whether a person reviews the task's output (<c>review</c>, or CrewAI's <c>human_input</c>); null when neither key is written.</summary>
+    public DefinedReview? Review { get; init; }
+}
+
+/// <summary>A task's review as written: <c>ReviewKind</c>'s bits (0 none, 1 approve, 2 edit) and where the value is written.</summary>
+/// <param name="Kind">The bits: <see cref="Approve"/>, <see cref="Edit"/>, or both; 0 for none.</param>
+/// <param name="Key">The key it was read from: <c>review</c> or <c>human_input</c>.</param>
+/// <param name="Range">Where the value is written.</param>
+internal sealed record DefinedReview(int Kind, string Key, TextRange Range)
+{
+    /// <summary>The reviewer approves or rejects the output (<c>ReviewKind.Approve</c>).</summary>
+    public const int Approve = 1;
+
+    /// <summary>The reviewer may also replace the output (<c>ReviewKind.Edit</c>).</summary>
+    public const int Edit = 2;
 }
 
 /// <summary>One step of a crew: a task, and (Python Amsha's job layout) the agent that performs it.</summary>

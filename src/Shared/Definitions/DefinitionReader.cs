@@ -61,10 +61,13 @@ internal static class DefinitionReader
     private sealed class Reading
     {
         private static readonly string[] AgentKeys = { "role", "goal", "backstory", "llm", "tool_sources" };
-        private static readonly string[] TaskKeys = { "description", "expected_output", "agent", "context", "output", "tool_sources" };
+        private static readonly string[] TaskKeys = { "description", "expected_output", "agent", "context", "output", "tool_sources", "review", "human_input" };
         private static readonly string[] CrewKeys = { "tasks", "steps", "process", "input" };
         private static readonly string[] StepKeys = { "task", "agent", "task_file", "agent_file" };
         private static readonly string[] RootKeys = { "agents", "tasks", "crews", "agent", "task", "crew" };
+
+        /// <summary>What <c>review</c> accepts, for its messages.</summary>
+        private const string ReviewValues = "write none, approve (a person approves or rejects the output), edit (they may also replace it) or approve, edit";
 
         /// <summary>Keys of CrewAI and Python Amsha that a C# crew cannot honour, and why.</summary>
         private static readonly Dictionary<string, string> IgnoredKeyReasons = CreateIgnoredKeyReasons();
@@ -557,6 +560,8 @@ internal static class DefinitionReader
         {
             DefinedText? description = null, expectedOutput = null, agent = null, output = null;
             IReadOnlyList<DefinedText> context = Array.Empty<DefinedText>(), toolSources = Array.Empty<DefinedText>();
+            DefinedReview? review = null;
+            Entry? reviewField = null;
             foreach (var field in fields)
             {
                 switch (field.Key)
@@ -579,6 +584,20 @@ internal static class DefinitionReader
                     case "tool_sources":
                         toolSources = Names(field, owner);
                         break;
+                    case "review" or "human_input" when reviewField is not null:
+                        Report(
+                            DefinitionProblemKind.InvalidValue,
+                            KeyRange(field),
+                            $"{Capitalized(owner)} has both '{reviewField.Key}' and '{field.Key}'; this '{field.Key}' is not read. Write the review once (review: approve, for example).");
+                        break;
+                    case "review":
+                        reviewField = field;
+                        review = ReadReview(field, owner);
+                        break;
+                    case "human_input":
+                        reviewField = field;
+                        review = ReadHumanInput(field, owner);
+                        break;
                     case "name" when single:
                         break;
                     default:
@@ -595,6 +614,7 @@ internal static class DefinitionReader
                 Context = context,
                 Output = output,
                 ToolSources = toolSources,
+                Review = review,
             };
         }
 
@@ -760,6 +780,111 @@ internal static class DefinitionReader
             }
 
             return new CrewStep(task, agent is { Value.Length: > 0 } ? agent : null, IsFileReference: false);
+        }
+
+        /// <summary>
+        /// <c>review</c>: <c>none</c>, <c>approve</c>, <c>edit</c>, or several of them as a comma-separated text or a
+        /// list (<c>approve, edit</c>), ignoring case; null (with a problem) for anything else.
+        /// </summary>
+        private DefinedReview? ReadReview(Entry field, string owner)
+        {
+            Visit();
+            var words = new List<(string Word, TextRange Range)>();
+            switch (field.Value)
+            {
+                case ScalarNode { IsNull: true }:
+                    Report(DefinitionProblemKind.InvalidValue, KeyRange(field), $"'review' of {owner} is empty; {ReviewValues}.");
+                    return null;
+                case ScalarNode scalar:
+                    foreach (var word in scalar.Value.Split(','))
+                    {
+                        if (word.Trim().Length > 0)
+                        {
+                            words.Add((word, ValueRange(scalar)));
+                        }
+                    }
+
+                    break;
+                case SequenceNode list:
+                    foreach (var item in list.Items)
+                    {
+                        Visit();
+                        if (item is not ScalarNode { IsNull: false } scalarItem)
+                        {
+                            Report(DefinitionProblemKind.InvalidValue, ValueRange(item), $"'review' of {owner} lists what the reviewer may do; this item is {(item is ScalarNode ? "empty" : Describe(item))}. {Capitalized(ReviewValues)}.");
+                            return null;
+                        }
+
+                        words.Add((scalarItem.Value, ValueRange(scalarItem)));
+                    }
+
+                    break;
+                default:
+                    Report(DefinitionProblemKind.InvalidValue, ValueRange(field.Value), $"'review' of {owner} must be text or a list, not {Describe(field.Value)}; {ReviewValues}.");
+                    return null;
+            }
+
+            if (words.Count == 0)
+            {
+                Report(DefinitionProblemKind.InvalidValue, ValueRange(field.Value), $"'review' of {owner} is empty; {ReviewValues}.");
+                return null;
+            }
+
+            var kind = 0;
+            var none = false;
+            foreach (var (word, range) in words)
+            {
+                switch (word.Trim().ToLowerInvariant())
+                {
+                    case "none":
+                        none = true;
+                        break;
+                    case "approve":
+                        kind |= DefinedReview.Approve;
+                        break;
+                    case "edit":
+                        kind |= DefinedReview.Edit;
+                        break;
+                    default:
+                        Report(DefinitionProblemKind.InvalidValue, range, $"review '{word.Trim()}' of {owner} is not known; {ReviewValues}.");
+                        return null;
+                }
+            }
+
+            if (none && kind != 0)
+            {
+                Report(DefinitionProblemKind.InvalidValue, ValueRange(field.Value), $"'review' of {owner} says both none and {(kind == DefinedReview.Edit ? "edit" : "approve")}; write none alone, or what the reviewer may do.");
+                return null;
+            }
+
+            return new DefinedReview(kind, field.Key, ValueRange(field.Value));
+        }
+
+        /// <summary>CrewAI's <c>human_input</c>: <c>true</c> is <c>review: approve</c>, <c>false</c> is <c>review: none</c>.</summary>
+        private DefinedReview? ReadHumanInput(Entry field, string owner)
+        {
+            Visit();
+            if (field.Value is ScalarNode { IsNull: false } scalar)
+            {
+                switch (scalar.Value.Trim().ToLowerInvariant())
+                {
+                    // YAML 1.1 booleans, as CrewAI's loader (PyYAML) reads them.
+                    case "true" or "yes" or "on":
+                        return new DefinedReview(DefinedReview.Approve, field.Key, ValueRange(scalar));
+                    case "false" or "no" or "off":
+                        return new DefinedReview(0, field.Key, ValueRange(scalar));
+                }
+            }
+
+            const string Meaning = "true asks a person to approve or reject the output (review: approve), and review: edit lets them replace it too";
+            var (range, problem) = field.Value switch
+            {
+                ScalarNode { IsNull: true } => (KeyRange(field), $"'human_input' of {owner} is empty; write true or false: {Meaning}."),
+                ScalarNode text => (ValueRange(text), $"'human_input' of {owner} must be true or false, not '{text.Value}': {Meaning}."),
+                _ => (ValueRange(field.Value), $"'human_input' of {owner} must be true or false, not {Describe(field.Value)}: {Meaning}."),
+            };
+            Report(DefinitionProblemKind.InvalidValue, range, problem);
+            return null;
         }
 
         private DefinedText? ReadProcess(Entry field, string owner)
@@ -1134,7 +1259,7 @@ internal static class DefinitionReader
                 ["module_name"] = "it names a Python module; C# types are named with input: and output:",
                 ["markdown"] = "how the answer is formatted belongs in expected_output",
                 ["async_execution"] = "tasks whose context is ready run concurrently with process: graph on the crew",
-                ["human_input"] = "human input is asked for through Amsha's human-input API, in code",
+                ["human_input"] = "a person reviews a task's output, so it is read on tasks only (review: approve, or human_input: true)",
                 ["callback"] = PythonCode,
                 ["step_callback"] = PythonCode,
                 ["task_callback"] = PythonCode,

@@ -20,6 +20,7 @@ internal static class LawAnalyzers
         new BackgroundStreamAnalyzer(),
         new DiscardedHandleAnalyzer(),
         new RetryStormAnalyzer(),
+        new UnansweredInputAnalyzer(),
     ];
 
     /// <summary>A valid crew (<c>WritingCrew</c>, input <c>Req</c>) and the usings client code needs.</summary>

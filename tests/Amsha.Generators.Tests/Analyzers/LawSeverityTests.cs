@@ -44,6 +44,13 @@ public sealed class LawSeverityTests
                 }
             }
             """ },
+        { "AMSHA207", DiagnosticSeverity.Warning, """
+            [CrewTask(Agent = typeof(Writer), Description = "Check {Topic}", ExpectedOutput = "Verdict", Review = ReviewKind.Approve)]
+            public partial class Checked;
+            [Crew<Req>(Tasks = [typeof(Checked)])]
+            public partial class CheckedCrew;
+            public static class Waiter { public static Task F(CheckedCrew c) => c.RunAsync(new Req("x")); }
+            """ },
     };
 
     [Theory]

@@ -212,8 +212,13 @@ public sealed class DefinitionReaderTests
         Assert.Equal(17, expected.Column);
         Assert.Equal("research_task", Assert.Single(reporting.Context).Value);
         Assert.Equal(
-            new[] { "output_file", "async_execution", "human_input" },
+            new[] { "output_file", "async_execution" },
             document.Problems.Where(p => p.Kind == DefinitionProblemKind.IgnoredKey).Select(p => KeyAt(CrewAiTasks, p.Range)));
+
+        // CrewAI's human_input is read: false is no review, written as such (it overrides a compiled task's review).
+        Assert.Null(research.Review);
+        Assert.Equal(0, reporting.Review!.Kind);
+        Assert.Equal("human_input", reporting.Review.Key);
     }
 
     [Fact]
@@ -581,7 +586,7 @@ public sealed class DefinitionReaderTests
         Assert.Contains("unknown key 'expected-output' in task 't' is ignored; did you mean 'expected_output'?", document.Problems[0].Message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("did you mean 'agent'?", document.Problems[1].Message, StringComparison.Ordinal);
         Assert.DoesNotContain("did you mean", document.Problems[2].Message, StringComparison.Ordinal);
-        Assert.Contains("description, expected_output, agent, context, output and tool_sources", document.Problems[2].Message, StringComparison.Ordinal);
+        Assert.Contains("description, expected_output, agent, context, output, tool_sources, review and human_input", document.Problems[2].Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -599,6 +604,78 @@ public sealed class DefinitionReaderTests
         Assert.Contains("not a map", problems[1].Message, StringComparison.Ordinal);
         Assert.Equal(At(yaml, "[nested]"), problems[2].Range.Start);
         Assert.Equal("ok", Assert.Single(Assert.Single(document.Agents).ToolSources).Value);
+    }
+
+    [Theory]
+    [InlineData("review: approve", 1, "approve")]
+    [InlineData("review: Edit", 2, "Edit")]
+    [InlineData("review: approve, edit", 3, "approve, edit")]
+    [InlineData("review: [approve, edit]", 3, "[approve")]
+    [InlineData("review:\n    - edit\n    - approve", 3, "- edit")]
+    [InlineData("review: none", 0, "none")]
+    [InlineData("human_input: true", 1, "true")]
+    [InlineData("human_input: True", 1, "True")]
+    [InlineData("human_input: yes", 1, "yes")]
+    [InlineData("human_input: false", 0, "false")]
+    public void Review_and_human_input_are_read_as_review_kinds(string line, int kind, string at)
+    {
+        var yaml = "t:\n  description: d\n  expected_output: e\n  " + line + "\n";
+
+        var document = DefinitionReader.Read("tasks.yaml", yaml);
+
+        Assert.Empty(document.Problems);
+        var review = Assert.Single(document.Tasks).Review!;
+        Assert.Equal(kind, review.Kind);
+        Assert.Equal(line.Substring(0, line.IndexOf(':', StringComparison.Ordinal)), review.Key);
+        Assert.Equal(At(yaml, at), review.Range.Start);
+    }
+
+    [Theory]
+    [InlineData("review: approved", "approved", "review 'approved' of task 't' is not known; write none, approve")]
+    [InlineData("review: true", "true", "review 'true' of task 't' is not known")]
+    [InlineData("review: none, edit", "none, edit", "'review' of task 't' says both none and edit")]
+    [InlineData("review: [approve, [edit]]", "[edit]", "'review' of task 't' lists what the reviewer may do; this item is a list")]
+    [InlineData("review: { approve: true }", "{ approve", "'review' of task 't' must be text or a list, not a map")]
+    [InlineData("review: ' , '", "' , '", "'review' of task 't' is empty")]
+    [InlineData("review:", "review", "'review' of task 't' is empty")]
+    [InlineData("human_input: maybe", "maybe", "'human_input' of task 't' must be true or false, not 'maybe'")]
+    [InlineData("human_input: [true]", "[true]", "'human_input' of task 't' must be true or false, not a list")]
+    [InlineData("human_input:", "human_input", "'human_input' of task 't' is empty")]
+    public void A_review_that_is_not_known_is_an_invalid_value_where_it_is_written(string line, string at, string message)
+    {
+        var yaml = "t:\n  description: d\n  expected_output: e\n  " + line + "\n";
+
+        var document = DefinitionReader.Read("tasks.yaml", yaml);
+
+        var problem = Assert.Single(document.Problems);
+        Assert.Equal(DefinitionProblemKind.InvalidValue, problem.Kind);
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+        Assert.Equal(At(yaml, at), problem.Range.Start);
+        Assert.Null(Assert.Single(document.Tasks).Review);
+    }
+
+    [Fact]
+    public void Review_and_human_input_together_read_the_first_and_report_the_second()
+    {
+        const string yaml = "t:\n  description: d\n  expected_output: e\n  review: edit\n  human_input: true\n";
+
+        var document = DefinitionReader.Read("tasks.yaml", yaml);
+
+        var problem = Assert.Single(document.Problems);
+        Assert.Equal(DefinitionProblemKind.InvalidValue, problem.Kind);
+        Assert.Equal(At(yaml, "human_input"), problem.Range.Start);
+        Assert.Contains("has both 'review' and 'human_input'", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(2, Assert.Single(document.Tasks).Review!.Kind);
+    }
+
+    [Fact]
+    public void Human_input_on_an_agent_is_ignored_with_where_it_belongs()
+    {
+        var document = DefinitionReader.Read("agents.yaml", "a:\n  role: r\n  goal: g\n  backstory: b\n  human_input: true\n");
+
+        var problem = Assert.Single(document.Problems);
+        Assert.Equal(DefinitionProblemKind.IgnoredKey, problem.Kind);
+        Assert.Contains("read on tasks only (review: approve, or human_input: true)", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,6 +65,38 @@ public sealed class SqliteDefinitionSourceTests
         Assert.Equal("""{"steps":[{"task":"Draft","agent":"Editor"},{"task":"Check"}],"process":"graph"}""", Body("crew", "Review", 1));
     }
 
+    [Theory]
+    [InlineData(ReviewKind.None, "none")]
+    [InlineData(ReviewKind.Approve, "approve")]
+    [InlineData(ReviewKind.Edit, "edit")]
+    [InlineData(ReviewKind.Approve | ReviewKind.Edit, "approve, edit")]
+    public async Task A_task_review_round_trips_as_the_words_of_the_definition_files(ReviewKind review, string written)
+    {
+        using var source = Open();
+        await source.SaveTaskAsync(new TaskDeclaration("Check") { Review = review }, Ct);
+
+        var task = Assert.Single((await source.LoadAsync(Ct)).Tasks);
+        Assert.Equal(review, task.Review);
+        Assert.Equal(DefinitionOrigin.InTable(Table, 1, "review"), task.FieldOrigins!["review"]);
+        Assert.Equal("{\"review\":\"" + written + "\"}", Body("task", "Check", 1));
+    }
+
+    [Fact]
+    public async Task A_review_is_read_from_a_list_of_words_and_an_undefined_one_is_refused_on_save()
+    {
+        using var source = Open();
+        await source.LoadAsync(Ct);
+        Insert("task", "Listed", 1, "{\"review\": [\"Edit\", \"approve\"]}");
+        Insert("task", "Unset", 1, "{\"review\": null}");
+
+        var tasks = (await source.LoadAsync(Ct)).Tasks;
+        Assert.Equal(ReviewKind.Approve | ReviewKind.Edit, tasks.Single(t => t.Name == "Listed").Review);
+        Assert.Null(tasks.Single(t => t.Name == "Unset").Review);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await source.SaveTaskAsync(new TaskDeclaration("Odd") { Review = (ReviewKind)4 }, Ct));
+        Assert.Contains("undefined review 4", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Null_fields_are_left_out_so_an_overlay_changes_only_what_it_names()
     {
@@ -149,6 +181,11 @@ public sealed class SqliteDefinitionSourceTests
         { "task", "{\"context\": [\"Research\", 3]}", "context", "'context' item 1 must be a name (text), but the body has a number (3)." },
         { "task", "{\"expected_output\": {\"a\": 1}}", "expected_output", "'expected_output' must be text, but the body has an object." },
         { "task", "{\"input\": \"x\"}", "input", "'input' is not a key of a task." },
+        { "task", "{\"review\": \"approved\"}", "review", "'review' holds 'approved'. Write \"none\", \"approve\"" },
+        { "task", "{\"review\": true}", "review", "'review' must be text or an array, but the body has a boolean (true)." },
+        { "task", "{\"review\": [\"approve\", 2]}", "review", "'review' lists what the reviewer may do as text, but the body has a number (2)." },
+        { "task", "{\"review\": \"none, edit\"}", "review", "'review' is '\"none, edit\"'." },
+        { "task", "{\"review\": []}", "review", "'review' is '[]'." },
         { "crew", "{}", "tasks", "The crew 'Item' has no tasks" },
         { "crew", "{\"tasks\": []}", "tasks", "The crew 'Item' has no tasks" },
         { "crew", "{\"tasks\": [\"a\"], \"steps\": [{\"task\": \"a\"}]}", "steps", "has both 'tasks' and 'steps'" },

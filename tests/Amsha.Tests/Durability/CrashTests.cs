@@ -15,7 +15,7 @@ namespace Amsha.Tests.Durability;
 /// Kills a process running a background crew (SIGKILL) after its first task's checkpoint, resumes
 /// the execution in a new process, and compares with an uninterrupted run.
 /// </summary>
-public sealed class CrashTests
+public sealed partial class CrashTests
 {
     private static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(60);
 
