@@ -14,6 +14,12 @@ if (Array.IndexOf(args, "--tools") >= 0)
     return await ToolsDemo.RunAsync();
 }
 
+// --review: the crew waits for a person at the console: a draft to review, a tool call to approve (ReviewDemo.cs).
+if (Array.IndexOf(args, "--review") >= 0)
+{
+    return await ReviewDemo.RunAsync();
+}
+
 // --yaml: crews defined in YAML files, compiled at build time and read at run time (YamlDemo.cs).
 if (Array.IndexOf(args, "--yaml") >= 0)
 {
