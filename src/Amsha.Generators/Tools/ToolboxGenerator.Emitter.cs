@@ -30,7 +30,9 @@ internal sealed partial class ToolboxGenerator
             w.Open($"internal sealed class {model.DefinitionClass} : {Generated}.ToolboxDefinition");
             w.Line($"public static readonly {model.DefinitionClass} Instance = new {model.DefinitionClass}();").Line();
             var names = model.Tools.Count == 0 ? "global::System.Array.Empty<string>()" : "new string[] { " + string.Join(", ", model.Tools.Select(t => CodeText.Literal(t.Name))) + " }";
-            w.Line($"private {model.DefinitionClass}() : base({CodeText.Literal(model.Name)}, typeof({model.TypeName}), {names}) {{ }}").Line();
+            var approvals = model.Tools.Where(t => t.RequiresApproval).Select(t => CodeText.Literal(t.Name)).ToList();
+            var body = approvals.Count == 0 ? "{ }" : "{ ApprovalToolNames = new string[] { " + string.Join(", ", approvals) + " }; }";
+            w.Line($"private {model.DefinitionClass}() : base({CodeText.Literal(model.Name)}, typeof({model.TypeName}), {names}) {body}").Line();
             if (model.HasDefaultConstructor)
             {
                 w.Line($"public override object? CreateDefault() => new {model.TypeName}();").Line();

@@ -32,6 +32,13 @@ internal static class DefinitionFingerprint
             foreach (var toolbox in task.Toolboxes)
             {
                 Field(text, toolbox.Name);
+
+                // Only when some do, so toolboxes without approvals keep the fingerprints they had; 'A' starts no other field.
+                foreach (var approval in toolbox.ApprovalToolNames)
+                {
+                    text.Append('A');
+                    Field(text, approval);
+                }
             }
 
             foreach (var source in task.ToolSources)

@@ -25,6 +25,9 @@ public abstract class ToolboxDefinition
     /// <summary>The names of its tools, as the model calls them.</summary>
     public IReadOnlyList<string> ToolNames { get; }
 
+    /// <summary>The names of its tools that need a person's approval before each call (<c>[Tool(RequiresApproval = true)]</c>).</summary>
+    public IReadOnlyList<string> ApprovalToolNames { get; init; } = Array.Empty<string>();
+
     /// <summary>The toolbox's tools bound to <paramref name="toolbox"/>, an instance of <see cref="Type"/>.</summary>
     public abstract IReadOnlyList<ToolFunction> CreateTools(object toolbox);
 

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Threading.Tasks;
+using Amsha.Generated;
 using Amsha.Serialization;
 using Amsha.Sqlite;
 using Amsha.Tests.Support;
@@ -85,5 +86,31 @@ public sealed class InputRecordTests
         Assert.Equal(Approval, Assert.Single(read.PendingInput));
         Assert.Equal("better", Assert.Single(read.InputHistory).Response.EditedOutput);
         Assert.Contains(await store.ListAsync(null, TestContext.Current.CancellationToken), r => r.ExecutionId == "e1" && r.Status == ExecutionStatus.WaitingForInput);
+    }
+}
+
+/// <summary>Which tools need approval is part of what an execution records it ran with.</summary>
+public sealed class ApprovalFingerprintTests
+{
+    [Fact]
+    public void A_tool_that_needs_approval_is_in_the_generated_toolbox_and_changes_the_fingerprint()
+    {
+        var task = HumanPaymentCrew.Definition.Tasks[0];
+        var toolbox = Assert.Single(task.Toolboxes);
+        Assert.Equal(["Pay"], toolbox.ApprovalToolNames);
+
+        var same = CrewWith(toolbox);
+        var withoutApproval = CrewWith(new WithoutApprovals(toolbox));
+
+        Assert.Equal(same.Fingerprint, CrewWith(toolbox).Fingerprint);
+        Assert.NotEqual(same.Fingerprint, withoutApproval.Fingerprint);
+
+        CrewDefinition<ReviewTopic, string> CrewWith(ToolboxDefinition box) =>
+            new("Fingerprinted", CrewProcess.Sequential, [new CrewTaskDefinition<ReviewTopic>(task.Name, task.Agent, task.DependsOn, task.BuildPrompt, task.OutputFormat) { Toolboxes = [box], Texts = task.Texts }]);
+    }
+
+    private sealed class WithoutApprovals(ToolboxDefinition inner) : ToolboxDefinition(inner.Name, inner.Type, inner.ToolNames)
+    {
+        public override System.Collections.Generic.IReadOnlyList<ToolFunction> CreateTools(object toolbox) => inner.CreateTools(toolbox);
     }
 }
