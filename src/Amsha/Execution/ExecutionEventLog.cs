@@ -18,7 +18,9 @@ internal sealed class ExecutionEventLog
     private readonly string _executionId;
     private readonly TimeProvider _time;
     private readonly Action<ExecutionEvent>? _onAppended;
-    private TaskCompletionSource<bool> _changed = NewSignal();
+    // The signal readers wait on for the next event; made only when a reader waits, so appends nobody waits
+    // for (every token of a run nobody streams) allocate nothing for it.
+    private TaskCompletionSource<bool>? _changed;
     private bool _completed;
 
     public ExecutionEventLog(string executionId, TimeProvider time, Action<ExecutionEvent>? onAppended)
@@ -31,7 +33,7 @@ internal sealed class ExecutionEventLog
     /// <summary>Stamps <paramref name="e"/> with the execution id, next sequence number and time, and appends it.</summary>
     public ExecutionEvent Append(ExecutionEvent e, bool terminal = false)
     {
-        TaskCompletionSource<bool> signal;
+        TaskCompletionSource<bool>? signal;
         ExecutionEvent stamped;
         lock (_gate)
         {
@@ -44,7 +46,7 @@ internal sealed class ExecutionEventLog
             _events.Add(stamped);
             _completed = terminal;
             signal = _changed;
-            _changed = NewSignal();
+            _changed = null;
 
             // Observers are told inside the lock: concurrent tasks (Graph crews) append from several
             // threads, and observers must see the same order as stream readers, never later than them.
@@ -52,7 +54,7 @@ internal sealed class ExecutionEventLog
             _onAppended?.Invoke(stamped);
         }
 
-        signal.TrySetResult(true);
+        signal?.TrySetResult(true);
         return stamped;
     }
 
@@ -76,7 +78,7 @@ internal sealed class ExecutionEventLog
                 }
                 else
                 {
-                    wait = _changed.Task;
+                    wait = (_changed ??= NewSignal()).Task;
                 }
             }
 

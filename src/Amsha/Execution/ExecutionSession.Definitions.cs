@@ -58,8 +58,8 @@ public sealed partial class ExecutionSession
     /// <exception cref="DefinitionException">The definitions, loaded for the first time, are invalid.</exception>
     public async Task<CrewResult<string>> RunAsync(string crewName, string? inputJson, ExecutionOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var handle = await StartAsync(crewName, inputJson, options, cancellationToken).ConfigureAwait(false);
-        return await handle.ResultAsync(CancellationToken.None).ConfigureAwait(false);
+        var (crew, input) = await PrepareByNameAsync(crewName, inputJson, cancellationToken).ConfigureAwait(false);
+        return await RunInteractiveAsync(crew, input, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts an interactive execution of the crew named <paramref name="crewName"/> with a JSON input; stream it, await it or cancel it through the handle.</summary>

@@ -217,6 +217,19 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         return (InteractiveExecutionHandle<TOutput>)run.Handle;
     }
 
+    /// <summary>
+    /// Runs an interactive execution on the caller's own asynchronous flow and returns its result: the caller awaits the
+    /// result anyway, so the run needs no thread of its own and the result no hop back to the caller.
+    /// </summary>
+    internal async Task<CrewResult<TOutput>> RunInteractiveAsync<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        var run = CrewRun<TInput, TOutput>.Interactive(this, crew, NewExecutionId(), input, options, cancellationToken);
+        await run.RunToEndAsync().ConfigureAwait(false);
+        run.Release();
+        return await run.Completion.ConfigureAwait(false);
+    }
+
     internal ExecutionRun<TOutput> StartBackgroundRun<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options)
     {
         ArgumentNullException.ThrowIfNull(crew);

@@ -147,7 +147,7 @@ public static class AmshaLlmCalls
     // One invocation's events share a fresh id and count from 1; they go to the session's observers only.
     private static LlmCallContext StandaloneContext(ExecutionSession session)
     {
-        var invocationId = Guid.NewGuid().ToString("N");
+        var invocationId = CallIds.Next();
         long sequence = 0;
         return new LlmCallContext(
             invocationId,

@@ -15,8 +15,11 @@ namespace Amsha.Generated;
 public static class CrewExecution
 {
     /// <summary>Runs <paramref name="crew"/> interactively and waits for its result.</summary>
-    public static Task<CrewResult<TOutput>> RunAsync<TInput, TOutput>(this ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options = null, CancellationToken cancellationToken = default) =>
-        Start(session, crew, input, options, cancellationToken).ResultAsync(CancellationToken.None);
+    public static Task<CrewResult<TOutput>> RunAsync<TInput, TOutput>(this ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.RunInteractiveAsync(crew, input, options, cancellationToken);
+    }
 
     /// <summary>Starts an interactive execution of <paramref name="crew"/>; its token cancels the execution.</summary>
     public static InteractiveExecutionHandle<TOutput> Start<TInput, TOutput>(this ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options = null, CancellationToken cancellationToken = default)

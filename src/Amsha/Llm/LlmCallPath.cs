@@ -116,7 +116,7 @@ internal static class LlmCallPath
             options.Tools = tools;
         }
 
-        var callId = Guid.NewGuid().ToString("N");
+        var callId = CallIds.Next();
         var taskName = context.TaskName;
         var time = llm.TimeProvider;
         var started = time.GetTimestamp();

@@ -230,7 +230,7 @@ public sealed record LlmCallMetrics(string TaskName, int Attempt, TokenUsage Tok
 /// <param name="AllocatedBytes">Bytes allocated on the managed heap during the run.</param>
 /// <param name="WorkingSetStart">Process working set at the start, in bytes.</param>
 /// <param name="WorkingSetEnd">Process working set at the end, in bytes.</param>
-/// <param name="WorkingSetPeak">Largest working set sampled during the run (at start, task boundaries and end), in bytes.</param>
+/// <param name="WorkingSetPeak">Largest working set sampled during the run (at its start and end), in bytes.</param>
 public sealed record ResourceUsage(TimeSpan CpuTime, long AllocatedBytes, long WorkingSetStart, long WorkingSetEnd, long WorkingSetPeak)
 {
     /// <summary>Nothing used.</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 
 namespace Amsha;
 
@@ -78,7 +77,6 @@ internal sealed class ExecutionMetricsBuilder
                     var state = Task(task.TaskName);
                     state.AgentName = task.AgentName;
                     state.StartedAt = task.Timestamp;
-                    SampleWorkingSet();
                 }
 
                 break;
@@ -90,7 +88,6 @@ internal sealed class ExecutionMetricsBuilder
                     taskDuration = state.StartedAt is { } started ? task.Timestamp - started : TimeSpan.Zero;
                     state.Duration += taskDuration;
                     state.StartedAt = null;
-                    SampleWorkingSet();
                 }
 
                 AmshaTelemetry.RecordTaskEnded(_crewName, task.TaskName, taskDuration.TotalSeconds);
@@ -187,16 +184,15 @@ internal sealed class ExecutionMetricsBuilder
         var now = _time.GetUtcNow();
         lock (_gate)
         {
-            var current = Build(status, now, null);
+            var current = Build(status, now, null, sampleProcess: false);
             return _carried is { } previous ? AmshaMetrics.Combine(previous, current) : current;
         }
     }
 
     private void Start(DateTimeOffset at)
     {
-        var cpu = CpuTime();
+        var (cpu, workingSet) = ProcessResources.Current();
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
-        var workingSet = Environment.WorkingSet;
         lock (_gate)
         {
             _started = true;
@@ -235,7 +231,7 @@ internal sealed class ExecutionMetricsBuilder
         AmshaMetrics metrics;
         lock (_gate)
         {
-            metrics = Build(status, at, duration);
+            metrics = Build(status, at, duration, sampleProcess: true);
         }
 
         // A resumed run that stopped at once (still waiting) never started: it was never counted as active.
@@ -248,13 +244,17 @@ internal sealed class ExecutionMetricsBuilder
     }
 
     // Called under the lock.
-    private AmshaMetrics Build(ExecutionStatus status, DateTimeOffset now, TimeSpan? duration)
+    // Process figures (CPU time, working set) cost a read of /proc on Linux each: they are sampled at the run's
+    // start and end only. Running figures (a checkpoint's) carry the start sample; allocations are cheap, always current.
+    private AmshaMetrics Build(ExecutionStatus status, DateTimeOffset now, TimeSpan? duration, bool sampleProcess)
     {
         var resources = ResourceUsage.None;
         if (_started)
         {
-            var workingSetEnd = SampleWorkingSet();
-            resources = new ResourceUsage(CpuTime() - _cpuStart, GC.GetTotalAllocatedBytes(precise: false) - _allocatedStart, _workingSetStart, workingSetEnd, _workingSetPeak);
+            var (cpuEnd, workingSetEnd) = sampleProcess ? ProcessResources.Current() : (_cpuStart, _workingSetStart);
+            _workingSetPeak = Math.Max(_workingSetPeak, workingSetEnd);
+            var cpu = cpuEnd - _cpuStart;
+            resources = new ResourceUsage(cpu, GC.GetTotalAllocatedBytes(precise: false) - _allocatedStart, _workingSetStart, workingSetEnd, _workingSetPeak);
         }
 
         // Waits still open (an execution canceled while it waited) are not run time either.
@@ -340,31 +340,6 @@ internal sealed class ExecutionMetricsBuilder
         var added = new TaskState(name);
         _tasks.Add(added);
         return added;
-    }
-
-    private long SampleWorkingSet()
-    {
-        var now = Environment.WorkingSet;
-        if (now > _workingSetPeak)
-        {
-            _workingSetPeak = now;
-        }
-
-        return now;
-    }
-
-    private static TimeSpan CpuTime()
-    {
-        try
-        {
-            using var process = Process.GetCurrentProcess();
-            return process.TotalProcessorTime;
-        }
-        catch (Exception ex) when (ex is PlatformNotSupportedException or InvalidOperationException or NotSupportedException)
-        {
-            // Some platforms (browser, some sandboxes) do not report process CPU time: report none rather than fail.
-            return TimeSpan.Zero;
-        }
     }
 
     private sealed class TaskState(string name)

@@ -1,0 +1,268 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Amsha;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Agents.AI;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using TextContent = Microsoft.Extensions.AI.TextContent;
+
+namespace Amsha.Benchmarks;
+
+/// <summary>
+/// A model with no latency: every call answers a short text with usage, as one response or as <see cref="StreamedTokens"/>
+/// streamed updates. What the stacks above it cost is then their own cost.
+/// </summary>
+public sealed class ShortAnswerChatClient(int streamedTokens = 1) : IChatClient
+{
+    public const string Answer = "A short answer.";
+
+    private static readonly ChatClientMetadata Metadata = new("ShortAnswer", defaultModelId: "short-answer");
+    private static readonly UsageDetails Usage = new() { InputTokenCount = 24, OutputTokenCount = 4, TotalTokenCount = 28 };
+
+    public int StreamedTokens { get; } = streamedTokens;
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, Answer)) { ModelId = "short-answer", FinishReason = ChatFinishReason.Stop, Usage = Usage });
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        if (StreamedTokens <= 1)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(Answer), new UsageContent(Usage)]) { ModelId = "short-answer", FinishReason = ChatFinishReason.Stop };
+            yield break;
+        }
+
+        for (var i = 0; i < StreamedTokens - 1; i++)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "tok ") { ModelId = "short-answer" };
+        }
+
+        yield return new ChatResponseUpdate(ChatRole.Assistant, [new TextContent("end."), new UsageContent(Usage)]) { ModelId = "short-answer", FinishReason = ChatFinishReason.Stop };
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is not null ? null
+        : serviceType == typeof(ChatClientMetadata) ? Metadata
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose()
+    {
+    }
+}
+
+public sealed record BenchTopic(string Topic);
+
+[Agent(Role = "Analyst", Goal = "Answer questions about {Topic}", Backstory = "Brief.")]
+public partial class BenchAnalyst;
+
+[CrewTask(Agent = typeof(BenchAnalyst), Description = "Answer a question about {Topic}.", ExpectedOutput = "A short answer")]
+public partial class BenchAnswer;
+
+[CrewTask(Agent = typeof(BenchAnalyst), Description = "Check the answer about {Topic}.", ExpectedOutput = "A short check", Context = [typeof(BenchAnswer)])]
+public partial class BenchCheck;
+
+[CrewTask(Agent = typeof(BenchAnalyst), Description = "Summarize the check about {Topic}.", ExpectedOutput = "A short summary", Context = [typeof(BenchCheck)])]
+public partial class BenchSummary;
+
+[Crew<BenchTopic>(Tasks = [typeof(BenchAnswer)])]
+public partial class OneTaskCrew;
+
+[Crew<BenchTopic>(Tasks = [typeof(BenchAnswer), typeof(BenchCheck), typeof(BenchSummary)])]
+public partial class ThreeTaskCrew;
+
+/// <summary>Shared set-up of the peer benchmarks: the same model behind each stack.</summary>
+public abstract class PeerBenchmarks
+{
+    protected const string Instructions = "You are Analyst. Your goal: answer questions about Rust. Brief.";
+    protected const string Question = "Answer a question about Rust.\n\nExpected output: A short answer";
+
+    protected IChatClient Client { get; private set; } = null!;
+
+    protected List<ChatMessage> Messages { get; } = [new(ChatRole.System, Instructions), new(ChatRole.User, Question)];
+
+    protected ChatClientAgent Agent { get; private set; } = null!;
+
+    protected Kernel Kernel { get; private set; } = null!;
+
+    protected ExecutionSession Session { get; private set; } = null!;
+
+    protected void SetUp(IChatClient client)
+    {
+        Client = client;
+        Agent = new ChatClientAgent(client, Instructions);
+        var builder = Kernel.CreateBuilder();
+#pragma warning disable SKEXP0001 // The IChatClient bridge is how SK runs over any M.E.AI client.
+        builder.Services.AddSingleton(client.AsChatCompletionService());
+#pragma warning restore SKEXP0001
+        Kernel = builder.Build();
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(client);
+        Session = new ExecutionSession(options, new InMemoryExecutionStore());
+    }
+}
+
+/// <summary>
+/// One chat call and whole crew runs through Amsha against the same work done with the raw <see cref="IChatClient"/>,
+/// the Agent Framework's <see cref="ChatClientAgent"/> and Semantic Kernel's prompt functions.
+/// </summary>
+[MemoryDiagnoser]
+public class CrewRunBenchmarks : PeerBenchmarks
+{
+    private OneTaskCrew _one = null!;
+    private ThreeTaskCrew _three = null!;
+    private SummarySite _site = null!;
+    private KernelFunction _prompt = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        SetUp(new ShortAnswerChatClient());
+        _one = new OneTaskCrew(Session);
+        _three = new ThreeTaskCrew(Session);
+        _site = new SummarySite(Session);
+        _prompt = Kernel.CreateFunctionFromPrompt(Question);
+
+        // Every stack must do the work: fail the run rather than measure something that does not.
+        Check(Raw().GetAwaiter().GetResult());
+        Check(AgentFramework().GetAwaiter().GetResult());
+        Check(SemanticKernel().GetAwaiter().GetResult());
+        Check(AmshaLlmCall().GetAwaiter().GetResult());
+        Check(AmshaOneTask().GetAwaiter().GetResult());
+        Check(AmshaThreeTasks().GetAwaiter().GetResult());
+        Check(AmshaBackground().GetAwaiter().GetResult());
+        Check(AgentFrameworkThreeChained().GetAwaiter().GetResult());
+
+        static void Check(string text)
+        {
+            if (!text.Contains(ShortAnswerChatClient.Answer, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"A stack answered '{text}'.");
+            }
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "raw IChatClient call")]
+    [BenchmarkCategory("call")]
+    public async Task<string> Raw() => (await Client.GetResponseAsync(Messages).ConfigureAwait(false)).Text;
+
+    [Benchmark(Description = "Agent Framework RunAsync")]
+    [BenchmarkCategory("call")]
+    public async Task<string> AgentFramework() => (await Agent.RunAsync(Question).ConfigureAwait(false)).Text;
+
+    [Benchmark(Description = "Semantic Kernel prompt function")]
+    [BenchmarkCategory("call")]
+    public async Task<string> SemanticKernel() => (await _prompt.InvokeAsync(Kernel).ConfigureAwait(false)).GetValue<string>() ?? "";
+
+    [Benchmark(Description = "Amsha [AmshaLlmCall]")]
+    [BenchmarkCategory("call")]
+    public Task<string> AmshaLlmCall() => _site.SummarizeAsync("Rust");
+
+    [Benchmark(Description = "Amsha crew, one task")]
+    [BenchmarkCategory("call")]
+    public async Task<string> AmshaOneTask() => (await _one.RunAsync(new BenchTopic("Rust")).ConfigureAwait(false)).Output;
+
+    [Benchmark(Description = "Amsha crew, one task, background (in-memory store)")]
+    [BenchmarkCategory("call")]
+    public async Task<string> AmshaBackground() => (await _one.StartBackground(new BenchTopic("Rust")).ResultAsync().ConfigureAwait(false)).Output;
+
+    [Benchmark(Description = "Agent Framework, three chained RunAsync")]
+    [BenchmarkCategory("three")]
+    public async Task<string> AgentFrameworkThreeChained()
+    {
+        var first = (await Agent.RunAsync(Question).ConfigureAwait(false)).Text;
+        var second = (await Agent.RunAsync("Check: " + first).ConfigureAwait(false)).Text;
+        return (await Agent.RunAsync("Summarize: " + second).ConfigureAwait(false)).Text;
+    }
+
+    [Benchmark(Description = "Amsha crew, three tasks with context")]
+    [BenchmarkCategory("three")]
+    public async Task<string> AmshaThreeTasks() => (await _three.RunAsync(new BenchTopic("Rust")).ConfigureAwait(false)).Output;
+}
+
+/// <summary>One answer of 1,000 streamed tokens, read to the end: raw, Agent Framework, Amsha's crew stream.</summary>
+[MemoryDiagnoser]
+public class StreamingBenchmarks : PeerBenchmarks
+{
+    private OneTaskCrew _one = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        SetUp(new ShortAnswerChatClient(streamedTokens: 1000));
+        _one = new OneTaskCrew(Session);
+        if (Raw().GetAwaiter().GetResult() != 1000 || AgentFramework().GetAwaiter().GetResult() != 1000 || AmshaCrewStream().GetAwaiter().GetResult() != 1000)
+        {
+            throw new InvalidOperationException("A stack did not stream 1,000 tokens.");
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "raw IChatClient stream")]
+    public async Task<int> Raw()
+    {
+        var count = 0;
+        await foreach (var update in Client.GetStreamingResponseAsync(Messages).ConfigureAwait(false))
+        {
+            count += update.Text.Length > 0 ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    [Benchmark(Description = "Agent Framework RunStreamingAsync")]
+    public async Task<int> AgentFramework()
+    {
+        var count = 0;
+        await foreach (var update in Agent.RunStreamingAsync(Question).ConfigureAwait(false))
+        {
+            count += update.Text.Length > 0 ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    [Benchmark(Description = "Amsha crew StreamAsync")]
+    public async Task<int> AmshaCrewStream()
+    {
+        var count = 0;
+        await foreach (var e in _one.Start(new BenchTopic("Rust")).StreamAsync().ConfigureAwait(false))
+        {
+            count += e is TokenDeltaEvent ? 1 : 0;
+        }
+
+        return count;
+    }
+}
+
+/// <summary>10,000 runs started at once and awaited: raw calls, Agent Framework runs, Amsha background crews (in-memory store).</summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+public class ScaleBenchmarks : PeerBenchmarks
+{
+    private const int Runs = 10_000;
+    private OneTaskCrew _one = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        SetUp(new ShortAnswerChatClient());
+        _one = new OneTaskCrew(Session);
+    }
+
+    [Benchmark(Baseline = true, Description = "10,000 raw calls", OperationsPerInvoke = Runs)]
+    public Task Raw() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => Client.GetResponseAsync(Messages)));
+
+    [Benchmark(Description = "10,000 Agent Framework runs", OperationsPerInvoke = Runs)]
+    public Task AgentFramework() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => Agent.RunAsync(Question)));
+
+    [Benchmark(Description = "10,000 Amsha background crews", OperationsPerInvoke = Runs)]
+    public Task AmshaBackground() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => _one.StartBackground(new BenchTopic("Rust")).ResultAsync()));
+}
