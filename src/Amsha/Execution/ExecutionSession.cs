@@ -282,6 +282,9 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the events of an <c>[AmshaLlmCall]</c> invocation reach anyone: a subscriber, an observer or an enabled log.</summary>
+    internal bool WantsLlmCallEvents => Volatile.Read(ref _listeners).Length > 0 || _monitor.WantsLlmCallEvents;
+
     internal void Observe(ExecutionEvent e)
     {
         _monitor.Observe(e);

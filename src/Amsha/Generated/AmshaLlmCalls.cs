@@ -148,6 +148,12 @@ public static class AmshaLlmCalls
     private static LlmCallContext StandaloneContext(ExecutionSession session)
     {
         var invocationId = CallIds.Next();
+        if (!session.WantsLlmCallEvents)
+        {
+            // Nobody would see them: the call makes no events at all.
+            return new LlmCallContext(invocationId, null, session.Options.CaptureMessageContent);
+        }
+
         long sequence = 0;
         return new LlmCallContext(
             invocationId,

@@ -61,6 +61,9 @@ internal sealed class LlmCallContext
 
     public bool CaptureContent { get; }
 
+    /// <summary>Whether reported events go anywhere; callers skip building events that would not.</summary>
+    public bool Reports => Events is not null || _emit is not null;
+
     public void Report(ExecutionEvent e)
     {
         if (Events is not null)
@@ -128,7 +131,10 @@ internal static class LlmCallPath
             AmshaTelemetry.RecordInput(activity, messages);
         }
 
-        context.Report(new LlmCallStartedEvent(callId, useCase.Name, useCase.Provider, options.ModelId, taskName));
+        if (context.Reports)
+        {
+            context.Report(new LlmCallStartedEvent(callId, useCase.Name, useCase.Provider, options.ModelId, taskName));
+        }
 
         var state = new LlmCallState();
         state.Retrying = (attempt, delay, exception) =>
@@ -155,7 +161,10 @@ internal static class LlmCallPath
             }
 
             AmshaTelemetry.RecordCallMetrics(useCase, options.ModelId, state.Usage, duration, null);
-            context.Report(new LlmCallCompletedEvent(callId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
+            if (context.Reports)
+            {
+                context.Report(new LlmCallCompletedEvent(callId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
+            }
             return new LlmCallResult(response, text, state.Usage, state.Attempts, activity?.Context ?? default);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

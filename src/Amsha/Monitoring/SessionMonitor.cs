@@ -16,6 +16,7 @@ internal sealed class SessionMonitor
     private readonly object _gate = new();
     private readonly ILogger _monitoringLogger;
     private readonly ExecutionLogger _executionLogger;
+    private readonly ILogger _llmLogger;
     private readonly int _capacity;
     private ObserverDispatcher[] _dispatchers = Array.Empty<ObserverDispatcher>();
     private bool _disposed;
@@ -24,7 +25,8 @@ internal sealed class SessionMonitor
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         _monitoringLogger = loggerFactory.CreateLogger(AmshaLog.MonitoringCategory);
-        _executionLogger = new ExecutionLogger(loggerFactory.CreateLogger(AmshaLog.ExecutionCategory), loggerFactory.CreateLogger(AmshaLog.LlmCategory), options.CaptureMessageContent);
+        _llmLogger = loggerFactory.CreateLogger(AmshaLog.LlmCategory);
+        _executionLogger = new ExecutionLogger(loggerFactory.CreateLogger(AmshaLog.ExecutionCategory), _llmLogger, options.CaptureMessageContent);
         _capacity = options.ObserverBufferCapacity > 0
             ? options.ObserverBufferCapacity
             : throw new ArgumentOutOfRangeException(nameof(options), options.ObserverBufferCapacity, "AmshaOptions.ObserverBufferCapacity must be at least 1.");
@@ -39,6 +41,9 @@ internal sealed class SessionMonitor
     }
 
     public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Whether an LLM call's events reach anyone here: an observer, or an LLM log that is enabled at all.</summary>
+    public bool WantsLlmCallEvents => Volatile.Read(ref _dispatchers).Length > 0 || _llmLogger.IsEnabled(LogLevel.Critical);
 
     public void Add(IExecutionObserver observer)
     {
