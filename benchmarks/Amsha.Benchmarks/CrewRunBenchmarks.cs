@@ -266,3 +266,47 @@ public class ScaleBenchmarks : PeerBenchmarks
     [Benchmark(Description = "10,000 Amsha background crews", OperationsPerInvoke = Runs)]
     public Task AmshaBackground() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => _one.StartBackground(new BenchTopic("Rust")).ResultAsync()));
 }
+
+/// <summary>
+/// How long <c>StartBackground</c> keeps its caller with the default file store: 1,000 starts per operation, each
+/// returning before its first record is written (the write happens on the run's own path); every iteration's runs
+/// are awaited afterwards, outside the measurement.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5, invocationCount: 1)]
+public class StartBackgroundBenchmarks
+{
+    private const int Starts = 1000;
+    private readonly List<ExecutionHandle<string>> _started = new(Starts);
+    private string _directory = null!;
+    private OneTaskCrew _crew = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "amsha-bench-" + Guid.NewGuid().ToString("N"));
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(new ShortAnswerChatClient());
+        _crew = new OneTaskCrew(new ExecutionSession(options, new FileExecutionStore(_directory)));
+    }
+
+    [Benchmark(Description = "StartBackground, file store (per start)", OperationsPerInvoke = Starts)]
+    public void StartThousand()
+    {
+        for (var i = 0; i < Starts; i++)
+        {
+            _started.Add(_crew.StartBackground(new BenchTopic("Rust")));
+        }
+    }
+
+    [IterationCleanup]
+    public void AwaitRuns()
+    {
+        // Outside the measurement: BenchmarkDotNet's cleanup hooks are synchronous.
+        Task.WhenAll(_started.Select(h => h.ResultAsync())).GetAwaiter().GetResult();
+        _started.Clear();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => System.IO.Directory.Delete(_directory, recursive: true);
+}
