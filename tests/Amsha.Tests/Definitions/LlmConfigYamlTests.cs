@@ -314,7 +314,9 @@ public sealed class LlmConfigYamlTests
 
         await new Assistant(provider.GetRequiredService<ExecutionSession>()).SummarizeAsync("text", TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(server.Requests);
+        // Usually one request; on a machine so busy that the call's 2 s attempt timeout passes, the retry carries the same.
+        var request = server.Requests.First();
+        Assert.All(server.Requests, r => Assert.Equal(request.Body, r.Body));
         Assert.Contains("\"model\":\"llama3\"", request.Body, StringComparison.Ordinal);
         Assert.Contains("\"temperature\":0.25", request.Body, StringComparison.Ordinal);
         Assert.Contains("\"top_p\":0.5", request.Body, StringComparison.Ordinal);
