@@ -100,7 +100,7 @@ internal sealed class ExecutionCheckpoints
     public Task<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
     {
         var runTime = RunTime();
-        var error = failure is null ? null : new ExecutionError((failure is InputRejectedException ? failure : failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable);
+        var error = failure is null ? null : new ExecutionError((failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable);
         return WriteAsync(r => r with { Status = status, StatusHistory = Append(r.StatusHistory, status), Error = error, RunTime = r.RunTime + runTime, PendingInput = Array.Empty<InputRequest>() }, state);
     }
 

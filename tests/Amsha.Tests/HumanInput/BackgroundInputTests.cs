@@ -171,6 +171,11 @@ public sealed class BackgroundInputTests
         // Nothing watches the clock: two days later the record still says waiting until someone reads it.
         clock.Advance(TimeSpan.FromDays(2));
         Assert.Equal(ExecutionStatus.WaitingForInput, (await store.GetAsync(handle.ExecutionId, Token))!.Status);
+
+        // A client's own timer sweeps (once: a second sweep finds nothing new); reads see the expiry too.
+        Assert.Equal(handle.ExecutionId, Assert.Single(await session.ExpireOverdueInputAsync(Token)).ExecutionId);
+        Assert.Empty(await session.ExpireOverdueInputAsync(Token));
+        Assert.Equal(ExecutionStatus.InputExpired, Assert.Single(await session.ListExecutionsAsync(cancellationToken: Token)).Status);
         var read = await session.GetExecutionAsync(handle.ExecutionId, Token);
 
         Assert.Equal(ExecutionStatus.InputExpired, read.Status);

@@ -12,8 +12,9 @@ public sealed class ProcessResourcesTests
         var ours = ProcessResources.WorkingSet();
         var runtime = Environment.WorkingSet;
 
-        // Both are the resident set; memory may move a little between the two reads.
-        Assert.InRange(ours, runtime * 0.8, runtime * 1.25);
+        // Both are the resident set; other tests allocate between the two reads, so only a wrong field or unit
+        // (pages for bytes, the total size for the resident part) is ruled out, not a moving figure.
+        Assert.InRange(ours, runtime / 2, runtime * 2);
     }
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class ProcessResourcesTests
             x = (x * 31) + 7;
         }
 
-        Assert.NotEqual(0UL, x | 1);
+        GC.KeepAlive(x);
         Assert.True(ProcessResources.CpuTime() > before);
     }
 }

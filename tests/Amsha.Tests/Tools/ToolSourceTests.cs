@@ -64,6 +64,32 @@ public sealed class ToolSourceTests
     }
 
     [Fact]
+    public async Task A_source_tool_wrapped_as_needing_approval_waits_for_a_person_and_a_refusal_keeps_it_from_running()
+    {
+        var squares = new List<int>();
+#pragma warning disable MEAI001 // Microsoft.Extensions.AI's marker for tools that need approval.
+        var square = new ApprovalRequiredAIFunction(AIFunctionFactory.Create((int n) => { squares.Add(n); return n * n; }, "square", "Squares a number."));
+#pragma warning restore MEAI001
+        await using var session = new ExecutionSession();
+        session.AddToolSource(new FixedSource("calc", square));
+
+        var handle = new ComputeCrew(session).Start(new ToolQuestion("squares"), Token);
+        InputRequest? request = null;
+        await foreach (var e in handle.StreamAsync(Token))
+        {
+            if (e is InputRequestedEvent requested)
+            {
+                request = requested.Request;
+                await handle.SubmitInputAsync(request.Reject("not now"), Token);
+            }
+        }
+
+        await handle.ResultAsync(Token);
+        Assert.Equal((InputRequestKind.ToolApproval, "square"), (request!.Kind, request.ToolName));
+        Assert.Empty(squares);
+    }
+
+    [Fact]
     public async Task An_unknown_source_fails_the_task_naming_it()
     {
         await using var session = new ExecutionSession();
