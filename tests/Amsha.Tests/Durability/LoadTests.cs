@@ -7,6 +7,8 @@ using Amsha.Tests.Support;
 
 namespace Amsha.Tests.Durability;
 
+// Alone: its thousand executions at once would starve other tests' loopback calls until their attempt timeouts pass.
+[Collection(nameof(AloneCollection))]
 public sealed class LoadTests
 {
     [Fact]

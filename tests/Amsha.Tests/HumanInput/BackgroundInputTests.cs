@@ -269,6 +269,8 @@ public sealed class BackgroundInputTests
 }
 
 /// <summary>Waiting background executions are records, not runs: nothing of them stays in memory.</summary>
+/// <remarks>Alone: a thousand executions at once would hold the thread pool long enough for other tests' timeouts to pass.</remarks>
+[Collection(nameof(AloneCollection))]
 public sealed class WaitingAtScaleTests
 {
     private const int Executions = 1000;

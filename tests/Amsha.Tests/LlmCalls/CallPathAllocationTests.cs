@@ -7,15 +7,11 @@ using Microsoft.Extensions.AI;
 
 namespace Amsha.Tests.LlmCalls;
 
-/// <summary>Tests that must not share the process with others running: a tracing listener of another test would add spans to their measurement.</summary>
-[CollectionDefinition(nameof(AloneCollection), DisableParallelization = true)]
-public sealed class AloneCollection;
-
 /// <summary>
 /// Keeps the call path's steady-state allocation from creeping back: with a model that answers synchronously the
 /// whole call runs on the test's thread, so the thread's allocation counter sees all of it. No timing is asserted.
 /// </summary>
-[Collection(nameof(AloneCollection))]
+[Collection(nameof(Support.AloneCollection))]
 public sealed class CallPathAllocationTests
 {
     // Measured 3.1 KB per call when written (this model's own answers included); the Agent Framework's ChatClientAgent.RunAsync allocates 3.7 KB for the same call.
