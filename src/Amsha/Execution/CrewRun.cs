@@ -206,26 +206,34 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         using var workflowSpan = AmshaTelemetry.StartWorkflow(_crew.Name, ExecutionId);
-        Events.Append(new ExecutionStartedEvent(_crew.Name, Mode, _crew.Tasks.Count));
-        if (_checkpoints is not null)
+        try
         {
-            Events.Append(await _checkpoints.BeginAsync(State).ConfigureAwait(false));
-        }
-
-        if (_crew.Process == CrewProcess.Graph)
-        {
-            await RunGraphAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        // The generator emits tasks in a valid order (dependencies first), so running them in
-        // declared order honours every Context dependency. Restored tasks are skipped.
-        for (var index = 0; index < _crew.Tasks.Count; index++)
-        {
-            if (_outputs[index] is null)
+            Events.Append(new ExecutionStartedEvent(_crew.Name, Mode, _crew.Tasks.Count));
+            if (_checkpoints is not null)
             {
-                await RunTaskAsync(index, cancellationToken).ConfigureAwait(false);
+                Events.Append(await _checkpoints.BeginAsync(State).ConfigureAwait(false));
             }
+
+            if (_crew.Process == CrewProcess.Graph)
+            {
+                await RunGraphAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // The generator emits tasks in a valid order (dependencies first), so running them in
+            // declared order honours every Context dependency. Restored tasks are skipped.
+            for (var index = 0; index < _crew.Tasks.Count; index++)
+            {
+                if (_outputs[index] is null)
+                {
+                    await RunTaskAsync(index, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (AmshaTelemetry.RecordFailure(workflowSpan, ex))
+        {
+            // The one error rule: whatever ends the run with an error (a task, a review, a checkpoint) marks the workflow span.
+            throw;
         }
     }
 

@@ -25,7 +25,8 @@ internal static class TaskInvoker
         var events = call.Events!;
         var taskName = task.Name;
         Action<string> onDelta = delta => events.Append(new TokenDeltaEvent(taskName, delta));
-        using var span = AmshaTelemetry.StartAgent(task.Agent.Name, taskName);
+        using var span = StartAgentSpan(llm, task, call, format.ResponseFormat);
+        call.AgentSpan = span;
         try
         {
             // Every call of the task (output repairs included) goes through the one call path and reports to the execution's events.
@@ -38,9 +39,35 @@ internal static class TaskInvoker
                     : await ToolLoop.CallAsync(llm, task.Agent.Llm, conversation, format.ResponseFormat, llm.Options.Resilience.CrewCalls, onDelta, call, tools, cancellationToken).ConfigureAwait(false)).Text).ConfigureAwait(false);
             return new TaskOutput(taskName, task.Agent.Name, format.Format(value), value);
         }
-        catch (Exception ex) when (AmshaTelemetry.RecordFailure(span, ex, alsoParent: true))
+        catch (Exception ex) when (AmshaTelemetry.RecordFailure(span, ex))
         {
             throw;
         }
+    }
+
+    // The agent's provider and model are those its calls will use (overrides included), known before the first call so
+    // samplers see them. A use case that cannot be resolved leaves them out: the task's call fails with the reason.
+    private static System.Diagnostics.Activity? StartAgentSpan<TInput>(LlmFactory llm, CrewTaskDefinition<TInput> task, LlmCallContext call, ChatResponseFormat? responseFormat)
+    {
+        if (!AmshaTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        LlmEndpoint? endpoint = null;
+        string? model = null;
+        try
+        {
+            var useCaseName = task.Agent.Llm;
+            var overrides = call.Overrides?.For(useCaseName);
+            var useCase = overrides?.ModelKey is { } modelKey ? llm.Resolve(useCaseName, modelKey) : llm.Resolve(useCaseName);
+            endpoint = useCase.Endpoint;
+            model = overrides?.Model is { Length: > 0 } overridden ? overridden : useCase.Model;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+        }
+
+        return AmshaTelemetry.StartAgent(task.Agent.Name, task.Name, endpoint, model, responseFormat);
     }
 }

@@ -61,6 +61,9 @@ internal sealed class LlmCallContext
 
     public bool CaptureContent { get; }
 
+    /// <summary>The task's <c>invoke_agent</c> span, which sums the usage of the task's calls (null outside a task or untraced).</summary>
+    public System.Diagnostics.Activity? AgentSpan { get; set; }
+
     /// <summary>Whether reported events go anywhere; callers skip building events that would not.</summary>
     public bool Reports => Events is not null || _emit is not null;
 
@@ -124,11 +127,13 @@ internal static class LlmCallPath
         var time = llm.TimeProvider;
         var started = time.GetTimestamp();
 
-        using var activity = AmshaTelemetry.StartChat(useCase, options);
+        // Null when nothing listens: an unobserved call does no telemetry work.
+        var telemetry = ChatTelemetry.Start(useCase, options, time);
+        var activity = telemetry?.Span;
         var captureContent = activity is not null && context.CaptureContent;
         if (captureContent)
         {
-            AmshaTelemetry.RecordInput(activity, messages);
+            telemetry!.RecordInput(messages);
         }
 
         if (context.Reports)
@@ -139,39 +144,32 @@ internal static class LlmCallPath
         var state = new LlmCallState();
         state.Retrying = (attempt, delay, exception) =>
         {
-            var reason = LlmFault.Classify(exception).Reason;
-            AmshaTelemetry.RecordRetry(activity, attempt, delay, reason);
+            var fault = LlmFault.Classify(exception);
+            telemetry?.Retrying(attempt, delay, fault.ErrorType);
             AmshaTelemetry.RecordRetryCount(context.CrewName, taskName ?? "");
-            context.Report(new LlmCallRetryingEvent(callId, useCase.Name, attempt, delay, reason, state.TakeUnreportedUsage(), taskName));
+            context.Report(new LlmCallRetryingEvent(callId, useCase.Name, attempt, delay, fault.Reason, state.TakeUnreportedUsage(), taskName));
         };
 
         var pipeline = llm.Pipelines.Get(useCase.Name, callOptions);
         var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
         resilience.Properties.Set(LlmPipelines.StateKey, state);
-        var attempt = new Attempt(useCase.Client, messages, options, onDelta, state);
+        var attempt = new Attempt(useCase.Client, messages, options, onDelta, state, telemetry);
         try
         {
             var response = await pipeline.ExecuteAsync(static (ctx, a) => a.RunAsync(ctx.CancellationToken), resilience, attempt).ConfigureAwait(false);
             var text = response.Text;
             var duration = time.GetElapsedTime(started);
-            AmshaTelemetry.RecordResponse(activity, response, state.Usage, state.Attempts);
-            if (captureContent)
-            {
-                AmshaTelemetry.RecordOutput(activity, text);
-            }
-
-            AmshaTelemetry.RecordCallMetrics(useCase, options.ModelId, state.Usage, duration, null);
+            telemetry?.Completed(response, state.Usage, state.Attempts, duration, captureContent, context.AgentSpan);
             if (context.Reports)
             {
                 context.Report(new LlmCallCompletedEvent(callId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
             }
+
             return new LlmCallResult(response, text, state.Usage, state.Attempts, activity?.Context ?? default);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            AmshaTelemetry.RecordUsage(activity, state.Usage, state.Attempts);
-            activity?.SetTag("error.type", "canceled");
-            AmshaTelemetry.RecordCallMetrics(useCase, options.ModelId, state.Usage, time.GetElapsedTime(started), "canceled");
+            telemetry?.Failed("canceled", state.Usage, state.Attempts, time.GetElapsedTime(started), context.AgentSpan);
             throw;
         }
         catch (Exception ex)
@@ -179,15 +177,13 @@ internal static class LlmCallPath
             var fault = LlmFault.Classify(ex);
             var recoverable = fault.Transient || fault.ErrorType == "circuit_open";
             var message = Scrub(Describe(useCase, options, fault, ex, state, callOptions), useCase.ApiKey);
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, fault.Reason);
-            activity?.SetTag("error.type", fault.ErrorType);
-            AmshaTelemetry.RecordUsage(activity, state.Usage, state.Attempts);
-            AmshaTelemetry.RecordCallMetrics(useCase, options.ModelId, state.Usage, time.GetElapsedTime(started), fault.ErrorType);
+            telemetry?.Failed(fault.ErrorType, state.Usage, state.Attempts, time.GetElapsedTime(started), context.AgentSpan);
             context.Report(new LlmCallFailedEvent(callId, useCase.Name, state.Attempts, state.TakeUnreportedUsage(), fault.ErrorType, message, recoverable, taskName));
             throw new LlmCallException(message, context.ExecutionId, context.Mode, recoverable, useCase.Name, fault.ErrorType, fault.StatusCode, state.Attempts, state.Usage, ex is LlmProviderException or TimeoutRejectedException or IncompleteResponseException ? ex : null);
         }
         finally
         {
+            activity?.Dispose();
             ResilienceContextPool.Shared.Return(resilience);
         }
     }
@@ -234,14 +230,16 @@ internal static class LlmCallPath
         private readonly ChatOptions _options;
         private readonly Action<string>? _onDelta;
         private readonly LlmCallState _state;
+        private readonly ChatTelemetry? _telemetry;
 
-        public Attempt(IChatClient client, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state)
+        public Attempt(IChatClient client, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state, ChatTelemetry? telemetry)
         {
             _client = client;
             _messages = messages;
             _options = options;
             _onDelta = onDelta;
             _state = state;
+            _telemetry = telemetry;
         }
 
         public async ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken)
@@ -251,10 +249,12 @@ internal static class LlmCallPath
             var updates = new List<ChatResponseUpdate>();
             var finished = false;
             var characters = 0;
+            _telemetry?.AttemptStarting();
             try
             {
                 await foreach (var update in _client.GetStreamingResponseAsync(_messages, _options, cancellationToken).ConfigureAwait(false))
                 {
+                    _telemetry?.ChunkReceived();
                     updates.Add(update);
                     finished |= update.FinishReason is not null;
                     foreach (var content in update.Contents)
@@ -262,6 +262,7 @@ internal static class LlmCallPath
                         if (content is UsageContent reported)
                         {
                             usage += TokenUsage.From(reported.Details);
+                            _telemetry?.UsageReported(reported.Details);
                         }
                     }
 

@@ -23,6 +23,14 @@ internal sealed record LlmUseCase(string Name, IChatClient Client, string Provid
 
     /// <summary>The configured API key, kept out of ToString, telemetry, events and messages (they are scrubbed of it).</summary>
     internal string? ApiKey { get; init; }
+
+    /// <summary>The configured endpoint, if any (telemetry's <c>server.address</c>/<c>server.port</c>).</summary>
+    internal string? BaseUrl { get; init; }
+
+    private LlmEndpoint? _endpoint;
+
+    /// <summary>Provider name and server for telemetry, worked out on first use.</summary>
+    internal LlmEndpoint Endpoint => _endpoint ??= LlmEndpoint.Describe(Provider, BaseUrl, Client);
 }
 
 /// <summary>Resolves named LLM use cases (<c>default</c>, <c>creative</c>, …) to chat clients.</summary>
@@ -128,7 +136,7 @@ public sealed class LlmFactory
             throw new InvalidOperationException($"Amsha:Llm:UseCases:{useCase}:Models:{modelKey}:Provider is '{provider}', which is not registered. Registered providers: {providers}.");
         }
 
-        return new LlmUseCase(useCase, create(model), provider, model.Model, parameters) { ApiKey = model.ApiKey };
+        return new LlmUseCase(useCase, create(model), provider, model.Model, parameters) { ApiKey = model.ApiKey, BaseUrl = model.BaseUrl };
     }
 
     private static string ProviderOf(IChatClient client) =>

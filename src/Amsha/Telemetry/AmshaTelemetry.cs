@@ -2,9 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.IO;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Amsha;
@@ -24,44 +21,140 @@ internal static class AmshaTelemetry
     /// <summary>The one <c>Meter</c> named "Amsha": the GenAI client metrics and Amsha's own.</summary>
     public static readonly Meter Meter = new(AmshaTelemetryNames.MeterName, s_version);
 
-    /// <summary>Second-based histogram boundaries (the GenAI conventions' advice); the SDK's defaults suit milliseconds.</summary>
+    /// <summary>
+    /// The GenAI conventions' bucket advice for second-based client histograms (operation duration, chunk timings):
+    /// 14 boundaries, 0.01 s to 81.92 s.
+    /// </summary>
+    public static readonly InstrumentAdvice<double> GenAiSecondsAdvice = new()
+    {
+        HistogramBucketBoundaries = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+    };
+
+    /// <summary>The GenAI conventions' bucket advice for token histograms: powers of 4 from 1 to 67108864.</summary>
+    public static readonly InstrumentAdvice<long> GenAiTokenAdvice = new()
+    {
+        HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864],
+    };
+
+    /// <summary>Second-based boundaries of Amsha's own duration histograms: the GenAI ones, extended to 655.36 s (crews run long).</summary>
     public static readonly InstrumentAdvice<double> SecondsAdvice = new()
     {
         HistogramBucketBoundaries = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92, 163.84, 327.68, 655.36],
     };
 
-    public static readonly Histogram<long> TokenUsage = Meter.CreateHistogram<long>(
-        "gen_ai.client.token.usage", unit: "{token}", description: "Number of input and output tokens used.");
+    // The pinned layout (GenAI conventions v1.41.0).
+
+    public static readonly Histogram<long> TokenUsage = Meter.CreateHistogram(
+        "gen_ai.client.token.usage", unit: "{token}", description: "Number of input and output tokens used.", tags: null, advice: GenAiTokenAdvice);
 
     public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram(
-        "gen_ai.client.operation.duration", unit: "s", description: "GenAI operation duration.", tags: null, advice: SecondsAdvice);
+        "gen_ai.client.operation.duration", unit: "s", description: "GenAI operation duration.", tags: null, advice: GenAiSecondsAdvice);
+
+    public static readonly Histogram<double> TimeToFirstChunk = Meter.CreateHistogram(
+        "gen_ai.client.operation.time_to_first_chunk", unit: "s",
+        description: "Time to receive the first chunk, measured from when the client issues the generation request to when the first chunk is received in the response stream.",
+        tags: null, advice: GenAiSecondsAdvice);
+
+    public static readonly Histogram<double> TimePerOutputChunk = Meter.CreateHistogram(
+        "gen_ai.client.operation.time_per_output_chunk", unit: "s",
+        description: "Time per output chunk, recorded for each chunk received after the first one, measured as the time elapsed from the end of the previous chunk to the end of the current chunk.",
+        tags: null, advice: GenAiSecondsAdvice);
+
+    // The newer layout (OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental): token counters per category and
+    // per-operation token histograms replace gen_ai.client.token.usage.
+
+    public static readonly Histogram<long> OperationInputTokens = Meter.CreateHistogram(
+        "gen_ai.client.inference.operation.input_tokens", unit: "{token}", description: "The number of input (prompt) tokens used per inference operation.", tags: null, advice: GenAiTokenAdvice);
+
+    public static readonly Histogram<long> OperationOutputTokens = Meter.CreateHistogram(
+        "gen_ai.client.inference.operation.output_tokens", unit: "{token}", description: "The number of output (completion) tokens used per inference operation.", tags: null, advice: GenAiTokenAdvice);
+
+    public static readonly Counter<long> UsageInputTokens = Meter.CreateCounter<long>(
+        "gen_ai.client.inference.usage.input_tokens", unit: "{token}", description: "The number of input (prompt) tokens used, including cached tokens.");
+
+    public static readonly Counter<long> UsageOutputTokens = Meter.CreateCounter<long>(
+        "gen_ai.client.inference.usage.output_tokens", unit: "{token}", description: "The number of output (completion) tokens used, including reasoning tokens.");
+
+    public static readonly Counter<long> UsageCacheReadInputTokens = Meter.CreateCounter<long>(
+        "gen_ai.client.inference.usage.cache_read.input_tokens", unit: "{token}", description: "The number of input tokens served from a provider-managed cache.");
+
+    public static readonly Counter<long> UsageReasoningOutputTokens = Meter.CreateCounter<long>(
+        "gen_ai.client.inference.usage.reasoning.output_tokens", unit: "{token}", description: "The number of output tokens used for reasoning (e.g. chain-of-thought, extended thinking).");
+
+    /// <summary>Whether any GenAI client instrument of the layout in force has a listener: a call observed by nobody records nothing.</summary>
+    public static bool ClientMetricsEnabled =>
+        OperationDuration.Enabled || TimeToFirstChunk.Enabled || TimePerOutputChunk.Enabled
+        || (GenAiConventions.UseLatest
+            ? OperationInputTokens.Enabled || OperationOutputTokens.Enabled || UsageInputTokens.Enabled || UsageOutputTokens.Enabled || UsageCacheReadInputTokens.Enabled || UsageReasoningOutputTokens.Enabled
+            : TokenUsage.Enabled);
 
     /// <summary>Span <c>invoke_workflow {crew}</c> around a crew execution.</summary>
     public static Activity? StartWorkflow(string crewName, string executionId)
     {
-        var activity = Source.StartActivity("invoke_workflow " + crewName, ActivityKind.Internal);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        // Sampling-relevant attributes go in at creation, so samplers see them.
+        var tags = new ActivityTagsCollection
+        {
+            { "gen_ai.operation.name", "invoke_workflow" },
+            { "gen_ai.workflow.name", crewName },
+            { "amsha.execution.id", executionId },
+        };
+        return Source.StartActivity(ActivityKind.Internal, tags: tags, name: "invoke_workflow " + crewName);
+    }
+
+    /// <summary>
+    /// Span <c>invoke_agent {agent}</c> around one task. <paramref name="endpoint"/> and <paramref name="model"/> are those
+    /// of the agent's use case (null when it could not be resolved: the task's call fails with the reason).
+    /// </summary>
+    public static Activity? StartAgent(string agentName, string taskName, LlmEndpoint? endpoint, string? model, ChatResponseFormat? responseFormat)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var tags = new ActivityTagsCollection
+        {
+            { "gen_ai.operation.name", "invoke_agent" },
+            { "gen_ai.agent.name", agentName },
+        };
+        if (endpoint is not null)
+        {
+            tags.Add("gen_ai.provider.name", endpoint.ProviderName);
+        }
+
+        if (model is not null)
+        {
+            tags.Add("gen_ai.request.model", model);
+        }
+
+        var activity = Source.StartActivity(ActivityKind.Internal, tags: tags, name: "invoke_agent " + agentName);
         if (activity is not null)
         {
-            activity.SetTag("gen_ai.operation.name", "invoke_workflow");
-            activity.SetTag("gen_ai.workflow.name", crewName);
-            activity.SetTag("amsha.execution.id", executionId);
+            activity.SetTag("amsha.task.name", taskName);
+            if (OutputType(responseFormat) is { } outputType)
+            {
+                activity.SetTag("gen_ai.output.type", outputType);
+            }
         }
 
         return activity;
     }
 
-    /// <summary>Span <c>invoke_agent {agent}</c> around one task.</summary>
-    public static Activity? StartAgent(string agentName, string taskName)
+    /// <summary>Adds one LLM call's usage to its task's <c>invoke_agent</c> span: the span carries the sum of its calls.</summary>
+    public static void AddAgentUsage(Activity? agent, TokenUsage usage)
     {
-        var activity = Source.StartActivity("invoke_agent " + agentName, ActivityKind.Internal);
-        if (activity is not null)
+        if (agent is null)
         {
-            activity.SetTag("gen_ai.operation.name", "invoke_agent");
-            activity.SetTag("gen_ai.agent.name", agentName);
-            activity.SetTag("amsha.task.name", taskName);
+            return;
         }
 
-        return activity;
+        agent.SetTag("gen_ai.usage.input_tokens", (agent.GetTagItem("gen_ai.usage.input_tokens") as long? ?? 0) + usage.InputTokens);
+        agent.SetTag("gen_ai.usage.output_tokens", (agent.GetTagItem("gen_ai.usage.output_tokens") as long? ?? 0) + usage.OutputTokens);
     }
 
     /// <summary>
@@ -95,72 +188,47 @@ internal static class AmshaTelemetry
         activity.AddEvent(new ActivityEvent(name, tags: tags));
     }
 
-    /// <summary>Marks <paramref name="activity"/> (and, for a failed task, its workflow) failed; always false, for use in exception filters.</summary>
-    public static bool RecordFailure(Activity? activity, Exception exception, bool alsoParent = false)
+    /// <summary>
+    /// The one error rule for Amsha's spans: an operation that ended with <paramref name="exception"/> gets status
+    /// <c>Error</c> and <c>error.type</c> (see <see cref="ErrorTypeOf"/>), and no status description (it would repeat
+    /// <c>error.type</c>, and messages may quote the provider or the model: they go to logs under content capture).
+    /// A suspension to wait for a person is not an error. Always false, for use in exception filters.
+    /// </summary>
+    public static bool RecordFailure(Activity? activity, Exception exception)
     {
-        if (activity is null || exception is OperationCanceledException or ExecutionSuspension)
+        if (activity is not null && ErrorTypeOf(exception) is { } errorType)
         {
-            return false;
-        }
-
-        var errorType = exception is LlmCallException call ? call.ErrorType : exception.GetType().FullName ?? "Exception";
-        activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-        activity.SetTag("error.type", errorType);
-        if (alsoParent && activity.Parent is { } parent && parent.Source == Source)
-        {
-            parent.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
-            parent.SetTag("error.type", errorType);
+            RecordError(activity, errorType);
         }
 
         return false;
     }
 
-    /// <summary>Span <c>chat {model}</c> for one LLM call (all its attempts).</summary>
-    public static Activity? StartChat(LlmUseCase useCase, ChatOptions options)
+    /// <summary>Marks <paramref name="activity"/> failed with the low-cardinality <paramref name="errorType"/> (the one error rule).</summary>
+    public static void RecordError(Activity? activity, string errorType)
     {
-        var model = options.ModelId ?? useCase.Model;
-        var activity = Source.StartActivity(model is null ? "chat" : "chat " + model, ActivityKind.Client);
         if (activity is null)
         {
-            return null;
+            return;
         }
 
-        activity.SetTag("gen_ai.operation.name", "chat");
-        activity.SetTag("gen_ai.provider.name", ProviderName(useCase.Provider));
-        activity.SetTag("gen_ai.request.model", model);
-        activity.SetTag("amsha.llm.use_case", useCase.Name);
-        if (options.Temperature is { } temperature)
-        {
-            activity.SetTag("gen_ai.request.temperature", ConfiguredValue(temperature));
-        }
-
-        if (options.TopP is { } topP)
-        {
-            activity.SetTag("gen_ai.request.top_p", ConfiguredValue(topP));
-        }
-
-        if (options.MaxOutputTokens is { } maxTokens)
-        {
-            activity.SetTag("gen_ai.request.max_tokens", maxTokens);
-        }
-
-        if (options.PresencePenalty is { } presence)
-        {
-            activity.SetTag("gen_ai.request.presence_penalty", ConfiguredValue(presence));
-        }
-
-        if (options.FrequencyPenalty is { } frequency)
-        {
-            activity.SetTag("gen_ai.request.frequency_penalty", ConfiguredValue(frequency));
-        }
-
-        if (options.StopSequences is { Count: > 0 } stop)
-        {
-            activity.SetTag("gen_ai.request.stop_sequences", ToArray(stop));
-        }
-
-        return activity;
+        activity.SetStatus(ActivityStatusCode.Error);
+        activity.SetTag("error.type", errorType);
     }
+
+    /// <summary>
+    /// <c>error.type</c> of an exception: <c>canceled</c> for a cancellation, an LLM call's own kind (status code,
+    /// <c>timeout</c>, …), the wrapped exception's type for an execution failure that wraps one, else the exception's
+    /// full type name. Null for a suspension or an expired input request, which end an execution without failing it.
+    /// </summary>
+    public static string? ErrorTypeOf(Exception exception) => exception switch
+    {
+        ExecutionSuspension or InputExpiredException => null,
+        OperationCanceledException => "canceled",
+        LlmCallException call => call.ErrorType,
+        ExecutionException { InnerException: { } inner } => inner.GetType().FullName ?? "_OTHER",
+        _ => exception.GetType().FullName ?? "_OTHER",
+    };
 
     /// <summary>Span <c>execute_tool {tool}</c> for one tool call, a child of the <c>chat</c> span whose answer asked for it.</summary>
     public static Activity? StartTool(string toolName, string callId, ActivityContext chatSpan)
@@ -182,129 +250,21 @@ internal static class AmshaTelemetry
             : Source.StartActivity("execute_tool " + toolName, ActivityKind.Internal, chatSpan, tags);
     }
 
-    /// <summary>Marks a tool span failed with a low-cardinality <paramref name="errorType"/>.</summary>
-    public static void RecordToolFailure(Activity? activity, string errorType)
+    /// <summary>Marks a tool span failed with a low-cardinality <paramref name="errorType"/> (the one error rule).</summary>
+    public static void RecordToolFailure(Activity? activity, string errorType) => RecordError(activity, errorType);
+
+    /// <summary><c>gen_ai.output.type</c> of a requested response format: <c>json</c> for a JSON format (with or without schema), <c>text</c> for text.</summary>
+    public static string? OutputType(ChatResponseFormat? format) => format switch
     {
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.SetStatus(ActivityStatusCode.Error, errorType);
-        activity.SetTag("error.type", errorType);
-    }
-
-    public static void RecordRetry(Activity? activity, int attempt, TimeSpan delay, string reason)
-    {
-        activity?.AddEvent(new ActivityEvent("gen_ai.client.retry", tags: new ActivityTagsCollection
-        {
-            ["amsha.retry.attempt"] = attempt,
-            ["amsha.retry.delay_ms"] = (long)delay.TotalMilliseconds,
-            ["error.type"] = reason,
-        }));
-    }
-
-    public static void RecordInput(Activity? activity, IList<ChatMessage> messages) =>
-        activity?.SetTag("gen_ai.input.messages", MessagesJson(messages));
-
-    public static void RecordOutput(Activity? activity, string text) =>
-        activity?.SetTag("gen_ai.output.messages", MessagesJson(new[] { new ChatMessage(ChatRole.Assistant, text) }));
-
-    public static void RecordResponse(Activity? activity, ChatResponse response, TokenUsage usage, int attempts)
-    {
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.SetTag("gen_ai.response.model", response.ModelId);
-        activity.SetTag("gen_ai.response.id", response.ResponseId);
-        if (response.FinishReason is { } finish)
-        {
-            activity.SetTag("gen_ai.response.finish_reasons", new[] { finish.Value });
-        }
-
-        RecordUsage(activity, usage, attempts);
-    }
-
-    public static void RecordUsage(Activity? activity, TokenUsage usage, int attempts)
-    {
-        activity?.SetTag("gen_ai.usage.input_tokens", usage.InputTokens);
-        activity?.SetTag("gen_ai.usage.output_tokens", usage.OutputTokens);
-        activity?.SetTag("amsha.llm.attempts", attempts);
-    }
-
-    public static void RecordCallMetrics(LlmUseCase useCase, string? model, TokenUsage usage, TimeSpan duration, string? errorType)
-    {
-        var provider = ProviderName(useCase.Provider);
-        var common = new TagList
-        {
-            { "gen_ai.operation.name", "chat" },
-            { "gen_ai.provider.name", provider },
-            { "gen_ai.request.model", model },
-        };
-        if (errorType is not null)
-        {
-            common.Add("error.type", errorType);
-        }
-
-        OperationDuration.Record(duration.TotalSeconds, common);
-        if (errorType is null || usage.TotalTokens > 0)
-        {
-            var input = common;
-            input.Add("gen_ai.token.type", "input");
-            TokenUsage.Record(usage.InputTokens, input);
-            var output = common;
-            output.Add("gen_ai.token.type", "output");
-            TokenUsage.Record(usage.OutputTokens, output);
-        }
-    }
+        ChatResponseFormatJson => "json",
+        ChatResponseFormatText => "text",
+        _ => null,
+    };
 
     // A float parameter as the decimal the user configured: 0.2f widened to double is 0.20000000298023224,
     // while its shortest round-trip text is "0.2".
     internal static double ConfiguredValue(float value) =>
         double.Parse(value.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
-
-    // The GenAI conventions use lower-case well-known provider names.
-    private static string ProviderName(string provider) => provider.ToLowerInvariant() switch
-    {
-        "openai" => "openai",
-        "azureopenai" => "azure.ai.openai",
-        var other => other,
-    };
-
-    private static string[] ToArray(IList<string> items)
-    {
-        var array = new string[items.Count];
-        items.CopyTo(array, 0);
-        return array;
-    }
-
-    // {"role":"user","parts":[{"type":"text","content":"..."}]} per the GenAI conventions; written by hand (no reflection).
-    private static string MessagesJson(IEnumerable<ChatMessage> messages)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var message in messages)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("role", message.Role.Value);
-                writer.WriteStartArray("parts");
-                writer.WriteStartObject();
-                writer.WriteString("type", "text");
-                writer.WriteString("content", message.Text);
-                writer.WriteEndObject();
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
 
     // Amsha's own metrics.
 

@@ -61,7 +61,8 @@ public sealed class LoopbackCrewTests
         Assert.Equal(workflow.SpanId, agent.ParentSpanId);
         Assert.Equal(agent.SpanId, chat.ParentSpanId);
         Assert.Equal(System.Diagnostics.ActivityKind.Client, chat.Kind);
-        Assert.Equal(2, chat.Events.Count(e => e.Name == "gen_ai.client.retry"));
+        Assert.Equal(2, chat.Events.Count(e => e.Name == "amsha.llm.retry"));
+        Assert.All(chat.Events, e => Assert.Equal("429", e.Tags.Single(t => t.Key == "error.type").Value));
         Assert.Equal("chat", chat.GetTagItem("gen_ai.operation.name"));
         Assert.Equal("openai", chat.GetTagItem("gen_ai.provider.name"));
         Assert.Equal(model, chat.GetTagItem("gen_ai.request.model"));

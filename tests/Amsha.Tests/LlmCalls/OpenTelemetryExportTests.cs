@@ -39,8 +39,8 @@ public sealed class OpenTelemetryExportTests
         Assert.Equal("invoke_agent Analyst", agent.DisplayName);
         Assert.Equal("invoke_workflow ExplainCrew", Assert.Single(spans, s => s.SpanId == agent.ParentSpanId).DisplayName);
         var retry = Assert.Single(chat.Events);
-        Assert.Equal("gen_ai.client.retry", retry.Name);
-        Assert.Equal("HTTP 503", retry.Tags.Single(t => t.Key == "error.type").Value);
+        Assert.Equal("amsha.llm.retry", retry.Name);
+        Assert.Equal("503", retry.Tags.Single(t => t.Key == "error.type").Value);
 
         var tokenMetric = Assert.Single(metrics, m => m.Name == "gen_ai.client.token.usage");
         Assert.Equal("{token}", tokenMetric.Unit);
