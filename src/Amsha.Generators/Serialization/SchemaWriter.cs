@@ -11,6 +11,12 @@ internal static class SchemaWriter
     /// <summary>A TimeSpan is written in the invariant "c" format, e.g. <c>1.02:03:04.5</c>.</summary>
     private const string TimeSpanPattern = @"^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d{1,7})?$";
 
+    /// <summary>
+    /// A char is a string of exactly one UTF-16 unit. Said with a pattern, not minLength/maxLength: OpenAI's strict
+    /// structured outputs accept pattern and format on strings, not length limits.
+    /// </summary>
+    private const string CharPattern = @"^[\s\S]$";
+
     public static string Write(TypeSchema schema)
     {
         var s = new StringBuilder();
@@ -105,7 +111,7 @@ internal static class SchemaWriter
         ShapeKind.UInt32 or ShapeKind.UInt64 => ("integer", ",\"minimum\":0"),
         ShapeKind.Int32 or ShapeKind.Int64 => ("integer", ""),
         ShapeKind.Single or ShapeKind.Double or ShapeKind.Decimal => ("number", ""),
-        ShapeKind.Char => ("string", ",\"minLength\":1,\"maxLength\":1"),
+        ShapeKind.Char => ("string", ",\"pattern\":" + Quote(CharPattern)),
         ShapeKind.DateTime or ShapeKind.DateTimeOffset => ("string", ",\"format\":\"date-time\""),
         ShapeKind.TimeSpan => ("string", ",\"pattern\":" + Quote(TimeSpanPattern)),
         ShapeKind.Guid => ("string", ",\"format\":\"uuid\""),

@@ -35,8 +35,8 @@ internal static class TaskInvoker
                 format,
                 taskName,
                 async conversation => (tools is null
-                    ? await LlmCallPath.CallAsync(llm, task.Agent.Llm, conversation, format.ResponseFormat, llm.Options.Resilience.CrewCalls, onDelta, call, cancellationToken).ConfigureAwait(false)
-                    : await ToolLoop.CallAsync(llm, task.Agent.Llm, conversation, format.ResponseFormat, llm.Options.Resilience.CrewCalls, onDelta, call, tools, cancellationToken).ConfigureAwait(false)).Text).ConfigureAwait(false);
+                    ? await LlmCallPath.CallAsync(llm, task.Agent.Llm, conversation, format, llm.Options.Resilience.CrewCalls, onDelta, call, cancellationToken).ConfigureAwait(false)
+                    : await ToolLoop.CallAsync(llm, task.Agent.Llm, conversation, format, llm.Options.Resilience.CrewCalls, onDelta, call, tools, cancellationToken).ConfigureAwait(false)).Text).ConfigureAwait(false);
             return new TaskOutput(taskName, task.Agent.Name, format.Format(value), value);
         }
         catch (Exception ex) when (AmshaTelemetry.RecordFailure(span, ex))

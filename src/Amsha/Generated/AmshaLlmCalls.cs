@@ -75,7 +75,7 @@ public static class AmshaLlmCalls
         {
             var (value, _) = await OutputRepair.AskAsync(conversation, format, typeof(T).Name, async asked =>
             {
-                var result = await LlmCallPath.CallAsync(session.Llm, useCase, asked, format.ResponseFormat, callOptions, null, context, cancellationToken).ConfigureAwait(false);
+                var result = await LlmCallPath.CallAsync(session.Llm, useCase, asked, format, callOptions, null, context, cancellationToken).ConfigureAwait(false);
                 attempts += result.Attempts;
                 usage += result.Usage;
                 return result.Text;

@@ -11,6 +11,12 @@ namespace Amsha.Generated;
 /// <typeparamref name="T"/>, finds the JSON object in the answer (tolerating code fences and prose
 /// around it) and reads it strictly with the generated codec.
 /// </summary>
+/// <remarks>
+/// Structured outputs need an object at the schema's root: a <typeparamref name="T"/> whose JSON is not an object
+/// (an enum, a list, a number) is asked for inside an envelope <c>{"value": …}</c>, which <see cref="ParseValue"/>
+/// unwraps; the bare value (what <see cref="Format"/> writes) is read too. The schema is sent with <c>strict</c> when it
+/// is in the strict structured-output subset and the use case wants it (<c>StrictOutputs</c>).
+/// </remarks>
 /// <typeparam name="T">The task's output type; it needs a generated <see cref="JsonCodec{T}"/>.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class JsonOutputFormat<T> : TaskOutputFormat
@@ -19,6 +25,8 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
     private readonly JsonCodec<T> _codec;
     private readonly ChatResponseFormat _responseFormat;
     private readonly bool _isArray;
+    private readonly bool _wrapped;
+    private readonly bool _strictSchema;
 
     /// <summary>Creates the format with the codec registered for <typeparamref name="T"/> and no repairs.</summary>
     /// <exception cref="InvalidOperationException">No codec is registered for <typeparamref name="T"/>.</exception>
@@ -45,9 +53,14 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
         _codec = codec;
         OutputRepairs = outputRepairs;
         using var schema = JsonDocument.Parse(codec.Schema);
-        _responseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), typeof(T).Name);
-        _isArray = schema.RootElement.ValueKind == JsonValueKind.Object
-            && schema.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "array";
+        var root = schema.RootElement;
+        _isArray = root.ValueKind == JsonValueKind.Object
+            && root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "array";
+        _wrapped = !StrictOutputSchema.IsObjectRoot(root);
+        using var requested = _wrapped ? JsonDocument.Parse(StrictOutputSchema.Envelope(root)) : null;
+        var requestedRoot = requested?.RootElement ?? root;
+        _strictSchema = StrictOutputSchema.Qualifies(requestedRoot);
+        _responseFormat = ChatResponseFormat.ForJsonSchema(requestedRoot.Clone(), StrictOutputSchema.Name(typeof(T)));
     }
 
     /// <summary>The format of <typeparamref name="T"/> with its registered codec and no repairs, created once it can be.</summary>
@@ -64,8 +77,11 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
     /// <inheritdoc/>
     public override int OutputRepairs { get; }
 
-    /// <summary>The JSON Schema the model is asked to follow.</summary>
+    /// <summary>The JSON Schema of <typeparamref name="T"/> (the model is asked for it inside an envelope when it is not an object).</summary>
     public string Schema => _codec.Schema;
+
+    /// <inheritdoc/>
+    internal override bool StrictSchema => _strictSchema;
 
     /// <inheritdoc/>
     /// <exception cref="OutputParseException">The answer holds no JSON object of the shape of <typeparamref name="T"/>.</exception>
@@ -76,10 +92,10 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
     public T ParseValue(string taskName, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var json = JsonTextLocator.FindJson(text, _isArray ? '[' : '{');
+        var json = _wrapped ? Unwrap(text) : JsonTextLocator.FindJson(text);
         if (json is null)
         {
-            throw new OutputParseException(taskName, "$", $"The answer contains no JSON {(_isArray ? "array" : "object")}; a {typeof(T).Name} was expected.", text);
+            throw new OutputParseException(taskName, "$", $"The answer contains no JSON {(_isArray ? "array" : _wrapped ? "value" : "object")}; a {typeof(T).Name} was expected.", text);
         }
 
         try
@@ -90,6 +106,46 @@ public sealed class JsonOutputFormat<T> : TaskOutputFormat
         {
             throw new OutputParseException(taskName, ex.Path ?? "$", JsonCodecErrors.BaseMessage(ex), text, ex);
         }
+    }
+
+    // The value in an envelope {"value": …}, or, when the answer holds none, the bare value: an array where one comes
+    // before any object, else the answer itself (its code fence's content, if any), for scalars and enum names.
+    private string? Unwrap(string text)
+    {
+        var envelope = JsonTextLocator.FindJson(text);
+        if (_isArray)
+        {
+            var array = JsonTextLocator.FindJson(text, '[');
+            if (array is not null && (envelope is null || text.IndexOf(array, StringComparison.Ordinal) < text.IndexOf(envelope, StringComparison.Ordinal)))
+            {
+                return array;
+            }
+        }
+
+        if (envelope is not null)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(envelope, new JsonDocumentOptions { MaxDepth = JsonCodecs.MaxDepth + 1 });
+                if (document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.TryGetProperty(StrictOutputSchema.EnvelopeProperty, out var value))
+                {
+                    return value.GetRawText();
+                }
+            }
+            catch (JsonException)
+            {
+                // Not a complete envelope: the codec reports what is wrong with the bare answer instead.
+            }
+        }
+
+        if (_isArray)
+        {
+            return JsonTextLocator.FindJson(text, '[');
+        }
+
+        var bare = (JsonTextLocator.FencedBlock(text) ?? text).Trim();
+        return bare.Length == 0 ? null : bare;
     }
 
     /// <inheritdoc/>
@@ -111,7 +167,7 @@ internal static class JsonTextLocator
     }
 
     // The content of the first ``` fence (its info string, e.g. "json", skipped), or null.
-    private static string? FencedBlock(string text)
+    public static string? FencedBlock(string text)
     {
         var open = text.IndexOf("```", StringComparison.Ordinal);
         if (open < 0)

@@ -13,6 +13,12 @@ public abstract class TaskOutputFormat
     /// <summary>The response format to request, or null for free text.</summary>
     public virtual ChatResponseFormat? ResponseFormat => null;
 
+    /// <summary>
+    /// Whether <see cref="ResponseFormat"/> is a JSON schema in the strict structured-output subset, so the call path may
+    /// ask the provider to enforce it (<c>strict</c>, where the use case's <c>StrictOutputs</c> is on).
+    /// </summary>
+    internal virtual bool StrictSchema => false;
+
     /// <summary>How often an answer that fails <see cref="Parse"/> is asked for again, with the parse error.</summary>
     public virtual int OutputRepairs => 0;
 

@@ -98,6 +98,14 @@ public sealed class LlmUseCaseOptions
 
     /// <summary>Call parameters (<c>…:Parameters</c>).</summary>
     public LlmParameterOptions Parameters { get; set; } = new();
+
+    /// <summary>
+    /// Whether structured outputs whose schema is in the strict subset are requested with <c>strict</c>, so the
+    /// provider only produces schema-valid JSON (<c>…:StrictOutputs</c>). Unset: on for OpenAI-compatible providers
+    /// (the <c>OpenAI</c> provider, and registered clients that report themselves as OpenAI), off for others. Calls that
+    /// offer tools are never strict; <c>OutputRepairs</c> stays the safety net either way.
+    /// </summary>
+    public bool? StrictOutputs { get; set; }
 }
 
 /// <summary>A model and how to reach it (<c>…:Models:&lt;key&gt;</c>).</summary>

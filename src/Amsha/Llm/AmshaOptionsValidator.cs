@@ -17,7 +17,7 @@ internal sealed class AmshaOptionsValidator : IValidateOptions<AmshaOptions>
     private static readonly string[] s_rootKeys = { nameof(AmshaOptions.Llm), nameof(AmshaOptions.CaptureMessageContent), nameof(AmshaOptions.ObserverBufferCapacity), "Mcp" };
     private static readonly string[] s_llmKeys = { nameof(LlmOptions.UseCases), nameof(LlmOptions.Resilience), nameof(LlmOptions.Tools) };
     private static readonly string[] s_toolKeys = { nameof(ToolOptions.MaxRounds), nameof(ToolOptions.MaxConcurrentCalls), nameof(ToolOptions.OnToolError), nameof(ToolOptions.AgentSources) };
-    private static readonly string[] s_useCaseKeys = { nameof(LlmUseCaseOptions.Default), nameof(LlmUseCaseOptions.Models), nameof(LlmUseCaseOptions.Parameters) };
+    private static readonly string[] s_useCaseKeys = { nameof(LlmUseCaseOptions.Default), nameof(LlmUseCaseOptions.Models), nameof(LlmUseCaseOptions.Parameters), nameof(LlmUseCaseOptions.StrictOutputs) };
     private static readonly string[] s_modelKeys = { "Provider", "Model", "BaseUrl", "ApiKey", "ApiVersion" };
     private static readonly string[] s_parameterKeys = { "Temperature", "TopP", "MaxCompletionTokens", "PresencePenalty", "FrequencyPenalty", "Stop" };
     private static readonly string[] s_resilienceKeys =

@@ -105,10 +105,14 @@ internal sealed class IncompleteResponseException : Exception
 /// </remarks>
 internal static class LlmCallPath
 {
-    /// <summary>Calls <paramref name="useCaseName"/> with <paramref name="callOptions"/>; <paramref name="onDelta"/> (optional) sees text as it streams.</summary>
+    /// <summary>
+    /// Calls <paramref name="useCaseName"/> with <paramref name="callOptions"/>; <paramref name="onDelta"/> (optional) sees text as it streams.
+    /// <paramref name="output"/> says how the answer is asked for (its response format, and whether its schema may be sent
+    /// as strict); null for free text.
+    /// </summary>
     /// <exception cref="LlmCallException">The call failed (non-transient fault, retries or time exhausted, open circuit).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, ChatResponseFormat? responseFormat, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken, IList<AITool>? tools = null)
+    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, TaskOutputFormat? output, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken, IList<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(callOptions);
         callOptions.Validate($"use case '{useCaseName}'");
@@ -116,10 +120,16 @@ internal static class LlmCallPath
         var useCase = overrides?.ModelKey is { } modelKey ? llm.Resolve(useCaseName, modelKey) : llm.Resolve(useCaseName);
         var options = useCase.CreateChatOptions();
         Apply(overrides, options);
-        options.ResponseFormat = responseFormat;
+        options.ResponseFormat = output?.ResponseFormat;
         if (tools is not null)
         {
             options.Tools = tools;
+        }
+        else if (output is { StrictSchema: true } && useCase.StrictOutputs)
+        {
+            // Microsoft.Extensions.AI.OpenAI sends "strict": true with the schema. It applies the same key to every function
+            // tool of the request, so a call that offers tools (whose schemas need not be strict) is sent without it.
+            (options.AdditionalProperties ??= new AdditionalPropertiesDictionary())[StrictOutputSchema.StrictKey] = true;
         }
 
         var callId = CallIds.Next();

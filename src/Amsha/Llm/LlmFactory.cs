@@ -24,6 +24,9 @@ internal sealed record LlmUseCase(string Name, IChatClient Client, string Provid
     /// <summary>The configured API key, kept out of ToString, telemetry, events and messages (they are scrubbed of it).</summary>
     internal string? ApiKey { get; init; }
 
+    /// <summary>Whether structured outputs in the strict subset are asked for with <c>strict</c> (<see cref="LlmUseCaseOptions.StrictOutputs"/>, else the provider's default).</summary>
+    internal bool StrictOutputs { get; init; }
+
     /// <summary>The configured endpoint, if any (telemetry's <c>server.address</c>/<c>server.port</c>).</summary>
     internal string? BaseUrl { get; init; }
 
@@ -101,16 +104,19 @@ public sealed class LlmFactory
         _options.UseCases.TryGetValue(useCase, out var configured);
         var parameters = configured?.Parameters ?? new LlmParameterOptions();
 
+        var strict = configured?.StrictOutputs;
         if (modelKeyOverride is null && _options.Clients.TryGetValue(useCase, out var registered))
         {
-            return new LlmUseCase(useCase, registered, ProviderOf(registered), MetadataModel(registered), parameters);
+            var provider = ProviderOf(registered);
+            return new LlmUseCase(useCase, registered, provider, MetadataModel(registered), parameters) { StrictOutputs = strict ?? IsOpenAICompatible(provider) };
         }
 
         if (configured is null)
         {
             if (_options.DefaultClient is { } fallback)
             {
-                return new LlmUseCase(useCase, fallback, ProviderOf(fallback), MetadataModel(fallback), parameters);
+                var provider = ProviderOf(fallback);
+                return new LlmUseCase(useCase, fallback, provider, MetadataModel(fallback), parameters) { StrictOutputs = IsOpenAICompatible(provider) };
             }
 
             if (_options.UseCases.Count == 0 && _options.Clients.Count == 0)
@@ -129,15 +135,29 @@ public sealed class LlmFactory
             throw new InvalidOperationException($"Amsha:Llm:UseCases:{useCase}:Default names model key '{modelKey ?? "(none)"}', which is not under Amsha:Llm:UseCases:{useCase}:Models.");
         }
 
-        var provider = model.Provider ?? OfflineChatClient.ProviderName;
-        if (!_options.Providers.TryGetValue(provider, out var create))
+        var providerName = model.Provider ?? OfflineChatClient.ProviderName;
+        if (!_options.Providers.TryGetValue(providerName, out var create))
         {
             var providers = string.Join(", ", _options.Providers.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase));
-            throw new InvalidOperationException($"Amsha:Llm:UseCases:{useCase}:Models:{modelKey}:Provider is '{provider}', which is not registered. Registered providers: {providers}.");
+            throw new InvalidOperationException($"Amsha:Llm:UseCases:{useCase}:Models:{modelKey}:Provider is '{providerName}', which is not registered. Registered providers: {providers}.");
         }
 
-        return new LlmUseCase(useCase, create(model), provider, model.Model, parameters) { ApiKey = model.ApiKey, BaseUrl = model.BaseUrl };
+        return new LlmUseCase(useCase, create(model), providerName, model.Model, parameters)
+        {
+            ApiKey = model.ApiKey,
+            BaseUrl = model.BaseUrl,
+            StrictOutputs = strict ?? IsOpenAICompatible(providerName),
+        };
     }
+
+    /// <summary>
+    /// Whether a provider speaks OpenAI's chat-completions protocol through Microsoft.Extensions.AI.OpenAI, which sends
+    /// <c>strict</c>: the <c>OpenAI</c> and <c>AzureOpenAI</c> providers, and clients whose metadata names OpenAI.
+    /// </summary>
+    internal static bool IsOpenAICompatible(string provider) =>
+        provider.Equals("openai", StringComparison.OrdinalIgnoreCase)
+        || provider.Equals("azureopenai", StringComparison.OrdinalIgnoreCase)
+        || provider.Equals("azure.ai.openai", StringComparison.OrdinalIgnoreCase);
 
     private static string ProviderOf(IChatClient client) =>
         client.GetService<ChatClientMetadata>()?.ProviderName ?? client.GetType().Name;

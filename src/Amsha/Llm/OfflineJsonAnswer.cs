@@ -18,6 +18,9 @@ internal sealed class OfflineJsonAnswer
     // schemas ($ref) end instead of growing without bound.
     private const int OptionalDepth = 8;
 
+    // The generated schema of a char: a string of exactly one character.
+    private const string CharPattern = @"^[\s\S]$";
+
     // The same words as the text answers, so both kinds of answer read alike.
     private static string[] Vocabulary => OfflineChatClient.Vocabulary;
 
@@ -205,10 +208,12 @@ internal sealed class OfflineJsonAnswer
                 return new Guid(bytes).ToString();
         }
 
-        if (schema.TryGetProperty("pattern", out _))
+        if (schema.TryGetProperty("pattern", out var pattern))
         {
-            // The only pattern Amsha's schemas use is the TimeSpan one ("c" format).
-            return TimeSpan.FromMinutes(1 + (Next() % 600)).ToString("c", CultureInfo.InvariantCulture);
+            // Amsha's schemas use two patterns: one character (a char) and the TimeSpan "c" format.
+            return pattern.ValueKind == JsonValueKind.String && pattern.GetString() == CharPattern
+                ? _subject.Length > 0 ? _subject.Substring(0, 1) : "a"
+                : TimeSpan.FromMinutes(1 + (Next() % 600)).ToString("c", CultureInfo.InvariantCulture);
         }
 
         var maxLength = schema.TryGetProperty("maxLength", out var maxElement) && maxElement.TryGetInt32(out var m) ? m : int.MaxValue;

@@ -24,11 +24,11 @@ internal static class ToolLoop
 {
     /// <summary>Asks the model until it answers without calling tools; the conversation grows by each round's calls and results.</summary>
     /// <exception cref="ToolCallException">The model still asked for tools after the last round, or a tool failed the task.</exception>
-    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, List<ChatMessage> conversation, ChatResponseFormat? responseFormat, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, ToolSet tools, CancellationToken cancellationToken)
+    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, List<ChatMessage> conversation, TaskOutputFormat? output, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, ToolSet tools, CancellationToken cancellationToken)
     {
         for (var round = 1; ; round++)
         {
-            var result = await LlmCallPath.CallAsync(llm, useCaseName, conversation, responseFormat, callOptions, onDelta, context, cancellationToken, tools.Tools).ConfigureAwait(false);
+            var result = await LlmCallPath.CallAsync(llm, useCaseName, conversation, output, callOptions, onDelta, context, cancellationToken, tools.Tools).ConfigureAwait(false);
             var calls = CallsOf(result.Response);
             if (calls.Count == 0)
             {

@@ -6,13 +6,26 @@ namespace Amsha.Generators.Tests.Serialization;
 
 /// <summary>
 /// What every generated JSON Schema must be, as far as OpenAI's strict structured outputs go: a JSON object,
-/// objects with <c>"additionalProperties": false</c> and a <c>"required"</c> list of their own properties,
-/// references only to <c>#/$defs/...</c> definitions that exist, definitions only at the root.
+/// objects with <c>"additionalProperties": false</c> and a <c>"required"</c> list naming every one of their
+/// properties, references only to <c>#/$defs/...</c> definitions that exist, definitions only at the root.
+/// A dictionary's open object (<c>"additionalProperties": {schema}</c>) is the one exception
+/// (<see cref="AssertStrict"/> does not allow it).
 /// </summary>
 internal static class JsonSchemaRules
 {
+    /// <summary>Checks <paramref name="schema"/> is entirely in the strict subset, with an object at its root; returns how many definitions it has.</summary>
+    public static int AssertStrict(string schema)
+    {
+        using (var document = JsonDocument.Parse(schema))
+        {
+            Assert.Equal("object", document.RootElement.GetProperty("type").GetString());
+        }
+
+        return AssertValid(schema, allowMaps: false);
+    }
+
     /// <summary>Checks <paramref name="schema"/>; returns how many definitions it has.</summary>
-    public static int AssertValid(string schema)
+    public static int AssertValid(string schema, bool allowMaps = true)
     {
         using var document = JsonDocument.Parse(schema);
         var root = document.RootElement;
@@ -56,14 +69,22 @@ internal static class JsonSchemaRules
             {
                 Assert.Equal("object", node.GetProperty("type").GetString());
                 Assert.False(node.GetProperty("additionalProperties").GetBoolean());
-                var names = properties.EnumerateObject().Select(p => p.Name).ToHashSet();
-                Assert.All(node.GetProperty("required").EnumerateArray(), name => Assert.Contains(name.GetString()!, names));
+                var names = properties.EnumerateObject().Select(p => p.Name).ToList();
+                var required = node.GetProperty("required").EnumerateArray().Select(name => name.GetString()!).ToList();
+                Assert.Equal(names.OrderBy(n => n, System.StringComparer.Ordinal), required.OrderBy(n => n, System.StringComparer.Ordinal));
                 foreach (var property in properties.EnumerateObject())
                 {
                     pending.Push((property.Value, false));
                 }
             }
 
+            if (node.TryGetProperty("additionalProperties", out var open) && open.ValueKind != JsonValueKind.False)
+            {
+                Assert.True(allowMaps, "An open object (a dictionary) is not in the strict subset: " + node);
+                Assert.False(node.TryGetProperty("properties", out _));
+            }
+
+            Assert.False(node.TryGetProperty("minLength", out _) || node.TryGetProperty("maxLength", out _), "Length limits are not in the strict subset: " + node);
             foreach (var keyword in new[] { "items", "additionalProperties", "anyOf" })
             {
                 if (node.TryGetProperty(keyword, out var value))
