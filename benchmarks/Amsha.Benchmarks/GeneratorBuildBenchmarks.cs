@@ -24,7 +24,6 @@ namespace Amsha.Benchmarks;
 [MemoryDiagnoser]
 public class GeneratorBuildBenchmarks
 {
-    private ImmutableArray<MetadataReference> _references;
     private ISourceGenerator[] _generators = [];
     private string _source = "";
 
@@ -35,18 +34,7 @@ public class GeneratorBuildBenchmarks
     public void Setup()
     {
         _source = Shape == "State2000" ? StateType(2000) : TypedCrew(1000);
-        _references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Append(typeof(ExecutionSession).Assembly.Location)
-            .Where(File.Exists)
-            .Distinct()
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
-
-        // The generators are internal: found by their attribute, as the compiler finds them.
-        _generators = Assembly.Load("Amsha.Generators").GetTypes()
-            .Where(t => !t.IsAbstract && typeof(IIncrementalGenerator).IsAssignableFrom(t) && t.GetCustomAttribute<GeneratorAttribute>() is not null)
-            .Select(t => ((IIncrementalGenerator)Activator.CreateInstance(t, nonPublic: true)!).AsSourceGenerator())
-            .ToArray();
+        _generators = GeneratorHost.AmshaGenerators();
 
         // Both paths must build without errors, or the comparison measures nothing.
         Check(CompilerOnly());
@@ -54,7 +42,7 @@ public class GeneratorBuildBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "Compiler alone")]
-    public long CompilerOnly() => Emit(Compilation());
+    public long CompilerOnly() => GeneratorHost.Emit(Compilation());
 
     [Benchmark(Description = "Amsha generators + compiler")]
     public long WithAmshaGenerators()
@@ -62,21 +50,10 @@ public class GeneratorBuildBenchmarks
         var compilation = Compilation();
         CSharpGeneratorDriver.Create(_generators, parseOptions: (CSharpParseOptions)compilation.SyntaxTrees[0].Options)
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
-        return Emit(output);
+        return GeneratorHost.Emit(output);
     }
 
-    private CSharpCompilation Compilation() => CSharpCompilation.Create(
-        "Amsha.Benchmarks.Generated",
-        [CSharpSyntaxTree.ParseText(_source, new CSharpParseOptions(LanguageVersion.CSharp12))],
-        _references,
-        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
-
-    // The size of the emitted assembly; -1 when the emit failed.
-    private static long Emit(Compilation compilation)
-    {
-        using var stream = new MemoryStream();
-        return compilation.Emit(stream).Success ? stream.Length : -1;
-    }
+    private CSharpCompilation Compilation() => GeneratorHost.Compilation("Amsha.Benchmarks.Generated", GeneratorHost.Parse("Bench.cs", _source));
 
     private static void Check(long size)
     {

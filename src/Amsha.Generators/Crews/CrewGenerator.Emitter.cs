@@ -66,7 +66,7 @@ internal sealed partial class CrewGenerator
             w.Unindent();
             EmitCatalogRegistration(w, crew, input, output);
 
-            EmitExecutionMembers(w, crew, output, CheckedInput(crew, inputArgument));
+            EmitExecutionMembers(w, crew, output, inputArgument);
 
             foreach (var task in crew.Tasks)
             {
@@ -153,7 +153,7 @@ internal sealed partial class CrewGenerator
         {
             var tools = Tools(task);
             var texts = task.Texts is { } t
-                ? $"Texts = new global::Amsha.Generated.TaskTexts({Literal(t.Role)}, {Literal(t.Goal)}, {Literal(t.Backstory)}, {Literal(t.Description)}, {Literal(t.ExpectedOutput)}, global::Amsha.Generated.TemplateSyntax.{(crew.DefinitionFileTemplates ? "DefinitionFile" : "Attribute")})"
+                ? $"Texts = new global::Amsha.Generated.TaskTexts({Literal(t.Role)}, {Literal(t.Goal)}, {Literal(t.Backstory)}, {Literal(t.Description)}, {Literal(t.ExpectedOutput)}{(crew.DefinitionFileTemplates ? ", global::Amsha.Generated.TemplateSyntax.DefinitionFile" : "")})"
                 : "";
             var review = task.Review == 0 ? "" : "Review = " + HumanInputFacts.ReviewExpression(task.Review);
             var settings = string.Join(", ", new[] { tools, review, texts }.Where(s => s.Length > 0));
@@ -185,7 +185,7 @@ internal sealed partial class CrewGenerator
             foreach (var crew in crewTypes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                w.Line($"global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd(services, global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Transient<{crew}>(static provider => new {crew}(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Amsha.ExecutionSession>(provider))));");
+                w.Line($"global::Amsha.Generated.CrewServices.TryAddCrew<{crew}>(services, static session => new {crew}(session));");
             }
 
             // Toolboxes are transient services: the container injects their constructors.
@@ -261,35 +261,26 @@ internal sealed partial class CrewGenerator
         private static void EmitPromptBuilder(SourceWriter w, CrewModel crew, CrewTaskModel task, string input)
         {
             var inputName = crew.InputType is null ? "_" : "input";
-            w.Line($"/// <summary>Renders the prompt of task {XmlText(task.Name)} (agent {XmlText(task.AgentName)}).</summary>");
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
             w.Open($"private static global::Amsha.Generated.TaskPrompt {PromptMethod(task)}({input} {inputName}, global::Amsha.Generated.CrewTaskContext context)");
-            EmitText(w, "system", task.System);
-            EmitText(w, "user", task.User);
+            w.Line($"var system = {Concatenation(task.System)};");
+            w.Line($"var user = {Concatenation(task.User)};");
             foreach (var dependency in task.DependsOn)
             {
-                w.Line($"context.AppendContext(user, {CodeText.Number(dependency)});");
+                w.Line($"user = context.AppendContext(user, {CodeText.Number(dependency)});");
             }
 
-            w.Line("return new global::Amsha.Generated.TaskPrompt(system.ToString(), user.ToString());");
+            w.Line("return new global::Amsha.Generated.TaskPrompt(system, user);");
             w.Close();
         }
 
-        private static void EmitText(SourceWriter w, string variable, EquatableArray<TemplatePart> parts)
-        {
-            w.Line($"var {variable} = new global::System.Text.StringBuilder();");
-            foreach (var part in parts)
-            {
-                w.Line(part.IsValue
-                    ? $"{variable}.Append(global::Amsha.Generated.PromptText.Format(input.{Identifier(part.Text)}));"
-                    : $"{variable}.Append({Literal(part.Text)});");
-            }
-        }
-
-        private static string CheckedInput(CrewModel crew, string argument) =>
-            crew.InputType is not null && crew.InputIsReferenceType
-                ? $"{argument} ?? throw new global::System.ArgumentNullException(nameof({argument}))"
-                : argument;
+        // The template's text as one string expression: literals and the input's values, joined by the compiler's string.Concat.
+        private static string Concatenation(EquatableArray<TemplatePart> parts) =>
+            parts.Count == 0
+                ? "\"\""
+                : string.Join(" + ", parts.Select(static part => part.IsValue
+                    ? $"global::Amsha.Generated.PromptText.Format(input.{Identifier(part.Text)})"
+                    : Literal(part.Text)));
 
         // Typed tasks ask for JSON with the generated schema and parse it with the generated codec.
         private static string OutputFormat(CrewTaskModel task) => task.OutputType is null

@@ -19,18 +19,13 @@ internal sealed partial class SerializerGenerator
         /// <summary>The per-assembly class that composes codecs' schemas (<see cref="EmitSchemaDefinition"/>).</summary>
         private const string SchemaDefinitionClass = "AmshaJsonSchemaDefinition";
 
-        // Every codec reads and writes UTF-8 (System.Text.Json's reader and writer) and UTF-16 text
-        // (Amsha's, for strings without transcoding); both flavours share method names, so one
-        // emitter body serves both.
-        private static readonly JsonApi[] Apis =
-        {
-            new JsonApi($"{Json}.Utf8JsonWriter", $"{Json}.Utf8JsonReader", "u8", "byte", "!reader.ValueIsEscaped && !reader.HasValueSequence"),
-            new JsonApi("global::Amsha.Serialization.Utf16JsonWriter", "global::Amsha.Serialization.Utf16JsonReader", "", "char", "!reader.ValueIsEscaped"),
-        };
+        // A codec reads and writes UTF-16 text (Amsha's reader and writer: model answers and stored state are
+        // strings); its UTF-8 members go through that code (Utf8JsonBridge), so each type is written once.
+        private const string Writer = "global::Amsha.Serialization.Utf16JsonWriter";
+        private const string Reader = "global::Amsha.Serialization.Utf16JsonReader";
 
         private readonly SourceWriter _w = new();
         private readonly CancellationToken _cancellationToken;
-        private JsonApi _api = Apis[0];
         private int _unique;
 
         private Emitter(CancellationToken cancellationToken) => _cancellationToken = cancellationToken;
@@ -178,14 +173,16 @@ internal sealed partial class SerializerGenerator
 
         private void EmitCommonOverrides(SerializableTypeModel model)
         {
+            const string Bridge = "global::Amsha.Generated.Utf8JsonBridge";
             _w.Line("/// <inheritdoc/>").Line("public override string Schema => JsonSchema;").Line();
-            foreach (var api in Apis)
-            {
-                _w.Line("/// <inheritdoc/>");
-                _w.Line($"public override void Write({api.Writer} writer, {model.TypeName} value) => WriteValue(writer, value);").Line();
-                _w.Line("/// <inheritdoc/>");
-                _w.Line($"public override {model.TypeName} Read(ref {api.Reader} reader) => ReadValue(ref reader);").Line();
-            }
+            _w.Line("/// <inheritdoc/>");
+            _w.Line($"public override void Write({Writer} writer, {model.TypeName} value) => WriteValue(writer, value);").Line();
+            _w.Line("/// <inheritdoc/>");
+            _w.Line($"public override {model.TypeName} Read(ref {Reader} reader) => ReadValue(ref reader);").Line();
+            _w.Line("/// <inheritdoc/>");
+            _w.Line($"public override void Write({Json}.Utf8JsonWriter writer, {model.TypeName} value) => {Bridge}.Write(this, writer, value);").Line();
+            _w.Line("/// <inheritdoc/>");
+            _w.Line($"public override {model.TypeName} Read(ref {Json}.Utf8JsonReader reader) => {Bridge}.Read(this, ref reader);").Line();
         }
 
         private void EmitEnumBody(SerializableTypeModel model)
@@ -200,16 +197,7 @@ internal sealed partial class SerializerGenerator
 
             w.Line();
             EmitCommonOverrides(model);
-            foreach (var api in Apis)
-            {
-                if (api != Apis[0])
-                {
-                    w.Line();
-                }
-
-                _api = api;
-                EmitEnumReadWrite(model);
-            }
+            EmitEnumReadWrite(model);
         }
 
         private void EmitEnumReadWrite(SerializableTypeModel model)
@@ -219,7 +207,7 @@ internal sealed partial class SerializerGenerator
             var numeric = model.EnumUnderlyingType is "ulong" or "global::System.UInt64" ? "ulong" : "long";
 
             w.Line("/// <summary>Writes the member name; a value without a name is written as its number.</summary>");
-            w.Open($"public static void WriteValue({_api.Writer} writer, {model.TypeName} value)");
+            w.Open($"public static void WriteValue({Writer} writer, {model.TypeName} value)");
             w.Open("switch (value)");
             for (var i = 0; i < members.Count; i++)
             {
@@ -233,12 +221,12 @@ internal sealed partial class SerializerGenerator
 
             var allNames = string.Join(", ", members.Select(m => m.Name));
             w.Line("/// <summary>Reads a member name (exact, else ignoring case) or a number.</summary>");
-            w.Open($"public static {model.TypeName} ReadValue(ref {_api.Reader} reader)");
+            w.Open($"public static {model.TypeName} ReadValue(ref {Reader} reader)");
             w.Open($"if (reader.TokenType == {Json}.JsonTokenType.String)");
             foreach (var member in members)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
-                w.Line($"if (reader.ValueTextEquals({Literal(member.Name)}{_api.LiteralSuffix})) return {model.TypeName}.{Identifier(member.Name)};");
+                w.Line($"if (reader.ValueTextEquals({Literal(member.Name)})) return {model.TypeName}.{Identifier(member.Name)};");
             }
 
             w.Line("var text = reader.GetString();");
@@ -262,25 +250,16 @@ internal sealed partial class SerializerGenerator
             var w = _w;
             var json = shape.Kind == ShapeKind.Dictionary ? "object" : "array";
             EmitCommonOverrides(model);
-            foreach (var api in Apis)
-            {
-                if (api != Apis[0])
-                {
-                    w.Line();
-                }
-
-                _api = api;
-                w.Line($"/// <summary>Writes the value as a JSON {json}.</summary>");
-                w.Open($"public static void WriteValue({_api.Writer} writer, {model.TypeName}? value)");
-                EmitWrite(shape, "value");
-                w.Close().Line();
-                w.Line($"/// <summary>Reads a JSON {json}; every item is read strictly.</summary>");
-                w.Open($"public static {model.TypeName} ReadValue(ref {_api.Reader} reader)");
-                w.Line($"{model.TypeName} value = default!;");
-                EmitRead(shape, "value");
-                w.Line("return value;");
-                w.Close();
-            }
+            w.Line($"/// <summary>Writes the value as a JSON {json}.</summary>");
+            w.Open($"public static void WriteValue({Writer} writer, {model.TypeName}? value)");
+            EmitWrite(shape, "value");
+            w.Close().Line();
+            w.Line($"/// <summary>Reads a JSON {json}; every item is read strictly.</summary>");
+            w.Open($"public static {model.TypeName} ReadValue(ref {Reader} reader)");
+            w.Line($"{model.TypeName} value = default!;");
+            EmitRead(shape, "value");
+            w.Line("return value;");
+            w.Close();
 
             Inferred.Emit(w, new[] { shape });
         }
@@ -303,16 +282,7 @@ internal sealed partial class SerializerGenerator
             }
 
             EmitCommonOverrides(model);
-            foreach (var api in Apis)
-            {
-                if (api != Apis[0])
-                {
-                    w.Line();
-                }
-
-                _api = api;
-                EmitObjectReadWrite(model);
-            }
+            EmitObjectReadWrite(model);
 
             Inferred.Emit(w, members.Select(m => m.Type));
         }
@@ -322,7 +292,7 @@ internal sealed partial class SerializerGenerator
             var w = _w;
             var members = model.Members;
             w.Line("/// <summary>Writes the value as a JSON object.</summary>");
-            w.Open($"public static void WriteValue({_api.Writer} writer, {model.TypeName}{(model.IsValueType ? "" : "?")} value)");
+            w.Open($"public static void WriteValue({Writer} writer, {model.TypeName}{(model.IsValueType ? "" : "?")} value)");
             if (!model.IsValueType)
             {
                 w.Open("if (value is null)");
@@ -347,11 +317,9 @@ internal sealed partial class SerializerGenerator
             EmitMatchName(members);
             w.Line();
             w.Line("/// <summary>The index of a property name matched ignoring case, or -1.</summary>");
-            w.Open($"private static int MatchIgnoringCase(ref {_api.Reader} reader)");
-            // UTF-16 text compares in place; UTF-8 (and escaped) names are decoded first.
-            w.Line(_api.IsUtf8
-                ? "var name = global::System.MemoryExtensions.AsSpan(reader.GetString());"
-                : "var name = reader.ValueIsEscaped ? global::System.MemoryExtensions.AsSpan(reader.GetString()) : reader.ValueSpan;");
+            w.Open($"private static int MatchIgnoringCase(ref {Reader} reader)");
+            // Plain text compares in place; an escaped name is decoded first.
+            w.Line("var name = reader.ValueIsEscaped ? global::System.MemoryExtensions.AsSpan(reader.GetString()) : reader.ValueSpan;");
             w.Open("for (var i = 0; i < s_names.Length; i++)");
             w.Line("if (global::System.MemoryExtensions.Equals(name, s_names[i], global::System.StringComparison.OrdinalIgnoreCase)) return i;");
             w.Close();
@@ -364,7 +332,7 @@ internal sealed partial class SerializerGenerator
         {
             var w = _w;
             w.Line("/// <summary>The index of a property name, spelled exactly and without escapes, or -1.</summary>");
-            w.Open($"private static int MatchName(global::System.ReadOnlySpan<{_api.NameElement}> name)");
+            w.Open($"private static int MatchName(global::System.ReadOnlySpan<char> name)");
             if (members.Count == 0)
             {
                 // A tool without arguments: no name is known (an empty switch would be warning CS1522).
@@ -374,13 +342,13 @@ internal sealed partial class SerializerGenerator
             }
 
             w.Open("switch (name.Length)");
-            foreach (var group in members.Select((m, i) => (Name: m.JsonName, Index: i)).GroupBy(m => _api.EncodedLength(m.Name)).OrderBy(g => g.Key))
+            foreach (var group in members.Select((m, i) => (Name: m.JsonName, Index: i)).GroupBy(m => m.Name.Length).OrderBy(g => g.Key))
             {
                 w.Line($"case {Number(group.Key)}:").Indent();
                 foreach (var member in group)
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
-                    w.Line($"if (global::System.MemoryExtensions.SequenceEqual(name, {_api.Span(Literal(member.Name))})) return {Number(member.Index)};");
+                    w.Line($"if (name is {Literal(member.Name)}) return {Number(member.Index)};");
                 }
 
                 w.Line("break;").Unindent();
@@ -423,10 +391,14 @@ internal sealed partial class SerializerGenerator
             var members = model.Members;
             var chunked = ReadsInChunks(model);
             string Value(int i) => chunked ? $"values.v{i}" : $"v{i}";
-            string Has(int i) => chunked ? $"values.has{i}" : $"has{i}";
+
+            // Which members were read: a bit each in one ulong (at most 64 members, MembersPerSwitch), else a flag each.
+            string Bit(int i) => $"0x{1UL << i:X}UL";
+            string Has(int i) => chunked ? $"values.has{i}" : $"(seen & {Bit(i)}) != 0";
+            string MarkRead(int i) => chunked ? $"values.has{i} = true;" : $"seen |= {Bit(i)};";
 
             w.Line("/// <summary>Reads a JSON object; unknown properties are skipped, missing required ones and duplicates are errors.</summary>");
-            w.Open($"public static {model.TypeName} ReadValue(ref {_api.Reader} reader)");
+            w.Open($"public static {model.TypeName} ReadValue(ref {Reader} reader)");
             w.Open($"if (reader.TokenType != {Json}.JsonTokenType.StartObject)");
             w.Line($"throw {Errors}.Unexpected({Literal($"an object ({model.DisplayName})")}, ref reader);");
             w.Close().Line();
@@ -440,7 +412,11 @@ internal sealed partial class SerializerGenerator
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                     w.Line($"{members[i].TypeName} v{i} = default!;");
-                    w.Line($"var has{i} = false;");
+                }
+
+                if (members.Count > 0)
+                {
+                    w.Line("var seen = 0UL;");
                 }
             }
 
@@ -449,7 +425,7 @@ internal sealed partial class SerializerGenerator
             w.Open("while (true)");
             w.Line($"if (!reader.Read()) throw {Errors}.UnexpectedEnd();");
             w.Line($"if (reader.TokenType == {Json}.JsonTokenType.EndObject) break;");
-            w.Line($"var index = {_api.NameIsPlain} ? MatchName(reader.ValueSpan) : -1;");
+            w.Line("var index = !reader.ValueIsEscaped ? MatchName(reader.ValueSpan) : -1;");
             w.Line("if (index < 0) index = MatchIgnoringCase(ref reader);");
             if (model.RejectsUnknownMembers)
             {
@@ -480,16 +456,25 @@ internal sealed partial class SerializerGenerator
             w.Line($"catch ({Json}.JsonException error) when (property is not null)");
             w.Line("{").Indent().Line($"throw {Errors}.AtProperty(error, property);").Unindent().Line("}").Line();
 
-            for (var i = 0; i < members.Count; i++)
+            if (chunked)
             {
-                _cancellationToken.ThrowIfCancellationRequested();
-                if (members[i].Required)
+                for (var i = 0; i < members.Count; i++)
                 {
-                    w.Line($"if (!{Has(i)}) throw {Errors}.MissingProperty({Literal(model.DisplayName)}, {Literal(members[i].JsonName)});");
+                    _cancellationToken.ThrowIfCancellationRequested();
+                    if (members[i].Required)
+                    {
+                        w.Line($"if (!{Has(i)}) throw {Errors}.MissingProperty({Literal(model.DisplayName)}, {Literal(members[i].JsonName)});");
+                    }
                 }
             }
+            else if (members.Any(static m => m.Required))
+            {
+                var required = members.Select((m, i) => m.Required ? 1UL << i : 0UL).Aggregate(0UL, static (all, bit) => all | bit);
+                w.Line($"const ulong required = 0x{required:X}UL;");
+                w.Line($"if ((seen & required) != required) throw {Errors}.MissingProperty({Literal(model.DisplayName)}, s_names, required & ~seen);");
+            }
 
-            var arguments = model.ConstructorOrder.Select(i => members[i].Required || members[i].DefaultValue is null ? Value(i) : $"{Has(i)} ? {Value(i)} : {members[i].DefaultValue}");
+            var arguments = model.ConstructorOrder.Select(i => members[i].Required || members[i].DefaultValue is null ? Value(i) : $"({Has(i)}) ? {Value(i)} : {members[i].DefaultValue}");
             var initializers = members.Select((m, i) => (m, i)).Where(p => p.m.Init == MemberInit.Initializer).Select(p => $"{Identifier(p.m.Name)} = {Value(p.i)}").ToList();
             w.Line($"var result = new {model.TypeName}({string.Join(", ", arguments)})" + (initializers.Count == 0 ? ";" : " { " + string.Join(", ", initializers) + " };"));
             for (var i = 0; i < members.Count; i++)
@@ -507,7 +492,7 @@ internal sealed partial class SerializerGenerator
             for (var chunk = 0; chunked && chunk * MembersPerSwitch < members.Count; chunk++)
             {
                 w.Line();
-                w.Open($"private static void ReadMembers{chunk}(ref {_api.Reader} reader, ref Values values, int index, ref string? property)");
+                w.Open($"private static void ReadMembers{chunk}(ref {Reader} reader, ref Values values, int index, ref string? property)");
                 EmitMemberSwitch(chunk * MembersPerSwitch, Math.Min(members.Count, (chunk + 1) * MembersPerSwitch));
                 w.Close();
             }
@@ -522,7 +507,7 @@ internal sealed partial class SerializerGenerator
                     w.Line($"case {Number(i)}:").Indent();
                     w.Line($"property = {Literal(members[i].JsonName)};");
                     w.Line($"if ({Has(i)}) throw {Errors}.DuplicateProperty({Literal(model.DisplayName)}, property);");
-                    w.Line($"{Has(i)} = true;");
+                    w.Line(MarkRead(i));
                     EmitRead(members[i].Type, Value(i));
                     w.Line("break;").Unindent();
                 }
@@ -625,17 +610,9 @@ internal sealed partial class SerializerGenerator
                 w.Open($"if (reader.TokenType == {Json}.JsonTokenType.Null)");
                 w.Line($"{target} = default!;");
                 w.Close().Line("else").Line("{").Indent();
-                if (shape.Kind == ShapeKind.Nullable)
-                {
-                    var inner = Next("t");
-                    w.Line($"var {inner} = {Inferred.DefaultUnderlying}({target});");
-                    EmitReadCore(shape.Element!, inner);
-                    w.Line($"{target} = {inner};");
-                }
-                else
-                {
-                    EmitReadCore(shape, target);
-                }
+                // A nullable's underlying type is a built-in, enum or struct: each is read by one assignment, which
+                // converts to the nullable target.
+                EmitReadCore(shape.Kind == ShapeKind.Nullable ? shape.Element! : shape, target);
 
                 w.Unindent().Line("}");
             }
@@ -650,47 +627,26 @@ internal sealed partial class SerializerGenerator
             var w = _w;
             switch (shape.Kind)
             {
+                // Built-in types: the runtime's readers check the token and raise the codec error.
                 case ShapeKind.Boolean:
-                    w.Line($"if (reader.TokenType == {Json}.JsonTokenType.True) {target} = true;");
-                    w.Line($"else if (reader.TokenType == {Json}.JsonTokenType.False) {target} = false;");
-                    w.Line($"else throw {Errors}.Unexpected(\"a boolean\", ref reader);");
-                    break;
-                case ShapeKind.Byte: Number("Byte"); break;
-                case ShapeKind.SByte: Number("SByte"); break;
-                case ShapeKind.Int16: Number("Int16"); break;
-                case ShapeKind.UInt16: Number("UInt16"); break;
-                case ShapeKind.Int32: Number("Int32"); break;
-                case ShapeKind.UInt32: Number("UInt32"); break;
-                case ShapeKind.Int64: Number("Int64"); break;
-                case ShapeKind.UInt64: Number("UInt64"); break;
-                case ShapeKind.Single: Number("Single"); break;
-                case ShapeKind.Double: Number("Double"); break;
-                case ShapeKind.Decimal: Number("Decimal"); break;
+                case ShapeKind.Byte:
+                case ShapeKind.SByte:
+                case ShapeKind.Int16:
+                case ShapeKind.UInt16:
+                case ShapeKind.Int32:
+                case ShapeKind.UInt32:
+                case ShapeKind.Int64:
+                case ShapeKind.UInt64:
+                case ShapeKind.Single:
+                case ShapeKind.Double:
+                case ShapeKind.Decimal:
                 case ShapeKind.String:
-                    w.Line($"if (reader.TokenType != {Json}.JsonTokenType.String) throw {Errors}.Unexpected(\"a string\", ref reader);");
-                    w.Line($"{target} = reader.GetString()!;");
-                    break;
                 case ShapeKind.Char:
-                {
-                    var text = Next("s");
-                    w.Line($"if (reader.TokenType != {Json}.JsonTokenType.String) throw {Errors}.Unexpected(\"a one-character string\", ref reader);");
-                    w.Line($"var {text} = reader.GetString()!;");
-                    w.Line($"if ({text}.Length != 1) throw {Errors}.InvalidValue(\"a one-character string\", {text});");
-                    w.Line($"{target} = {text}[0];");
-                    break;
-                }
-
                 case ShapeKind.DateTime:
-                    w.Line($"if (reader.TokenType != {Json}.JsonTokenType.String || !reader.TryGetDateTime(out {target})) throw {Errors}.Unexpected(\"an ISO 8601 date-time string\", ref reader);");
-                    break;
                 case ShapeKind.DateTimeOffset:
-                    w.Line($"if (reader.TokenType != {Json}.JsonTokenType.String || !reader.TryGetDateTimeOffset(out {target})) throw {Errors}.Unexpected(\"an ISO 8601 date-time string\", ref reader);");
-                    break;
                 case ShapeKind.Guid:
-                    w.Line($"if (reader.TokenType != {Json}.JsonTokenType.String || !reader.TryGetGuid(out {target})) throw {Errors}.Unexpected(\"a GUID string\", ref reader);");
-                    break;
                 case ShapeKind.TimeSpan:
-                    w.Line($"if (reader.TokenType != {Json}.JsonTokenType.String || !global::System.TimeSpan.TryParseExact(reader.GetString(), \"c\", {Invariant}, out {target})) throw {Errors}.Unexpected(\"a time span string such as \\\"01:30:00\\\"\", ref reader);");
+                    w.Line($"{target} = global::Amsha.Generated.JsonRead.{shape.Kind}(ref reader);");
                     break;
                 case ShapeKind.Enum:
                 case ShapeKind.Object:
@@ -753,15 +709,6 @@ internal sealed partial class SerializerGenerator
                     break;
                 }
             }
-
-            void Number(string name)
-            {
-                var expected = Literal($"a number that fits {name}");
-
-                // Utf8JsonReader reads 1e400 as infinity; JSON cannot hold one, so both paths refuse it.
-                var finite = name is "Double" ? $" || !double.IsFinite({target})" : name is "Single" ? $" || !float.IsFinite({target})" : "";
-                w.Line($"if (reader.TokenType != {Json}.JsonTokenType.Number || !reader.TryGet{name}(out {target}){finite}) throw {Errors}.Unexpected({expected}, ref reader);");
-            }
         }
 
         /// <summary>
@@ -775,7 +722,6 @@ internal sealed partial class SerializerGenerator
             public const string DefaultItem = "DefaultItem";
             public const string DictionaryFor = "DictionaryFor";
             public const string DefaultValue = "DefaultValue";
-            public const string DefaultUnderlying = "DefaultUnderlying";
 
             private const string Generic = "global::System.Collections.Generic";
 
@@ -808,29 +754,7 @@ internal sealed partial class SerializerGenerator
                     w.Line("/// <summary>The default value of the value type of <paramref name=\"dictionary\"/>: the variable a value is read into.</summary>");
                     w.Line($"private static T {DefaultValue}<T>({Generic}.Dictionary<string, T> dictionary) => default!;");
                 }
-
-                if (kinds.Contains(ShapeKind.Nullable))
-                {
-                    w.Line();
-                    w.Line("/// <summary>The default value of the underlying type of <paramref name=\"target\"/>: the variable a nullable value is read into.</summary>");
-                    w.Line($"private static T {DefaultUnderlying}<T>(T? target) where T : struct => default;");
-                }
             }
-        }
-
-        /// <summary>The reader and writer types of one JSON flavour, and the suffix of its name literals.</summary>
-        /// <param name="Writer">The writer type.</param>
-        /// <param name="Reader">The reader type.</param>
-        /// <param name="LiteralSuffix">What turns a string literal into the reader's text: <c>u8</c> for UTF-8.</param>
-        /// <param name="NameElement">The element type of the reader's <c>ValueSpan</c>.</param>
-        /// <param name="NameIsPlain">The condition under which <c>ValueSpan</c> holds the name exactly.</param>
-        private sealed record JsonApi(string Writer, string Reader, string LiteralSuffix, string NameElement, string NameIsPlain)
-        {
-            public bool IsUtf8 => NameElement == "byte";
-
-            public int EncodedLength(string text) => IsUtf8 ? System.Text.Encoding.UTF8.GetByteCount(text) : text.Length;
-
-            public string Span(string literal) => IsUtf8 ? literal + "u8" : $"global::System.MemoryExtensions.AsSpan({literal})";
         }
 
         private string Next(string prefix) => prefix + Number(_unique++);

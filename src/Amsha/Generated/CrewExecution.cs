@@ -18,6 +18,7 @@ public static class CrewExecution
     public static Task<CrewResult<TOutput>> RunAsync<TInput, TOutput>(this ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
+        ThrowIfNull(input);
         return session.RunInteractiveAsync(crew, input, options, cancellationToken);
     }
 
@@ -25,6 +26,7 @@ public static class CrewExecution
     public static InteractiveExecutionHandle<TOutput> Start<TInput, TOutput>(this ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
+        ThrowIfNull(input);
         return session.StartInteractiveRun(crew, input, options, cancellationToken);
     }
 
@@ -36,6 +38,7 @@ public static class CrewExecution
     public static ExecutionHandle<TOutput> StartBackground<TInput, TOutput>(this ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(session);
+        ThrowIfNull(input);
         return session.StartBackgroundRun(crew, input, options).Handle;
     }
 
@@ -46,12 +49,19 @@ public static class CrewExecution
     /// <param name="options">State, store and LLM overrides of the execution.</param>
     /// <param name="cancellationToken">Stops waiting for the first write; does not cancel the execution.</param>
     /// <exception cref="ExecutionException">The first record could not be stored.</exception>
-    public static async Task<ExecutionHandle<TOutput>> StartBackgroundAsync<TInput, TOutput>(this ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<ExecutionHandle<TOutput>> StartBackgroundAsync<TInput, TOutput>(this ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        var run = session.StartBackgroundRun(crew, input, options);
-        await ThrowIfNotReadyAsync(run, cancellationToken).ConfigureAwait(false);
-        return run.Handle;
+        // A missing input throws here, at the call, as the synchronous forms do.
+        ThrowIfNull(input);
+        return StartedAsync(session, crew, input, options, cancellationToken);
+
+        static async Task<ExecutionHandle<TOutput>> StartedAsync(ExecutionSession session, CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(session);
+            var run = session.StartBackgroundRun(crew, input, options);
+            await ThrowIfNotReadyAsync(run, cancellationToken).ConfigureAwait(false);
+            return run.Handle;
+        }
     }
 
     /// <summary>
@@ -81,6 +91,15 @@ public static class CrewExecution
         var run = session.ResumeRun(crew, executionId, options);
         await ThrowIfNotReadyAsync(run, cancellationToken).ConfigureAwait(false);
         return run.Handle;
+    }
+
+    // The generated members pass the caller's input here; a value-type input is never null.
+    private static void ThrowIfNull<TInput>(TInput input)
+    {
+        if (input is null)
+        {
+            throw new ArgumentNullException(nameof(input));
+        }
     }
 
     private static async Task ThrowIfNotReadyAsync<TOutput>(ExecutionRun<TOutput> run, CancellationToken cancellationToken)

@@ -26,4 +26,11 @@ public sealed class CrewTaskContext
         var output = GetOutput(taskIndex);
         builder.Append("\n\nContext from ").Append(output.TaskName).Append(":\n").Append(output.Text);
     }
+
+    /// <summary><paramref name="prompt"/> followed by a context section holding the output of the task at <paramref name="taskIndex"/>.</summary>
+    public string AppendContext(string prompt, int taskIndex)
+    {
+        var output = GetOutput(taskIndex);
+        return prompt + "\n\nContext from " + output.TaskName + ":\n" + output.Text;
+    }
 }

@@ -23,7 +23,7 @@ public enum TemplateSyntax
 /// <param name="ExpectedOutput">The task's expected output.</param>
 /// <param name="Syntax">How the templates mark placeholders.</param>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed record TaskTexts(string Role, string Goal, string Backstory, string Description, string ExpectedOutput, TemplateSyntax Syntax);
+public sealed record TaskTexts(string Role, string Goal, string Backstory, string Description, string ExpectedOutput, TemplateSyntax Syntax = TemplateSyntax.Attribute);
 
 /// <summary>The members of a crew's input that placeholders can name, and their prompt text; emitted by the generator (no reflection).</summary>
 /// <typeparam name="TInput">The crew's input type.</typeparam>

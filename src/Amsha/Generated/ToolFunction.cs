@@ -63,7 +63,8 @@ public abstract class ToolFunction : AIFunction
         ArgumentNullException.ThrowIfNull(codec);
         try
         {
-            var reader = new Utf8JsonReader(arguments.Span, new JsonReaderOptions { MaxDepth = JsonCodecs.MaxDepth });
+            // Read as text: generated codecs read UTF-16, and the arguments are small.
+            var reader = new Utf16JsonReader(System.Text.Encoding.UTF8.GetString(arguments.Span), JsonCodecs.MaxDepth);
             if (!reader.Read())
             {
                 throw JsonCodecErrors.UnexpectedEnd();

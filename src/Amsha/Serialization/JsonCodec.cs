@@ -114,19 +114,38 @@ public static class JsonCodecs
     {
         ArgumentNullException.ThrowIfNull(codec);
 
-        // A per-thread writer keeps serialization to one allocation: the returned string.
-        // Taken from the thread while in use, so a codec that serializes recursively gets its own.
+        var writer = RentWriter();
+        codec.Write(writer, value);
+        var text = writer.ToString();
+        ReturnWriter(writer);
+        return text;
+    }
+
+    /// <summary>Writes the value as UTF-16 text with <paramref name="codec"/>, then into <paramref name="target"/> as one raw value.</summary>
+    internal static void WriteRawValue<T>(JsonCodec<T> codec, T value, Utf8JsonWriter target)
+    {
+        var writer = RentWriter();
+        codec.Write(writer, value);
+        target.WriteRawValue(writer.WrittenSpan, skipInputValidation: true);
+        ReturnWriter(writer);
+    }
+
+    // A per-thread writer keeps serialization to one allocation: the returned string. Taken from the
+    // thread while in use, so a codec that serializes recursively gets its own.
+    private static Utf16JsonWriter RentWriter()
+    {
         var writer = t_writer ?? new Utf16JsonWriter(1024);
         t_writer = null;
         writer.Reset();
-        codec.Write(writer, value);
-        var text = writer.ToString();
+        return writer;
+    }
+
+    private static void ReturnWriter(Utf16JsonWriter writer)
+    {
         if (writer.Capacity <= 1 << 20)
         {
             t_writer = writer;
         }
-
-        return text;
     }
 
     /// <summary>Deserializes JSON text with the registered codec.</summary>
