@@ -17,6 +17,10 @@ internal static class KnownNames
     public const string DescriptionAttribute = "System.ComponentModel.DescriptionAttribute";
     public const string ChatMessage = "Microsoft.Extensions.AI.ChatMessage";
     public const string ChatResponse = "Microsoft.Extensions.AI.ChatResponse";
-    public const string ServiceCollection = "Microsoft.Extensions.DependencyInjection.IServiceCollection";
-    public const string AmshaBuilder = "Microsoft.Extensions.DependencyInjection.AmshaBuilder";
+
+    /// <summary>The assembly of <c>IServiceCollection</c>.</summary>
+    public const string DependencyInjectionAssembly = "Microsoft.Extensions.DependencyInjection.Abstractions";
+
+    /// <summary>The runtime's assembly, which declares <c>AmshaBuilder</c>.</summary>
+    public const string RuntimeAssembly = "Amsha";
 }
