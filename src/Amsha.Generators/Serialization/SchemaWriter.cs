@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Amsha.Generators.Helpers;
 
 namespace Amsha.Generators.Serialization;
 
@@ -17,10 +18,15 @@ internal static class SchemaWriter
     /// </summary>
     private const string CharPattern = @"^[\s\S]$";
 
-    public static string Write(TypeSchema schema)
+    /// <summary>The schema's text; <paramref name="requireAll"/> lists every property in <c>required</c> (strict structured outputs).</summary>
+    public static string Write(TypeSchema schema, bool requireAll = false)
     {
+        // A description's only object is its root: the object types it uses are references to their own descriptions.
+        var value = requireAll && schema.Value is ObjectSchema obj
+            ? new ObjectSchema(obj.Properties.Select(static p => p with { Required = true }).ToEquatableArray())
+            : schema.Value;
         var s = new StringBuilder();
-        Write(s, schema.Value);
+        Write(s, value);
         return s.ToString();
     }
 

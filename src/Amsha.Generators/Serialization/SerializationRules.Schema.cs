@@ -10,8 +10,9 @@ internal static partial class SerializationRules
     /// Decides the JSON Schema description of each codec's type (a <see cref="TypeSchema"/>, written by
     /// <see cref="SchemaWriter"/>): scalars, arrays, maps and nullability in place, and every enum and object type
     /// as a reference to its own definition. Descriptions are in the strict structured-output subset (every object
-    /// closed, every property required, optional values as nullable unions) except where a dictionary needs an
-    /// open object; the runtime sends a schema as strict only when all of it is in the subset. Each type is described once, by its own codec; the generated code
+    /// closed, optional values as nullable unions; a type a model answers with lists every property as required)
+    /// except where a dictionary needs an open object; the runtime sends a schema as strict only when all of it is in
+    /// the subset. Each type is described once, by its own codec; the generated code
     /// composes a complete schema ("$defs") from the descriptions a type reaches, so the size of what is
     /// generated grows with the number of types and members, never with how often a type is used.
     /// </summary>
@@ -32,10 +33,10 @@ internal static partial class SerializationRules
                 foreach (var member in description.Members)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    // Strict structured outputs: every property is listed in "required"; an optional member whose
-                    // type has null as a value is a nullable union already, and one whose type has none keeps its
-                    // type (a null there would not read back). The codec still accepts a member that is absent.
-                    properties.Add(new SchemaProperty(member.JsonName, Value(member.Type, uses), Required: true));
+                    // Which members are required is kept; the schema of a type a model answers with lists them all
+                    // (SerializableTypeModel.LlmOutput, SchemaWriter): an optional member whose type has null as a value
+                    // is a nullable union already, one whose type has none keeps its type (a null there would not read back).
+                    properties.Add(new SchemaProperty(member.JsonName, Value(member.Type, uses), member.Required));
                 }
 
                 value = new ObjectSchema(properties.ToEquatableArray());

@@ -91,8 +91,13 @@ internal static partial class SerializationRules
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     /// <summary>Analyzes <paramref name="root"/> and everything reachable from it, as a root of kind <paramref name="kind"/>: its codecs, or its problems.</summary>
-    public static SerializationAnalysis Analyze(ITypeSymbol root, Compilation compilation, SerializationRoot kind, CancellationToken cancellationToken) =>
-        TypeGraph.For(compilation).Analyze(root, kind, cancellationToken);
+    public static SerializationAnalysis Analyze(ITypeSymbol root, Compilation compilation, SerializationRoot kind, CancellationToken cancellationToken)
+    {
+        var analysis = TypeGraph.For(compilation).Analyze(root, kind, cancellationToken);
+        return kind is SerializationRoot.TaskOutput or SerializationRoot.LlmCallResult
+            ? new SerializationAnalysis(analysis.Root, analysis.Types.ConvertAll(static type => type with { LlmOutput = true }), analysis.Problems)
+            : analysis;
+    }
 
     /// <summary>Whether <paramref name="root"/> can be serialized as a root of kind <paramref name="kind"/>; cheap once its types are described.</summary>
     public static bool IsSerializable(ITypeSymbol root, Compilation compilation, SerializationRoot kind, CancellationToken cancellationToken) =>

@@ -48,7 +48,7 @@ internal sealed partial class SerializerGenerator
             w.Open($"internal sealed class {model.CodecName} : global::Amsha.Serialization.JsonCodec<{model.TypeName}>");
             w.Line("/// <summary>The shared instance, registered in <c>global::Amsha.Serialization.JsonCodecs</c>.</summary>");
             w.Line($"public static readonly {model.CodecName} Instance = new {model.CodecName}();").Line();
-            emitter.EmitSchema(model.CodecName, model.Schema);
+            emitter.EmitSchema(model.CodecName, model.Schema, model.LlmOutput);
             switch (model.Kind)
             {
                 case CodecKind.Enum:
@@ -69,14 +69,14 @@ internal sealed partial class SerializerGenerator
 
         // The codec's own description, and its part in the schemas of every codec whose type reaches it; a type that
         // uses no enum or object type has a complete schema already.
-        private void EmitSchema(string codecName, TypeSchema schema)
+        private void EmitSchema(string codecName, TypeSchema schema, bool llmOutput)
         {
             var w = _w;
             var definition = $"global::{SerializationRules.GeneratedNamespace}.{SchemaDefinitionClass}";
             if (schema.Uses.Count == 0)
             {
                 w.Line("/// <summary>The JSON Schema of the type, used to ask models for structured output.</summary>");
-                w.Line($"public const string JsonSchema = {Literal(SchemaWriter.Write(schema))};").Line();
+                w.Line($"public const string JsonSchema = {Literal(SchemaWriter.Write(schema, llmOutput))};").Line();
                 w.Line($"/// <summary>The type's definition (<c>#/$defs/{schema.Name}</c>) in the schemas of the types that use it.</summary>");
                 w.Line($"internal static readonly {definition} SchemaDefinition = new {definition}({Literal(schema.Name)}, JsonSchema, null);").Line();
                 return;
@@ -87,7 +87,7 @@ internal sealed partial class SerializerGenerator
             w.Line($"/// <summary>The type's description, which refers to the types it uses as <c>#/$defs/name</c>; its definition <c>#/$defs/{schema.Name}</c> in the schemas of the types that use it.</summary>");
             w.Line($"internal static readonly {definition} SchemaDefinition = new {definition}(").Indent();
             w.Line($"{Literal(schema.Name)},");
-            w.Line($"{Literal(SchemaWriter.Write(schema))},");
+            w.Line($"{Literal(SchemaWriter.Write(schema, llmOutput))},");
             // A type that contains itself names its own field, which is assigned by the time the list is asked for.
             var uses = schema.Uses.Select(codec => codec == codecName ? "SchemaDefinition!" : codec + ".SchemaDefinition");
             w.Line($"static () => new {definition}[] {{ {string.Join(", ", uses)} }});").Unindent().Line();

@@ -97,9 +97,14 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
                 cancellationToken.ThrowIfCancellationRequested();
                 foreach (var model in models)
                 {
-                    if (!byCodec.ContainsKey(model.CodecName))
+                    if (!byCodec.TryGetValue(model.CodecName, out var first))
                     {
                         byCodec.Add(model.CodecName, model);
+                    }
+                    else if (model.LlmOutput && !first.LlmOutput)
+                    {
+                        // A type a model answers with is described for strict outputs, whichever root reached it first.
+                        byCodec[model.CodecName] = first with { LlmOutput = true };
                     }
                 }
             }

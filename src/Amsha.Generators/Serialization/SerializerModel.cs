@@ -96,6 +96,7 @@ internal enum CodecKind
 /// <param name="Collection">For collections: the shape of the value.</param>
 /// <param name="Schema">The JSON Schema description of the type, referring to the types it uses.</param>
 /// <param name="RejectsUnknownMembers">Whether a property the type does not have is an error instead of skipped (tool arguments: the model must learn it sent one).</param>
+/// <param name="LlmOutput">Whether a model's answer can hold the type (a task output or an <c>[AmshaLlmCall]</c> result reaches it): its schema lists every property in <c>required</c>, as strict structured outputs ask.</param>
 internal sealed record SerializableTypeModel(
     string TypeName,
     string DisplayName,
@@ -109,7 +110,8 @@ internal sealed record SerializableTypeModel(
     EquatableArray<int> ConstructorOrder,
     TypeShape? Collection,
     TypeSchema Schema,
-    bool RejectsUnknownMembers = false);
+    bool RejectsUnknownMembers = false,
+    bool LlmOutput = false);
 
 /// <summary>Something that keeps a type from having a compile-time serializer.</summary>
 /// <param name="MemberPath">Where: the root type name, then member names (<c>Article.Author.Photo</c>).</param>

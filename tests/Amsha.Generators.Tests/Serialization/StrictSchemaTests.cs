@@ -33,6 +33,10 @@ public sealed class StrictSchemaTests
 
         public sealed record Scores(Dictionary<string, double> ByName, string Note = "");
 
+        // Stored, never a model's answer: its schema says which members a writer must give.
+        [ExecutionState]
+        public sealed partial record Memo(string Text, int Count = 0, Finding? Last = null);
+
         public partial class Analyst(ExecutionSession session)
         {
             [AmshaLlmCall(Prompt = "Report on {topic}.")]
@@ -47,6 +51,8 @@ public sealed class StrictSchemaTests
             public static string ReportSchema() => global::Amsha.Serialization.JsonCodecs.Get<Report>().Schema;
 
             public static string ScoresSchema() => global::Amsha.Serialization.JsonCodecs.Get<Scores>().Schema;
+
+            public static string MemoSchema() => global::Amsha.Serialization.JsonCodecs.Get<Memo>().Schema;
 
             // Only the members the codec requires (an init-only list without null is one): the others read as their defaults, as before.
             public static string ReadWithoutOptionalMembers() => global::Amsha.Serialization.JsonCodecs.Serialize(
@@ -113,6 +119,22 @@ public sealed class StrictSchemaTests
         Assert.Contains("\"byName\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"number\"}}", schema, System.StringComparison.Ordinal);
         Assert.Contains("\"required\":[\"byName\",\"note\"]", schema, System.StringComparison.Ordinal);
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => JsonSchemaRules.AssertStrict(schema));
+    }
+
+    [Fact]
+    public void A_type_no_model_answers_with_keeps_its_optional_members_out_of_required_and_a_type_both_reach_is_strict()
+    {
+        var run = GeneratorHarness.Run(Source);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Empty(run.GeneratorDiagnostics);
+        var probe = GeneratorHarness.EmitAndLoad(run.Output).GetType("Sample.Probe")!;
+        var schema = Call(probe, "MemoSchema");
+
+        using var document = JsonDocument.Parse(schema);
+        Assert.Equal("""["text"]""", document.RootElement.GetProperty("required").GetRawText());
+
+        // Finding is reached from the state and from the [AmshaLlmCall] result: described once, for strict outputs.
+        Assert.Equal(3, document.RootElement.GetProperty("$defs").GetProperty("Sample_Finding").GetProperty("required").GetArrayLength());
     }
 
     private static string Call(System.Type probe, string name) => (string)probe.GetMethod(name)!.Invoke(null, null)!;
