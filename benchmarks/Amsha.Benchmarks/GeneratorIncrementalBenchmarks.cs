@@ -74,15 +74,6 @@ public class GeneratorIncrementalBenchmarks
         {
             var run = side.Cold().GetRunResult();
             var sources = run.Results.SelectMany(result => result.GeneratedSources).ToArray();
-            if (Environment.GetEnvironmentVariable("AMSHA_BENCH_DUMP") is { Length: > 0 } dump)
-            {
-                foreach (var source in sources.Where(s => s.HintName.Contains("117") || !s.HintName.Any(char.IsDigit)))
-                {
-                    System.IO.Directory.CreateDirectory(dump);
-                    System.IO.File.WriteAllText(System.IO.Path.Combine(dump, name + "." + source.HintName), source.SourceText.ToString());
-                }
-            }
-
             var errors = run.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
             sizes[name] = sources.Sum(source => (long)source.SourceText.Length);
             Console.WriteLine($"## {name}: {sources.Length} files, {sizes[name]:N0} characters generated{(errors.Length > 0 ? $", {errors.Length} errors: {errors[0]}" : "")}");
