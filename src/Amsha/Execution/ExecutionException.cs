@@ -23,3 +23,17 @@ public class ExecutionException : Exception
     /// <summary>Whether the failure is transient, so running or resuming again may succeed.</summary>
     public bool Recoverable { get; }
 }
+
+/// <summary>
+/// A background execution stopped because its session stopped (<see cref="ExecutionSession.StopAsync"/>, e.g. on host
+/// shutdown). Nothing failed: the record is stored <see cref="ExecutionStatus.Interrupted"/> with every finished task,
+/// and <c>ResumeAsync</c> runs the rest.
+/// </summary>
+public sealed class ExecutionInterruptedException : ExecutionException
+{
+    /// <summary>Creates the exception.</summary>
+    public ExecutionInterruptedException(string executionId)
+        : base($"Execution '{executionId}' was interrupted because its session stopped; its finished tasks are stored, resume it to run the rest.", executionId, ExecutionMode.Background, recoverable: true)
+    {
+    }
+}

@@ -37,4 +37,11 @@ public enum ExecutionStatus
 
     /// <summary>Stopped by cancellation.</summary>
     Canceled = 4,
+
+    /// <summary>
+    /// A background execution stopped because its session stopped (the host shut down, see
+    /// <see cref="ExecutionSession.StopAsync"/>): neither failed nor canceled. Its record keeps every finished task;
+    /// resuming it runs the rest.
+    /// </summary>
+    Interrupted = 7,
 }

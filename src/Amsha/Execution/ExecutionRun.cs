@@ -31,6 +31,9 @@ internal interface ILiveRun
 
     void Cancel();
 
+    /// <summary>Stops a background run because its session stops; it ends <see cref="ExecutionStatus.Interrupted"/>.</summary>
+    void Interrupt();
+
     /// <summary>Answers a request of the run (interactive: it waits in memory; background: the stored execution is answered and resumed).</summary>
     Task<ExecutionHandle> SubmitInputAsync(InputResponse response, ExecutionOptions? options, CancellationToken cancellationToken);
 }
@@ -48,6 +51,9 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     private readonly CancellationTokenSource _cancellation;
     private readonly object _progressGate = new();
     private int _status = (int)ExecutionStatus.Pending;
+
+    // Set before the cancellation that stops a background run for its session's shutdown: it ends Interrupted, not Canceled.
+    private volatile bool _interrupted;
     private ExecutionProgress _progress;
     private readonly TaskCompletionSource<ExecutionStatus> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -58,7 +64,10 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
         CrewName = crewName;
         Mode = mode;
         _progress = new ExecutionProgress(0, totalTasks, null);
-        _cancellation = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : new CancellationTokenSource();
+        // An interactive run also ends when its session stops; a background one is interrupted by the session instead (see Interrupt).
+        _cancellation = mode == ExecutionMode.Interactive
+            ? (callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, session.Stopping) : CancellationTokenSource.CreateLinkedTokenSource(session.Stopping))
+            : callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : new CancellationTokenSource();
         Metrics = new ExecutionMetricsBuilder(executionId, crewName, mode, session.TimeProvider);
         Events = new ExecutionEventLog(executionId, session.TimeProvider, OnAppended);
         Handle = ExecutionHandle<TOutput>.For(this);
@@ -104,6 +113,13 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
 
     /// <inheritdoc cref="ILiveRun.SubmitInputAsync"/>
     public abstract Task<ExecutionHandle> SubmitInputAsync(InputResponse response, ExecutionOptions? options, CancellationToken cancellationToken);
+
+    /// <summary>Stops a background run for its session's shutdown: it stores what it has and ends <see cref="ExecutionStatus.Interrupted"/>.</summary>
+    public void Interrupt()
+    {
+        _interrupted = true;
+        Cancel();
+    }
 
     public void Cancel()
     {
@@ -191,6 +207,13 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
             SetStatus(ExecutionStatus.InputExpired);
             Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.InputExpired, new[] { expired.Request.RequestId }), terminal: true);
             _completion.TrySetException(expired);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested && _interrupted && Mode == ExecutionMode.Background)
+        {
+            await TryEndAsync(ExecutionStatus.Interrupted, null).ConfigureAwait(false);
+            SetStatus(ExecutionStatus.Interrupted);
+            Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.Interrupted, Array.Empty<string>()), terminal: true);
+            _completion.TrySetException(new ExecutionInterruptedException(ExecutionId));
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {

@@ -22,6 +22,10 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     // instead of starting a second one, and two resumes of one id become one run.
     private readonly Dictionary<string, ILiveRun> _liveBackgroundRuns = new(StringComparer.Ordinal);
     private readonly Lazy<IExecutionStore> _store;
+
+    // Canceled by StopAsync: interactive runs link to it; new starts are refused once it is.
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile bool _stopRequested;
     private readonly SessionMonitor _monitor;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _toolboxes = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IToolSource> _toolSources = new(StringComparer.OrdinalIgnoreCase);
@@ -166,6 +170,56 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// The handle of a background execution running in this session now (started or resumed here, not yet ended);
+    /// null when it does not run here (it ended, waits for input, runs in another process, or is unknown).
+    /// </summary>
+    /// <param name="executionId">The execution's id.</param>
+    public ExecutionHandle? FindRunning(string executionId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
+        lock (_liveBackgroundRuns)
+        {
+            return _liveBackgroundRuns.TryGetValue(executionId, out var run) && run.Status is ExecutionStatus.Pending or ExecutionStatus.Running
+                ? run.UntypedHandle
+                : null;
+        }
+    }
+
+    /// <summary>Whether <see cref="StopAsync"/> has been called: the session starts and resumes nothing more.</summary>
+    public bool IsStopping => _stopRequested;
+
+    /// <summary>
+    /// Stops the session's executions for a shutdown (Amsha.Hosting calls it when the host stops). Interactive
+    /// executions are canceled; background executions stop where they are and are stored
+    /// <see cref="ExecutionStatus.Interrupted"/> with every finished task, so <c>ResumeAsync</c> runs the rest later
+    /// (a task that was half done runs again). From the call on, starting or resuming an execution throws
+    /// <see cref="InvalidOperationException"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting (the host's shutdown timeout); the executions are stopped regardless.</param>
+    /// <returns>Completes once every background run of the session has stored its record and ended.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        ILiveRun[] runs;
+        lock (_liveBackgroundRuns)
+        {
+            _stopRequested = true;
+            runs = new ILiveRun[_liveBackgroundRuns.Count];
+            _liveBackgroundRuns.Values.CopyTo(runs, 0);
+        }
+
+        // Outside the lock: canceling runs the interactive runs' cancellation callbacks inline.
+        _stopping.Cancel();
+        var ended = new Task[runs.Length];
+        for (var i = 0; i < runs.Length; i++)
+        {
+            runs[i].Interrupt();
+            ended[i] = runs[i].Ended;
+        }
+
+        await Task.WhenAll(ended).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Subscribes <paramref name="listener"/> to every event of every execution of this session. It runs
     /// synchronously, in order, as each event is recorded: keep it short and non-blocking. For isolated,
     /// buffered delivery (slow or failing consumers) register an <see cref="IExecutionObserver"/> instead.
@@ -209,9 +263,13 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         return _monitor.DisposeAsync();
     }
 
+    /// <summary>Canceled once the session stops; interactive runs end with it.</summary>
+    internal CancellationToken Stopping => _stopping.Token;
+
     internal InteractiveExecutionHandle<TOutput> StartInteractiveRun<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crew);
+        ThrowIfStopping(crew.Name);
         var run = CrewRun<TInput, TOutput>.Interactive(this, crew, NewExecutionId(), input, options, cancellationToken);
         Launch(run);
         return (InteractiveExecutionHandle<TOutput>)run.Handle;
@@ -224,6 +282,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     internal async Task<CrewResult<TOutput>> RunInteractiveAsync<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, TInput input, ExecutionOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(crew);
+        ThrowIfStopping(crew.Name);
         var run = CrewRun<TInput, TOutput>.Interactive(this, crew, NewExecutionId(), input, options, cancellationToken);
         await run.RunToEndAsync().ConfigureAwait(false);
         run.Release();
@@ -239,6 +298,8 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         var run = CrewRun<TInput, TOutput>.Background(this, crew, NewExecutionId(), input, inputJson, options);
         lock (_liveBackgroundRuns)
         {
+            // Checked under the lock StopAsync takes: a run either is refused here or is one StopAsync interrupts.
+            ThrowIfStopping(crew.Name);
             _liveBackgroundRuns[run.ExecutionId] = run;
         }
 
@@ -253,6 +314,8 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         CrewRun<TInput, TOutput> run;
         lock (_liveBackgroundRuns)
         {
+            ThrowIfStopping(crew.Name);
+
             // Still going in this session (a resume started a moment ago included): follow that run. A run
             // that has just ended (canceled, say) may not have left the set yet; it is resumed from the store.
             if (_liveBackgroundRuns.TryGetValue(executionId, out var live) && live.Status is ExecutionStatus.Pending or ExecutionStatus.Running)
@@ -303,6 +366,14 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
 
     internal static InvalidOperationException MissingInputCodec<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew) =>
         new($"Crew '{crew.Name}' cannot run in the background: its input type '{typeof(TInput).FullName}' has no JSON serializer registered in JsonCodecs, so the input cannot be stored for resume. Register a JsonCodec<{typeof(TInput).Name}> with JsonCodecs.Register (the Amsha generator emits one for crew input types).");
+
+    private void ThrowIfStopping(string crewName)
+    {
+        if (_stopRequested)
+        {
+            throw new InvalidOperationException($"Crew '{crewName}' cannot start: the session is stopping (StopAsync was called, e.g. the host is shutting down).");
+        }
+    }
 
     private static string NewExecutionId() => Guid.NewGuid().ToString("N");
 

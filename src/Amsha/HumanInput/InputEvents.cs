@@ -30,8 +30,9 @@ public sealed record InputExpiredEvent(string RequestId, string TaskName, DateTi
 
 /// <summary>
 /// The run stopped without a result and without failing: a background execution is stored waiting for input
-/// (<see cref="ExecutionStatus.WaitingForInput"/>; answering resumes it), or an interactive one ended because its
-/// request expired (<see cref="ExecutionStatus.InputExpired"/>). The last event of the run.
+/// (<see cref="ExecutionStatus.WaitingForInput"/>; answering resumes it), an interactive one ended because its
+/// request expired (<see cref="ExecutionStatus.InputExpired"/>), or a background one stopped with its session
+/// (<see cref="ExecutionStatus.Interrupted"/>; no requests; resuming runs the rest). The last event of the run.
 /// </summary>
 /// <param name="Status">The status the execution stopped in.</param>
 /// <param name="RequestIds">The requests it waits on (or that expired).</param>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Concurrent;
 using System.Linq;
 using Microsoft.Extensions.AI;
@@ -62,6 +63,37 @@ public sealed class LlmFactory
 
     /// <summary>The chat client of <paramref name="useCase"/>.</summary>
     public IChatClient GetChatClient(string useCase) => Resolve(useCase).Client;
+
+    /// <summary>
+    /// The use cases of this factory, sorted: the configured ones, those with a registered client, and
+    /// <c>default</c> (the use case of agents that name none) when a call to it finds a client.
+    /// </summary>
+    public IReadOnlyList<string> UseCaseNames
+    {
+        get
+        {
+            var names = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+            names.UnionWith(_options.UseCases.Keys);
+            names.UnionWith(_options.Clients.Keys);
+            if (IsUseCase(LlmUseCases.Default))
+            {
+                names.Add(LlmUseCases.Default);
+            }
+
+            return new List<string>(names);
+        }
+    }
+
+    /// <summary>
+    /// The state of <paramref name="useCase"/>'s circuit breaker: <see cref="LlmCircuitState.Open"/> while calls fail
+    /// fast after too many provider faults. <see cref="LlmCircuitState.Closed"/> before the use case's first call.
+    /// </summary>
+    /// <param name="useCase">The use case's name (case-insensitive).</param>
+    public LlmCircuitState GetCircuitState(string useCase)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(useCase);
+        return Pipelines.CircuitState(useCase);
+    }
 
     /// <summary>Resolves <paramref name="useCase"/>; the result is cached for the factory's lifetime.</summary>
     /// <exception cref="ArgumentException">The use case is neither registered nor configured while others are.</exception>

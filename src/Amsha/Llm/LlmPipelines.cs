@@ -26,6 +26,7 @@ internal sealed class LlmPipelines
     private readonly LlmOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<string, ResiliencePipeline<ChatResponse>> _breakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _breakerStates = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string UseCase, LlmCallOptions CallOptions), ResiliencePipeline<ChatResponse>> _pipelines = new();
 
     /// <param name="options">The use cases' resilience options.</param>
@@ -76,12 +77,24 @@ internal sealed class LlmPipelines
         }
 
         return builder
-            .AddPipeline(_breakers.GetOrAdd(useCase, static (_, self) => BuildBreaker(self._options.Resilience, self._timeProvider), this))
+            .AddPipeline(_breakers.GetOrAdd(useCase, static (name, self) => BuildBreaker(self._options.Resilience, self._timeProvider, self._breakerStates.GetOrAdd(name, static _ => new CircuitBreakerStateProvider())), this))
             .AddTimeout(Clamp(callOptions.AttemptTimeout))
             .Build();
     }
 
-    private static ResiliencePipeline<ChatResponse> BuildBreaker(LlmResilienceOptions options, TimeProvider timeProvider) =>
+    /// <summary>The state of <paramref name="useCase"/>'s breaker; closed when it has not been built (no call yet).</summary>
+    public LlmCircuitState CircuitState(string useCase) =>
+        _breakerStates.TryGetValue(useCase.ToUpperInvariant(), out var provider)
+            ? provider.CircuitState switch
+            {
+                Polly.CircuitBreaker.CircuitState.Open => LlmCircuitState.Open,
+                Polly.CircuitBreaker.CircuitState.HalfOpen => LlmCircuitState.HalfOpen,
+                Polly.CircuitBreaker.CircuitState.Isolated => LlmCircuitState.Isolated,
+                _ => LlmCircuitState.Closed,
+            }
+            : LlmCircuitState.Closed;
+
+    private static ResiliencePipeline<ChatResponse> BuildBreaker(LlmResilienceOptions options, TimeProvider timeProvider, CircuitBreakerStateProvider state) =>
         new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = timeProvider }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ChatResponse>
             {
@@ -89,6 +102,7 @@ internal sealed class LlmPipelines
                 MinimumThroughput = options.CircuitBreakerMinimumThroughput,
                 SamplingDuration = options.CircuitBreakerSamplingDuration,
                 BreakDuration = options.CircuitBreakerBreakDuration,
+                StateProvider = state,
 
                 // Only the provider's trouble counts against it, not the caller's (400, 401, cancellation).
                 ShouldHandle = static args => new ValueTask<bool>(

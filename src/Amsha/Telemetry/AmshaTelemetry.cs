@@ -326,6 +326,7 @@ internal static class AmshaTelemetry
         ExecutionStatus.Canceled => "canceled",
         ExecutionStatus.WaitingForInput => "waiting_for_input",
         ExecutionStatus.InputExpired => "input_expired",
+        ExecutionStatus.Interrupted => "interrupted",
         _ => "running",
     };
 }
