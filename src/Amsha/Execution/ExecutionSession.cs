@@ -170,6 +170,31 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// One page of the stored background executions that match <paramref name="query"/> (crew, statuses; newest first
+    /// by default), with the number of all that match: <c>new ExecutionQuery { Statuses = [ExecutionStatus.Running], Take = 50 }</c>.
+    /// </summary>
+    /// <remarks>An execution whose input request passed its deadline is marked <see cref="ExecutionStatus.InputExpired"/> as it is read.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The query's Skip or Take is out of range.</exception>
+    public async Task<ExecutionPage> QueryExecutionsAsync(ExecutionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var page = await Store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        List<ExecutionRecord>? current = null;
+        for (var i = 0; i < page.Items.Count; i++)
+        {
+            var record = await ExpireIfOverdueAsync(Store, page.Items[i], cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(record, page.Items[i]))
+            {
+                current ??= new List<ExecutionRecord>(page.Items);
+                current[i] = record;
+            }
+        }
+
+        return current is null ? page : page with { Items = current };
+    }
+
+    /// <summary>
     /// The handle of a background execution running in this session now (started or resumed here, not yet ended);
     /// null when it does not run here (it ended, waits for input, runs in another process, or is unknown).
     /// </summary>

@@ -29,4 +29,47 @@ public interface IExecutionStore
 
     /// <summary>The stored records, oldest first; only those of <paramref name="crewName"/> when given. Damaged records are left out.</summary>
     ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One page of the stored records that match <paramref name="query"/> (crew, statuses), with the number of all that
+    /// match. Damaged records are left out. The default implementation filters <see cref="ListAsync"/> in memory; database
+    /// stores answer it with an indexed query.
+    /// </summary>
+    /// <exception cref="System.ArgumentOutOfRangeException">The query's Skip or Take is out of range.</exception>
+    async ValueTask<ExecutionPage> QueryAsync(ExecutionQuery query, CancellationToken cancellationToken = default)
+    {
+        System.ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var records = await ListAsync(query.CrewName, cancellationToken).ConfigureAwait(false);
+        return ExecutionPages.Select(records, query);
+    }
+}
+
+/// <summary>Filters, orders and pages records in memory, for stores without an indexed query.</summary>
+internal static class ExecutionPages
+{
+    public static ExecutionPage Select(IReadOnlyList<ExecutionRecord> records, ExecutionQuery query)
+    {
+        var matching = new List<ExecutionRecord>(records.Count);
+        foreach (var record in records)
+        {
+            if (query.Matches(record))
+            {
+                matching.Add(record);
+            }
+        }
+
+        matching.Sort(query.OldestFirst ? OldestFirst : NewestFirst);
+        var start = System.Math.Min(query.Skip, matching.Count);
+        var count = System.Math.Min(query.Take, matching.Count - start);
+        return new ExecutionPage(matching.GetRange(start, count), matching.Count);
+    }
+
+    private static int OldestFirst(ExecutionRecord a, ExecutionRecord b)
+    {
+        var byTime = a.CreatedAt.CompareTo(b.CreatedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.ExecutionId, b.ExecutionId);
+    }
+
+    private static int NewestFirst(ExecutionRecord a, ExecutionRecord b) => OldestFirst(b, a);
 }

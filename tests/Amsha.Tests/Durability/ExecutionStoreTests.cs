@@ -119,6 +119,36 @@ public abstract class ExecutionStoreContractTests
         var onlyA = await store.ListAsync("CrewA");
         Assert.Equal([a1.ExecutionId, a2.ExecutionId], onlyA.Select(r => r.ExecutionId));
     }
+
+    [Fact]
+    public async Task A_query_filters_by_crew_and_status_orders_newest_first_and_pages_with_the_total()
+    {
+        var store = CreateStore();
+        var start = DateTimeOffset.UtcNow;
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var status = i % 3 == 0 ? ExecutionStatus.Failed : ExecutionStatus.Succeeded;
+            var saved = await store.SaveAsync(NewRecord(crew: i == 6 ? "CrewB" : "CrewA") with { Status = status, CreatedAt = start.AddSeconds(i) });
+            ids.Add(saved.ExecutionId);
+        }
+
+        var reader = OpenSameStorage(store);
+        var firstPage = await reader.QueryAsync(new ExecutionQuery { CrewName = "CrewA", Take = 4 });
+        Assert.Equal(6, firstPage.Total);
+        Assert.Equal([ids[5], ids[4], ids[3], ids[2]], firstPage.Items.Select(r => r.ExecutionId));
+        var secondPage = await reader.QueryAsync(new ExecutionQuery { CrewName = "CrewA", Take = 4, Skip = 4 });
+        Assert.Equal([ids[1], ids[0]], secondPage.Items.Select(r => r.ExecutionId));
+
+        var failed = await reader.QueryAsync(new ExecutionQuery { Statuses = [ExecutionStatus.Failed], OldestFirst = true });
+        Assert.Equal([ids[0], ids[3], ids[6]], failed.Items.Select(r => r.ExecutionId));
+        Assert.Equal(3, failed.Total);
+
+        var beyond = await reader.QueryAsync(new ExecutionQuery { Skip = 50 });
+        Assert.Empty(beyond.Items);
+        Assert.Equal(7, beyond.Total);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await reader.QueryAsync(new ExecutionQuery { Take = 0 }));
+    }
 }
 
 public sealed class InMemoryExecutionStoreTests : ExecutionStoreContractTests
