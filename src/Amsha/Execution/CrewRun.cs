@@ -230,9 +230,10 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
                 }
             }
         }
-        catch (Exception ex) when (AmshaTelemetry.RecordFailure(workflowSpan, ex))
+        catch (Exception ex) when (!IsInterrupted && AmshaTelemetry.RecordFailure(workflowSpan, ex))
         {
             // The one error rule: whatever ends the run with an error (a task, a review, a checkpoint) marks the workflow span.
+            // A run its host's shutdown interrupts has no error: it is stored to resume.
             throw;
         }
     }

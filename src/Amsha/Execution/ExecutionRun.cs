@@ -117,9 +117,16 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     /// <summary>Stops a background run for its session's shutdown: it stores what it has and ends <see cref="ExecutionStatus.Interrupted"/>.</summary>
     public void Interrupt()
     {
-        _interrupted = true;
-        Cancel();
+        // A run its caller canceled already stays canceled.
+        if (Mode == ExecutionMode.Background && !_cancellation.IsCancellationRequested)
+        {
+            _interrupted = true;
+            Cancel();
+        }
     }
+
+    /// <summary>Whether the session's shutdown is what stops this run (no failure to report).</summary>
+    protected bool IsInterrupted => _interrupted;
 
     public void Cancel()
     {
