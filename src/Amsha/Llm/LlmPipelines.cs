@@ -25,8 +25,9 @@ internal sealed class LlmPipelines
 
     private readonly LlmOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<ChatResponse>> _breakers = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _breakerStates = new(StringComparer.OrdinalIgnoreCase);
+    // One breaker per use case and its state provider, made exactly once: a provider belongs to one breaker, and
+    // GetOrAdd may run a factory twice when two calls of a new use case race.
+    private readonly ConcurrentDictionary<string, Lazy<(ResiliencePipeline<ChatResponse> Pipeline, CircuitBreakerStateProvider State)>> _breakers = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string UseCase, LlmCallOptions CallOptions), ResiliencePipeline<ChatResponse>> _pipelines = new();
 
     /// <param name="options">The use cases' resilience options.</param>
@@ -77,15 +78,15 @@ internal sealed class LlmPipelines
         }
 
         return builder
-            .AddPipeline(_breakers.GetOrAdd(useCase, static (name, self) => BuildBreaker(self._options.Resilience, self._timeProvider, self._breakerStates.GetOrAdd(name, static _ => new CircuitBreakerStateProvider())), this))
+            .AddPipeline(Breaker(useCase).Pipeline)
             .AddTimeout(Clamp(callOptions.AttemptTimeout))
             .Build();
     }
 
     /// <summary>The state of <paramref name="useCase"/>'s breaker; closed when it has not been built (no call yet).</summary>
     public LlmCircuitState CircuitState(string useCase) =>
-        _breakerStates.TryGetValue(useCase.ToUpperInvariant(), out var provider)
-            ? provider.CircuitState switch
+        _breakers.TryGetValue(useCase, out var breaker) && breaker.IsValueCreated
+            ? breaker.Value.State.CircuitState switch
             {
                 Polly.CircuitBreaker.CircuitState.Open => LlmCircuitState.Open,
                 Polly.CircuitBreaker.CircuitState.HalfOpen => LlmCircuitState.HalfOpen,
@@ -93,6 +94,16 @@ internal sealed class LlmPipelines
                 _ => LlmCircuitState.Closed,
             }
             : LlmCircuitState.Closed;
+
+    private (ResiliencePipeline<ChatResponse> Pipeline, CircuitBreakerStateProvider State) Breaker(string useCase) =>
+        _breakers.GetOrAdd(
+            useCase,
+            static (_, self) => new Lazy<(ResiliencePipeline<ChatResponse>, CircuitBreakerStateProvider)>(() =>
+            {
+                var state = new CircuitBreakerStateProvider();
+                return (BuildBreaker(self._options.Resilience, self._timeProvider, state), state);
+            }),
+            this).Value;
 
     private static ResiliencePipeline<ChatResponse> BuildBreaker(LlmResilienceOptions options, TimeProvider timeProvider, CircuitBreakerStateProvider state) =>
         new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = timeProvider }
