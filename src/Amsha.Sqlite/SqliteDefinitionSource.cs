@@ -1,10 +1,9 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.DefinitionRows;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Primitives;
 
@@ -42,7 +41,7 @@ namespace Amsha.Sqlite;
 /// table's highest row id and row count every <see cref="SqliteDefinitionSourceOptions.PollInterval"/> and fires the
 /// token when they differ from what it last saw; its own saves fire the token at once. Dispose the source to stop polling.</para>
 /// </remarks>
-public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposable
+public sealed class SqliteDefinitionSource : IDefinitionSource, IDisposable
 {
     /// <summary>The table that records each definitions table's layout version.</summary>
     public const string SchemaTableName = "amsha_schema";
@@ -51,7 +50,7 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
     private const int LayoutVersion = 1;
 
     /// <summary>The longest name of an agent, task, crew, use case or tool source.</summary>
-    public const int MaxNameLength = 256;
+    public const int MaxNameLength = DefinitionRowCodec.MaxNameLength;
 
     private const int MaxTableNameLength = 64;
     private static readonly string[] s_columns = { "id", "kind", "name", "version", "body", "created_at" };
@@ -59,17 +58,11 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
     private readonly string _connectionString;
     private readonly string _table;
     private readonly string _quotedTable;
-    private readonly TimeSpan _pollInterval;
     private readonly TimeProvider _timeProvider;
     private readonly int _maxBodyCharacters;
     private readonly SqliteSchema _schema;
-
-    private readonly object _gate = new();
-    private CancellationTokenSource _reload = new();
-    private ITimer? _timer;
-    private Fingerprint? _seen;
-    private int _polling;
-    private bool _disposed;
+    private readonly DefinitionRowCodec _codec;
+    private readonly DefinitionChangeWatcher<Fingerprint> _watcher;
 
     /// <summary>A source over the table <c>amsha_definitions</c> of the database file <paramref name="databasePath"/>, created when missing.</summary>
     public SqliteDefinitionSource(string databasePath)
@@ -122,9 +115,10 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
         _schema = new SqliteSchema(_connectionString, CreateSchemaAsync);
         _table = options.TableName;
         _quotedTable = "\"" + options.TableName + "\"";
-        _pollInterval = options.PollInterval;
         _timeProvider = options.TimeProvider;
         _maxBodyCharacters = options.MaxBodyCharacters;
+        _codec = new DefinitionRowCodec(_table, _maxBodyCharacters, "SqliteDefinitionSourceOptions.MaxBodyCharacters");
+        _watcher = new DefinitionChangeWatcher<Fingerprint>(options.PollInterval, _timeProvider, ReadFingerprintAsync);
         Name = $"{connection.DataSource} (table {_table})";
     }
 
@@ -146,10 +140,7 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
         await using var transaction = connection.BeginTransaction(deferred: true);
         var fingerprint = await ReadFingerprintAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
-        var agents = new List<AgentDeclaration>();
-        var tasks = new List<TaskDeclaration>();
-        var crews = new List<CrewDeclaration>();
-        var ids = new List<long>();
+        var rows = new LoadedRows();
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
@@ -167,50 +158,18 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
                 var kind = reader.IsDBNull(1) ? "" : reader.GetString(1);
                 var name = reader.IsDBNull(2) ? "" : reader.GetString(2);
                 var type = reader.GetString(3);
-                var length = reader.IsDBNull(4) ? 0 : reader.GetInt64(4);
-                ids.Add(id);
-                if (NameProblem(name) is { } nameProblem)
-                {
-                    throw new DefinitionException($"The name is invalid: {nameProblem}.", DefinitionOrigin.InTable(_table, id, "name"));
-                }
-
-                if (!string.Equals(type, "text", StringComparison.Ordinal))
+                if (!string.Equals(type, "text", StringComparison.Ordinal) && DefinitionRowCodec.NameProblem(name) is null)
                 {
                     throw new DefinitionException($"The body of {kind} '{name}' is of SQLite type {type}; it must be text holding a JSON object.", DefinitionOrigin.InTable(_table, id, "body"));
                 }
 
-                if (reader.IsDBNull(5))
-                {
-                    throw new DefinitionException(
-                        string.Create(CultureInfo.InvariantCulture, $"The body of {kind} '{name}' has {length} characters, more than the limit of {_maxBodyCharacters} (SqliteDefinitionSourceOptions.MaxBodyCharacters)."),
-                        DefinitionOrigin.InTable(_table, id, "body"));
-                }
-
-                var body = reader.GetString(5);
-                switch (kind)
-                {
-                    case KindAgent:
-                        agents.Add(ReadAgent(id, name, body));
-                        break;
-                    case KindTask:
-                        tasks.Add(ReadTask(id, name, body));
-                        break;
-                    case KindCrew:
-                        crews.Add(ReadCrew(id, name, body));
-                        break;
-                    default:
-                        throw new DefinitionException($"The kind '{kind}' is not agent, task or crew.", DefinitionOrigin.InTable(_table, id, "kind"));
-                }
+                _codec.ReadRow(id, kind, name, reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(4) ? 0 : reader.GetInt64(4), rows);
             }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _seen = fingerprint;
-        }
-
-        return new DefinitionSet(SetVersion(ids), agents, tasks, crews);
+        _watcher.Seen(fingerprint);
+        return rows.ToSet();
     }
 
     /// <summary>
@@ -221,9 +180,8 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
     /// <exception cref="ArgumentException">A name is empty, too long or holds control characters, or the body is over the size limit.</exception>
     public ValueTask<long> SaveAgentAsync(AgentDeclaration agent, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(agent);
-        ThrowIfInvalidName(agent.Name, nameof(agent), "agent name");
-        return InsertAsync(KindAgent, agent.Name, WriteAgent(agent), nameof(agent), cancellationToken);
+        var body = _codec.EncodeAgent(agent);
+        return InsertAsync(DefinitionRowCodec.KindAgent, agent.Name, body, cancellationToken);
     }
 
     /// <summary>Saves <paramref name="task"/> as the newest version of its name; older versions stay in the table.</summary>
@@ -231,9 +189,8 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
     /// <exception cref="ArgumentException">A name is invalid or the body is over the size limit.</exception>
     public ValueTask<long> SaveTaskAsync(TaskDeclaration task, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(task);
-        ThrowIfInvalidName(task.Name, nameof(task), "task name");
-        return InsertAsync(KindTask, task.Name, WriteTask(task), nameof(task), cancellationToken);
+        var body = _codec.EncodeTask(task);
+        return InsertAsync(DefinitionRowCodec.KindTask, task.Name, body, cancellationToken);
     }
 
     /// <summary>Saves <paramref name="crew"/> as the newest version of its name; older versions stay in the table.</summary>
@@ -241,63 +198,25 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
     /// <exception cref="ArgumentException">The crew has no steps, a name is invalid, the process is undefined or the body is over the size limit.</exception>
     public ValueTask<long> SaveCrewAsync(CrewDeclaration crew, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(crew);
-        ThrowIfInvalidName(crew.Name, nameof(crew), "crew name");
-        return InsertAsync(KindCrew, crew.Name, WriteCrew(crew), nameof(crew), cancellationToken);
+        var body = _codec.EncodeCrew(crew);
+        return InsertAsync(DefinitionRowCodec.KindCrew, crew.Name, body, cancellationToken);
     }
 
     /// <summary>
     /// A token that fires when the table may have changed: at once after this source's saves, and within one poll
     /// interval after another connection or process wrote or deleted rows. The first call starts polling.
     /// </summary>
-    public IChangeToken GetReloadToken()
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_timer is null && _pollInterval != Timeout.InfiniteTimeSpan)
-            {
-                // A weak reference: an undisposed, unreachable source does not stay alive through its timer.
-                _timer = _timeProvider.CreateTimer(
-                    static state => { if (((WeakReference<SqliteDefinitionSource>)state!).TryGetTarget(out var source)) { source.OnPollTick(); } },
-                    new WeakReference<SqliteDefinitionSource>(this),
-                    _pollInterval,
-                    _pollInterval);
-            }
-
-            return new CancellationChangeToken(_reload.Token);
-        }
-    }
+    public IChangeToken GetReloadToken() => _watcher.GetReloadToken(this);
 
     /// <summary>Stops polling. Loads and saves are refused afterwards.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            _timer?.Dispose();
-            _timer = null;
-        }
-    }
+    public void Dispose() => _watcher.Dispose();
 
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    private async ValueTask<long> InsertAsync(string kind, string name, string body, string parameterName, CancellationToken cancellationToken)
+    private async ValueTask<long> InsertAsync(string kind, string name, string body, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        if (body.Length > _maxBodyCharacters)
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"The {kind} '{name}' is {body.Length} characters as JSON, more than the limit of {_maxBodyCharacters} (SqliteDefinitionSourceOptions.MaxBodyCharacters)."),
-                parameterName);
-        }
-
         long version;
         Fingerprint fingerprint;
         await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
@@ -323,81 +242,15 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        lock (_gate)
-        {
-            _seen = fingerprint;
-        }
-
-        FireReload();
+        _watcher.Seen(fingerprint);
+        _watcher.Fire();
         return version;
     }
 
-    private void OnPollTick()
+    private async Task<Fingerprint> ReadFingerprintAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _polling, 1, 0) != 0)
-        {
-            return; // the previous poll is still running
-        }
-
-        _ = PollAsync();
-    }
-
-    private async Task PollAsync()
-    {
-        try
-        {
-            Fingerprint now;
-            await using (var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                now = await ReadFingerprintAsync(connection, null, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            bool changed;
-            lock (_gate)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-
-                // Before the first load there is nothing to compare with: remember what is there.
-                changed = _seen is { } seen && seen != now;
-                _seen = now;
-            }
-
-            if (changed)
-            {
-                FireReload();
-            }
-        }
-#pragma warning disable CA1031 // A failed poll (file locked or gone for a moment) is retried on the next tick; it has no caller to tell.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-        finally
-        {
-            Volatile.Write(ref _polling, 0);
-        }
-    }
-
-    private void FireReload()
-    {
-        CancellationTokenSource fired;
-        lock (_gate)
-        {
-            fired = _reload;
-            _reload = new CancellationTokenSource();
-        }
-
-        try
-        {
-            fired.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A listener's callback failed; that is the listener's failure, not the save's or the poll's.
-        }
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadFingerprintAsync(connection, null, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Fingerprint> ReadFingerprintAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
@@ -408,20 +261,6 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new Fingerprint(reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    private static string SetVersion(List<long> ids)
-    {
-        ids.Sort();
-        var bytes = new byte[ids.Count * sizeof(long)];
-        for (var i = 0; i < ids.Count; i++)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), ids[i]);
-        }
-
-        var hash = Convert.ToHexString(SHA256.HashData(bytes), 0, 6).ToLowerInvariant();
-        var highest = ids.Count == 0 ? 0 : ids[^1];
-        return string.Create(CultureInfo.InvariantCulture, $"{highest}-{hash}");
     }
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _schema.OpenAsync(cancellationToken);
@@ -497,13 +336,7 @@ public sealed partial class SqliteDefinitionSource : IDefinitionSource, IDisposa
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void ThrowIfDisposed()
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-        }
-    }
+    private void ThrowIfDisposed() => _watcher.ThrowIfDisposed(this);
 
     private static bool IsPlainIdentifier(string? name)
     {

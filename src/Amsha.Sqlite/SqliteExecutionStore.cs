@@ -24,6 +24,7 @@ namespace Amsha.Sqlite;
 public sealed class SqliteExecutionStore : IExecutionStore
 {
     private const string Table = "amsha_executions";
+    private const string ChecksumFunction = "amsha_record_sha256";
     private readonly string _connectionString;
     private readonly string _location;
     private readonly SqliteSchema _schema;
@@ -131,6 +132,76 @@ public sealed class SqliteExecutionStore : IExecutionStore
         return list;
     }
 
+    /// <summary>
+    /// One page of the intact records that match <paramref name="query"/>, answered by the database: the crew and status
+    /// filters and the order use the table's indexes, and records whose checksum does not match are left out of the page
+    /// and the total.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The query's Skip or Take is out of range.</exception>
+    public async ValueTask<ExecutionPage> QueryAsync(ExecutionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        connection.CreateFunction<string, string>(ChecksumFunction, Checksum, isDeterministic: true);
+
+        // One read transaction: the page and the total come from the same snapshot.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var where = new StringBuilder($"upper(checksum) = {ChecksumFunction}(record)");
+        using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        if (query.CrewName is not null)
+        {
+            where.Append(" AND crew = $crew");
+            count.Parameters.AddWithValue("$crew", query.CrewName);
+        }
+
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            where.Append(" AND status IN (");
+            var index = 0;
+            foreach (var status in statuses)
+            {
+                var name = "$status" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                where.Append(index == 0 ? "" : ", ").Append(name);
+                count.Parameters.AddWithValue(name, status.ToString());
+                index++;
+            }
+
+            where.Append(')');
+        }
+
+        count.CommandText = $"SELECT count(*) FROM {Table} WHERE {where}";
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+
+        using var page = connection.CreateCommand();
+        page.Transaction = transaction;
+        var direction = query.OldestFirst ? "ASC" : "DESC";
+        page.CommandText = $"SELECT id, record, checksum FROM {Table} WHERE {where} ORDER BY created_at {direction}, id {direction} LIMIT $take OFFSET $skip";
+        foreach (SqliteParameter parameter in count.Parameters)
+        {
+            page.Parameters.AddWithValue(parameter.ParameterName, parameter.Value);
+        }
+
+        page.Parameters.AddWithValue("$take", query.Take);
+        page.Parameters.AddWithValue("$skip", query.Skip);
+        var items = new List<ExecutionRecord>(Math.Min(query.Take, Math.Max(total - query.Skip, 0)));
+        await using (var reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // The checksum matched in the database; a record holding another execution's id is still left out here.
+                if (TryDecode(reader.GetString(0), reader.GetString(1), reader.GetString(2), out var record, out _))
+                {
+                    items.Add(record!);
+                }
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new ExecutionPage(items, total);
+    }
+
     private ExecutionRecord Decode(string id, Row row)
     {
         if (TryDecode(id, row.Record, row.Checksum, out var record, out var reason))
@@ -188,6 +259,8 @@ public sealed class SqliteExecutionStore : IExecutionStore
                 previous_record TEXT NULL,
                 previous_checksum TEXT NULL);
             CREATE INDEX IF NOT EXISTS {Table}_crew ON {Table} (crew, created_at);
+            CREATE INDEX IF NOT EXISTS {Table}_created ON {Table} (created_at, id);
+            CREATE INDEX IF NOT EXISTS {Table}_status ON {Table} (status, created_at, id);
             """;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

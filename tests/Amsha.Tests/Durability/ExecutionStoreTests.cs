@@ -1,20 +1,45 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Amsha;
+using Amsha.StoreWriter;
 using Amsha.Tests.Support;
 
 namespace Amsha.Tests.Durability;
 
-/// <summary>The contract every store keeps; one subclass per store.</summary>
+/// <summary>
+/// The contract every store keeps, run unchanged against each store: one subclass per store (in-memory, file, SQLite,
+/// PostgreSQL) says how to open it, whether other processes can share it, and how to damage a stored record.
+/// </summary>
 public abstract class ExecutionStoreContractTests
 {
+    private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(2);
+
     protected abstract IExecutionStore CreateStore();
 
     /// <summary>A second store instance over the same storage (another process would open it like this).</summary>
     protected abstract IExecutionStore OpenSameStorage(IExecutionStore store);
+
+    /// <summary>
+    /// Whether processes other than this one can open the store's storage. When false (the in-memory store, which lives
+    /// in one process by nature), the writers of the multi-process race run as concurrent tasks of this process instead.
+    /// </summary>
+    protected abstract bool SupportsOtherProcesses { get; }
+
+    /// <summary>How a child process opens the same storage: the store writer's kind, location and schema ("-" for none).</summary>
+    protected virtual (string Kind, string Location, string Schema) ChildProcessStore(IExecutionStore store) =>
+        throw new NotSupportedException($"{GetType().Name} keeps its records in this process only.");
+
+    /// <summary>
+    /// Damages the stored newest revision of <paramref name="executionId"/> the way a bad disk or a careless edit would,
+    /// leaving the previous revision intact. Returns false for a store that holds no bytes to damage (in-memory).
+    /// </summary>
+    protected abstract Task<bool> DamageNewestRevisionAsync(IExecutionStore store, string executionId);
 
     protected static ExecutionRecord NewRecord(string? id = null, string crew = "CrewA") => new()
     {
@@ -149,6 +174,164 @@ public abstract class ExecutionStoreContractTests
         Assert.Equal(7, beyond.Total);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await reader.QueryAsync(new ExecutionQuery { Take = 0 }));
     }
+
+    [Fact]
+    public async Task Concurrent_writers_in_several_processes_win_each_revision_once_and_lose_no_update()
+    {
+        const int writers = 4;
+        const int each = 15;
+        var store = CreateStore();
+        var created = await store.SaveAsync(NewRecord());
+
+        var results = SupportsOtherProcesses
+            ? await RunWriterProcessesAsync(ChildProcessStore(store), created.ExecutionId, writers, each)
+            : await Task.WhenAll(Enumerable.Range(0, writers).Select(writer => Task.Run(() => StoreWriterLoop.RunAsync(store, created.ExecutionId, writer, each, TestContext.Current.CancellationToken))));
+
+        // Every revision after the first was won by exactly one writer...
+        Assert.Equal(Enumerable.Range(2, writers * each).Select(r => (long)r), results.SelectMany(r => r.Won).Order());
+        Assert.All(results, r => Assert.Equal(each, r.Won.Count));
+
+        // ...and no write was lost: the record holds every writer's entries, each written over the revision before it.
+        var final = (await OpenSameStorage(store).GetAsync(created.ExecutionId))!;
+        Assert.Equal(1 + (writers * each), final.Revision);
+        Assert.Equal(writers * each, final.TaskOutputs.Count);
+        Assert.Equal(Enumerable.Range(1, writers * each).Select(r => "over revision " + r.ToString(CultureInfo.InvariantCulture)), final.TaskOutputs.Select(t => t.Text[t.Text.IndexOf("over", StringComparison.Ordinal)..]));
+        for (var writer = 0; writer < writers; writer++)
+        {
+            Assert.Equal(Enumerable.Range(0, each).Select(i => StoreWriterLoop.EntryName(writer, i)), final.TaskOutputs.Where(t => t.TaskIndex == writer).Select(t => t.TaskName));
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{GetType().Name}: {results.Sum(r => r.Conflicts)} lost races over {writers * each} revisions.");
+    }
+
+    [Fact]
+    public async Task A_damaged_newest_revision_is_reported_left_out_of_listings_and_repaired_by_saving_on_the_last_good_one()
+    {
+        var store = CreateStore();
+        var first = await store.SaveAsync(NewRecord());
+        var latest = await store.SaveAsync(first with { Status = ExecutionStatus.Running });
+        var intact = await store.SaveAsync(NewRecord() with { CreatedAt = first.CreatedAt.AddSeconds(1) });
+        if (!await DamageNewestRevisionAsync(store, latest.ExecutionId))
+        {
+            // Nothing to damage (objects in memory): the newest revision simply stays.
+            Assert.Equal(ExecutionStatus.Running, (await store.GetAsync(latest.ExecutionId))!.Status);
+            return;
+        }
+
+        var reader = OpenSameStorage(store);
+        var error = await Assert.ThrowsAsync<ExecutionStoreCorruptedException>(async () => await reader.GetAsync(latest.ExecutionId));
+        Assert.Equal(latest.ExecutionId, error.ExecutionId);
+        Assert.False(string.IsNullOrWhiteSpace(error.Reason));
+        Assert.False(string.IsNullOrWhiteSpace(error.Location));
+        Assert.Contains(error.Location, error.Message, StringComparison.Ordinal);
+        Assert.Contains(error.Reason, error.Message, StringComparison.Ordinal);
+        var lastGood = Assert.IsType<ExecutionRecord>(error.LastGoodRecord);
+        Assert.Equal(1, lastGood.Revision);
+        Assert.Equal(ExecutionStatus.Pending, lastGood.Status);
+
+        // Left out of listings and queries, and of their totals.
+        Assert.Equal([intact.ExecutionId], (await reader.ListAsync()).Select(r => r.ExecutionId));
+        Assert.Equal([intact.ExecutionId], (await reader.ListAsync("CrewA")).Select(r => r.ExecutionId));
+        var page = await reader.QueryAsync(new ExecutionQuery());
+        Assert.Equal([intact.ExecutionId], page.Items.Select(r => r.ExecutionId));
+        Assert.Equal(1, page.Total);
+
+        // The damaged revision cannot be written on; the last good one can, and that repairs the record.
+        var stale = await Assert.ThrowsAsync<ExecutionConflictException>(async () => await store.SaveAsync(latest with { Status = ExecutionStatus.Canceled }));
+        Assert.Equal((2, 1), (stale.ExpectedRevision, stale.ActualRevision));
+        var repaired = await store.SaveAsync(lastGood with { Status = ExecutionStatus.Failed });
+        Assert.Equal(2, repaired.Revision);
+        var read = (await reader.GetAsync(latest.ExecutionId))!;
+        Assert.Equal((2L, ExecutionStatus.Failed), (read.Revision, read.Status));
+        Assert.Equal(3, (await reader.SaveAsync(read with { Status = ExecutionStatus.Succeeded })).Revision);
+        Assert.Equal([latest.ExecutionId, intact.ExecutionId], (await reader.ListAsync()).Select(r => r.ExecutionId));
+        Assert.Equal(2, (await reader.QueryAsync(new ExecutionQuery { OldestFirst = true })).Total);
+    }
+
+    private static async Task<(List<long> Won, int Conflicts)[]> RunWriterProcessesAsync((string Kind, string Location, string Schema) storage, string executionId, int writers, int each)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(ChildTimeout);
+        var children = new List<Process>();
+        try
+        {
+            for (var writer = 0; writer < writers; writer++)
+            {
+                children.Add(StartWriter([storage.Kind, storage.Location, storage.Schema, executionId, writer.ToString(CultureInfo.InvariantCulture), each.ToString(CultureInfo.InvariantCulture)]));
+            }
+
+            // Every writer has opened the store before any starts writing.
+            foreach (var child in children)
+            {
+                var line = await child.StandardOutput.ReadLineAsync(timeout.Token);
+                if (line != "ready")
+                {
+                    Assert.Fail($"A writer did not get ready: '{line}'. {await child.StandardError.ReadToEndAsync(timeout.Token)}");
+                }
+            }
+
+            foreach (var child in children)
+            {
+                await child.StandardInput.WriteLineAsync("go");
+                await child.StandardInput.FlushAsync(timeout.Token);
+            }
+
+            var results = new List<(List<long> Won, int Conflicts)>();
+            foreach (var child in children)
+            {
+                var output = await child.StandardOutput.ReadToEndAsync(timeout.Token);
+                var errors = await child.StandardError.ReadToEndAsync(timeout.Token);
+                await child.WaitForExitAsync(timeout.Token);
+                var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                Assert.True(child.ExitCode == 0 && lines.LastOrDefault() == "done", $"A writer failed (exit {child.ExitCode}):\n{output}\n{errors}");
+                var won = lines.Where(l => l.StartsWith("won ", StringComparison.Ordinal)).Select(l => long.Parse(l[4..], CultureInfo.InvariantCulture)).ToList();
+                var conflicts = int.Parse(lines.Single(l => l.StartsWith("conflicts ", StringComparison.Ordinal))["conflicts ".Length..], CultureInfo.InvariantCulture);
+                results.Add((won, conflicts));
+            }
+
+            return results.ToArray();
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                if (!child.HasExited)
+                {
+                    child.Kill(entireProcessTree: true);
+                }
+
+                child.Dispose();
+            }
+        }
+    }
+
+    private static Process StartWriter(string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(StoreWriterPath());
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("Could not start the store writer.");
+    }
+
+    // tests/Amsha.Tests/bin/<Configuration>/<tfm>/ -> tests/Amsha.StoreWriter/bin/<Configuration>/<tfm>/Amsha.StoreWriter.dll
+    private static string StoreWriterPath()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = output.Parent!;
+        var tests = configuration.Parent!.Parent!.Parent!;
+        var path = Path.Combine(tests.FullName, "Amsha.StoreWriter", "bin", configuration.Name, output.Name, "Amsha.StoreWriter.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"The store writer was not built at '{path}'. Build tests/Amsha.Tests (it references tests/Amsha.StoreWriter).", path);
+    }
 }
 
 public sealed class InMemoryExecutionStoreTests : ExecutionStoreContractTests
@@ -156,6 +339,12 @@ public sealed class InMemoryExecutionStoreTests : ExecutionStoreContractTests
     protected override IExecutionStore CreateStore() => new InMemoryExecutionStore();
 
     protected override IExecutionStore OpenSameStorage(IExecutionStore store) => store;
+
+    /// <summary>No: the records live in this process's memory.</summary>
+    protected override bool SupportsOtherProcesses => false;
+
+    /// <summary>Records are objects, not bytes: nothing can be damaged.</summary>
+    protected override Task<bool> DamageNewestRevisionAsync(IExecutionStore store, string executionId) => Task.FromResult(false);
 }
 
 public sealed class FileExecutionStoreTests : ExecutionStoreContractTests
@@ -163,6 +352,20 @@ public sealed class FileExecutionStoreTests : ExecutionStoreContractTests
     protected override IExecutionStore CreateStore() => new FileExecutionStore(TestSessions.TempDirectory());
 
     protected override IExecutionStore OpenSameStorage(IExecutionStore store) => new FileExecutionStore(((FileExecutionStore)store).Directory);
+
+    protected override bool SupportsOtherProcesses => true;
+
+    protected override (string Kind, string Location, string Schema) ChildProcessStore(IExecutionStore store) => ("file", ((FileExecutionStore)store).Directory, "-");
+
+    /// <summary>Flips one bit near the end of the newest revision's file.</summary>
+    protected override async Task<bool> DamageNewestRevisionAsync(IExecutionStore store, string executionId)
+    {
+        var path = ((FileExecutionStore)store).GetRecordPath(executionId);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^5] ^= 0x20;
+        await File.WriteAllBytesAsync(path, bytes);
+        return true;
+    }
 
     private static async Task<(FileExecutionStore Store, ExecutionRecord Latest)> StoreWithTwoRevisions()
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
@@ -17,6 +18,17 @@ public sealed class SqliteExecutionStoreTests : ExecutionStoreContractTests
 
     protected override IExecutionStore OpenSameStorage(IExecutionStore store) => new SqliteExecutionStore(_path);
 
+    protected override bool SupportsOtherProcesses => true;
+
+    protected override (string Kind, string Location, string Schema) ChildProcessStore(IExecutionStore store) => ("sqlite", _path, "-");
+
+    /// <summary>Changes the newest record's JSON in its row, leaving its checksum as it was.</summary>
+    protected override Task<bool> DamageNewestRevisionAsync(IExecutionStore store, string executionId)
+    {
+        Execute("UPDATE amsha_executions SET record = replace(record, 'Running', 'Runnin!') WHERE id = $id", executionId);
+        return Task.FromResult(true);
+    }
+
     private async Task<ExecutionRecord> TwoRevisions(IExecutionStore store)
     {
         var first = await store.SaveAsync(NewRecord());
@@ -31,6 +43,24 @@ public sealed class SqliteExecutionStoreTests : ExecutionStoreContractTests
         command.CommandText = sql;
         command.Parameters.AddWithValue("$id", id);
         Assert.Equal(1, command.ExecuteNonQuery());
+    }
+
+    [Fact]
+    public async Task Queries_are_answered_by_indexes_of_the_table()
+    {
+        await CreateStore().ListAsync();
+        using var connection = new SqliteConnection($"Data Source={_path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'amsha_executions' AND name LIKE 'amsha_%' ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        Assert.Equal(["amsha_executions_created", "amsha_executions_crew", "amsha_executions_status"], names);
     }
 
     [Fact]

@@ -1,19 +1,133 @@
 using System;
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Amsha.Sqlite;
+namespace Amsha.DefinitionRows;
 
-// The JSON bodies: written with Utf8JsonWriter, read with JsonDocument (no reflection, trim- and AOT-safe).
-public sealed partial class SqliteDefinitionSource
+/// <summary>
+/// Reads and writes the rows of a definitions table (SQLite and PostgreSQL sources): the JSON bodies, written with
+/// Utf8JsonWriter and read with JsonDocument (no reflection, trim- and AOT-safe), the names' rules, the size limit and
+/// the version of a loaded set. Errors name the table, row and field. Database-agnostic: linked into each package.
+/// </summary>
+internal sealed class DefinitionRowCodec
 {
-    private const string KindAgent = "agent";
-    private const string KindTask = "task";
-    private const string KindCrew = "crew";
+    public const string KindAgent = "agent";
+    public const string KindTask = "task";
+    public const string KindCrew = "crew";
+
+    /// <summary>The longest name of an agent, task, crew, use case or tool source.</summary>
+    public const int MaxNameLength = 256;
+
+    private readonly string _table;
+    private readonly int _maxBodyCharacters;
+    private readonly string _limitName;
+
+    /// <param name="table">The table, as origins name it.</param>
+    /// <param name="maxBodyCharacters">The largest body, in characters.</param>
+    /// <param name="limitName">The option that sets the limit, as messages name it (e.g. <c>SqliteDefinitionSourceOptions.MaxBodyCharacters</c>).</param>
+    public DefinitionRowCodec(string table, int maxBodyCharacters, string limitName)
+    {
+        _table = table;
+        _maxBodyCharacters = maxBodyCharacters;
+        _limitName = limitName;
+    }
+
+    /// <summary>
+    /// Reads one row in force into <paramref name="rows"/>: checks its name and size, then parses its body by kind.
+    /// </summary>
+    /// <param name="id">The row id.</param>
+    /// <param name="kind">The kind column.</param>
+    /// <param name="name">The name column.</param>
+    /// <param name="body">The body, or null when the database left it out for being over the limit.</param>
+    /// <param name="length">The body's length in characters, as the database counts them.</param>
+    /// <param name="rows">The rows read so far.</param>
+    public void ReadRow(long id, string kind, string name, string? body, long length, LoadedRows rows)
+    {
+        rows.Ids.Add(id);
+        if (NameProblem(name) is { } nameProblem)
+        {
+            throw new DefinitionException($"The name is invalid: {nameProblem}.", DefinitionOrigin.InTable(_table, id, "name"));
+        }
+
+        if (body is null)
+        {
+            throw new DefinitionException(
+                string.Create(CultureInfo.InvariantCulture, $"The body of {kind} '{name}' has {length} characters, more than the limit of {_maxBodyCharacters} ({_limitName})."),
+                DefinitionOrigin.InTable(_table, id, "body"));
+        }
+
+        switch (kind)
+        {
+            case KindAgent:
+                rows.Agents.Add(ReadAgent(id, name, body));
+                break;
+            case KindTask:
+                rows.Tasks.Add(ReadTask(id, name, body));
+                break;
+            case KindCrew:
+                rows.Crews.Add(ReadCrew(id, name, body));
+                break;
+            default:
+                throw new DefinitionException($"The kind '{kind}' is not agent, task or crew.", DefinitionOrigin.InTable(_table, id, "kind"));
+        }
+    }
+
+    /// <summary><paramref name="agent"/>'s body, after checking its names and size.</summary>
+    public string EncodeAgent(AgentDeclaration agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ThrowIfInvalidName(agent.Name, nameof(agent), "agent name");
+        return CheckSize(KindAgent, agent.Name, WriteAgent(agent), nameof(agent));
+    }
+
+    /// <summary><paramref name="task"/>'s body, after checking its names and size.</summary>
+    public string EncodeTask(TaskDeclaration task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ThrowIfInvalidName(task.Name, nameof(task), "task name");
+        return CheckSize(KindTask, task.Name, WriteTask(task), nameof(task));
+    }
+
+    /// <summary><paramref name="crew"/>'s body, after checking its steps, names and size.</summary>
+    public string EncodeCrew(CrewDeclaration crew)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        ThrowIfInvalidName(crew.Name, nameof(crew), "crew name");
+        return CheckSize(KindCrew, crew.Name, WriteCrew(crew), nameof(crew));
+    }
+
+    /// <summary>A set's version: <c>&lt;highest row id&gt;-&lt;hash of the ids of the rows in force&gt;</c>.</summary>
+    public static string SetVersion(List<long> ids)
+    {
+        ids.Sort();
+        var bytes = new byte[ids.Count * sizeof(long)];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), ids[i]);
+        }
+
+        var hash = Convert.ToHexString(SHA256.HashData(bytes), 0, 6).ToLowerInvariant();
+        var highest = ids.Count == 0 ? 0 : ids[^1];
+        return string.Create(CultureInfo.InvariantCulture, $"{highest}-{hash}");
+    }
+
+    private string CheckSize(string kind, string name, string body, string parameterName)
+    {
+        if (body.Length > _maxBodyCharacters)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The {kind} '{name}' is {body.Length} characters as JSON, more than the limit of {_maxBodyCharacters} ({_limitName})."),
+                parameterName);
+        }
+
+        return body;
+    }
 
     private static readonly string[] s_agentKeys = { "role", "goal", "backstory", "llm", "tool_sources" };
     private static readonly string[] s_taskKeys = { "description", "expected_output", "agent", "context", "output", "tool_sources", "review" };
@@ -384,7 +498,7 @@ public sealed partial class SqliteDefinitionSource
     private static string Article(string kind) => kind == KindAgent ? "an" : "a";
 
     /// <summary>Why <paramref name="name"/> is not a valid name, or null when it is.</summary>
-    private static string? NameProblem(string name)
+    public static string? NameProblem(string name)
     {
         if (name.Length == 0 || string.IsNullOrWhiteSpace(name))
         {
@@ -551,4 +665,19 @@ public sealed partial class SqliteDefinitionSource
 
         writer.WriteEndArray();
     }
+}
+
+/// <summary>The rows in force read by one load, as declarations, and their ids.</summary>
+internal sealed class LoadedRows
+{
+    public List<AgentDeclaration> Agents { get; } = new();
+
+    public List<TaskDeclaration> Tasks { get; } = new();
+
+    public List<CrewDeclaration> Crews { get; } = new();
+
+    public List<long> Ids { get; } = new();
+
+    /// <summary>The set, versioned by the ids of its rows.</summary>
+    public DefinitionSet ToSet() => new(DefinitionRowCodec.SetVersion(Ids), Agents, Tasks, Crews);
 }
