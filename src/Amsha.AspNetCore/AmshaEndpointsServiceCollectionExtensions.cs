@@ -1,0 +1,32 @@
+using System;
+using Amsha;
+using Amsha.AspNetCore.Endpoints;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers what the Amsha HTTP endpoints need.</summary>
+public static class AmshaEndpointsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the services of the execution endpoints (<c>app.MapAmshaExecutions()</c>): Amsha itself
+    /// (<c>services.AddAmsha()</c>, when it is not registered yet), the in-memory event hub that keeps the session's
+    /// events for Server-Sent Event readers (a singleton, subscribed to the <see cref="ExecutionSession"/> once the
+    /// endpoints are mapped), and ASP.NET Core's problem details.
+    /// </summary>
+    /// <param name="services">The app's services.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    /// <remarks>
+    /// Configure Amsha (chat clients, store, <c>CaptureMessageContent</c>) with <c>services.AddAmsha()</c> before or after
+    /// this call; <c>AddAmsha(IConfiguration)</c>, which must be the first registration of Amsha, goes before it.
+    /// Authentication and authorization are the app's: every endpoint requires an authorization policy.
+    /// </remarks>
+    public static IServiceCollection AddAmshaEndpoints(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddAmsha();
+        services.TryAddSingleton(static provider => new ExecutionEventHub(provider.GetRequiredService<ExecutionSession>()));
+        services.AddProblemDetails();
+        return services;
+    }
+}

@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Amsha.AspNetCore.Endpoints;
+using Xunit;
+
+namespace Amsha.AspNetCore.Tests.Endpoints;
+
+/// <summary>The in-memory event hub: numbering across runs, bounds, eviction and waking readers.</summary>
+public sealed class ExecutionEventHubTests
+{
+    [Fact]
+    public void A_resumed_run_is_numbered_after_the_previous_run()
+    {
+        using var session = NewSession();
+        using var hub = new ExecutionEventHub(session);
+        Run(hub, "a", 1, cancel: true);
+        Run(hub, "a", 1, cancel: false);
+
+        Assert.True(hub.TryGet("a", out var stream));
+        var events = ReadAll(stream);
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), events.Select(e => e.Id));
+        Assert.IsType<ExecutionCanceledEvent>(events[3].Event);
+        Assert.True(events[3].Terminal);
+        Assert.IsType<ExecutionStartedEvent>(events[4].Event);
+        Assert.Equal(1, events[4].Event.Sequence);
+        Assert.True(stream.IsEnded);
+    }
+
+    [Fact]
+    public void The_oldest_events_of_an_execution_are_dropped_beyond_the_bound_and_a_reader_is_told()
+    {
+        using var session = NewSession();
+        using var hub = new ExecutionEventHub(session, maxEventsPerExecution: 5, maxExecutions: 10);
+        for (var i = 1; i <= 12; i++)
+        {
+            hub.Observe(new TokenDeltaEvent("t", "x") { ExecutionId = "a", Sequence = i });
+        }
+
+        hub.TryGet("a", out var stream);
+        var into = new List<StreamedEvent>();
+        var read = stream.Read(0, into, 100);
+        Assert.Equal(7, read.Dropped);
+        Assert.Equal(new long[] { 8, 9, 10, 11, 12 }, into.Select(e => e.Id));
+
+        into.Clear();
+        read = stream.Read(9, into, 100);
+        Assert.Equal(0, read.Dropped);
+        Assert.Equal(new long[] { 10, 11, 12 }, into.Select(e => e.Id));
+    }
+
+    [Fact]
+    public void Beyond_the_execution_bound_the_least_recently_active_ended_execution_goes_first()
+    {
+        using var session = NewSession();
+        using var hub = new ExecutionEventHub(session, maxEventsPerExecution: 100, maxExecutions: 2);
+        hub.Observe(new ExecutionStartedEvent("C", ExecutionMode.Background, 1) { ExecutionId = "running", Sequence = 1 });
+        Run(hub, "ended", 1, cancel: false);
+
+        // "running" is the least recently active, but it still runs: the ended one goes.
+        Run(hub, "new", 1, cancel: false);
+        Assert.Equal(2, hub.Count);
+        Assert.True(hub.TryGet("running", out _));
+        Assert.False(hub.TryGet("ended", out _));
+        Assert.True(hub.TryGet("new", out _));
+    }
+
+    [Fact]
+    public void A_stream_that_starts_late_keeps_the_runs_numbers()
+    {
+        using var session = NewSession();
+        using var hub = new ExecutionEventHub(session);
+        hub.Observe(new TaskStartedEvent("t", "a", 0) { ExecutionId = "late", Sequence = 7 });
+        hub.TryGet("late", out var stream);
+        Assert.Equal(7, Assert.Single(ReadAll(stream)).Id);
+    }
+
+    [Fact]
+    public void An_event_outside_any_run_keeps_an_ended_stream_ended()
+    {
+        using var session = NewSession();
+        using var hub = new ExecutionEventHub(session);
+        hub.Observe(new ExecutionSuspendedEvent(ExecutionStatus.WaitingForInput, ["r1"]) { ExecutionId = "w", Sequence = 1 });
+        hub.Observe(new InputExpiredEvent("r1", "t", DateTimeOffset.UnixEpoch) { ExecutionId = "w", Sequence = 0 });
+        hub.TryGet("w", out var stream);
+        Assert.True(stream.IsEnded);
+        Assert.Equal(new long[] { 1, 2 }, ReadAll(stream).Select(e => e.Id));
+    }
+
+    [Fact]
+    public void Llm_call_events_outside_executions_are_not_kept()
+    {
+        using var session = NewSession();
+        using var hub = new ExecutionEventHub(session);
+        hub.Observe(new LlmCallStartedEvent("call", "default", "offline", null, null) { ExecutionId = "call", Sequence = 1 });
+        Assert.Equal(0, hub.Count);
+    }
+
+    [Fact]
+    public async Task A_waiting_reader_is_woken_by_the_next_event()
+    {
+        using var session = NewSession();
+        using var hub = new ExecutionEventHub(session);
+        var stream = hub.GetOrAdd("x");
+        var into = new List<StreamedEvent>();
+        var read = stream.Read(0, into, 10);
+        Assert.Empty(into);
+        Assert.False(read.Ended);
+        Assert.False(read.Changed!.IsCompleted);
+
+        hub.Observe(new ExecutionStartedEvent("C", ExecutionMode.Background, 1) { ExecutionId = "x", Sequence = 1 });
+        await read.Changed.WaitAsync(TestContext.Current.CancellationToken);
+        Assert.Single(ReadAll(stream));
+    }
+
+    [Fact]
+    public void The_hub_follows_the_sessions_events_from_its_creation()
+    {
+        using var session = NewSession();
+        using var hub = new ExecutionEventHub(session);
+        Assert.Same(session, hub.Session);
+        Assert.Equal(ExecutionEventHub.DefaultMaxEventsPerExecution, hub.MaxEventsPerExecution);
+        Assert.Equal(ExecutionEventHub.DefaultMaxExecutions, hub.MaxExecutions);
+    }
+
+    private static ExecutionSession NewSession() => new(new AmshaOptions(), store: new InMemoryExecutionStore());
+
+    // One run: started, a task started and completed, then canceled or completed (4 events, numbered from 1).
+    private static void Run(ExecutionEventHub hub, string id, int tasks, bool cancel)
+    {
+        hub.Observe(new ExecutionStartedEvent("C", ExecutionMode.Background, tasks) { ExecutionId = id, Sequence = 1 });
+        hub.Observe(new TaskStartedEvent("t", "a", 0) { ExecutionId = id, Sequence = 2 });
+        hub.Observe(new TaskCompletedEvent("t", "out") { ExecutionId = id, Sequence = 3 });
+        hub.Observe(cancel
+            ? new ExecutionCanceledEvent { ExecutionId = id, Sequence = 4 }
+            : new ExecutionCompletedEvent(TimeSpan.FromSeconds(1)) { ExecutionId = id, Sequence = 4 });
+    }
+
+    private static List<StreamedEvent> ReadAll(ExecutionEventStream stream)
+    {
+        var into = new List<StreamedEvent>();
+        stream.Read(0, into, int.MaxValue);
+        return into;
+    }
+}
