@@ -6,7 +6,8 @@ namespace Amsha;
 
 /// <summary>
 /// Keeps the durable <see cref="ExecutionRecord"/>s of executions. Implementations: <see cref="InMemoryExecutionStore"/>,
-/// <see cref="FileExecutionStore"/> (the default for background executions) and the SQLite store of <c>Amsha.Sqlite</c>.
+/// <see cref="FileExecutionStore"/> (the default for background executions), the SQLite store of <c>Amsha.Sqlite</c> and the
+/// PostgreSQL store of <c>Amsha.Postgres</c>.
 /// </summary>
 /// <remarks>
 /// Writes use optimistic concurrency on <see cref="ExecutionRecord.Revision"/>: two writers never
