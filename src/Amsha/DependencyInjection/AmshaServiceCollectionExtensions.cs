@@ -19,7 +19,8 @@ public static class AmshaServiceCollectionExtensions
     /// (when one is registered, as in every generic or web host) and validated on start. Every registered
     /// <see cref="IExecutionObserver"/> observes the session; it logs through the registered
     /// <see cref="ILoggerFactory"/>, keeps background executions in the registered <see cref="IExecutionStore"/>
-    /// (a <see cref="FileExecutionStore"/> when none is) and takes time from the registered <see cref="TimeProvider"/>.
+    /// (a <see cref="FileExecutionStore"/> when none is), takes time from the registered <see cref="TimeProvider"/>, and
+    /// hands background executions to the registered <see cref="IExecutionDispatcher"/> when there is one.
     /// Register crews with the generated <c>AddAmshaCrews()</c>.
     /// </summary>
     /// <returns>A builder for chat clients, providers, the store and observers.</returns>
@@ -104,6 +105,12 @@ public static class AmshaServiceCollectionExtensions
             foreach (var source in provider.GetServices<IDefinitionSource>())
             {
                 session.AddDefinitionSource(source);
+            }
+
+            // A registered dispatcher (a cluster package's) runs background executions elsewhere.
+            if (provider.GetService<IExecutionDispatcher>() is { } dispatcher)
+            {
+                session.UseDispatcher(dispatcher);
             }
 
             return session;

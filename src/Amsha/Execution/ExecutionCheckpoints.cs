@@ -48,12 +48,15 @@ internal sealed class ExecutionCheckpoints
 
     /// <summary>The outputs of the tasks the record says finished, parsed back into values, by task index.</summary>
     /// <exception cref="ExecutionException">The record holds an output of a task the crew does not declare.</exception>
-    public TaskOutput?[] RestoreOutputs<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew)
+    public TaskOutput?[] RestoreOutputs<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew) => RestoreOutputs(_record, crew);
+
+    /// <summary>The finished tasks' outputs <paramref name="record"/> holds, parsed with each task's output format; null for tasks not finished.</summary>
+    public static TaskOutput?[] RestoreOutputs<TInput, TOutput>(ExecutionRecord record, CrewDefinition<TInput, TOutput> crew)
     {
         var outputs = new TaskOutput?[crew.Tasks.Count];
-        foreach (var stored in _record.TaskOutputs)
+        foreach (var stored in record.TaskOutputs)
         {
-            var index = IndexOf(crew, stored);
+            var index = IndexOf(record, crew, stored);
             var task = crew.Tasks[index];
             var value = task.OutputFormat.Parse(task.Name, stored.Text);
             outputs[index] = new TaskOutput(task.Name, stored.AgentName, stored.Text, value);
@@ -151,7 +154,7 @@ internal sealed class ExecutionCheckpoints
         }
     }
 
-    private int IndexOf<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew, StoredTaskOutput stored)
+    private static int IndexOf<TInput, TOutput>(ExecutionRecord record, CrewDefinition<TInput, TOutput> crew, StoredTaskOutput stored)
     {
         if (stored.TaskIndex >= 0 && stored.TaskIndex < crew.Tasks.Count && crew.Tasks[stored.TaskIndex].Name == stored.TaskName)
         {
@@ -167,8 +170,8 @@ internal sealed class ExecutionCheckpoints
         }
 
         throw new ExecutionException(
-            $"Execution '{_record.ExecutionId}' holds an output of task '{stored.TaskName}', which crew '{crew.Name}' no longer declares. The crew changed since the execution started; start a new execution.",
-            _record.ExecutionId,
+            $"Execution '{record.ExecutionId}' holds an output of task '{stored.TaskName}', which crew '{crew.Name}' no longer declares. The crew changed since the execution started; start a new execution.",
+            record.ExecutionId,
             ExecutionMode.Background,
             recoverable: false);
     }

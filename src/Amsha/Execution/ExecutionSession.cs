@@ -26,6 +26,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     // Canceled by StopAsync: interactive runs link to it; new starts are refused once it is.
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _stopRequested;
+    private IExecutionDispatcher? _dispatcher;
     private readonly SessionMonitor _monitor;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _toolboxes = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IToolSource> _toolSources = new(StringComparer.OrdinalIgnoreCase);
@@ -54,6 +55,19 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         _store = store is null ? new Lazy<IExecutionStore>(() => new FileExecutionStore()) : new Lazy<IExecutionStore>(store);
         _monitor = new SessionMonitor(options, observers, loggerFactory);
         _definitions = new SessionDefinitions(Llm.IsUseCase, _monitor.LoggerFactory);
+    }
+
+    /// <summary>
+    /// Runs this session's background executions elsewhere from now on (a cluster: <c>Amsha.Orleans</c>): starts and
+    /// resumes store or read the record here and hand the execution to <paramref name="dispatcher"/>; handles follow it
+    /// there. Interactive executions, and background ones with their own <see cref="ExecutionOptions.Store"/>, run here.
+    /// </summary>
+    /// <returns>This session.</returns>
+    public ExecutionSession UseDispatcher(IExecutionDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        Volatile.Write(ref _dispatcher, dispatcher);
+        return this;
     }
 
     /// <summary>The session's options.</summary>
@@ -320,7 +334,9 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
 
         // Serialized here, on the caller's thread: a missing codec is a programming error, not an outcome of the run.
         var inputJson = JsonCodecs.TryGet<TInput>(out var codec) ? JsonCodecs.Serialize(codec, input) : throw MissingInputCodec(crew);
-        var run = CrewRun<TInput, TOutput>.Background(this, crew, NewExecutionId(), input, inputJson, options);
+        ExecutionRun<TOutput> run = Dispatches(options) is { } dispatcher
+            ? DispatchedRun<TInput, TOutput>.Start(this, dispatcher, crew, NewExecutionId(), inputJson, options)
+            : CrewRun<TInput, TOutput>.Background(this, crew, NewExecutionId(), input, inputJson, options);
         lock (_liveBackgroundRuns)
         {
             // Checked under the lock StopAsync takes: a run either is refused here or is one StopAsync interrupts.
@@ -336,7 +352,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(crew);
         ArgumentException.ThrowIfNullOrWhiteSpace(executionId);
-        CrewRun<TInput, TOutput> run;
+        ExecutionRun<TOutput> run;
         lock (_liveBackgroundRuns)
         {
             ThrowIfStopping(crew.Name);
@@ -345,12 +361,14 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
             // that has just ended (canceled, say) may not have left the set yet; it is resumed from the store.
             if (_liveBackgroundRuns.TryGetValue(executionId, out var live) && live.Status is ExecutionStatus.Pending or ExecutionStatus.Running)
             {
-                return live is CrewRun<TInput, TOutput> same && same.CrewName == crew.Name
+                return live is ExecutionRun<TOutput> same && same.CrewName == crew.Name
                     ? same
                     : throw new ExecutionCrewMismatchException(executionId, live.CrewName, crew.Name);
             }
 
-            run = CrewRun<TInput, TOutput>.Resumed(this, crew, executionId, options);
+            run = Dispatches(options) is { } dispatcher
+                ? DispatchedRun<TInput, TOutput>.Resumed(this, dispatcher, crew, executionId, options)
+                : CrewRun<TInput, TOutput>.Resumed(this, crew, executionId, options);
             _liveBackgroundRuns[executionId] = run;
         }
 
@@ -391,6 +409,9 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
 
     internal static InvalidOperationException MissingInputCodec<TInput, TOutput>(CrewDefinition<TInput, TOutput> crew) =>
         new($"Crew '{crew.Name}' cannot run in the background: its input type '{typeof(TInput).FullName}' has no JSON serializer registered in JsonCodecs, so the input cannot be stored for resume. Register a JsonCodec<{typeof(TInput).Name}> with JsonCodecs.Register (the Amsha generator emits one for crew input types).");
+
+    // A dispatcher's workers find executions in the session's store only.
+    private IExecutionDispatcher? Dispatches(ExecutionOptions? options) => options?.Store is null ? Volatile.Read(ref _dispatcher) : null;
 
     private void ThrowIfStopping(string crewName)
     {
