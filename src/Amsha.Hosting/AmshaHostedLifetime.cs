@@ -22,11 +22,14 @@ internal sealed partial class AmshaHostedLifetime : IHostedService
 
     private readonly ExecutionSession _session;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
-    public AmshaHostedLifetime(ExecutionSession session, ILogger<AmshaHostedLifetime>? logger = null)
+    // The session takes its clock from the container too (AddAmsha), so leases are compared on the same one.
+    public AmshaHostedLifetime(ExecutionSession session, ILogger<AmshaHostedLifetime>? logger = null, TimeProvider? time = null)
     {
         _session = session;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -44,11 +47,14 @@ internal sealed partial class AmshaHostedLifetime : IHostedService
         }
 
         int orphaned = 0, interrupted = 0;
+        var now = _time.GetUtcNow();
         foreach (var record in records)
         {
+            // A record whose owner still renews its lease runs in another process: not an orphan.
+            var heldElsewhere = record.LeaseExpiresAt is { } expires && expires > now;
             var left = record.Status switch
             {
-                ExecutionStatus.Running or ExecutionStatus.Pending when _session.FindRunning(record.ExecutionId) is null => ++orphaned,
+                ExecutionStatus.Running or ExecutionStatus.Pending when !heldElsewhere && _session.FindRunning(record.ExecutionId) is null => ++orphaned,
                 ExecutionStatus.Interrupted => ++interrupted,
                 _ => 0,
             };

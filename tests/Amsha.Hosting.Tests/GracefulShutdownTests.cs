@@ -176,4 +176,40 @@ public sealed class GracefulShutdownTests
         orphan.Cancel();
         await orphan.WaitAsync(ct);
     }
+
+    [Fact]
+    public async Task At_start_an_execution_whose_owner_still_holds_its_lease_is_not_an_orphan_and_one_whose_lease_expired_is()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new InMemoryExecutionStore();
+        var alive = await StartOwnedAsync(store, "worker-alive", DateTimeOffset.UtcNow, ct);
+        var gone = await StartOwnedAsync(store, "worker-gone", DateTimeOffset.UtcNow.AddHours(-1), ct);
+
+        var logs = new CollectingLoggerProvider();
+        using (var host = TestHosts.Create(new SteppedChatClient(), store, logs))
+        {
+            await host.StartAsync(ct);
+            var warning = Assert.Single(logs.Messages("OrphanedExecution"));
+            Assert.Contains(gone.Handle.ExecutionId, warning, StringComparison.Ordinal);
+            await host.StopAsync(ct);
+        }
+
+        foreach (var (session, handle) in new[] { alive, gone })
+        {
+            handle.Cancel();
+            await handle.WaitAsync(ct);
+            await session.DisposeAsync();
+        }
+    }
+
+    // A background execution of a session named owner, whose clock stands at startedAt; it waits on its model forever.
+    private static async Task<(ExecutionSession Session, ExecutionHandle Handle)> StartOwnedAsync(IExecutionStore store, string owner, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        var model = new SteppedChatClient();
+        var session = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(model) }, store, timeProvider: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(startedAt))
+            .UseOwner(owner);
+        var handle = await session.StartBackgroundAsync(HostCrew.Definition, Input, cancellationToken: ct);
+        await model.FirstCallWaiting.WaitAsync(ct);
+        return (session, handle);
+    }
 }

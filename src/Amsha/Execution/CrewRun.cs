@@ -112,8 +112,9 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            var stored = await _store.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
-            _checkpoints = new ExecutionCheckpoints(_store, stored, state, stateVersion, Session.TimeProvider);
+            var lease = Session.Lease;
+            var stored = await _store.SaveAsync(lease is null ? record : lease.Apply(record, now), CancellationToken.None).ConfigureAwait(false);
+            _checkpoints = new ExecutionCheckpoints(_store, stored, state, stateVersion, Session.TimeProvider, lease);
             _checkpoints.MeasureWith(Metrics.Snapshot);
             _checkpoints.MarkAppliedWith(_humanInput is null ? null : _humanInput.TakeApplied);
             return null;
@@ -129,7 +130,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
         _crewInput = ReadInput(found);
         var storedState = found.StateJson is null ? null : ExecutionState.Load(found.StateJson, Session.TimeProvider);
         Volatile.Write(ref _state, storedState ?? _options?.State);
-        _checkpoints = new ExecutionCheckpoints(_store, found, storedState, storedState?.Version ?? 0, Session.TimeProvider);
+        _checkpoints = new ExecutionCheckpoints(_store, found, storedState, storedState?.Version ?? 0, Session.TimeProvider, Session.Lease);
         _outputs = _checkpoints.RestoreOutputs(_crew);
         _completedTasks = 0;
         foreach (var output in _outputs)
@@ -214,6 +215,11 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
                 Events.Append(await _checkpoints.BeginAsync(State).ConfigureAwait(false));
             }
 
+            // An owning session renews the lease while the tasks run, so other processes can tell it still lives.
+            using var renewal = _checkpoints is not null && Session.Lease is { } lease
+                ? Session.TimeProvider.CreateTimer(static state => ((CrewRun<TInput, TOutput>)state!).RenewLease(), this, lease.RenewalPeriod, lease.RenewalPeriod)
+                : null;
+
             if (_crew.Process == CrewProcess.Graph)
             {
                 await RunGraphAsync(cancellationToken).ConfigureAwait(false);
@@ -243,6 +249,24 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
         if (_checkpoints is not null)
         {
             Events.Append(await _checkpoints.EndAsync(status, failure, State).ConfigureAwait(false));
+        }
+    }
+
+    private void RenewLease() => _ = RenewLeaseAsync();
+
+    private async Task RenewLeaseAsync()
+    {
+        try
+        {
+            if (await _checkpoints!.RenewLeaseAsync().ConfigureAwait(false) is { } written)
+            {
+                Events.Append(written);
+            }
+        }
+        catch (Exception)
+        {
+            // A renewal that fails (the store is down, another process took the execution over) changes nothing here:
+            // the run's next checkpoint meets the same store and reports it.
         }
     }
 

@@ -17,6 +17,7 @@ internal sealed class ExecutionCheckpoints
     private readonly IExecutionStore _store;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ExecutionLease? _lease;
     private long _runStarted;
     private ExecutionRecord _record;
     private Func<ExecutionStatus, AmshaMetrics?>? _metrics;
@@ -31,8 +32,10 @@ internal sealed class ExecutionCheckpoints
     /// <param name="savedState">The state whose saved form <paramref name="record"/> holds, if any.</param>
     /// <param name="savedStateVersion">Its <see cref="ExecutionState.Version"/> when that form was saved.</param>
     /// <param name="time">The clock of timestamps and run time.</param>
-    public ExecutionCheckpoints(IExecutionStore store, ExecutionRecord record, ExecutionState? savedState, long savedStateVersion, TimeProvider time)
+    /// <param name="lease">The owner and lease every write of a running execution carries; null when the session names no owner.</param>
+    public ExecutionCheckpoints(IExecutionStore store, ExecutionRecord record, ExecutionState? savedState, long savedStateVersion, TimeProvider time, ExecutionLease? lease = null)
     {
+        _lease = lease;
         _store = store;
         _time = time;
         _record = record;
@@ -100,6 +103,17 @@ internal sealed class ExecutionCheckpoints
         }
     }
 
+    /// <summary>Renews the owner's lease of a running execution (a write of the record as it is); null when it no longer runs.</summary>
+    public async Task<CheckpointWrittenEvent?> RenewLeaseAsync()
+    {
+        if (_lease is null || _record.Status != ExecutionStatus.Running)
+        {
+            return null;
+        }
+
+        return await WriteAsync(static r => r, null).ConfigureAwait(false);
+    }
+
     public Task<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
     {
         var runTime = RunTime();
@@ -137,7 +151,13 @@ internal sealed class ExecutionCheckpoints
                 next = next with { InputHistory = MarkApplied(next.InputHistory, applied) };
             }
 
-            next = next with { UpdatedAt = _time.GetUtcNow(), StateJson = stateJson, Metrics = _metrics?.Invoke(next.Status) ?? _record.Metrics };
+            var now = _time.GetUtcNow();
+            next = next with { UpdatedAt = now, StateJson = stateJson, Metrics = _metrics?.Invoke(next.Status) ?? _record.Metrics };
+            if (_lease is { } lease)
+            {
+                next = lease.Apply(next, now);
+            }
+
             _record = await _store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
             if (state is not null)
             {

@@ -27,6 +27,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _stopRequested;
     private IExecutionDispatcher? _dispatcher;
+    private ExecutionLease? _lease;
     private readonly SessionMonitor _monitor;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _toolboxes = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IToolSource> _toolSources = new(StringComparer.OrdinalIgnoreCase);
@@ -68,6 +69,58 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(dispatcher);
         Volatile.Write(ref _dispatcher, dispatcher);
         return this;
+    }
+
+    /// <summary>
+    /// Names the process this session runs in (a silo's address, a host name and process id): from now on the records
+    /// of its running background executions carry <paramref name="ownerId"/> and a lease of
+    /// <paramref name="leaseDuration"/> (30 s when null), renewed every third of it while the run goes on and released
+    /// when it stops. A record still <see cref="ExecutionStatus.Running"/> after its lease expired is orphaned — its
+    /// process is gone: <see cref="ListOrphanedExecutionsAsync"/> finds such records, and a client resumes them.
+    /// </summary>
+    /// <returns>This session.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The lease is shorter than a second.</exception>
+    public ExecutionSession UseOwner(string ownerId, TimeSpan? leaseDuration = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ownerId);
+        var duration = leaseDuration ?? ExecutionLease.DefaultDuration;
+        if (duration < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(leaseDuration), duration, "A lease must last at least a second.");
+        }
+
+        Volatile.Write(ref _lease, new ExecutionLease(ownerId, duration));
+        return this;
+    }
+
+    /// <summary>
+    /// The stored executions whose owner is gone: <see cref="ExecutionStatus.Running"/> (or pending) with a lease that
+    /// expired (see <see cref="ExecutionRecord.IsOrphanedAt"/>), oldest first; only those of <paramref name="crewName"/>
+    /// when given. Nothing resumes them on its own: call <c>ResumeAsync</c> for each one this process should take over.
+    /// </summary>
+    public async Task<IReadOnlyList<ExecutionRecord>> ListOrphanedExecutionsAsync(string? crewName = null, CancellationToken cancellationToken = default)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var orphaned = new List<ExecutionRecord>();
+        var query = new ExecutionQuery { CrewName = crewName, Statuses = [ExecutionStatus.Running, ExecutionStatus.Pending], OldestFirst = true, Take = ExecutionQuery.MaxTake };
+        while (true)
+        {
+            var page = await Store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            foreach (var record in page.Items)
+            {
+                if (record.IsOrphanedAt(now))
+                {
+                    orphaned.Add(record);
+                }
+            }
+
+            if (page.Items.Count < query.Take)
+            {
+                return orphaned;
+            }
+
+            query = query with { Skip = query.Skip + query.Take };
+        }
     }
 
     /// <summary>The session's options.</summary>
@@ -301,6 +354,9 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         _definitions.Dispose();
         return _monitor.DisposeAsync();
     }
+
+    /// <summary>The owner and lease the records of this session's running executions carry; null when it names no owner.</summary>
+    internal ExecutionLease? Lease => Volatile.Read(ref _lease);
 
     /// <summary>Canceled once the session stops; interactive runs end with it.</summary>
     internal CancellationToken Stopping => _stopping.Token;

@@ -105,6 +105,18 @@ public static class ExecutionRecordSerializer
                 w.WriteEndArray();
             }
 
+            if (record.Owner is not null)
+            {
+                w.WriteStartObject("owner");
+                w.WriteString("id", record.Owner);
+                if (record.LeaseExpiresAt is { } expires)
+                {
+                    w.WriteString("leaseExpiresAt", expires);
+                }
+
+                w.WriteEndObject();
+            }
+
             if (record.PendingInput.Count > 0)
             {
                 w.WriteStartArray("pendingInput");
@@ -293,6 +305,9 @@ public static class ExecutionRecordSerializer
             DefinitionFingerprint = definitions.ValueKind == JsonValueKind.Object ? Optional(definitions, "fingerprint") : null,
             DefinitionSnapshot = definitions.ValueKind == JsonValueKind.Object ? Optional(definitions, "snapshot") : null,
             Error = error,
+            // Optional: only records of an owning session's running executions have an owner.
+            Owner = root.TryGetProperty("owner", out var owner) && owner.ValueKind == JsonValueKind.Object ? Optional(owner, "id") : null,
+            LeaseExpiresAt = owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty("leaseExpiresAt", out var lease) ? lease.GetDateTimeOffset() : null,
             // Optional: records written before metrics were stored have none.
             Metrics = root.TryGetProperty("metrics", out var metrics) && metrics.ValueKind == JsonValueKind.Object ? AmshaMetrics.FromJson(metrics.GetRawText()) : null,
             StatusHistory = history,

@@ -76,6 +76,28 @@ public sealed record ExecutionRecord
     /// </summary>
     public AmshaMetrics? Metrics { get; init; }
 
+    /// <summary>
+    /// The process (a silo, a worker) running the execution, when its session names itself
+    /// (<see cref="ExecutionSession.UseOwner"/>); null when nobody owns it (ended, waiting, or run by a session that
+    /// names no owner).
+    /// </summary>
+    public string? Owner { get; init; }
+
+    /// <summary>
+    /// Until when <see cref="Owner"/> holds the execution: the owner renews it while the run goes on. A
+    /// <see cref="ExecutionStatus.Running"/> record whose lease has expired is orphaned: its owner is gone
+    /// (see <see cref="IsOrphanedAt"/>).
+    /// </summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>
+    /// Whether the execution is orphaned at <paramref name="now"/>: stored <see cref="ExecutionStatus.Running"/> or
+    /// <see cref="ExecutionStatus.Pending"/> by an owner whose lease expired, so no process runs it any more. A record
+    /// without a lease is never reported orphaned: nothing says whether its process still lives.
+    /// </summary>
+    public bool IsOrphanedAt(DateTimeOffset now) =>
+        Status is ExecutionStatus.Running or ExecutionStatus.Pending && LeaseExpiresAt is { } expires && expires <= now;
+
     /// <summary>When the execution was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

@@ -67,6 +67,8 @@ public abstract class ExecutionStoreContractTests
             StateJson = """{"version":1}""",
             Error = new ExecutionError("System.Exception", "boom", true),
             RunTime = TimeSpan.FromSeconds(3),
+            Owner = "silo-a",
+            LeaseExpiresAt = new DateTimeOffset(2026, 11, 30, 8, 0, 30, TimeSpan.Zero),
         };
         var second = await store.SaveAsync(changed);
         Assert.Equal(2, second.Revision);
@@ -81,6 +83,8 @@ public abstract class ExecutionStoreContractTests
         Assert.Equal(changed.StateJson, read.StateJson);
         Assert.Equal(changed.InputJson, read.InputJson);
         Assert.Equal(TimeSpan.FromSeconds(3), read.RunTime);
+        Assert.Equal("silo-a", read.Owner);
+        Assert.Equal(changed.LeaseExpiresAt, read.LeaseExpiresAt);
         Assert.Equal(ExecutionStatus.Pending, Assert.Single(read.StatusHistory).Status);
     }
 

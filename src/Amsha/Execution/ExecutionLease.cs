@@ -1,0 +1,18 @@
+using System;
+
+namespace Amsha;
+
+/// <summary>Who runs an execution and for how long the claim holds without renewal (see <see cref="ExecutionSession.UseOwner"/>).</summary>
+internal sealed record ExecutionLease(string OwnerId, TimeSpan Duration)
+{
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a running execution renews it: three renewals fit in one lease, so one late write does not orphan it.</summary>
+    public TimeSpan RenewalPeriod => Duration / 3;
+
+    /// <summary><paramref name="record"/> as written at <paramref name="now"/>: held while it runs, released once it stops.</summary>
+    public ExecutionRecord Apply(ExecutionRecord record, DateTimeOffset now) =>
+        record.Status is ExecutionStatus.Running or ExecutionStatus.Pending
+            ? record with { Owner = OwnerId, LeaseExpiresAt = now + Duration }
+            : record with { Owner = null, LeaseExpiresAt = null };
+}

@@ -1,0 +1,139 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Amsha.Tests.Execution;
+using Amsha.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Amsha.Tests.Durability;
+
+/// <summary>An owning session's running executions carry its name and a lease it renews; an expired lease marks an orphan.</summary>
+public sealed class LeaseTests
+{
+    private static readonly DispatchTopic Input = new("compost");
+    private static readonly DateTimeOffset Start = new(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_running_execution_carries_its_owner_and_a_lease_renewed_while_it_runs_and_released_at_the_end()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(Start);
+        var model = new GatedChatClient(new OfflineChatClient());
+        var store = new FileExecutionStore(TestSessions.TempDirectory());
+        await using var session = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(model) }, store, timeProvider: time)
+            .UseOwner("silo-a", TimeSpan.FromSeconds(30));
+        var checkpoints = Checkpoints(session);
+
+        var handle = await session.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
+        await checkpoints.NextAsync(ExecutionStatus.Running, ct);
+        var running = await store.GetAsync(handle.ExecutionId, ct);
+        Assert.Equal("silo-a", running!.Owner);
+        Assert.Equal(Start.AddSeconds(30), running.LeaseExpiresAt);
+        Assert.False(running.IsOrphanedAt(Start.AddSeconds(29)));
+        Assert.True(running.IsOrphanedAt(Start.AddSeconds(30)));
+
+        // A third of the lease later, the run renews it.
+        time.Advance(TimeSpan.FromSeconds(10));
+        await checkpoints.NextAsync(ExecutionStatus.Running, ct);
+        var renewed = await store.GetAsync(handle.ExecutionId, ct);
+        Assert.Equal(Start.AddSeconds(40), renewed!.LeaseExpiresAt);
+        Assert.Equal(running.Revision + 1, renewed.Revision);
+
+        model.Open();
+        await handle.ResultAsync(ct);
+        var done = await store.GetAsync(handle.ExecutionId, ct);
+        Assert.Equal(ExecutionStatus.Succeeded, done!.Status);
+        Assert.Null(done.Owner);
+        Assert.Null(done.LeaseExpiresAt);
+    }
+
+    [Fact]
+    public async Task An_execution_whose_owner_stopped_renewing_is_listed_as_orphaned_and_another_session_takes_it_over()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new FileExecutionStore(TestSessions.TempDirectory());
+
+        // The first owner's clock never moves again: it stops renewing, as a process that died would.
+        var deadClock = new FakeTimeProvider(Start);
+        var stuck = new GatedChatClient(new OfflineChatClient());
+        await using var dead = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(stuck) }, store, timeProvider: deadClock)
+            .UseOwner("silo-a", TimeSpan.FromSeconds(30));
+        var deadCheckpoints = Checkpoints(dead);
+        var orphan = await dead.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
+        await deadCheckpoints.NextAsync(ExecutionStatus.Running, ct);
+
+        var clock = new FakeTimeProvider(Start.AddSeconds(29));
+        var model = new RecordingChatClient();
+        await using var survivor = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(model) }, store, timeProvider: clock)
+            .UseOwner("silo-b", TimeSpan.FromSeconds(30));
+        Assert.Empty(await survivor.ListOrphanedExecutionsAsync(cancellationToken: ct));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var found = Assert.Single(await survivor.ListOrphanedExecutionsAsync("DispatchCrew", ct));
+        Assert.Equal(orphan.ExecutionId, found.ExecutionId);
+        Assert.Equal("silo-a", found.Owner);
+        Assert.Empty(await survivor.ListOrphanedExecutionsAsync("OtherCrew", ct));
+
+        var takenOver = await survivor.ResumeAsync(DispatchCrew.Definition, orphan.ExecutionId, cancellationToken: ct);
+        await takenOver.ResultAsync(ct);
+        var record = await store.GetAsync(orphan.ExecutionId, ct);
+        Assert.Equal(ExecutionStatus.Succeeded, record!.Status);
+        Assert.Null(record.Owner);
+        Assert.Equal(3, model.Calls.Count);
+        Assert.Empty(await survivor.ListOrphanedExecutionsAsync(cancellationToken: ct));
+
+        // The first owner's run can no longer write over the record the survivor finished.
+        orphan.Cancel();
+        await orphan.WaitAsync(ct);
+        Assert.Equal(ExecutionStatus.Succeeded, (await store.GetAsync(orphan.ExecutionId, ct))!.Status);
+    }
+
+    [Fact]
+    public async Task A_session_that_names_no_owner_writes_no_lease_and_its_records_are_never_orphans()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new InMemoryExecutionStore();
+        var stuck = new GatedChatClient(new OfflineChatClient());
+        await using var session = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(stuck) }, store);
+        var checkpoints = Checkpoints(session);
+        var handle = await session.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
+        await checkpoints.NextAsync(ExecutionStatus.Running, ct);
+
+        var record = await store.GetAsync(handle.ExecutionId, ct);
+        Assert.Null(record!.Owner);
+        Assert.Null(record.LeaseExpiresAt);
+        Assert.False(record.IsOrphanedAt(DateTimeOffset.MaxValue));
+        Assert.Empty(await session.ListOrphanedExecutionsAsync(cancellationToken: ct));
+        Assert.Throws<ArgumentOutOfRangeException>(() => session.UseOwner("x", TimeSpan.FromMilliseconds(100)));
+        handle.Cancel();
+        await handle.WaitAsync(ct);
+    }
+
+    private static CheckpointWaiter Checkpoints(ExecutionSession session)
+    {
+        var waiter = new CheckpointWaiter();
+        session.Subscribe(e =>
+        {
+            if (e is CheckpointWrittenEvent written)
+            {
+                waiter.Written(written.Status);
+            }
+        });
+        return waiter;
+    }
+
+    /// <summary>Hands out checkpoint writes in order, so a test can wait for the next one of a status.</summary>
+    private sealed class CheckpointWaiter
+    {
+        private readonly System.Threading.Channels.Channel<ExecutionStatus> _written = System.Threading.Channels.Channel.CreateUnbounded<ExecutionStatus>();
+
+        public void Written(ExecutionStatus status) => _written.Writer.TryWrite(status);
+
+        public async Task NextAsync(ExecutionStatus status, CancellationToken ct)
+        {
+            while (await _written.Reader.ReadAsync(ct) != status)
+            {
+            }
+        }
+    }
+}
