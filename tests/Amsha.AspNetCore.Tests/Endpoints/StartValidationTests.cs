@@ -15,6 +15,20 @@ public sealed class StartValidationTests
     private const string StartBrief = $"{ApiTestHost.Prefix}/crews/ApiBriefCrew/executions";
 
     [Fact]
+    public async Task A_session_that_is_stopping_answers_503_and_starts_nothing()
+    {
+        await using var host = await ApiTestHost.StartAsync();
+        await host.Session.StopAsync(host.Token);
+
+        using var response = await host.Operator.PostAsync(StartBrief, ApiTestHost.Json("""{"topic":"tides","words":3}"""), host.Token);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var problem = await Problems.ReadAsync(response, host.Token);
+        Assert.Contains("shutting down", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await host.Session.ListExecutionsAsync(null, host.Token));
+    }
+
+    [Fact]
     public async Task Malformed_json_answers_400()
     {
         await using var host = await ApiTestHost.StartAsync();
