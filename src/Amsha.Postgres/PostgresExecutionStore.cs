@@ -323,21 +323,8 @@ public sealed class PostgresExecutionStore : IExecutionStore, IDisposable, IAsyn
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private ExecutionRecord Decode(string id, Row row)
-    {
-        if (TryDecode(id, row.Record, row.Checksum, out var record, out var reason))
-        {
-            return record!;
-        }
-
-        ExecutionRecord? previous = null;
-        if (row.PreviousRecord is not null && row.PreviousChecksum is not null)
-        {
-            TryDecode(id, row.PreviousRecord, row.PreviousChecksum, out previous, out _);
-        }
-
-        throw new ExecutionStoreCorruptedException(id, $"{_location}/{id}", reason!, previous);
-    }
+    private ExecutionRecord Decode(string id, Row row) =>
+        ExecutionRecordSerializer.ReadNewest(id, $"{_location}/{id}", row.Record, row.Checksum, row.PreviousRecord, row.PreviousChecksum);
 
     private static bool TryDecode(string id, string json, string checksum, out ExecutionRecord? record, out string? reason)
     {

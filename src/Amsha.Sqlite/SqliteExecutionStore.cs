@@ -202,21 +202,8 @@ public sealed class SqliteExecutionStore : IExecutionStore
         return new ExecutionPage(items, total);
     }
 
-    private ExecutionRecord Decode(string id, Row row)
-    {
-        if (TryDecode(id, row.Record, row.Checksum, out var record, out var reason))
-        {
-            return record!;
-        }
-
-        ExecutionRecord? previous = null;
-        if (row.PreviousRecord is not null && row.PreviousChecksum is not null)
-        {
-            TryDecode(id, row.PreviousRecord, row.PreviousChecksum, out previous, out _);
-        }
-
-        throw new ExecutionStoreCorruptedException(id, $"{_location} (table {Table}, id '{id}')", reason!, previous);
-    }
+    private ExecutionRecord Decode(string id, Row row) =>
+        ExecutionRecordSerializer.ReadNewest(id, $"{_location} (table {Table}, id '{id}')", row.Record, row.Checksum, row.PreviousRecord, row.PreviousChecksum);
 
     private static bool TryDecode(string id, string json, string checksum, out ExecutionRecord? record, out string? reason)
     {

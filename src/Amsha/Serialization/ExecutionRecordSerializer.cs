@@ -180,6 +180,35 @@ public static class ExecutionRecordSerializer
     public static string Checksum(ReadOnlySpan<byte> utf8Json) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(utf8Json));
 
     /// <summary>
+    /// Reads a store's row that keeps the newest record and the one before it, each with its checksum: the newest when
+    /// it is intact; otherwise an <see cref="ExecutionStoreCorruptedException"/> naming <paramref name="location"/> and
+    /// why, with the previous record attached when that one is intact (saving on top of it repairs the row).
+    /// </summary>
+    /// <param name="executionId">The execution the records must belong to.</param>
+    /// <param name="location">Where the row is, for the error (a file, or database, table and id).</param>
+    /// <param name="json">The newest record.</param>
+    /// <param name="checksum">Its checksum.</param>
+    /// <param name="previousJson">The record before it, if kept.</param>
+    /// <param name="previousChecksum">Its checksum.</param>
+    /// <exception cref="ExecutionStoreCorruptedException">The newest record is damaged.</exception>
+    public static ExecutionRecord ReadNewest(string executionId, string location, string json, string checksum, string? previousJson, string? previousChecksum)
+    {
+        var reason = Verify(executionId, System.Text.Encoding.UTF8.GetBytes(json), checksum, out var record);
+        if (reason is null)
+        {
+            return record!;
+        }
+
+        ExecutionRecord? previous = null;
+        if (previousJson is not null && previousChecksum is not null)
+        {
+            Verify(executionId, System.Text.Encoding.UTF8.GetBytes(previousJson), previousChecksum, out previous);
+        }
+
+        throw new ExecutionStoreCorruptedException(executionId, location, reason, previous);
+    }
+
+    /// <summary>
     /// Checks a stored record against its checksum and reads it. Every store verifies the same way, so damage
     /// is reported with the same reasons whatever the store.
     /// </summary>
