@@ -146,6 +146,24 @@ internal sealed class DispatchedRun<TInput, TOutput> : ExecutionRun<TOutput>
 
     protected override CrewResult<TOutput> BuildResult(AmshaMetrics metrics) => _result!;
 
+    /// <summary>
+    /// A resume of an execution this run follows: hands it over again, in case its worker is gone (an orphan); a worker
+    /// that still runs it ignores the second hand-over. The run goes on following it either way.
+    /// </summary>
+    public void DispatchAgain() => _ = DispatchAgainAsync();
+
+    private async Task DispatchAgainAsync()
+    {
+        try
+        {
+            await _dispatcher.DispatchAsync(ExecutionId, _crew.Name, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The run keeps following the execution; a later resume can hand it over again.
+        }
+    }
+
     // The worker stored the outcome, with every run's figures; the handle reports those, not its own.
     private CrewResult<TOutput> ResultOf(ExecutionRecord record)
     {

@@ -417,9 +417,18 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
             // that has just ended (canceled, say) may not have left the set yet; it is resumed from the store.
             if (_liveBackgroundRuns.TryGetValue(executionId, out var live) && live.Status is ExecutionStatus.Pending or ExecutionStatus.Running)
             {
-                return live is ExecutionRun<TOutput> same && same.CrewName == crew.Name
-                    ? same
-                    : throw new ExecutionCrewMismatchException(executionId, live.CrewName, crew.Name);
+                if (live is not ExecutionRun<TOutput> same || same.CrewName != crew.Name)
+                {
+                    throw new ExecutionCrewMismatchException(executionId, live.CrewName, crew.Name);
+                }
+
+                // A run followed elsewhere may have lost its worker: hand it over again (a worker that runs it ignores that).
+                if (same is DispatchedRun<TInput, TOutput> dispatched)
+                {
+                    dispatched.DispatchAgain();
+                }
+
+                return same;
             }
 
             run = Dispatches(options) is { } dispatcher
