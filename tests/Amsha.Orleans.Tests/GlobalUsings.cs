@@ -1,0 +1,2 @@
+global using Amsha.Generated;
+global using Xunit;

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Amsha.Orleans.Tests;
+
+/// <summary>A silo that dies leaves its executions Running in the store; their handles follow them until someone resumes them elsewhere.</summary>
+public sealed class SiloLossTests
+{
+    // A safety net only: each finishes in seconds.
+    [Fact(Timeout = 60_000)]
+    public async Task The_handle_of_an_execution_whose_silo_died_follows_it_until_a_resume_finishes_it_on_another_silo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await AmshaCluster.StartAsync(3);
+        var topics = Enumerable.Range(0, 6).Select(_ => ModelScript.NewTopic()).ToList();
+
+        // The first call of each execution never answers: whatever its silo does, it stays in its first task.
+        foreach (var topic in topics)
+        {
+            cluster.Script.On(topic, (call, token) => call.Index == 1 ? Task.Delay(Timeout.Infinite, token) : Task.CompletedTask);
+        }
+
+        var handles = new Dictionary<string, ExecutionHandle<string>>();
+        foreach (var topic in topics)
+        {
+            handles[topic] = await cluster.Client.StartBackgroundAsync(ClusterCrew.Definition, new ClusterTopic(topic), cancellationToken: ct);
+        }
+
+        var placed = new Dictionary<string, string>();
+        foreach (var topic in topics)
+        {
+            placed[topic] = (await cluster.Script.Entered(topic).WaitAsync(ct)).Where;
+        }
+
+        var victim = cluster.Cluster.Silos.Skip(1).FirstOrDefault(s => placed.ContainsValue(s.Name));
+        Assert.NotNull(victim);
+        var target = topics.First(t => placed[t] == victim.Name);
+        var handle = handles[target];
+
+        await cluster.CrashAsync(victim);
+
+        // Nothing was stored: the record still says Running, and the handle keeps following.
+        var left = await cluster.Client.GetExecutionAsync(handle.ExecutionId, ct);
+        Assert.Equal(ExecutionStatus.Running, left.Status);
+        Assert.Equal(victim.SiloAddress.ToString(), left.Owner);
+        Assert.False(handle.WaitAsync(ct).IsCompleted);
+
+        // Once the dead silo's lease has expired (4 s here), the client finds the execution orphaned (the silos that
+        // live renew theirs, so their executions are not listed) and resumes it: it runs on a silo that lives, and the
+        // handle the client held all along follows it to the end.
+        var orphans = await WaitForOrphansAsync(cluster.Client, handle.ExecutionId, ct);
+        Assert.All(orphans, o => Assert.Equal(victim.SiloAddress.ToString(), o.Owner));
+        var resumed = await cluster.Client.ResumeAsync(ClusterCrew.Definition, handle.ExecutionId, cancellationToken: ct);
+        var result = await resumed.ResultAsync(ct);
+        var followed = await handle.ResultAsync(ct);
+
+        Assert.Equal(3, result.TaskOutputs.Count);
+        Assert.Equal(result.Output, followed.Output);
+        Assert.Equal(ExecutionStatus.Succeeded, handle.Status);
+        var calls = cluster.Script.CallsOf(target);
+        Assert.Equal(victim.Name, calls[0].Where);
+        Assert.All(calls.Skip(1), c => Assert.NotEqual(victim.Name, c.Where));
+    }
+
+    // Lists the client's orphans until the execution is among them; the lease is short and the clock real, so this
+    // waits about one lease.
+    private static async Task<IReadOnlyList<ExecutionRecord>> WaitForOrphansAsync(ExecutionSession client, string executionId, CancellationToken ct)
+    {
+        while (true)
+        {
+            var orphans = await client.ListOrphanedExecutionsAsync(ClusterCrew.Definition.Name, ct);
+            if (orphans.Any(o => o.ExecutionId == executionId))
+            {
+                return orphans;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+}

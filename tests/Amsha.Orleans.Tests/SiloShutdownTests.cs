@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+
+namespace Amsha.Orleans.Tests;
+
+/// <summary>A silo that shuts down gracefully leaves its executions Interrupted, and the client resumes them on the others.</summary>
+public sealed class SiloShutdownTests
+{
+    // A safety net only: each finishes in seconds.
+    [Fact(Timeout = 60_000)]
+    public async Task Stopping_a_silo_interrupts_its_executions_in_the_store_and_a_resume_from_the_client_completes_them_on_the_remaining_silos()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await AmshaCluster.StartAsync(3);
+        var topics = Enumerable.Range(0, 9).Select(_ => ModelScript.NewTopic()).ToList();
+        var gates = topics.ToDictionary(t => t, t => cluster.Script.Gate(t));
+        var handles = new Dictionary<string, ExecutionHandle<string>>();
+        foreach (var topic in topics)
+        {
+            handles[topic] = await cluster.Client.StartBackgroundAsync(ClusterCrew.Definition, new ClusterTopic(topic), cancellationToken: ct);
+        }
+
+        // Every execution is in its first task, held by its gate, on the silo that runs it.
+        var placed = new Dictionary<string, string>();
+        foreach (var topic in topics)
+        {
+            placed[topic] = (await cluster.Script.Entered(topic).WaitAsync(ct)).Where;
+        }
+
+        var victim = cluster.Cluster.Silos.Skip(1).FirstOrDefault(s => placed.ContainsValue(s.Name));
+        Assert.NotNull(victim);
+        var lost = topics.Where(t => placed[t] == victim.Name).ToList();
+        var kept = topics.Except(lost).ToList();
+
+        await cluster.Cluster.StopSiloAsync(victim);
+
+        foreach (var topic in lost)
+        {
+            var handle = handles[topic];
+            Assert.Equal(ExecutionStatus.Interrupted, await handle.WaitAsync(ct));
+            await Assert.ThrowsAsync<ExecutionInterruptedException>(() => handle.ResultAsync(ct));
+            var record = await cluster.Client.GetExecutionAsync(handle.ExecutionId, ct);
+            Assert.Equal(ExecutionStatus.Interrupted, record.Status);
+        }
+
+        foreach (var gate in gates.Values)
+        {
+            gate.SetResult();
+        }
+
+        // The others ran on untouched; the interrupted ones finish once the client resumes them.
+        foreach (var topic in kept)
+        {
+            Assert.Equal(3, (await handles[topic].ResultAsync(ct)).TaskOutputs.Count);
+        }
+
+        foreach (var topic in lost)
+        {
+            var resumed = await cluster.Client.ResumeAsync(ClusterCrew.Definition, handles[topic].ExecutionId, cancellationToken: ct);
+            var result = await resumed.ResultAsync(ct);
+            Assert.Equal(3, result.TaskOutputs.Count);
+            var calls = cluster.Script.CallsOf(topic);
+
+            // The half-done first task ran again, on a remaining silo, and so did the rest.
+            Assert.Equal(victim.Name, calls[0].Where);
+            Assert.All(calls.Skip(1), c => Assert.NotEqual(victim.Name, c.Where));
+            Assert.Equal(4, calls.Count);
+            Assert.Equal(ExecutionStatus.Succeeded, (await cluster.Client.GetExecutionAsync(handles[topic].ExecutionId, ct)).Status);
+        }
+    }
+}
