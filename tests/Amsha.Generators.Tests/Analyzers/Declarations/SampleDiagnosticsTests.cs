@@ -69,34 +69,36 @@ public sealed class SampleDiagnosticsTests
 
         var references = new List<MetadataReference> { MetadataReference.CreateFromFile(path) };
         var project = Directory.GetFiles(sampleDirectory, "*.csproj").Single();
-        if (File.ReadAllText(project).Contains("Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal))
-        {
-            references.AddRange(WebSampleReferences(sampleDirectory, configuration));
-        }
-
+        references.AddRange(SampleOutputReferences(sampleDirectory, configuration, File.ReadAllText(project).Contains("Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal)));
         return references.ToArray();
     }
 
-    // A web sample compiles against ASP.NET Core's shared framework (beside the runtime this test runs on) and the
-    // libraries its build copied (Amsha.AspNetCore, Amsha.Hosting, …); assemblies the tests reference already are kept.
-    private static IEnumerable<MetadataReference> WebSampleReferences(string sampleDirectory, string configuration)
+    // A sample compiles against the libraries its build copied (Amsha.AspNetCore, Orleans, …) and, for a web sample,
+    // ASP.NET Core's shared framework (beside the runtime this test runs on); assemblies the tests reference already are kept.
+    private static IEnumerable<MetadataReference> SampleOutputReferences(string sampleDirectory, string configuration, bool web)
     {
         var known = new HashSet<string>(
             GeneratorHarness.References.OfType<PortableExecutableReference>().Select(r => Path.GetFileName(r.FilePath!)),
             StringComparer.OrdinalIgnoreCase);
-        var runtime = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory().TrimEnd(Path.DirectorySeparatorChar));
-        var aspNetCore = new DirectoryInfo(Path.Combine(runtime.Parent!.Parent!.FullName, "Microsoft.AspNetCore.App"))
-            .GetDirectories()
-            .OrderByDescending(d => Version.TryParse(d.Name.Split('-')[0], out var version) ? version : new Version(0, 0))
-            .FirstOrDefault() ?? throw new DirectoryNotFoundException($"No ASP.NET Core shared framework beside '{runtime.FullName}'.");
         var output = Path.Combine(sampleDirectory, "bin", configuration, "net10.0");
         if (!Directory.Exists(output))
         {
             throw new DirectoryNotFoundException($"'{Path.GetFileName(sampleDirectory)}' was not built at '{output}'; build the solution first.");
         }
 
+        var libraries = Directory.GetFiles(output, "*.dll").AsEnumerable();
+        if (web)
+        {
+            var runtime = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory().TrimEnd(Path.DirectorySeparatorChar));
+            var aspNetCore = new DirectoryInfo(Path.Combine(runtime.Parent!.Parent!.FullName, "Microsoft.AspNetCore.App"))
+                .GetDirectories()
+                .OrderByDescending(d => Version.TryParse(d.Name.Split('-')[0], out var version) ? version : new Version(0, 0))
+                .FirstOrDefault() ?? throw new DirectoryNotFoundException($"No ASP.NET Core shared framework beside '{runtime.FullName}'.");
+            libraries = aspNetCore.GetFiles("*.dll").Select(f => f.FullName).Concat(libraries);
+        }
+
         var sample = Path.GetFileName(sampleDirectory) + ".dll";
-        foreach (var dll in aspNetCore.GetFiles("*.dll").Select(f => f.FullName).Concat(Directory.GetFiles(output, "*.dll")))
+        foreach (var dll in libraries)
         {
             var name = Path.GetFileName(dll);
             if (!name.Equals(sample, StringComparison.OrdinalIgnoreCase) && known.Add(name))
