@@ -15,11 +15,13 @@ namespace Amsha.Orleans;
 /// <summary>
 /// One execution on the cluster. It keeps no state of its own: whether the execution runs here is the worker
 /// session's answer (<see cref="ExecutionSession.FindRunning"/>), everything else is in the store. Reentrant: a watch
-/// waits across many turns and must not hold up a cancellation. Placed on the silo with the fewest activations (of two
-/// picked at random): an execution's load is its model calls, which neither CPU nor memory figures show.
+/// waits across many turns and must not hold up a cancellation. Placed on a silo picked at random: executions are alike
+/// and many, so they spread evenly, and a silo that just joined takes its share at once.
 /// </summary>
 [Reentrant]
-[ActivationCountBasedPlacement]
+// Random placement: activation-count placement needs the silos' load statistics, which a silo that just joined has not
+// published yet, so a burst of starts after a cluster (or a silo) comes up would all land on the silos already known.
+[RandomPlacement]
 internal sealed partial class ExecutionGrain : Grain, IExecutionGrain
 {
     private readonly AmshaWorker _worker;
