@@ -96,22 +96,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             var now = Session.TimeProvider.GetUtcNow();
             var state = _state;
             var stateVersion = state?.Version ?? 0; // read before saving, as checkpoints do
-            var record = new ExecutionRecord
-            {
-                ExecutionId = ExecutionId,
-                CrewName = _crew.Name,
-                Mode = ExecutionMode.Background,
-                Status = ExecutionStatus.Pending,
-                StatusHistory = new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now) },
-                InputJson = _inputJson!,
-                TotalTasks = _crew.Tasks.Count,
-                StateJson = state?.Save(),
-                DefinitionVersion = _crew.Version,
-                DefinitionFingerprint = _crew.Fingerprint,
-                DefinitionSnapshot = _crew.Snapshot?.ToJson(),
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
+            var record = ExecutionRecord.First(ExecutionId, _crew, _inputJson!, state?.Save(), now);
             var lease = Session.Lease;
             var stored = await _store.SaveAsync(lease is null ? record : lease.Apply(record, now), CancellationToken.None).ConfigureAwait(false);
             _checkpoints = new ExecutionCheckpoints(_store, stored, state, stateVersion, Session.TimeProvider, lease);

@@ -57,24 +57,7 @@ internal sealed class DispatchedRun<TInput, TOutput> : ExecutionRun<TOutput>
         if (!_resume)
         {
             var now = Session.TimeProvider.GetUtcNow();
-            await _store.SaveAsync(
-                new ExecutionRecord
-                {
-                    ExecutionId = ExecutionId,
-                    CrewName = _crew.Name,
-                    Mode = ExecutionMode.Background,
-                    Status = ExecutionStatus.Pending,
-                    StatusHistory = new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now) },
-                    InputJson = _inputJson!,
-                    TotalTasks = _crew.Tasks.Count,
-                    StateJson = _options?.State?.Save(),
-                    DefinitionVersion = _crew.Version,
-                    DefinitionFingerprint = _crew.Fingerprint,
-                    DefinitionSnapshot = _crew.Snapshot?.ToJson(),
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                },
-                CancellationToken.None).ConfigureAwait(false);
+            await _store.SaveAsync(ExecutionRecord.First(ExecutionId, _crew, _inputJson!, _options?.State?.Save(), now), CancellationToken.None).ConfigureAwait(false);
             return null;
         }
 

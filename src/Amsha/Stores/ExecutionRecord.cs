@@ -98,6 +98,24 @@ public sealed record ExecutionRecord
     public bool IsOrphanedAt(DateTimeOffset now) =>
         Status is ExecutionStatus.Running or ExecutionStatus.Pending && LeaseExpiresAt is { } expires && expires <= now;
 
+    /// <summary>The first record of a new background execution of <paramref name="crew"/>: pending, nothing done yet.</summary>
+    internal static ExecutionRecord First<TInput, TOutput>(string executionId, Generated.CrewDefinition<TInput, TOutput> crew, string inputJson, string? stateJson, DateTimeOffset now) => new()
+    {
+        ExecutionId = executionId,
+        CrewName = crew.Name,
+        Mode = ExecutionMode.Background,
+        Status = ExecutionStatus.Pending,
+        StatusHistory = new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now) },
+        InputJson = inputJson,
+        TotalTasks = crew.Tasks.Count,
+        StateJson = stateJson,
+        DefinitionVersion = crew.Version,
+        DefinitionFingerprint = crew.Fingerprint,
+        DefinitionSnapshot = crew.Snapshot?.ToJson(),
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
     /// <summary>When the execution was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
