@@ -26,6 +26,9 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     private TInput _crewInput;
     private TaskOutput?[] _outputs;
     private ExecutionCheckpoints? _checkpoints;
+
+    // The Running write of a resumed run that an owning session claimed before it was ready (see PrepareAsync).
+    private CheckpointWrittenEvent? _claimed;
     private ExecutionState? _state;
     private InputGate? _humanInput;
     private int _completedTasks;
@@ -157,6 +160,14 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             throw new ExecutionSuspension();
         }
 
+        // An owning session stores its claim (Running, its lease) before the caller learns the execution runs here: a
+        // process that dies from then on leaves a lease that expires, so the execution is listed orphaned. Unclaimed, a
+        // worker that died between this read and its first write would leave the record as it was, owned by nobody.
+        if (Session.Lease is not null)
+        {
+            _claimed = await _checkpoints.BeginAsync(State).ConfigureAwait(false);
+        }
+
         return null;
     }
 
@@ -197,7 +208,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             Events.Append(new ExecutionStartedEvent(_crew.Name, Mode, _crew.Tasks.Count));
             if (_checkpoints is not null)
             {
-                Events.Append(await _checkpoints.BeginAsync(State).ConfigureAwait(false));
+                Events.Append(_claimed ?? await _checkpoints.BeginAsync(State).ConfigureAwait(false));
             }
 
             // An owning session renews the lease while the tasks run, so other processes can tell it still lives.

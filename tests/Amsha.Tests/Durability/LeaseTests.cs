@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Amsha.Tests.Execution;
@@ -107,6 +108,81 @@ public sealed class LeaseTests
         Assert.Throws<ArgumentOutOfRangeException>(() => session.UseOwner("x", TimeSpan.FromMilliseconds(100)));
         handle.Cancel();
         await handle.WaitAsync(ct);
+    }
+
+    [Fact]
+    public async Task An_owning_session_stores_its_claim_on_a_resumed_execution_before_the_resume_returns()
+    {
+        // A worker handed an execution another process stored (Pending, owned by nobody) must not report it running
+        // before its lease is stored: if it died in between, nothing would ever list the execution as orphaned.
+        var ct = TestContext.Current.CancellationToken;
+        var store = new HeldSavesStore();
+        var time = new FakeTimeProvider(Start);
+        var stuck = new GatedChatClient(new OfflineChatClient());
+        var stored = await store.SaveAsync(new ExecutionRecord
+        {
+            ExecutionId = "handed-over",
+            CrewName = DispatchCrew.Definition.Name,
+            Status = ExecutionStatus.Pending,
+            InputJson = """{"topic":"compost"}""",
+            TotalTasks = DispatchCrew.Definition.Tasks.Count,
+            CreatedAt = Start,
+            UpdatedAt = Start,
+        }, ct);
+        Assert.Null(stored.Owner);
+
+        await using var worker = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(stuck) }, store, timeProvider: time)
+            .UseOwner("silo-a", TimeSpan.FromSeconds(30));
+        var claim = store.HoldNextSave();
+        var resuming = worker.ResumeAsync(DispatchCrew.Definition, "handed-over", cancellationToken: ct);
+        var held = await claim.Saving.Task.WaitAsync(ct);
+        Assert.Equal(ExecutionStatus.Running, held.Status);
+        Assert.Equal("silo-a", held.Owner);
+        Assert.Equal(Start.AddSeconds(30), held.LeaseExpiresAt);
+        Assert.False(resuming.IsCompleted);
+
+        claim.Release();
+        var handle = await resuming;
+        var record = await store.GetAsync("handed-over", ct);
+        Assert.Equal(ExecutionStatus.Running, record!.Status);
+        Assert.Equal("silo-a", record.Owner);
+        Assert.True(record.IsOrphanedAt(Start.AddSeconds(30)));
+
+        handle.Cancel();
+        await handle.WaitAsync(ct);
+    }
+
+    // An in-memory store whose next save waits until the test releases it.
+    private sealed class HeldSavesStore : IExecutionStore
+    {
+        private readonly InMemoryExecutionStore _inner = new();
+        private HeldSave? _next;
+
+        public HeldSave HoldNextSave() => _next = new HeldSave();
+
+        public ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default) => _inner.GetAsync(executionId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default) => _inner.ListAsync(crewName, cancellationToken);
+
+        public async ValueTask<ExecutionRecord> SaveAsync(ExecutionRecord record, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _next, null) is { } held)
+            {
+                held.Saving.TrySetResult(record);
+                await held.Released.Task.WaitAsync(cancellationToken);
+            }
+
+            return await _inner.SaveAsync(record, cancellationToken);
+        }
+    }
+
+    private sealed class HeldSave
+    {
+        public TaskCompletionSource<ExecutionRecord> Saving { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => Released.TrySetResult();
     }
 
     private static CheckpointWaiter Checkpoints(ExecutionSession session)
