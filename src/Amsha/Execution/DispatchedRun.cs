@@ -11,7 +11,7 @@ namespace Amsha;
 /// (a start) or reads it (a resume), hands the execution over, follows its reports, and at the end reads the outcome
 /// from the store. It never writes after the hand-over: the worker owns the record from then on.
 /// </summary>
-internal sealed class DispatchedRun<TInput, TOutput> : ExecutionRun<TOutput>
+internal sealed class DispatchedRun<TInput, TOutput> : ExecutionRun<TOutput>, IDispatchedRun
 {
     private readonly CrewDefinition<TInput, TOutput> _declared;
     private readonly IExecutionDispatcher _dispatcher;
@@ -178,4 +178,11 @@ internal sealed class DispatchedRun<TInput, TOutput> : ExecutionRun<TOutput>
             // The handle ends Canceled either way; the worker's record says whether the cancellation reached it.
         }
     }
+}
+
+/// <summary>A run that follows an execution handed to a dispatcher, whatever its crew's types.</summary>
+internal interface IDispatchedRun
+{
+    /// <summary>Hands the execution over again (its worker may be gone); a worker that still runs it ignores that.</summary>
+    void DispatchAgain();
 }

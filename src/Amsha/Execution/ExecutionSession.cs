@@ -423,7 +423,8 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
                 }
 
                 // A run followed elsewhere may have lost its worker: hand it over again (a worker that runs it ignores that).
-                if (same is DispatchedRun<TInput, TOutput> dispatched)
+                // (Whatever the input type the caller knows: a resume by id alone sees the crew's input as JSON.)
+                if (same is IDispatchedRun dispatched)
                 {
                     dispatched.DispatchAgain();
                 }

@@ -128,6 +128,31 @@ public sealed class DispatchTests
         Assert.Equal(6, clientModel.Calls.Count);
     }
 
+    // A safety net: without the second hand-over the wait below would never end.
+    [Fact(Timeout = 60_000)]
+    public async Task A_resume_by_id_alone_of_an_execution_the_session_follows_hands_it_over_again()
+    {
+        // The handle follows an execution whose worker may be gone; a resume by id (the crew found by name, as a
+        // dashboard or a resumption policy does) must hand it over again just as a typed resume does.
+        var ct = TestContext.Current.CancellationToken;
+        var gated = new GatedChatClient(new OfflineChatClient());
+        var (client, worker, dispatcher, _, _) = Cluster(gated);
+        var running = RunningOn(worker);
+        var handle = await client.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
+        Assert.Equal(handle.ExecutionId, await dispatcher.HandedOver.ReadAsync(ct));
+        await running;
+
+        var resumed = await client.ResumeAsync(handle.ExecutionId, cancellationToken: ct);
+        Assert.Equal(handle.ExecutionId, await dispatcher.HandedOver.ReadAsync(ct));
+        Assert.Equal(handle.ExecutionId, resumed.ExecutionId);
+
+        gated.Open();
+        await handle.ResultAsync(ct);
+        Assert.Equal(ExecutionStatus.Succeeded, await resumed.WaitAsync(ct));
+        await client.DisposeAsync();
+        await worker.DisposeAsync();
+    }
+
     private static (ExecutionSession Client, ExecutionSession Worker, SessionDispatcher Dispatcher, RecordingChatClient ClientModel, RecordingChatClient WorkerModel) Cluster(IChatClient? workerClient = null)
     {
         var store = new InMemoryExecutionStore();

@@ -16,7 +16,12 @@ internal sealed class SessionDispatcher(ExecutionSession worker) : IExecutionDis
     private readonly ConcurrentDictionary<string, ExecutionHandle> _runs = new();
     private readonly ConcurrentDictionary<string, bool> _canceled = new();
 
+    private readonly Channel<string> _handedOver = Channel.CreateUnbounded<string>();
+
     public ConcurrentQueue<string> Dispatched { get; } = new();
+
+    /// <summary>Every dispatch as it arrives, to wait on one that is made in the background.</summary>
+    public ChannelReader<string> HandedOver => _handedOver.Reader;
 
     /// <summary>The worker's handle of a dispatched execution.</summary>
     public ExecutionHandle RunOf(string executionId) => _runs[executionId];
@@ -24,6 +29,7 @@ internal sealed class SessionDispatcher(ExecutionSession worker) : IExecutionDis
     public async Task DispatchAsync(string executionId, string crewName, CancellationToken cancellationToken)
     {
         Dispatched.Enqueue(executionId);
+        _handedOver.Writer.TryWrite(executionId);
         var run = await worker.ResumeAsync(executionId, null, cancellationToken);
         _runs[executionId] = run;
 
