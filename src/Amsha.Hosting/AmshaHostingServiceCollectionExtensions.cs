@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Ties Amsha to the generic host: shutdown, start-up log, health checks.</summary>
+/// <summary>Ties Amsha to the generic host: shutdown, start-up log, health checks, the opt-in resumption of orphans.</summary>
 public static class AmshaHostingServiceCollectionExtensions
 {
     /// <summary>The health check of the execution store.</summary>
@@ -28,6 +28,33 @@ public static class AmshaHostingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AmshaHostedLifetime>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Opts in to resuming stored executions that nobody runs: every <see cref="OrphanResumptionOptions.Interval"/>,
+    /// the orphaned executions (<see cref="ExecutionSession.ListOrphanedExecutionsAsync"/>: their owner's lease expired)
+    /// of the crews chosen, and the interrupted ones when <see cref="OrphanResumptionOptions.IncludeInterrupted"/> says
+    /// so, are resumed through the session (on the cluster when it dispatches, e.g. <c>UseOrleans</c>). Amsha resumes
+    /// nothing unless an app asks here: a resume runs a half-done task's model and tool calls again, so it is the app's
+    /// decision. Orphans exist only where executions are owned (<see cref="ExecutionSession.UseOwner"/>, as Orleans
+    /// workers are).
+    /// </summary>
+    /// <param name="builder">The builder of <c>services.AddAmsha()</c>.</param>
+    /// <param name="configure">The policy: how often, which crews, interrupted executions too.</param>
+    /// <returns>The builder.</returns>
+    public static AmshaBuilder ResumeOrphans(this AmshaBuilder builder, Action<OrphanResumptionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<OrphanResumptionOptions>()
+            .Validate(static o => o.Interval >= TimeSpan.FromSeconds(1), "OrphanResumptionOptions.Interval must be at least a second.")
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OrphanResumption>());
         return builder;
     }
 
