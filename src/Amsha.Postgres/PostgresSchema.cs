@@ -135,12 +135,16 @@ internal sealed class PostgresSchema
             }
         }
 
-        await ExecuteAsync(connection, transaction, $"""
-            CREATE TABLE IF NOT EXISTS {schema}.{VersionTable} (
-                name text COLLATE "C" NOT NULL PRIMARY KEY,
-                version integer NOT NULL,
-                migrated_at timestamptz NOT NULL DEFAULT now())
-            """, cancellationToken).ConfigureAwait(false);
+        // Created only when missing: a role with row privileges alone (no CREATE on the schema) uses a schema an
+        // administrator prepared, and CREATE ... IF NOT EXISTS would still ask for the privilege.
+        await using (var versioned = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", connection, transaction))
+        {
+            versioned.Parameters.AddWithValue("table", schema + "." + VersionTable);
+            if (await versioned.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                await CreateVersionTableAsync(connection, transaction, schema, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         int current;
         await using (var read = new NpgsqlCommand($"SELECT version FROM {schema}.{VersionTable} WHERE name = @name", connection, transaction))
@@ -178,6 +182,14 @@ internal sealed class PostgresSchema
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static Task CreateVersionTableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, $"""
+            CREATE TABLE IF NOT EXISTS {schema}.{VersionTable} (
+                name text COLLATE "C" NOT NULL PRIMARY KEY,
+                version integer NOT NULL,
+                migrated_at timestamptz NOT NULL DEFAULT now())
+            """, cancellationToken);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {

@@ -42,6 +42,9 @@ public sealed class PostgresExecutionStoreTests(PostgresServer server) : Executi
         return true;
     }
 
+    // The table of layout versions the store keeps beside its own (see docs/postgres.md).
+    private const string PostgresSchemaVersionTable = "amsha_schema_version";
+
     private PostgresExecutionStore Own(PostgresExecutionStore store)
     {
         lock (_opened)
@@ -123,6 +126,57 @@ public sealed class PostgresExecutionStoreTests(PostgresServer server) : Executi
             var error = Assert.Throws<ArgumentException>(() => new PostgresExecutionStore(_dataSource, bad));
             Assert.Contains("is not a plain identifier", error.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Hostile_crew_names_and_ids_are_stored_and_matched_as_data_never_as_sql()
+    {
+        var store = CreateStore();
+        string[] hostile = ["x'); DROP TABLE amsha_executions;--", "' OR '1'='1", "\\'; SELECT pg_sleep(10);--", "crew\"quoted\"", "Ünïcødé 🚀", "%_wild%"];
+        foreach (var name in hostile)
+        {
+            await store.SaveAsync(NewRecord(id: name, crew: name));
+        }
+
+        var innocent = await store.SaveAsync(NewRecord(crew: "CrewA"));
+        foreach (var name in hostile)
+        {
+            Assert.Equal(name, (await store.GetAsync(name))!.CrewName);
+            var page = await store.QueryAsync(new ExecutionQuery { CrewName = name });
+            Assert.Equal(name, Assert.Single(page.Items).ExecutionId);
+        }
+
+        // A pattern or an always-true condition finds nothing: names are compared as values.
+        Assert.Null(await store.GetAsync("' OR ''='"));
+        Assert.Empty((await store.QueryAsync(new ExecutionQuery { CrewName = "%" })).Items);
+        Assert.Equal(hostile.Length + 1, (await store.QueryAsync(new ExecutionQuery())).Total);
+        Assert.NotNull(await store.GetAsync(innocent.ExecutionId));
+    }
+
+    [Fact]
+    public async Task A_role_with_row_privileges_only_works_in_a_schema_an_administrator_prepared()
+    {
+        // The administrator's store creates the layout once; the app's role may only read and write rows.
+        await CreateStore().SaveAsync(NewRecord());
+        var role = "amsha_app_" + Guid.NewGuid().ToString("N")[..10];
+        await server.ExecuteAsync($"CREATE ROLE {role} LOGIN");
+        await server.ExecuteAsync($"GRANT USAGE ON SCHEMA {_schema} TO {role}");
+        await server.ExecuteAsync($"GRANT SELECT, INSERT, UPDATE ON {_schema}.amsha_executions TO {role}");
+        await server.ExecuteAsync($"GRANT SELECT ON {_schema}.{PostgresSchemaVersionTable} TO {role}");
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Username = role }.ConnectionString;
+
+        var app = Own(new PostgresExecutionStore(connectionString, _schema));
+        var saved = await app.SaveAsync(NewRecord(crew: "CrewB"));
+        var running = await app.SaveAsync(saved with { Status = ExecutionStatus.Running });
+        Assert.Equal(ExecutionStatus.Running, (await app.GetAsync(saved.ExecutionId))!.Status);
+        Assert.Equal(running.Revision, Assert.Single((await app.QueryAsync(new ExecutionQuery { CrewName = "CrewB" })).Items).Revision);
+
+        // The role really is that narrow: it cannot change the layout.
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE TABLE {_schema}.intruder (a int)", connection);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => create.ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
     }
 
     [Fact]
