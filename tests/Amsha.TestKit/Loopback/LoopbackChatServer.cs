@@ -132,6 +132,15 @@ public sealed class LoopbackChatServer : IAsyncDisposable
 
     public LoopbackReply DefaultReply { get; set; } = LoopbackReply.Success("Hello from the loopback server.");
 
+    /// <summary>
+    /// When set, answers every request the script does not (instead of <see cref="DefaultReply"/>), from the request
+    /// itself: a model whose answer depends on the prompt. Called concurrently.
+    /// </summary>
+    public Func<LoopbackRequest, LoopbackReply>? Responder { get; set; }
+
+    /// <summary>Raised after a reply was written in full (not for requests whose client went away), concurrently.</summary>
+    public event Action<LoopbackRequest, LoopbackReply>? Replied;
+
     public IReadOnlyCollection<LoopbackRequest> Requests => _requests.ToArray();
 
     public int RequestCount => _requests.Count;
@@ -194,13 +203,14 @@ public sealed class LoopbackChatServer : IAsyncDisposable
                 }
 
                 _requests.Enqueue(request);
-                var reply = _script.TryDequeue(out var scripted) ? scripted : DefaultReply;
+                var reply = _script.TryDequeue(out var scripted) ? scripted : Responder?.Invoke(request) ?? DefaultReply;
                 if (reply.Delay > TimeSpan.Zero)
                 {
                     await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);
                 }
 
                 await WriteReplyAsync(stream, request, reply).ConfigureAwait(false);
+                Replied?.Invoke(request, reply);
             }
             catch (Exception)
             {
