@@ -233,6 +233,31 @@ public sealed class PostgresDefinitionSourceTests(PostgresServer server) : IAsyn
     }
 
     [Fact]
+    public async Task A_role_with_the_documented_row_privileges_reads_and_writes_definitions_in_a_prepared_schema()
+    {
+        // docs/postgres.md: the administrator prepares the layout, the app's role gets row privileges only.
+        await Open().SaveAgentAsync(new AgentDeclaration("Writer") { Role = "first" }, Ct);
+        var role = "amsha_defs_" + Guid.NewGuid().ToString("N")[..10];
+        await server.ExecuteAsync($"CREATE ROLE {role} LOGIN");
+        await server.ExecuteAsync($"GRANT USAGE ON SCHEMA {_schema} TO {role}");
+        await server.ExecuteAsync($"GRANT SELECT ON {_schema}.amsha_schema_version TO {role}");
+        await server.ExecuteAsync($"GRANT SELECT, INSERT ON {_schema}.{Table} TO {role}");
+        await server.ExecuteAsync($"GRANT SELECT, INSERT, UPDATE ON {_schema}.amsha_definition_changes TO {role}");
+
+        var app = new PostgresDefinitionSource(new PostgresDefinitionSourceOptions
+        {
+            ConnectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Username = role }.ConnectionString,
+            SchemaName = _schema,
+        });
+        _opened.Add(app);
+        Assert.Equal(2, await app.SaveAgentAsync(new AgentDeclaration("Writer") { Role = "second" }, Ct));
+        await app.SaveTaskAsync(new TaskDeclaration("Draft") { Description = "Draft {topic}", ExpectedOutput = "A draft", Agent = "Writer" }, Ct);
+        var loaded = await app.LoadAsync(Ct);
+        Assert.Equal("second", Assert.Single(loaded.Agents).Role);
+        Assert.Equal("Draft", Assert.Single(loaded.Tasks).Name);
+    }
+
+    [Fact]
     public async Task Concurrent_writers_with_pools_of_their_own_get_distinct_versions_and_lose_nothing()
     {
         var first = Open();
