@@ -68,10 +68,14 @@ public sealed partial class SiloKillTests(PostgresServer postgres)
         Assert.True(exit == 0, $"The client failed ({exit}):\n{client.Tail()}");
         Assert.Contains(client.Lines, line => line.StartsWith($"{Executions} of {Executions} executions succeeded", StringComparison.Ordinal));
 
-        // The client's policy found and resumed exactly the dead silo's executions (the live silos renewed their leases).
+        // The client's policy resumed every execution the dead silo left. A live silo renews its leases, but one whose
+        // renewal ran late on a saturated machine may be listed too: resuming it reaches the grain that still runs it,
+        // which ignores the second hand-over (checked below: no task of any other execution was called twice).
         var resumed = client.Lines.Select(line => ResumedOrphan().Match(line)).Where(m => m.Success).ToList();
-        Assert.Equal(orphans.Select(r => r.ExecutionId).Order(StringComparer.Ordinal), resumed.Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
-        Assert.All(resumed, m => Assert.Equal(cluster.Addresses[victim], m.Groups[2].Value));
+        var resumedIds = resumed.Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        Assert.Subset(resumedIds, orphans.Select(r => r.ExecutionId).ToHashSet(StringComparer.Ordinal));
+        Assert.All(resumed.Where(m => m.Groups[2].Value != cluster.Addresses[victim]), m => Assert.Contains(m.Groups[2].Value, cluster.Addresses.Values));
+        var resumedOfLiveSilos = resumed.Count(m => m.Groups[2].Value != cluster.Addresses[victim]);
 
         // Every execution succeeded with the outputs of its own topic, each task's prompt carrying the one before.
         var final = (await store.QueryAsync(new ExecutionQuery { Take = ExecutionQuery.MaxTake }, ct)).Items;
@@ -93,7 +97,7 @@ public sealed partial class SiloKillTests(PostgresServer postgres)
         var perSilo = Enumerable.Range(0, Silos).Select(n => calls.Where(c => c.Silo == n && c.Task == 0).Select(c => c.Topic).Distinct().Count()).ToArray();
         // The figures go to the test's output (kept in the TRX results, printed by .ci/run) and to the console.
         var figures = string.Create(CultureInfo.InvariantCulture,
-            $"cluster kill: first tasks called per silo [{string.Join(", ", perSilo)}]; silo {victim} killed {killedAfter.TotalSeconds:F1} s after the client started ({answeredAtKill} calls answered, {inFlightAtKill} in flight on it); orphans found {orphans.Count} ({finishedOnOrphans.Count} of their tasks finished), resumed {resumed.Count}; {final.Count(r => r.Status == ExecutionStatus.Succeeded)} of {Executions} succeeded in {clock.Elapsed.TotalSeconds:F1} s; model calls {calls.Count} for {Executions * 3} tasks; repeated finished-task calls = {repeatedFinished}");
+            $"cluster kill: first tasks called per silo [{string.Join(", ", perSilo)}]; silo {victim} killed {killedAfter.TotalSeconds:F1} s after the client started ({answeredAtKill} calls answered, {inFlightAtKill} in flight on it); orphans found {orphans.Count} ({finishedOnOrphans.Count} of their tasks finished), resumed {resumed.Count - resumedOfLiveSilos} (and {resumedOfLiveSilos} of live silos); {final.Count(r => r.Status == ExecutionStatus.Succeeded)} of {Executions} succeeded in {clock.Elapsed.TotalSeconds:F1} s; model calls {calls.Count} for {Executions * 3} tasks; repeated finished-task calls = {repeatedFinished}");
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
         Console.WriteLine(figures);
 
