@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -27,6 +28,9 @@ internal sealed partial class SampleCluster(PostgresServer postgres, ReportModel
     /// <summary>The store schema of this cluster's executions.</summary>
     public string Schema { get; } = PostgresServer.NewSchema();
 
+    /// <summary>The password in the connection string the processes are given (never to be printed).</summary>
+    public string Password { get; } = "pw-" + Guid.NewGuid().ToString("N")[..12];
+
     /// <summary>The silos started, by number.</summary>
     public List<SampleProcess> Silos { get; } = [];
 
@@ -35,7 +39,8 @@ internal sealed partial class SampleCluster(PostgresServer postgres, ReportModel
 
     private Dictionary<string, string> Settings => new()
     {
-        ["ConnectionStrings__Cluster"] = postgres.ConnectionString,
+        // The server trusts loopback and ignores the password; it is there to be looked for in the processes' output.
+        ["ConnectionStrings__Cluster"] = new Npgsql.NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Password = Password }.ConnectionString,
         ["Cluster__Id"] = "c-" + Schema[2..14],
         ["Cluster__SiloPort"] = _siloPort.ToString(CultureInfo.InvariantCulture),
         ["Cluster__GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
@@ -83,6 +88,9 @@ internal sealed partial class SampleCluster(PostgresServer postgres, ReportModel
             Addresses[n] = SiloAddress().Match(up).Groups[1].Value;
         }
     }
+
+    /// <summary>Every line every process of this cluster printed so far (setup excepted).</summary>
+    public IEnumerable<string> AllLines => _processes.SelectMany(p => p.Lines);
 
     /// <summary>Starts the sample's client with <paramref name="arguments"/> (e.g. <c>client 300 --resume-orphans</c>).</summary>
     public SampleProcess StartClient(params string[] arguments)

@@ -101,6 +101,8 @@ public sealed partial class SiloKillTests(PostgresServer postgres)
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
         Console.WriteLine(figures);
 
+        // The connection string (with a password) reached every process through configuration; none printed it.
+        Assert.DoesNotContain(cluster.AllLines, line => line.Contains(cluster.Password, StringComparison.Ordinal));
         Assert.All(perSilo, count => Assert.True(count > 0, $"A silo ran no execution: [{string.Join(", ", perSilo)}]"));
         Assert.Equal(0, repeatedFinished);
         Assert.Empty(repeatedElsewhere);
