@@ -182,8 +182,8 @@ public sealed class GracefulShutdownTests
     {
         var ct = TestContext.Current.CancellationToken;
         var store = new InMemoryExecutionStore();
-        var alive = await StartOwnedAsync(store, "worker-alive", DateTimeOffset.UtcNow, ct);
-        var gone = await StartOwnedAsync(store, "worker-gone", DateTimeOffset.UtcNow.AddHours(-1), ct);
+        var alive = await TestHosts.StartOwnedAsync(store, "worker-alive", DateTimeOffset.UtcNow, ct);
+        var gone = await TestHosts.StartOwnedAsync(store, "worker-gone", DateTimeOffset.UtcNow.AddHours(-1), ct);
 
         var logs = new CollectingLoggerProvider();
         using (var host = TestHosts.Create(new SteppedChatClient(), store, logs))
@@ -200,16 +200,5 @@ public sealed class GracefulShutdownTests
             await handle.WaitAsync(ct);
             await session.DisposeAsync();
         }
-    }
-
-    // A background execution of a session named owner, whose clock stands at startedAt; it waits on its model forever.
-    private static async Task<(ExecutionSession Session, ExecutionHandle Handle)> StartOwnedAsync(IExecutionStore store, string owner, DateTimeOffset startedAt, CancellationToken ct)
-    {
-        var model = new SteppedChatClient();
-        var session = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(model) }, store, timeProvider: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(startedAt))
-            .UseOwner(owner);
-        var handle = await session.StartBackgroundAsync(HostCrew.Definition, Input, cancellationToken: ct);
-        await model.FirstCallWaiting.WaitAsync(ct);
-        return (session, handle);
     }
 }

@@ -12,16 +12,14 @@ namespace Amsha.Hosting.Tests;
 /// <summary>ResumeOrphans: the opt-in policy that resumes stored executions nobody runs, at its interval.</summary>
 public sealed class OrphanResumptionTests
 {
-    private static readonly HostTopic Input = new("compost");
-
     [Fact]
     public async Task At_each_interval_the_policy_resumes_orphans_and_leaves_executions_whose_owner_still_renews()
     {
         var ct = TestContext.Current.CancellationToken;
         var store = new InMemoryExecutionStore();
         var now = DateTimeOffset.UtcNow;
-        var gone = await StartOwnedAsync(store, "worker-gone", now.AddHours(-1), ct);
-        var alive = await StartOwnedAsync(store, "worker-alive", now, ct);
+        var gone = await TestHosts.StartOwnedAsync(store, "worker-gone", now.AddHours(-1), ct);
+        var alive = await TestHosts.StartOwnedAsync(store, "worker-alive", now, ct);
 
         var time = new FakeTimeProvider(now);
         var logs = new CollectingLoggerProvider();
@@ -159,16 +157,6 @@ public sealed class OrphanResumptionTests
         return logs.Messages("ExecutionResumedByPolicy").First();
     }
 
-    // A background execution of a session named owner, whose clock stands at startedAt; it waits on its model forever.
-    private static async Task<(ExecutionSession Session, ExecutionHandle Handle)> StartOwnedAsync(IExecutionStore store, string owner, DateTimeOffset startedAt, CancellationToken ct)
-    {
-        var model = new SteppedChatClient();
-        var session = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(model) }, store, timeProvider: new FakeTimeProvider(startedAt))
-            .UseOwner(owner);
-        var handle = await session.StartBackgroundAsync(HostCrew.Definition, Input, cancellationToken: ct);
-        await model.FirstCallWaiting.WaitAsync(ct);
-        return (session, handle);
-    }
 
     private static async Task DisposeAsync(params (ExecutionSession Session, ExecutionHandle Handle)[] runs)
     {

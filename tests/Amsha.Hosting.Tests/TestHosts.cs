@@ -2,6 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +26,20 @@ internal static class TestHosts
         builder.Services.AddAmsha().UseDefaultChatClient(client).UseStore(store).AddHostedLifetime();
         configure?.Invoke(builder.Services);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// A background execution of a session named <paramref name="owner"/>, whose clock stands at
+    /// <paramref name="startedAt"/> (its lease runs from then, and it never renews); it waits on its model forever.
+    /// </summary>
+    public static async Task<(ExecutionSession Session, ExecutionHandle Handle)> StartOwnedAsync(IExecutionStore store, string owner, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        var model = new SteppedChatClient();
+        var session = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(model) }, store, timeProvider: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(startedAt))
+            .UseOwner(owner);
+        var handle = await session.StartBackgroundAsync(HostCrew.Definition, new HostTopic("compost"), cancellationToken: ct);
+        await model.FirstCallWaiting.WaitAsync(ct);
+        return (session, handle);
     }
 }
 
