@@ -89,6 +89,46 @@ internal sealed partial class SampleCluster(PostgresServer postgres, ReportModel
         }
     }
 
+    /// <summary>
+    /// The local addresses of the listening TCP sockets of silo <paramref name="silo"/> (its silo and gateway ports), as
+    /// the kernel lists them (<c>/proc/net/tcp</c> and <c>tcp6</c>): where the cluster's endpoints really are bound.
+    /// </summary>
+    public List<IPAddress> ListeningAddressesOf(int silo)
+    {
+        var ports = new HashSet<int> { _siloPort + silo, GatewayPort + silo };
+        var found = new List<IPAddress>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            foreach (var line in System.IO.File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var local = fields[1].Split(':');
+                const string Listen = "0A";
+                if (fields[3] == Listen && ports.Contains(int.Parse(local[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture)))
+                {
+                    found.Add(ParseKernelAddress(local[0]));
+                }
+            }
+        }
+
+        return found;
+    }
+
+    // The kernel writes an address as the hex of its 32-bit words in host (little-endian) order.
+    private static IPAddress ParseKernelAddress(string hex)
+    {
+        var bytes = new byte[hex.Length / 2];
+        for (var word = 0; word < bytes.Length / 4; word++)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                bytes[(word * 4) + i] = byte.Parse(hex.AsSpan((word * 8) + ((3 - i) * 2), 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return new IPAddress(bytes);
+    }
+
     /// <summary>Every line every process of this cluster printed so far (setup excepted).</summary>
     public IEnumerable<string> AllLines => _processes.SelectMany(p => p.Lines);
 

@@ -34,6 +34,14 @@ public sealed partial class SiloKillTests(PostgresServer postgres)
         await cluster.SetupAsync(ct);
         await cluster.StartSilosAsync(Silos, ct);
 
+        // Each silo listens on the address it was configured with (loopback here), and only there.
+        for (var n = 0; n < Silos; n++)
+        {
+            var bound = cluster.ListeningAddressesOf(n);
+            Assert.Equal(2, bound.Count);
+            Assert.All(bound, address => Assert.Equal(System.Net.IPAddress.Loopback, address));
+        }
+
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var client = cluster.StartClient("client", Executions.ToString(CultureInfo.InvariantCulture), "--resume-orphans");
         await client.WaitForLineAsync(line => line.StartsWith($"Started {Executions} executions", StringComparison.Ordinal), TimeSpan.FromMinutes(3), ct);
