@@ -48,6 +48,9 @@ internal sealed class DispatchedRun<TInput, TOutput> : ExecutionRun<TOutput>, ID
     public static DispatchedRun<TInput, TOutput> Resumed(ExecutionSession session, IExecutionDispatcher dispatcher, CrewDefinition<TInput, TOutput> crew, string executionId, ExecutionOptions? options) =>
         new(session, dispatcher, crew, executionId, null, options, resume: true);
 
+    // The session's own owner and lease when it names one; else this process's hand-over lease.
+    private ExecutionLease HandOverLease => Session.Lease ?? ExecutionLease.HandOver;
+
     public override Task<ExecutionHandle> SubmitInputAsync(InputResponse response, ExecutionOptions? options, CancellationToken cancellationToken) =>
         Session.SubmitStoredInputAsync(_declared, ExecutionId, response, options ?? _options, cancellationToken);
 
@@ -56,8 +59,12 @@ internal sealed class DispatchedRun<TInput, TOutput> : ExecutionRun<TOutput>, ID
         _crew = await Session.ResolveDefinitionAsync(_declared, CancellationToken.None).ConfigureAwait(false);
         if (!_resume)
         {
+            // Stored with a hand-over lease that nobody renews: a worker's claim replaces it at once, and if none ever
+            // claims the execution (this process died before the hand-over reached one), it is listed as orphaned
+            // once the lease has passed, instead of staying Pending and owned by nobody.
             var now = Session.TimeProvider.GetUtcNow();
-            await _store.SaveAsync(ExecutionRecord.First(ExecutionId, _crew, _inputJson!, _options?.State?.Save(), now), CancellationToken.None).ConfigureAwait(false);
+            var first = ExecutionRecord.First(ExecutionId, _crew, _inputJson!, _options?.State?.Save(), now);
+            await _store.SaveAsync(HandOverLease.Apply(first, now), CancellationToken.None).ConfigureAwait(false);
             return null;
         }
 

@@ -157,6 +157,12 @@ internal sealed class ExecutionCheckpoints
             {
                 next = lease.Apply(next, now);
             }
+            else if (next.Owner is not null || next.LeaseExpiresAt is not null)
+            {
+                // A session that names no owner holds no claim: a lease left by an earlier owner (the dead process
+                // whose execution this one took over, or a dispatcher's hand-over) would list this run as orphaned.
+                next = next with { Owner = null, LeaseExpiresAt = null };
+            }
 
             _record = await _store.SaveAsync(next, CancellationToken.None).ConfigureAwait(false);
             if (state is not null)

@@ -7,6 +7,13 @@ internal sealed record ExecutionLease(string OwnerId, TimeSpan Duration)
 {
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The claim a dispatching session without an owner of its own puts on the first record of an execution it hands
+    /// over: nobody renews it, and the worker that takes the execution replaces it with its own.
+    /// </summary>
+    public static ExecutionLease HandOver { get; } = new(
+        $"handed over by {Environment.MachineName}/{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}", DefaultDuration);
+
     /// <summary>How often a running execution renews it: three renewals fit in one lease, so one late write does not orphan it.</summary>
     public TimeSpan RenewalPeriod => Duration / 3;
 

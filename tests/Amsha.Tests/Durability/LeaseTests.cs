@@ -152,6 +152,40 @@ public sealed class LeaseTests
         await handle.WaitAsync(ct);
     }
 
+    [Fact]
+    public async Task A_session_that_names_no_owner_clears_the_lease_a_dead_owner_left_when_it_takes_the_execution_over()
+    {
+        // Otherwise the run would carry the dead owner's expired lease and be listed as orphaned while it runs.
+        var ct = TestContext.Current.CancellationToken;
+        var store = new InMemoryExecutionStore();
+        var deadClock = new FakeTimeProvider(Start);
+        var stuck = new GatedChatClient(new OfflineChatClient());
+        await using var dead = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(stuck) }, store, timeProvider: deadClock)
+            .UseOwner("silo-a", TimeSpan.FromSeconds(30));
+        var deadCheckpoints = Checkpoints(dead);
+        var orphan = await dead.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
+        await deadCheckpoints.NextAsync(ExecutionStatus.Running, ct);
+
+        var later = new FakeTimeProvider(Start.AddMinutes(5));
+        var held = new GatedChatClient(new OfflineChatClient());
+        await using var admin = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(held) }, store, timeProvider: later);
+        var adminCheckpoints = Checkpoints(admin);
+        Assert.Single(await admin.ListOrphanedExecutionsAsync(cancellationToken: ct));
+        var takenOver = await admin.ResumeAsync(DispatchCrew.Definition, orphan.ExecutionId, cancellationToken: ct);
+        await adminCheckpoints.NextAsync(ExecutionStatus.Running, ct);
+
+        var running = await store.GetAsync(orphan.ExecutionId, ct);
+        Assert.Equal(ExecutionStatus.Running, running!.Status);
+        Assert.Null(running.Owner);
+        Assert.Null(running.LeaseExpiresAt);
+        Assert.Empty(await admin.ListOrphanedExecutionsAsync(cancellationToken: ct));
+
+        held.Open();
+        await takenOver.ResultAsync(ct);
+        orphan.Cancel();
+        await orphan.WaitAsync(ct);
+    }
+
     // An in-memory store whose next save waits until the test releases it.
     private sealed class HeldSavesStore : IExecutionStore
     {

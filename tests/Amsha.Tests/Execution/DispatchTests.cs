@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amsha.Tests.Support;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Amsha.Tests.Execution;
 
@@ -151,6 +152,51 @@ public sealed class DispatchTests
         Assert.Equal(ExecutionStatus.Succeeded, await resumed.WaitAsync(ct));
         await client.DisposeAsync();
         await worker.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_execution_no_worker_claimed_is_listed_as_orphaned_once_its_hand_over_lease_has_passed()
+    {
+        // The client stored the first record and the hand-over never reached a worker (the client died, or the
+        // cluster refused): the record carries a hand-over lease nobody renews, so it is not left owned by nobody.
+        var ct = TestContext.Current.CancellationToken;
+        var store = new InMemoryExecutionStore();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero));
+        await using var client = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(new RecordingChatClient()) }, store, timeProvider: clock)
+            .UseDispatcher(new UnreachableDispatcher());
+        var handle = await client.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
+        await Assert.ThrowsAnyAsync<Exception>(() => handle.ResultAsync(ct));
+
+        var left = await store.GetAsync(handle.ExecutionId, ct);
+        Assert.Equal(ExecutionStatus.Pending, left!.Status);
+        Assert.StartsWith("handed over by ", left.Owner, StringComparison.Ordinal);
+        Assert.Empty(await client.ListOrphanedExecutionsAsync(cancellationToken: ct));
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(handle.ExecutionId, Assert.Single(await client.ListOrphanedExecutionsAsync(cancellationToken: ct)).ExecutionId);
+
+        // A worker that takes it replaces the hand-over with its own claim (held in its first call while we look).
+        var model = new RecordingChatClient();
+        var gate = new GatedChatClient(model);
+        await using var worker = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(gate) }, store, timeProvider: clock)
+            .UseOwner("silo-b", TimeSpan.FromSeconds(30));
+        var resumed = await worker.ResumeAsync(DispatchCrew.Definition, handle.ExecutionId, cancellationToken: ct);
+        Assert.Equal("silo-b", (await store.GetAsync(handle.ExecutionId, ct))!.Owner);
+        gate.Open();
+        await resumed.ResultAsync(ct);
+        Assert.Equal(3, model.Calls.Count);
+    }
+
+    /// <summary>A cluster that cannot be reached: every hand-over fails.</summary>
+    private sealed class UnreachableDispatcher : IExecutionDispatcher
+    {
+        public Task DispatchAsync(string executionId, string crewName, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("No worker can be reached.");
+
+        public Task CancelAsync(string executionId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public IAsyncEnumerable<ExecutionReport> WatchAsync(string executionId, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("No worker can be reached.");
     }
 
     private static (ExecutionSession Client, ExecutionSession Worker, SessionDispatcher Dispatcher, RecordingChatClient ClientModel, RecordingChatClient WorkerModel) Cluster(IChatClient? workerClient = null)
