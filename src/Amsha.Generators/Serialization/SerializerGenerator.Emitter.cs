@@ -395,7 +395,7 @@ internal sealed partial class SerializerGenerator
             // Which members were read: a bit each in one ulong (at most 64 members, MembersPerSwitch), else a flag each.
             string Bit(int i) => $"0x{1UL << i:X}UL";
             string Has(int i) => chunked ? $"values.has{i}" : $"(seen & {Bit(i)}) != 0";
-            string MarkRead(int i) => chunked ? $"values.has{i} = true;" : $"seen |= {Bit(i)};";
+            string MarkRead(int i) => $"values.has{i} = true;";
 
             w.Line("/// <summary>Reads a JSON object; unknown properties are skipped, missing required ones and duplicates are errors.</summary>");
             w.Open($"public static {model.TypeName} ReadValue(ref {Reader} reader)");
@@ -447,6 +447,18 @@ internal sealed partial class SerializerGenerator
             }
             else
             {
+                // One duplicate check for all members, before the switch, rather than one per case: the compiler binds
+                // and emits it once per type.
+                if (members.Count > 0)
+                {
+                    w.Open("if (index >= 0)");
+                    w.Line("property = s_names[index];");
+                    w.Line("var bit = 1UL << index;");
+                    w.Line($"if ((seen & bit) != 0) throw {Errors}.DuplicateProperty({Literal(model.DisplayName)}, property);");
+                    w.Line("seen |= bit;");
+                    w.Close();
+                }
+
                 EmitMemberSwitch(0, members.Count);
             }
 
@@ -497,7 +509,7 @@ internal sealed partial class SerializerGenerator
                 w.Close();
             }
 
-            // One case per member in [first, end): duplicate check, then the value.
+            // One case per member in [first, end): in chunks the duplicate check, then the value.
             void EmitMemberSwitch(int first, int end)
             {
                 w.Open("switch (index)");
@@ -505,9 +517,13 @@ internal sealed partial class SerializerGenerator
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                     w.Line($"case {Number(i)}:").Indent();
-                    w.Line($"property = {Literal(members[i].JsonName)};");
-                    w.Line($"if ({Has(i)}) throw {Errors}.DuplicateProperty({Literal(model.DisplayName)}, property);");
-                    w.Line(MarkRead(i));
+                    if (chunked)
+                    {
+                        w.Line($"property = {Literal(members[i].JsonName)};");
+                        w.Line($"if ({Has(i)}) throw {Errors}.DuplicateProperty({Literal(model.DisplayName)}, property);");
+                        w.Line(MarkRead(i));
+                    }
+
                     EmitRead(members[i].Type, Value(i));
                     w.Line("break;").Unindent();
                 }
