@@ -54,14 +54,8 @@ public sealed class LeaseTests
         var ct = TestContext.Current.CancellationToken;
         var store = new FileExecutionStore(TestSessions.TempDirectory());
 
-        // The first owner's clock never moves again: it stops renewing, as a process that died would.
-        var deadClock = new FakeTimeProvider(Start);
-        var stuck = new GatedChatClient(new OfflineChatClient());
-        await using var dead = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(stuck) }, store, timeProvider: deadClock)
-            .UseOwner("silo-a", TimeSpan.FromSeconds(30));
-        var deadCheckpoints = Checkpoints(dead);
-        var orphan = await dead.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
-        await deadCheckpoints.NextAsync(ExecutionStatus.Running, ct);
+        var (dead, orphan) = await StartAbandonedAsync(store, ct);
+        await using var deadSession = dead;
 
         var clock = new FakeTimeProvider(Start.AddSeconds(29));
         var model = new RecordingChatClient();
@@ -158,13 +152,8 @@ public sealed class LeaseTests
         // Otherwise the run would carry the dead owner's expired lease and be listed as orphaned while it runs.
         var ct = TestContext.Current.CancellationToken;
         var store = new InMemoryExecutionStore();
-        var deadClock = new FakeTimeProvider(Start);
-        var stuck = new GatedChatClient(new OfflineChatClient());
-        await using var dead = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(stuck) }, store, timeProvider: deadClock)
-            .UseOwner("silo-a", TimeSpan.FromSeconds(30));
-        var deadCheckpoints = Checkpoints(dead);
-        var orphan = await dead.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
-        await deadCheckpoints.NextAsync(ExecutionStatus.Running, ct);
+        var (dead, orphan) = await StartAbandonedAsync(store, ct);
+        await using var deadSession = dead;
 
         var later = new FakeTimeProvider(Start.AddMinutes(5));
         var held = new GatedChatClient(new OfflineChatClient());
@@ -217,6 +206,19 @@ public sealed class LeaseTests
         public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Release() => Released.TrySetResult();
+    }
+
+    // An execution of owner "silo-a" (30 s lease), stored Running and held in its first call; its session's clock never
+    // moves again, so it stops renewing, as a process that died would.
+    private static async Task<(ExecutionSession Session, ExecutionHandle Handle)> StartAbandonedAsync(IExecutionStore store, CancellationToken ct)
+    {
+        var stuck = new GatedChatClient(new OfflineChatClient());
+        var session = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(stuck) }, store, timeProvider: new FakeTimeProvider(Start))
+            .UseOwner("silo-a", TimeSpan.FromSeconds(30));
+        var checkpoints = Checkpoints(session);
+        var handle = await session.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
+        await checkpoints.NextAsync(ExecutionStatus.Running, ct);
+        return (session, handle);
     }
 
     private static CheckpointWaiter Checkpoints(ExecutionSession session)
