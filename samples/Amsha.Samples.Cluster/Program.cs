@@ -11,7 +11,6 @@ using Amsha;
 using Amsha.OpenAI;
 using Amsha.Postgres;
 using Amsha.Samples.Cluster;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -46,8 +45,8 @@ switch (mode)
 {
     case "setup":
     {
-        var configuration = new ConfigurationBuilder().AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().AddCommandLine(settingsArgs).Build();
-        var connectionString = configuration.GetConnectionString("Cluster")
+        // The configuration the silos and clients read (appsettings.json, the environment, --Key=Value).
+        var connectionString = ClusterSettings.Read(Host.CreateApplicationBuilder(settingsArgs).Configuration).ConnectionString
             ?? throw new InvalidOperationException("setup needs the PostgreSQL connection string ConnectionStrings:Cluster (e.g. the environment variable ConnectionStrings__Cluster).");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var command = dataSource.CreateCommand(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "orleans-clustering.postgres.sql")));

@@ -46,11 +46,23 @@ internal sealed partial class OrphanResumption : IHostedService, IDisposable
 
     public void Dispose() => _stopping.Dispose();
 
-    /// <summary>One search of the store: resumes what the policy covers; returns how many were resumed.</summary>
+    /// <summary>One search of the store: resumes what the policy covers; returns how many were resumed. Throws only when canceled.</summary>
     internal async Task<int> ScanAsync(CancellationToken cancellationToken)
     {
+        List<ExecutionRecord> found;
+        try
+        {
+            found = await FindAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The store could not be read this time: the next search tries again.
+            LogSearchFailed(_logger, ex);
+            return 0;
+        }
+
         var resumed = 0;
-        foreach (var record in await FindAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var record in found)
         {
             try
             {
@@ -105,15 +117,7 @@ internal sealed partial class OrphanResumption : IHostedService, IDisposable
             while (true)
             {
                 await Task.Delay(_options.Interval, _time, stopping).ConfigureAwait(false);
-                try
-                {
-                    await ScanAsync(stopping).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The store could not be read this time: try again at the next interval.
-                    LogSearchFailed(_logger, ex);
-                }
+                await ScanAsync(stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -17,7 +17,8 @@ public sealed class OrphanResumptionOptions
 
     /// <summary>
     /// Whether executions stored <see cref="ExecutionStatus.Interrupted"/> by a graceful shutdown are resumed too (a
-    /// rolling restart of workers, say). Off by default: only orphans — executions whose owner's lease expired — are.
+    /// rolling restart of workers, say), up to 1,000 per search, oldest first. Off by default: only orphans —
+    /// executions whose owner's lease expired — are.
     /// </summary>
     public bool IncludeInterrupted { get; set; }
 }

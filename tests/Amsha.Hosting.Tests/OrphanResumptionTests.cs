@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -60,14 +61,10 @@ public sealed class OrphanResumptionTests
         var interrupted = await store.SaveAsync(Record("interrupted", HostCrew.Definition.Name, ExecutionStatus.Interrupted), ct);
         var otherCrew = await store.SaveAsync(Record("other-crew", "SomeOtherCrew", ExecutionStatus.Interrupted), ct);
 
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var logs = new CollectingLoggerProvider();
-        using (var orphansOnly = TestHosts.Create(new OfflineChatClient(), store, logs, services => services
-            .AddSingleton<TimeProvider>(time)
-            .AddAmsha().ResumeOrphans(options => options.Interval = TimeSpan.FromSeconds(5))))
+        using (var orphansOnly = TestHosts.Create(new OfflineChatClient(), store, logs, services => services.AddAmsha().ResumeOrphans()))
         {
             await orphansOnly.StartAsync(ct);
-            time.Advance(TimeSpan.FromSeconds(5));
             var policy = orphansOnly.Services.GetServices<IHostedService>().OfType<OrphanResumption>().Single();
             Assert.Equal(0, await policy.ScanAsync(ct));
             await orphansOnly.StopAsync(ct);
@@ -126,6 +123,22 @@ public sealed class OrphanResumptionTests
     }
 
     [Fact]
+    public async Task A_search_the_store_refuses_is_logged_and_the_next_search_tries_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var logs = new CollectingLoggerProvider();
+        using var host = TestHosts.Create(new OfflineChatClient(), new RefusingQueriesStore(), logs, services => services.AddAmsha().ResumeOrphans());
+        await host.StartAsync(ct);
+        var policy = host.Services.GetServices<IHostedService>().OfType<OrphanResumption>().Single();
+
+        Assert.Equal(0, await policy.ScanAsync(ct));
+        Assert.Equal(0, await policy.ScanAsync(ct));
+        Assert.Equal(2, logs.Messages("PolicySearchFailed").Count());
+        Assert.Contains(logs.Entries, e => e.EventName == "PolicySearchFailed" && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        await host.StopAsync(ct);
+    }
+
+    [Fact]
     public async Task An_interval_under_a_second_fails_the_host_start()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -133,6 +146,21 @@ public sealed class OrphanResumptionTests
             .AddAmsha().ResumeOrphans(options => options.Interval = TimeSpan.FromMilliseconds(10)));
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(ct));
         Assert.Contains("at least a second", error.Message, StringComparison.Ordinal);
+    }
+
+    // A store whose searches fail, as a database that is down.
+    private sealed class RefusingQueriesStore : IExecutionStore
+    {
+        private readonly InMemoryExecutionStore _inner = new();
+
+        public ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default) => _inner.GetAsync(executionId, cancellationToken);
+
+        public ValueTask<ExecutionRecord> SaveAsync(ExecutionRecord record, CancellationToken cancellationToken = default) => _inner.SaveAsync(record, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default) => _inner.ListAsync(crewName, cancellationToken);
+
+        public ValueTask<ExecutionPage> QueryAsync(ExecutionQuery query, CancellationToken cancellationToken = default) =>
+            throw new System.IO.IOException("The database is down.");
     }
 
     private static ExecutionRecord Record(string id, string crew, ExecutionStatus status) => new()

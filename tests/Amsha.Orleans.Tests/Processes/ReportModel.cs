@@ -38,7 +38,7 @@ internal sealed partial class ReportModel : IAsyncDisposable
         };
         _server.Replied += (request, _) =>
         {
-            _inFlight.AddOrUpdate(Read(request).Silo, 0, (_, n) => n - 1);
+            _inFlight.AddOrUpdate(SiloOf(request), 0, (_, n) => n - 1);
             Interlocked.Increment(ref _answered);
         };
     }
@@ -60,6 +60,8 @@ internal sealed partial class ReportModel : IAsyncDisposable
     public static string Expected(int topic, int task) => $"[{Answers[task]} {topic.ToString(CultureInfo.InvariantCulture)}]";
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private static int SiloOf(LoopbackRequest request) => int.Parse(SiloPath().Match(request.Path).Groups[1].Value, CultureInfo.InvariantCulture);
 
     private static Call Read(LoopbackRequest request)
     {

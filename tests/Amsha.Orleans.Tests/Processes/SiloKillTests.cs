@@ -32,6 +32,7 @@ public sealed partial class SiloKillTests(PostgresServer postgres)
         await using var model = new ReportModel(ModelLatency);
         await using var cluster = new SampleCluster(postgres, model, Lease);
         await cluster.SetupAsync(ct);
+        await cluster.SetupAsync(ct); // the membership script may run again (a second silo host's deployment, say)
         await cluster.StartSilosAsync(Silos, ct);
 
         // Each silo listens on the address it was configured with (loopback here), and only there.
