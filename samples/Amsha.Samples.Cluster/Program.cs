@@ -46,8 +46,12 @@ switch (mode)
     case "setup":
     {
         // The configuration the silos and clients read (appsettings.json, the environment, --Key=Value).
-        var connectionString = ClusterSettings.Read(Host.CreateApplicationBuilder(settingsArgs).Configuration).ConnectionString
-            ?? throw new InvalidOperationException("setup needs the PostgreSQL connection string ConnectionStrings:Cluster (e.g. the environment variable ConnectionStrings__Cluster).");
+        if (ClusterSettings.Read(Host.CreateApplicationBuilder(settingsArgs).Configuration).ConnectionString is not { } connectionString)
+        {
+            Console.Error.WriteLine("setup needs the PostgreSQL connection string ConnectionStrings:Cluster (e.g. the environment variable ConnectionStrings__Cluster).");
+            return 2;
+        }
+
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var command = dataSource.CreateCommand(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "orleans-clustering.postgres.sql")));
         await command.ExecuteNonQueryAsync();
