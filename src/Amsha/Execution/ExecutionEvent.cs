@@ -9,14 +9,35 @@ namespace Amsha;
 /// </summary>
 public abstract record ExecutionEvent
 {
+    private string _executionId = "";
+    private long _sequence;
+    private DateTimeOffset _timestamp;
+
     /// <summary>The execution the event belongs to.</summary>
-    public string ExecutionId { get; init; } = "";
+    public string ExecutionId { get => _executionId; init => _executionId = value; }
 
     /// <summary>Position of the event in its execution, starting at 1.</summary>
-    public long Sequence { get; init; }
+    public long Sequence { get => _sequence; init => _sequence = value; }
 
     /// <summary>When the event happened.</summary>
-    public DateTimeOffset Timestamp { get; init; }
+    public DateTimeOffset Timestamp { get => _timestamp; init => _timestamp = value; }
+
+    /// <summary>
+    /// <paramref name="e"/> stamped with its place in an execution: the event itself when nobody has seen it yet (its
+    /// sequence is still 0, as every event Amsha creates arrives at its log), otherwise a stamped copy.
+    /// </summary>
+    internal static ExecutionEvent Stamp(ExecutionEvent e, string executionId, long sequence, DateTimeOffset timestamp)
+    {
+        if (e._sequence != 0)
+        {
+            return e with { ExecutionId = executionId, Sequence = sequence, Timestamp = timestamp };
+        }
+
+        e._executionId = executionId;
+        e._sequence = sequence;
+        e._timestamp = timestamp;
+        return e;
+    }
 }
 
 /// <summary>The execution started running.</summary>

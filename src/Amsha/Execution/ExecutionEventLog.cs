@@ -42,7 +42,7 @@ internal sealed class ExecutionEventLog
                 throw new InvalidOperationException($"Execution '{_executionId}' has already ended; no further events are recorded.");
             }
 
-            stamped = e with { ExecutionId = _executionId, Sequence = _events.Count + 1, Timestamp = _time.GetUtcNow() };
+            stamped = ExecutionEvent.Stamp(e, _executionId, _events.Count + 1, _time.GetUtcNow());
             _events.Add(stamped);
             _completed = terminal;
             signal = _changed;

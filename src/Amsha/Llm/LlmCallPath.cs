@@ -152,21 +152,11 @@ internal static class LlmCallPath
         }
 
         var state = new LlmCallState();
-        state.Retrying = (attempt, delay, exception) =>
-        {
-            var fault = LlmFault.Classify(exception);
-            telemetry?.Retrying(attempt, delay, fault.ErrorType);
-            AmshaTelemetry.RecordRetryCount(context.CrewName, taskName ?? "");
-            context.Report(new LlmCallRetryingEvent(callId, useCase.Name, attempt, delay, fault.Reason, state.TakeUnreportedUsage(), taskName));
-        };
-
-        var pipeline = llm.Pipelines.Get(useCase.Name, callOptions);
-        var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
-        resilience.Properties.Set(LlmPipelines.StateKey, state);
-        var attempt = new Attempt(useCase.Client, messages, options, onDelta, state, telemetry);
+        var call = new Call(useCase, messages, options, onDelta, state, telemetry, context, callId, llm.Pipelines.Get(useCase.Name, callOptions), LlmPipelines.Clamp(callOptions.AttemptTimeout), time);
+        state.Retrying = call;
         try
         {
-            var response = await pipeline.ExecuteAsync(static (ctx, a) => a.RunAsync(ctx.CancellationToken), resilience, attempt).ConfigureAwait(false);
+            var response = await DeferredTimeout.RunAsync(static (token, c) => c.RunPipelineAsync(token), call, LlmPipelines.Clamp(callOptions.TotalTimeout), time, cancellationToken).ConfigureAwait(false);
             var text = response.Text;
             var duration = time.GetElapsedTime(started);
             telemetry?.Completed(response, state.Usage, state.Attempts, duration, captureContent, context.AgentSpan);
@@ -194,7 +184,6 @@ internal static class LlmCallPath
         finally
         {
             activity?.Dispose();
-            ResilienceContextPool.Shared.Return(resilience);
         }
     }
 
@@ -232,24 +221,75 @@ internal static class LlmCallPath
     internal static string Scrub(string text, string? secret) =>
         secret is { Length: >= 4 } ? text.Replace(secret, "***", StringComparison.Ordinal) : text;
 
-    /// <summary>One attempt: streams the answer, passes deltas on, and counts the attempt's tokens even when it fails.</summary>
-    private sealed class Attempt
+    /// <summary>
+    /// One call through the use case's pipeline: each attempt streams the answer, passes deltas on, and counts its tokens
+    /// even when it fails; each retry is reported.
+    /// </summary>
+    private sealed class Call : ILlmRetryObserver
     {
-        private readonly IChatClient _client;
+        private readonly LlmUseCase _useCase;
         private readonly IList<ChatMessage> _messages;
         private readonly ChatOptions _options;
         private readonly Action<string>? _onDelta;
         private readonly LlmCallState _state;
         private readonly ChatTelemetry? _telemetry;
+        private readonly LlmCallContext _context;
+        private readonly string _callId;
+        private readonly ResiliencePipeline<ChatResponse> _pipeline;
+        private readonly TimeSpan _attemptTimeout;
+        private readonly TimeProvider _time;
 
-        public Attempt(IChatClient client, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state, ChatTelemetry? telemetry)
+        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state, ChatTelemetry? telemetry, LlmCallContext context, string callId, ResiliencePipeline<ChatResponse> pipeline, TimeSpan attemptTimeout, TimeProvider time)
         {
-            _client = client;
+            _useCase = useCase;
             _messages = messages;
             _options = options;
             _onDelta = onDelta;
             _state = state;
             _telemetry = telemetry;
+            _context = context;
+            _callId = callId;
+            _pipeline = pipeline;
+            _attemptTimeout = attemptTimeout;
+            _time = time;
+        }
+
+        /// <summary>The attempts through the pipeline (retry, breaker), each within the attempt timeout.</summary>
+        public ValueTask<ChatResponse> RunPipelineAsync(CancellationToken cancellationToken)
+        {
+            var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
+            resilience.Properties.Set(LlmPipelines.StateKey, _state);
+            var running = _pipeline.ExecuteAsync(
+                static (ctx, call) => DeferredTimeout.RunAsync(static (token, c) => c.RunAsync(token), call, call._attemptTimeout, call._time, ctx.CancellationToken),
+                resilience,
+                this);
+            if (running.IsCompleted)
+            {
+                ResilienceContextPool.Shared.Return(resilience);
+                return running;
+            }
+
+            return ReturnContextAfterAsync(running, resilience);
+        }
+
+        private static async ValueTask<ChatResponse> ReturnContextAfterAsync(ValueTask<ChatResponse> running, ResilienceContext resilience)
+        {
+            try
+            {
+                return await running.ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(resilience);
+            }
+        }
+
+        public void OnRetry(int attempt, TimeSpan delay, Exception? exception)
+        {
+            var fault = LlmFault.Classify(exception);
+            _telemetry?.Retrying(attempt, delay, fault.ErrorType);
+            AmshaTelemetry.RecordRetryCount(_context.CrewName, _context.TaskName ?? "");
+            _context.Report(new LlmCallRetryingEvent(_callId, _useCase.Name, attempt, delay, fault.Reason, _state.TakeUnreportedUsage(), _context.TaskName));
         }
 
         public async ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken)
@@ -262,7 +302,7 @@ internal static class LlmCallPath
             _telemetry?.AttemptStarting();
             try
             {
-                await foreach (var update in _client.GetStreamingResponseAsync(_messages, _options, cancellationToken).ConfigureAwait(false))
+                await foreach (var update in _useCase.Client.GetStreamingResponseAsync(_messages, _options, cancellationToken).ConfigureAwait(false))
                 {
                     _telemetry?.ChunkReceived();
                     updates.Add(update);

@@ -14,7 +14,9 @@ namespace Amsha;
 /// <summary>
 /// The resilience pipelines of one <see cref="LlmFactory"/>: one per use case and call options,
 /// built on first use and reused, all sharing the use case's single circuit breaker.
-/// Order, outside in: total timeout, retry, circuit breaker, attempt timeout.
+/// Order, outside in: (the call's total timeout,) retry, circuit breaker, (the attempt timeout). The two timeouts are
+/// applied by the call path itself around the pipeline and around each attempt (<see cref="DeferredTimeout"/>), so
+/// that a call answered at once arms no timer.
 /// </summary>
 internal sealed class LlmPipelines
 {
@@ -47,7 +49,7 @@ internal sealed class LlmPipelines
     private ResiliencePipeline<ChatResponse> Build(string useCase, LlmCallOptions callOptions)
     {
         var resilience = _options.Resilience;
-        var builder = new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = _timeProvider }.AddTimeout(Clamp(callOptions.TotalTimeout));
+        var builder = new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = _timeProvider };
         if (callOptions.MaxAttempts > 1)
         {
             builder.AddRetry(new RetryStrategyOptions<ChatResponse>
@@ -77,10 +79,7 @@ internal sealed class LlmPipelines
             });
         }
 
-        return builder
-            .AddPipeline(Breaker(useCase).Pipeline)
-            .AddTimeout(Clamp(callOptions.AttemptTimeout))
-            .Build();
+        return builder.AddPipeline(Breaker(useCase).Pipeline).Build();
     }
 
     /// <summary>The state of <paramref name="useCase"/>'s breaker; closed when it has not been built (no call yet).</summary>
@@ -140,8 +139,15 @@ internal sealed class LlmPipelines
     private static bool IsCallerCancellation(Exception exception, ResilienceContext context) =>
         exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested;
 
-    private static TimeSpan Clamp(TimeSpan timeout) =>
+    /// <summary><paramref name="timeout"/> within the limits a timer takes (10 ms to one day).</summary>
+    public static TimeSpan Clamp(TimeSpan timeout) =>
         timeout < s_minimumTimeout ? s_minimumTimeout : timeout > s_maximumTimeout ? s_maximumTimeout : timeout;
+}
+
+/// <summary>Reports a call's retries (its telemetry and events).</summary>
+internal interface ILlmRetryObserver
+{
+    void OnRetry(int attempt, TimeSpan delay, Exception? exception);
 }
 
 /// <summary>Per-call state the cached pipeline reaches through the resilience context.</summary>
@@ -151,7 +157,7 @@ internal sealed class LlmCallState
     private TokenUsage _usage = TokenUsage.Zero;
     private TokenUsage _unreported = TokenUsage.Zero;
 
-    public Action<int, TimeSpan, Exception?>? Retrying;
+    public ILlmRetryObserver? Retrying;
 
     public bool Delivered;
 
@@ -183,5 +189,5 @@ internal sealed class LlmCallState
         }
     }
 
-    public void OnRetry(int attempt, TimeSpan delay, Exception? exception) => Retrying?.Invoke(attempt, delay, exception);
+    public void OnRetry(int attempt, TimeSpan delay, Exception? exception) => Retrying?.OnRetry(attempt, delay, exception);
 }

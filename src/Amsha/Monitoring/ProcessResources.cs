@@ -11,13 +11,18 @@ namespace Amsha;
 /// <see cref="Environment.WorkingSet"/> opens and parses <c>/proc/self/status</c> (about 20 µs); the resident set
 /// in <c>/proc/self/statm</c>, read again through one open handle, costs a small fraction of that.
 /// </summary>
+/// <remarks>
+/// Both are process-wide figures, so executions that start or end within the same millisecond share one reading
+/// (<see cref="Current"/>): thousands of executions starting at once cost one read, not thousands.
+/// </remarks>
 internal static class ProcessResources
 {
     private static readonly Lazy<SafeFileHandle?> s_statm = new(OpenStatm);
+    private static readonly SharedReading s_shared = new(static () => (CpuTime(), WorkingSet()), Stopwatch.Frequency / 1000);
     private static bool s_getrusage = true;
 
-    /// <summary>The process's CPU time and working set now.</summary>
-    public static (TimeSpan CpuTime, long WorkingSet) Current() => (CpuTime(), WorkingSet());
+    /// <summary>The process's CPU time and working set now, read at most once per millisecond.</summary>
+    public static (TimeSpan CpuTime, long WorkingSet) Current() => s_shared.Get(Stopwatch.GetTimestamp());
 
     /// <summary>The process's working set (resident memory) in bytes.</summary>
     public static long WorkingSet()
@@ -150,4 +155,33 @@ internal static class ProcessResources
             return null;
         }
     }
+}
+
+/// <summary>A reading of process-wide figures shared by every caller within <c>sharedFor</c> stopwatch ticks of it.</summary>
+internal sealed class SharedReading
+{
+    private readonly Func<(TimeSpan CpuTime, long WorkingSet)> _read;
+    private readonly long _sharedFor;
+    private Reading? _last;
+
+    public SharedReading(Func<(TimeSpan CpuTime, long WorkingSet)> read, long sharedFor)
+    {
+        _read = read;
+        _sharedFor = sharedFor;
+    }
+
+    /// <summary>The figures at <paramref name="now"/> (a stopwatch timestamp): the last reading when it is recent enough, else a new one.</summary>
+    public (TimeSpan CpuTime, long WorkingSet) Get(long now)
+    {
+        if (Volatile.Read(ref _last) is { } last && now - last.Timestamp >= 0 && now - last.Timestamp < _sharedFor)
+        {
+            return last.Figures;
+        }
+
+        var reading = new Reading(now, _read());
+        Volatile.Write(ref _last, reading);
+        return reading.Figures;
+    }
+
+    private sealed record Reading(long Timestamp, (TimeSpan CpuTime, long WorkingSet) Figures);
 }

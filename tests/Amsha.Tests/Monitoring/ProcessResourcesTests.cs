@@ -38,3 +38,37 @@ public sealed class ProcessResourcesTests
         Assert.True(ProcessResources.CpuTime() > before);
     }
 }
+
+/// <summary>Executions starting or ending together share one reading of the process figures.</summary>
+public sealed class SharedReadingTests
+{
+    private const long Window = 1_000;
+
+    [Fact]
+    public void Readings_within_the_window_are_shared_and_a_later_one_reads_again()
+    {
+        var reads = 0;
+        var shared = new SharedReading(() => (TimeSpan.FromTicks(++reads), reads * 100L), Window);
+
+        var first = shared.Get(10_000);
+        Assert.Equal(first, shared.Get(10_000 + Window - 1));
+        Assert.Equal(1, reads);
+
+        var later = shared.Get(10_000 + Window);
+        Assert.Equal(2, reads);
+        Assert.Equal((TimeSpan.FromTicks(2), 200L), later);
+    }
+
+    [Fact]
+    public void A_caller_with_an_earlier_timestamp_than_the_reading_reads_again()
+    {
+        // Threads take their timestamps before they read: one that was overtaken must not be handed a reading made after its own moment forever.
+        var reads = 0;
+        var shared = new SharedReading(() => (TimeSpan.FromTicks(++reads), 0L), Window);
+
+        shared.Get(50_000);
+        shared.Get(49_999);
+
+        Assert.Equal(2, reads);
+    }
+}

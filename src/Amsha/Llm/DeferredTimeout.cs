@@ -1,0 +1,104 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using Polly.Timeout;
+
+namespace Amsha;
+
+/// <summary>
+/// A timeout that arms its timer only when the work is still running after its synchronous part. An answer that is
+/// already there (a cache, a zero-latency model) costs no timer and no linked token; one that has to wait gets the
+/// timeout counted from the start of the work, and <see cref="TimeoutRejectedException"/> when it expires, as Polly's
+/// timeout strategy throws.
+/// </summary>
+/// <remarks>
+/// The work sees a token of a source of its own from the start, so cancellation reaches it either way: the caller's
+/// token is linked in, and the timer armed, before anything awaits the work.
+/// </remarks>
+internal static class DeferredTimeout
+{
+    // One idle source per thread: a source is reused only after TryReset, that is, when it was never canceled.
+    [ThreadStatic]
+    private static CancellationTokenSource? t_idleSource;
+
+    /// <summary>Runs <paramref name="work"/> with a token canceled by <paramref name="cancellationToken"/> or after <paramref name="timeout"/>.</summary>
+    /// <exception cref="TimeoutRejectedException">The work ended canceled because the timeout expired.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static ValueTask<T> RunAsync<T, TState>(Func<CancellationToken, TState, ValueTask<T>> work, TState state, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var source = t_idleSource ?? new CancellationTokenSource();
+        t_idleSource = null;
+        var started = timeProvider.GetTimestamp();
+
+        ValueTask<T> running;
+        try
+        {
+            running = work(source.Token, state);
+        }
+        catch
+        {
+            Release(source);
+            throw;
+        }
+
+        if (running.IsCompleted)
+        {
+            Release(source);
+            return running;
+        }
+
+        return AwaitAsync(running, source, timeout - timeProvider.GetElapsedTime(started), timeout, timeProvider, cancellationToken);
+    }
+
+    private static async ValueTask<T> AwaitAsync<T>(ValueTask<T> running, CancellationTokenSource source, TimeSpan remaining, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var callerLink = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
+        var timer = Arm(source, remaining, timeProvider);
+        try
+        {
+            return await running.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException canceled) when (source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutRejectedException(
+                string.Create(CultureInfo.InvariantCulture, $"The operation didn't complete within the allowed timeout of '{timeout}'."), timeout, canceled);
+        }
+        finally
+        {
+            timer?.Dispose();
+            await callerLink.DisposeAsync().ConfigureAwait(false);
+            Release(source);
+        }
+    }
+
+    private static ITimer? Arm(CancellationTokenSource source, TimeSpan remaining, TimeProvider timeProvider)
+    {
+        if (remaining <= TimeSpan.Zero)
+        {
+            source.Cancel();
+            return null;
+        }
+
+        if (timeProvider == TimeProvider.System)
+        {
+            source.CancelAfter(remaining);
+            return null;
+        }
+
+        return timeProvider.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), source, remaining, Timeout.InfiniteTimeSpan);
+    }
+
+    private static void Release(CancellationTokenSource source)
+    {
+        if (source.TryReset())
+        {
+            t_idleSource = source;
+        }
+        else
+        {
+            source.Dispose();
+        }
+    }
+}
