@@ -91,7 +91,8 @@ internal sealed class IncompleteResponseException : Exception
 
 /// <summary>
 /// The one path every LLM call of Amsha takes: generated crews and <c>[AmshaLlmCall]</c> methods alike.
-/// Every call streams from the provider through the use case's cached resilience pipeline, inside
+/// Every call goes through the use case's cached resilience pipeline (streaming from the provider when someone reads
+/// its text as it comes, asking for the whole answer otherwise), inside
 /// a <c>chat {model}</c> span, and reports its events to its <see cref="LlmCallContext"/>.
 /// </summary>
 /// <remarks>
@@ -292,7 +293,22 @@ internal static class LlmCallPath
             _context.Report(new LlmCallRetryingEvent(_callId, _useCase.Name, attempt, delay, fault.Reason, _state.TakeUnreportedUsage(), _context.TaskName));
         }
 
-        public async ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken)
+        public ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken) =>
+            _onDelta is null ? AskAsync(cancellationToken) : StreamAsync(cancellationToken);
+
+        // Nobody reads the answer as it comes: one request for the whole answer. A response body cut short does not
+        // parse, so (unlike a stream, see StreamAsync) a response without a finish reason is still a whole answer.
+        private async ValueTask<ChatResponse> AskAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _state.Attempts);
+            _telemetry?.AttemptStarting();
+            var response = await _useCase.Client.GetResponseAsync(_messages, _options, cancellationToken).ConfigureAwait(false);
+            _telemetry?.UsageReported(response.Usage);
+            _state.AddAttemptUsage(TokenUsage.From(response.Usage));
+            return response;
+        }
+
+        private async ValueTask<ChatResponse> StreamAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _state.Attempts);
             var usage = TokenUsage.Zero;

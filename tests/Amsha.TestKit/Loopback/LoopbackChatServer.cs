@@ -287,7 +287,7 @@ public sealed class LoopbackChatServer : IAsyncDisposable
 
         if (!request.Streaming)
         {
-            await WriteWholeAsync(stream, 200, null, Completion(id, reply)).ConfigureAwait(false);
+            await WriteCompletionAsync(stream, id, reply).ConfigureAwait(false);
             return;
         }
 
@@ -345,6 +345,31 @@ public sealed class LoopbackChatServer : IAsyncDisposable
 
         await WriteChunkAsync(stream, "data: [DONE]\n\n").ConfigureAwait(false);
         await WriteAsciiAsync(stream, "0\r\n\r\n").ConfigureAwait(false);
+    }
+
+    // The whole-answer forms of the stream faults: a connection cut part-way through the body, and a body that ends
+    // cleanly part-way through its JSON (what a proxy that closes a stream early does to a whole answer).
+    private async Task WriteCompletionAsync(NetworkStream stream, string id, LoopbackReply reply)
+    {
+        var body = Completion(id, reply);
+        var words = Math.Max(1, Words(reply.Text).Count);
+        if (reply.EndCleanlyAfterTokens is { } end)
+        {
+            await WriteWholeAsync(stream, 200, null, body[..Math.Min(body.Length - 1, body.Length * end / words)]).ConfigureAwait(false);
+            return;
+        }
+
+        if (reply.CutAfterTokens is not { } cut)
+        {
+            await WriteWholeAsync(stream, 200, null, body).ConfigureAwait(false);
+            return;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(body);
+        await WriteAsciiAsync(stream, string.Create(CultureInfo.InvariantCulture, $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n")).ConfigureAwait(false);
+        await stream.WriteAsync(bytes.AsMemory(0, Math.Min(bytes.Length - 1, bytes.Length * cut / words))).ConfigureAwait(false);
+        await stream.FlushAsync().ConfigureAwait(false);
+        stream.Socket.Close(0);
     }
 
     private string Completion(string id, LoopbackReply reply) => Json(w =>

@@ -41,11 +41,36 @@ public sealed class FaultMatrixTests
         var retrying = Assert.Single(Snapshot(events).OfType<LlmCallRetryingEvent>());
         Assert.Equal(2, completed.Attempts);
 
-        // Each attempt's tokens are on its own event. A truncated stream sent usage before it broke: the
-        // failed attempt's tokens are on the retry event; the completed event has the successful attempt's.
-        var failedAttempt = fault == "truncated" ? new TokenUsage(9, 3, 12) : TokenUsage.Zero;
-        Assert.Equal(failedAttempt, retrying.Usage);
+        // Each attempt's tokens are on its own event: a call nobody streams asks for the whole answer, so a failed
+        // attempt (a cut body included) reported none; the completed event has the successful attempt's.
+        Assert.Equal(TokenUsage.Zero, retrying.Usage);
         Assert.Equal(new TokenUsage(4, 2, 6), completed.Usage);
+    }
+
+    [Fact]
+    public async Task A_stream_cut_after_its_usage_before_any_text_is_retried_and_its_tokens_are_counted()
+    {
+        await using var server = LoopbackChatServer.Start();
+        server.Enqueue(
+            LoopbackReply.Truncated("partial answer that breaks", tokens: 0) with { PromptTokens = 9, CompletionTokens = 3, UsageFirst = true },
+            LoopbackReply.Success("fine answer", promptTokens: 4, completionTokens: 2));
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
+        var events = Record(session, out var subscription);
+        using var unsubscribe = subscription;
+
+        var received = new List<string>();
+        await foreach (var delta in new Assistant(session).StreamAsync("birds", TestContext.Current.CancellationToken))
+        {
+            received.Add(delta);
+        }
+
+        Assert.Equal("fine answer", string.Concat(received));
+        Assert.Equal(2, server.RequestCount);
+        Assert.True(server.Requests.All(r => r.Streaming));
+
+        // The cut stream sent usage before it broke: the failed attempt's tokens are on the retry event.
+        Assert.Equal(new TokenUsage(9, 3, 12), Assert.Single(Snapshot(events).OfType<LlmCallRetryingEvent>()).Usage);
+        Assert.Equal(new TokenUsage(4, 2, 6), Assert.Single(Snapshot(events).OfType<LlmCallCompletedEvent>()).Usage);
     }
 
     [Theory]

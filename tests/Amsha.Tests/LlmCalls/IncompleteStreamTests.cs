@@ -15,8 +15,31 @@ public sealed class IncompleteStreamTests
     private const string Answer = "Gravity pulls every mass toward every other.";
 
     [Fact]
-    public async Task A_call_whose_text_reached_nobody_is_retried_and_answers_in_full()
+    public async Task A_stream_that_closes_before_any_text_is_retried_and_answers_in_full()
     {
+        await using var server = LoopbackChatServer.Start();
+        server.Enqueue(LoopbackReply.EndsEarly(Answer, tokens: 0), LoopbackReply.Success(Answer, promptTokens: 5, completionTokens: 7));
+        var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
+        var events = FaultMatrixTests.Record(session, out var subscription);
+        using var unsubscribe = subscription;
+
+        var received = new List<string>();
+        await foreach (var delta in new Assistant(session).StreamAsync("text", TestContext.Current.CancellationToken))
+        {
+            received.Add(delta);
+        }
+
+        Assert.Equal(Answer, string.Concat(received));
+        Assert.Equal(2, server.RequestCount);
+        var retry = Assert.Single(FaultMatrixTests.Snapshot(events).OfType<LlmCallRetryingEvent>());
+        Assert.Equal("incomplete_response", retry.Reason);
+        Assert.Equal(2, Assert.Single(FaultMatrixTests.Snapshot(events).OfType<LlmCallCompletedEvent>()).Attempts);
+    }
+
+    [Fact]
+    public async Task A_whole_answer_whose_body_ends_early_is_retried_and_answers_in_full()
+    {
+        // A call nobody streams asks for the whole answer; a body closed part-way through its JSON is no answer.
         await using var server = LoopbackChatServer.Start();
         server.Enqueue(LoopbackReply.EndsEarly(Answer, tokens: 2), LoopbackReply.Success(Answer, promptTokens: 5, completionTokens: 7));
         var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
@@ -27,9 +50,8 @@ public sealed class IncompleteStreamTests
 
         Assert.Equal(Answer, answer);
         Assert.Equal(2, server.RequestCount);
-        var retry = Assert.Single(FaultMatrixTests.Snapshot(events).OfType<LlmCallRetryingEvent>());
-        Assert.Equal("incomplete_response", retry.Reason);
-        Assert.Equal(2, Assert.Single(FaultMatrixTests.Snapshot(events).OfType<LlmCallCompletedEvent>()).Attempts);
+        Assert.DoesNotContain(server.Requests, r => r.Streaming);
+        Assert.Equal("malformed_response", Assert.Single(FaultMatrixTests.Snapshot(events).OfType<LlmCallRetryingEvent>()).Reason);
     }
 
     [Fact]

@@ -72,10 +72,36 @@ public sealed class MetricsTests
         Assert.True(metrics.Duration > TimeSpan.Zero);
         Assert.True(metrics.Tasks.All(t => t.Duration >= TimeSpan.Zero && t.Duration <= metrics.Duration + TimeSpan.FromSeconds(1)));
         Assert.True(metrics.Resources.AllocatedBytes > 0);
-        Assert.True(metrics.Resources.CpuTime > TimeSpan.Zero);
+        Assert.True(metrics.Resources.CpuTime >= TimeSpan.Zero); // zero when the run took under a millisecond (see below)
         Assert.True(metrics.Resources.WorkingSetStart > 0);
         Assert.True(metrics.Resources.WorkingSetPeak >= Math.Max(metrics.Resources.WorkingSetStart, metrics.Resources.WorkingSetEnd));
         Assert.Contains("Tokens:", metrics.ToSummary());
+    }
+
+    [Fact]
+    public async Task The_cpu_time_of_a_run_that_computes_for_milliseconds_is_counted()
+    {
+        // Executions within a millisecond of each other share one reading of the process figures; a run that computes
+        // for longer than that has readings of its own at its start and end, and its CPU time between them.
+        var client = new OfflineChatClient(new OfflineChatClientOptions
+        {
+            Responder = _ =>
+            {
+                var spin = System.Diagnostics.Stopwatch.StartNew();
+                var x = 0UL;
+                while (spin.ElapsedMilliseconds < 5)
+                {
+                    x = (x * 31) + 7;
+                }
+
+                return x == 1 ? "never" : "computed";
+            },
+        });
+        await using var session = MonitoringCrews.UsageReportingSession(client);
+
+        var result = await session.Start(TestCrews.ResearchAndWrite(), "Rust").ResultWithinTimeoutAsync();
+
+        Assert.True(result.Metrics.Resources.CpuTime > TimeSpan.Zero, $"CPU time {result.Metrics.Resources.CpuTime} for a run that computed for 10 ms.");
     }
 
     [Fact]
