@@ -153,7 +153,7 @@ internal static class LlmCallPath
         }
 
         var state = new LlmCallState();
-        var call = new Call(useCase, messages, options, onDelta, state, telemetry, context, callId, llm.Pipelines.Get(useCase.Name, callOptions), LlmPipelines.Clamp(callOptions.AttemptTimeout), time);
+        var call = new Call(useCase, messages, options, onDelta, state, telemetry, context, callId, llm.Pipelines, callOptions, time);
         state.Retrying = call;
         try
         {
@@ -236,11 +236,13 @@ internal static class LlmCallPath
         private readonly ChatTelemetry? _telemetry;
         private readonly LlmCallContext _context;
         private readonly string _callId;
-        private readonly ResiliencePipeline<ChatResponse> _pipeline;
+        private readonly ResiliencePipeline<ChatResponse>? _retry;
+        private readonly LlmCircuitBreaker _breaker;
         private readonly TimeSpan _attemptTimeout;
         private readonly TimeProvider _time;
+        private Exception? _firstFault;
 
-        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state, ChatTelemetry? telemetry, LlmCallContext context, string callId, ResiliencePipeline<ChatResponse> pipeline, TimeSpan attemptTimeout, TimeProvider time)
+        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state, ChatTelemetry? telemetry, LlmCallContext context, string callId, LlmPipelines pipelines, LlmCallOptions callOptions, TimeProvider time)
         {
             _useCase = useCase;
             _messages = messages;
@@ -250,38 +252,108 @@ internal static class LlmCallPath
             _telemetry = telemetry;
             _context = context;
             _callId = callId;
-            _pipeline = pipeline;
-            _attemptTimeout = attemptTimeout;
+            _retry = pipelines.Retry(callOptions.MaxAttempts);
+            _breaker = pipelines.Breaker(useCase.Name);
+            _attemptTimeout = LlmPipelines.Clamp(callOptions.AttemptTimeout);
             _time = time;
         }
 
-        /// <summary>The attempts through the pipeline (retry, breaker), each within the attempt timeout.</summary>
+        /// <summary>
+        /// The call's attempts, each through the breaker and within the attempt timeout. The first runs on its own; a
+        /// fault of it enters the retry pipeline as the pipeline's first outcome, which decides, reports and waits
+        /// before the next attempt as for any other.
+        /// </summary>
         public ValueTask<ChatResponse> RunPipelineAsync(CancellationToken cancellationToken)
         {
-            var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
-            resilience.Properties.Set(LlmPipelines.StateKey, _state);
-            var running = _pipeline.ExecuteAsync(
-                static (ctx, call) => DeferredTimeout.RunAsync(static (token, c) => c.RunAsync(token), call, call._attemptTimeout, call._time, ctx.CancellationToken),
-                resilience,
-                this);
-            if (running.IsCompleted)
-            {
-                ResilienceContextPool.Shared.Return(resilience);
-                return running;
-            }
-
-            return ReturnContextAfterAsync(running, resilience);
+            var first = AttemptAsync(cancellationToken);
+            return first.IsCompletedSuccessfully || _retry is null ? first : RetryAfterAsync(first, cancellationToken);
         }
 
-        private static async ValueTask<ChatResponse> ReturnContextAfterAsync(ValueTask<ChatResponse> running, ResilienceContext resilience)
+        private async ValueTask<ChatResponse> RetryAfterAsync(ValueTask<ChatResponse> first, CancellationToken cancellationToken)
         {
             try
             {
-                return await running.ConfigureAwait(false);
+                return await first.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _firstFault = ex;
+            }
+
+            var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
+            resilience.Properties.Set(LlmPipelines.StateKey, _state);
+            try
+            {
+                return await _retry!.ExecuteAsync(static (ctx, call) => call.ReplayFirstOrAttemptAsync(ctx.CancellationToken), resilience, this).ConfigureAwait(false);
             }
             finally
             {
                 ResilienceContextPool.Shared.Return(resilience);
+            }
+        }
+
+        private ValueTask<ChatResponse> ReplayFirstOrAttemptAsync(CancellationToken cancellationToken)
+        {
+            if (_firstFault is { } fault)
+            {
+                _firstFault = null;
+                return ValueTask.FromException<ChatResponse>(fault);
+            }
+
+            return AttemptAsync(cancellationToken);
+        }
+
+        private ValueTask<ChatResponse> AttemptAsync(CancellationToken cancellationToken)
+        {
+            if (!_breaker.TryEnter(out var probe, out var refused))
+            {
+                return ValueTask.FromException<ChatResponse>(refused!);
+            }
+
+            ValueTask<ChatResponse> running;
+            try
+            {
+                running = DeferredTimeout.RunAsync(static (token, c) => c.RunAsync(token), this, _attemptTimeout, _time, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                running = ValueTask.FromException<ChatResponse>(ex);
+            }
+
+            if (running.IsCompletedSuccessfully)
+            {
+                _breaker.Succeeded(probe);
+                return running;
+            }
+
+            return ObserveAsync(running, probe, cancellationToken);
+        }
+
+        private async ValueTask<ChatResponse> ObserveAsync(ValueTask<ChatResponse> running, bool probe, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var response = await running.ConfigureAwait(false);
+                _breaker.Succeeded(probe);
+                return response;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                _breaker.Abandoned(probe);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                if (LlmPipelines.IsProviderFault(ex, cancellationToken))
+                {
+                    _breaker.Failed(probe);
+                }
+                else
+                {
+                    _breaker.Succeeded(probe);
+                }
+
+                throw;
             }
         }
 

@@ -12,11 +12,11 @@ using Polly.Timeout;
 namespace Amsha;
 
 /// <summary>
-/// The resilience pipelines of one <see cref="LlmFactory"/>: one per use case and call options,
-/// built on first use and reused, all sharing the use case's single circuit breaker.
-/// Order, outside in: (the call's total timeout,) retry, circuit breaker, (the attempt timeout). The two timeouts are
-/// applied by the call path itself around the pipeline and around each attempt (<see cref="DeferredTimeout"/>), so
-/// that a call answered at once arms no timer.
+/// The resilience of one <see cref="LlmFactory"/>'s calls: a circuit breaker per use case
+/// (<see cref="LlmCircuitBreaker"/>) and Polly retry pipelines, one per number of attempts, built on first use and
+/// reused. Order, outside in: the call's total timeout, retry, circuit breaker, the attempt timeout. The timeouts are
+/// applied by the call path itself (<see cref="DeferredTimeout"/>, so that a call answered at once arms no timer), and
+/// a call's first attempt runs outside the retry pipeline, which only a fault that may be retried enters.
 /// </summary>
 internal sealed class LlmPipelines
 {
@@ -27,34 +27,43 @@ internal sealed class LlmPipelines
 
     private readonly LlmOptions _options;
     private readonly TimeProvider _timeProvider;
-    // One breaker per use case and its state provider, made exactly once: a provider belongs to one breaker, and
-    // GetOrAdd may run a factory twice when two calls of a new use case race.
-    private readonly ConcurrentDictionary<string, Lazy<(ResiliencePipeline<ChatResponse> Pipeline, CircuitBreakerStateProvider State)>> _breakers = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<(string UseCase, LlmCallOptions CallOptions), ResiliencePipeline<ChatResponse>> _pipelines = new();
+    private readonly ConcurrentDictionary<string, LlmCircuitBreaker> _breakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<int, ResiliencePipeline<ChatResponse>> _retries = new();
 
     /// <param name="options">The use cases' resilience options.</param>
-    /// <param name="timeProvider">The clock of every delay and timeout (tests control it).</param>
+    /// <param name="timeProvider">The clock of every delay, timeout and break (tests control it).</param>
     public LlmPipelines(LlmOptions options, TimeProvider timeProvider)
     {
         _options = options;
         _timeProvider = timeProvider;
     }
 
-    /// <summary>How many pipelines have been built; tests check that calls reuse them.</summary>
-    public int Count => _pipelines.Count;
+    /// <summary>How many retry pipelines have been built; tests check that calls reuse them.</summary>
+    public int Count => _retries.Count;
 
-    public ResiliencePipeline<ChatResponse> Get(string useCase, LlmCallOptions callOptions) =>
-        _pipelines.GetOrAdd((useCase.ToUpperInvariant(), callOptions), static (key, self) => self.Build(key.UseCase, key.CallOptions), this);
+    /// <summary>The retry pipeline of calls with <paramref name="maxAttempts"/> attempts; null for a single attempt.</summary>
+    public ResiliencePipeline<ChatResponse>? Retry(int maxAttempts) =>
+        maxAttempts <= 1 ? null : _retries.GetOrAdd(maxAttempts, static (attempts, self) => self.BuildRetry(attempts), this);
 
-    private ResiliencePipeline<ChatResponse> Build(string useCase, LlmCallOptions callOptions)
+    /// <summary>The circuit breaker of <paramref name="useCase"/>, one per use case whatever the case of its name.</summary>
+    public LlmCircuitBreaker Breaker(string useCase) =>
+        _breakers.GetOrAdd(useCase, static (_, self) => new LlmCircuitBreaker(self._options.Resilience, self._timeProvider), this);
+
+    /// <summary>The state of <paramref name="useCase"/>'s breaker; closed when no call has been made.</summary>
+    public LlmCircuitState CircuitState(string useCase) =>
+        _breakers.TryGetValue(useCase, out var breaker) ? breaker.State : LlmCircuitState.Closed;
+
+    /// <summary>Whether the circuit breaker counts <paramref name="exception"/> against the provider.</summary>
+    public static bool IsProviderFault(Exception exception, CancellationToken callToken) =>
+        !IsCallerCancellation(exception, callToken) && LlmFault.Classify(exception).Transient;
+
+    private ResiliencePipeline<ChatResponse> BuildRetry(int maxAttempts)
     {
         var resilience = _options.Resilience;
-        var builder = new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = _timeProvider };
-        if (callOptions.MaxAttempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions<ChatResponse>
+        return new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = _timeProvider }
+            .AddRetry(new RetryStrategyOptions<ChatResponse>
             {
-                MaxRetryAttempts = callOptions.MaxAttempts - 1,
+                MaxRetryAttempts = maxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = resilience.UseJitter,
                 Delay = resilience.BaseDelay,
@@ -76,53 +85,13 @@ internal sealed class LlmPipelines
 
                     return default;
                 },
-            });
-        }
-
-        return builder.AddPipeline(Breaker(useCase).Pipeline).Build();
-    }
-
-    /// <summary>The state of <paramref name="useCase"/>'s breaker; closed when it has not been built (no call yet).</summary>
-    public LlmCircuitState CircuitState(string useCase) =>
-        _breakers.TryGetValue(useCase, out var breaker) && breaker.IsValueCreated
-            ? breaker.Value.State.CircuitState switch
-            {
-                Polly.CircuitBreaker.CircuitState.Open => LlmCircuitState.Open,
-                Polly.CircuitBreaker.CircuitState.HalfOpen => LlmCircuitState.HalfOpen,
-                Polly.CircuitBreaker.CircuitState.Isolated => LlmCircuitState.Isolated,
-                _ => LlmCircuitState.Closed,
-            }
-            : LlmCircuitState.Closed;
-
-    private (ResiliencePipeline<ChatResponse> Pipeline, CircuitBreakerStateProvider State) Breaker(string useCase) =>
-        _breakers.GetOrAdd(
-            useCase,
-            static (_, self) => new Lazy<(ResiliencePipeline<ChatResponse>, CircuitBreakerStateProvider)>(() =>
-            {
-                var state = new CircuitBreakerStateProvider();
-                return (BuildBreaker(self._options.Resilience, self._timeProvider, state), state);
-            }),
-            this).Value;
-
-    private static ResiliencePipeline<ChatResponse> BuildBreaker(LlmResilienceOptions options, TimeProvider timeProvider, CircuitBreakerStateProvider state) =>
-        new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = timeProvider }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ChatResponse>
-            {
-                FailureRatio = options.CircuitBreakerFailureRatio,
-                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
-                SamplingDuration = options.CircuitBreakerSamplingDuration,
-                BreakDuration = options.CircuitBreakerBreakDuration,
-                StateProvider = state,
-
-                // Only the provider's trouble counts against it, not the caller's (400, 401, cancellation).
-                ShouldHandle = static args => new ValueTask<bool>(
-                    args.Outcome.Exception is { } ex && !IsCallerCancellation(ex, args.Context) && LlmFault.Classify(ex).Transient),
             })
             .Build();
+    }
 
     private static bool ShouldRetry(Exception? exception, ResilienceContext context)
     {
-        if (exception is null || IsCallerCancellation(exception, context))
+        if (exception is null || IsCallerCancellation(exception, context.CancellationToken))
         {
             return false;
         }
@@ -136,8 +105,8 @@ internal sealed class LlmPipelines
         return LlmFault.Classify(exception).Transient;
     }
 
-    private static bool IsCallerCancellation(Exception exception, ResilienceContext context) =>
-        exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested;
+    private static bool IsCallerCancellation(Exception exception, CancellationToken callToken) =>
+        exception is OperationCanceledException && callToken.IsCancellationRequested;
 
     /// <summary><paramref name="timeout"/> within the limits a timer takes (10 ms to one day).</summary>
     public static TimeSpan Clamp(TimeSpan timeout) =>

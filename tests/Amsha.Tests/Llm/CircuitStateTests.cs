@@ -10,7 +10,7 @@ public sealed class CircuitStateTests
     [Fact]
     public async Task Calls_of_a_new_use_case_that_race_share_one_breaker()
     {
-        // Pipelines with different call options are built concurrently; each needs the use case's one breaker.
+        // Calls with different attempt counts and name casings start at once; they all need the use case's one breaker.
         var pipelines = new LlmPipelines(new LlmOptions(), TimeProvider.System);
         using var start = new Barrier(16);
         // Threads of their own: sixteen pool threads blocked on a barrier would wait for the pool to grow.
@@ -18,7 +18,7 @@ public sealed class CircuitStateTests
             () =>
             {
                 start.SignalAndWait(TestContext.Current.CancellationToken);
-                return pipelines.Get("racing", new LlmCallOptions(1 + (i % 4), TimeSpan.FromSeconds(i), TimeSpan.FromSeconds(100 + i)));
+                return (Breaker: pipelines.Breaker(i % 2 == 0 ? "racing" : "RACING"), Retry: pipelines.Retry(2 + (i % 4)));
             },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
@@ -26,8 +26,11 @@ public sealed class CircuitStateTests
 
         var built = await Task.WhenAll(builds);
 
-        Assert.All(built, Assert.NotNull);
-        Assert.Equal(LlmCircuitState.Closed, pipelines.CircuitState("RACING"));
+        Assert.Single(built.Select(b => b.Breaker).Distinct());
+        Assert.Equal(4, built.Select(b => b.Retry).Distinct().Count());
+        Assert.Equal(4, pipelines.Count);
+        Assert.Null(pipelines.Retry(1));
+        Assert.Equal(LlmCircuitState.Closed, pipelines.CircuitState("Racing"));
     }
 
     [Fact]

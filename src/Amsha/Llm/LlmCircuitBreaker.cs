@@ -1,0 +1,185 @@
+using System;
+using System.Globalization;
+using Polly.CircuitBreaker;
+
+namespace Amsha;
+
+/// <summary>
+/// One use case's circuit breaker, with the semantics of Polly's advanced breaker: closed, it counts the attempts of
+/// the last <see cref="LlmResilienceOptions.CircuitBreakerSamplingDuration"/> (in ten slices) and opens when at least
+/// <see cref="LlmResilienceOptions.CircuitBreakerMinimumThroughput"/> of them were made and the share of provider
+/// faults among them reached <see cref="LlmResilienceOptions.CircuitBreakerFailureRatio"/>. Open, it refuses attempts
+/// with <see cref="BrokenCircuitException"/> for <see cref="LlmResilienceOptions.CircuitBreakerBreakDuration"/>; then
+/// one attempt probes (half-open): its success closes the circuit, its fault opens it for a full break.
+/// </summary>
+/// <remarks>
+/// An attempt enters (<see cref="TryEnter"/>) and then ends with <see cref="Succeeded"/>, <see cref="Failed"/> or, when
+/// its caller canceled it, <see cref="Abandoned"/>, which counts neither way. All of it is a few field updates under
+/// one lock, so an attempt that succeeds costs next to nothing.
+/// </remarks>
+internal sealed class LlmCircuitBreaker
+{
+    private const int Slices = 10;
+
+    private readonly object _gate = new();
+    private readonly LlmResilienceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly long _sliceTicks;
+    private readonly long _breakTicks;
+    private readonly (long Start, int Attempts, int Failures)[] _slices = new (long, int, int)[Slices];
+    private LlmCircuitState _state = LlmCircuitState.Closed;
+    private long _openUntil;
+    private bool _probing;
+
+    public LlmCircuitBreaker(LlmResilienceOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _sliceTicks = Math.Max(1, ToTimestampTicks(options.CircuitBreakerSamplingDuration, time) / Slices);
+        _breakTicks = ToTimestampTicks(options.CircuitBreakerBreakDuration, time);
+    }
+
+    /// <summary>The circuit's state now (an open circuit whose break is over reads half-open: its next attempt probes).</summary>
+    public LlmCircuitState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == LlmCircuitState.Open && _time.GetTimestamp() >= _openUntil ? LlmCircuitState.HalfOpen : _state;
+            }
+        }
+    }
+
+    /// <summary>Lets an attempt through, or says why not; <paramref name="probe"/> is true for the half-open circuit's one trial attempt.</summary>
+    public bool TryEnter(out bool probe, out BrokenCircuitException? refused)
+    {
+        probe = false;
+        refused = null;
+        lock (_gate)
+        {
+            if (_state == LlmCircuitState.Closed)
+            {
+                return true;
+            }
+
+            var now = _time.GetTimestamp();
+            if (_state == LlmCircuitState.Open && now >= _openUntil)
+            {
+                _state = LlmCircuitState.HalfOpen;
+            }
+
+            if (_state == LlmCircuitState.HalfOpen && !_probing)
+            {
+                _probing = probe = true;
+                return true;
+            }
+
+            var retryAfter = _state == LlmCircuitState.Open ? _time.GetElapsedTime(now, _openUntil) : TimeSpan.Zero;
+            refused = new BrokenCircuitException(
+                string.Create(CultureInfo.InvariantCulture, $"The circuit is now open and is not allowing calls (for {retryAfter.TotalSeconds:0.###} s more)."),
+                retryAfter);
+            return false;
+        }
+    }
+
+    /// <summary>The attempt got an answer, or a fault that is not the provider's (a 400, a 401): neither counts against the provider.</summary>
+    public void Succeeded(bool probe)
+    {
+        lock (_gate)
+        {
+            if (probe)
+            {
+                _probing = false;
+                _state = LlmCircuitState.Closed;
+                Array.Clear(_slices);
+                return;
+            }
+
+            if (_state == LlmCircuitState.Closed)
+            {
+                Current(_time.GetTimestamp()).Attempts++;
+            }
+        }
+    }
+
+    /// <summary>The attempt failed with a provider fault (transient: 408, 429, 5xx, timeouts, connection errors).</summary>
+    public void Failed(bool probe)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            if (probe)
+            {
+                _probing = false;
+                Open(now);
+                return;
+            }
+
+            if (_state != LlmCircuitState.Closed)
+            {
+                return;
+            }
+
+            ref var slice = ref Current(now);
+            slice.Attempts++;
+            slice.Failures++;
+            var (attempts, failures) = Window(now);
+            if (attempts >= _options.CircuitBreakerMinimumThroughput && failures >= _options.CircuitBreakerFailureRatio * attempts)
+            {
+                Open(now);
+            }
+        }
+    }
+
+    /// <summary>The caller canceled the attempt: it says nothing about the provider; a probe leaves the next attempt to probe.</summary>
+    public void Abandoned(bool probe)
+    {
+        if (probe)
+        {
+            lock (_gate)
+            {
+                _probing = false;
+            }
+        }
+    }
+
+    private void Open(long now)
+    {
+        _state = LlmCircuitState.Open;
+        _openUntil = now + _breakTicks;
+        Array.Clear(_slices);
+    }
+
+    // The slice that holds now, started afresh when the one in its place is older than the window.
+    private ref (long Start, int Attempts, int Failures) Current(long now)
+    {
+        var start = now - (now % _sliceTicks);
+        ref var slice = ref _slices[(int)((start / _sliceTicks) % Slices)];
+        if (slice.Start != start)
+        {
+            slice = (start, 0, 0);
+        }
+
+        return ref slice;
+    }
+
+    private (int Attempts, int Failures) Window(long now)
+    {
+        var oldest = now - (_sliceTicks * Slices);
+        int attempts = 0, failures = 0;
+        foreach (var slice in _slices)
+        {
+            if (slice.Start > oldest)
+            {
+                attempts += slice.Attempts;
+                failures += slice.Failures;
+            }
+        }
+
+        return (attempts, failures);
+    }
+
+    private static long ToTimestampTicks(TimeSpan duration, TimeProvider time) =>
+        (long)(duration.TotalSeconds * time.TimestampFrequency);
+}
