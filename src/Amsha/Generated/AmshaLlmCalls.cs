@@ -147,13 +147,13 @@ public static class AmshaLlmCalls
     // One invocation's events share a fresh id and count from 1; they go to the session's observers only.
     private static LlmCallContext StandaloneContext(ExecutionSession session)
     {
-        var invocationId = CallIds.Next();
         if (!session.WantsLlmCallEvents)
         {
-            // Nobody would see them: the call makes no events at all.
-            return new LlmCallContext(invocationId, null, session.Options.CaptureMessageContent);
+            // Nobody would see them: the call makes no events at all (and its id is made only if a failure names it).
+            return new LlmCallContext(null, null, session.Options.CaptureMessageContent);
         }
 
+        var invocationId = CallIds.Next();
         long sequence = 0;
         return new LlmCallContext(
             invocationId,

@@ -21,11 +21,11 @@ public sealed record LlmCallOptions(int MaxAttempts, TimeSpan AttemptTimeout, Ti
     public static LlmCallOptions FromSeconds(int maxAttempts, double timeoutSeconds, double totalTimeoutSeconds) =>
         new(maxAttempts, TimeSpan.FromSeconds(timeoutSeconds), TimeSpan.FromSeconds(totalTimeoutSeconds));
 
-    internal void Validate(string where)
+    internal void Validate(string useCase)
     {
         if (MaxAttempts < 1 || AttemptTimeout <= TimeSpan.Zero || TotalTimeout <= TimeSpan.Zero || TotalTimeout < AttemptTimeout)
         {
-            throw new ArgumentException($"Invalid LLM call options for {where}: MaxAttempts must be at least 1 (is {MaxAttempts}), the attempt timeout ({AttemptTimeout}) and total timeout ({TotalTimeout}) positive, and the total at least the attempt timeout.");
+            throw new ArgumentException($"Invalid LLM call options for use case '{useCase}': MaxAttempts must be at least 1 (is {MaxAttempts}), the attempt timeout ({AttemptTimeout}) and total timeout ({TotalTimeout}) positive, and the total at least the attempt timeout.");
         }
     }
 }

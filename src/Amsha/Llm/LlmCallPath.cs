@@ -25,11 +25,12 @@ internal sealed record LlmCallResult(ChatResponse Response, string Text, TokenUs
 internal sealed class LlmCallContext
 {
     private readonly Action<ExecutionEvent>? _emit;
+    private string? _executionId;
 
     /// <summary>A call of a crew task: its events join the execution's event log.</summary>
     public LlmCallContext(string executionId, ExecutionMode mode, string crewName, string taskName, ExecutionEventLog events, LlmOverrideOptions? overrides, bool captureContent)
     {
-        ExecutionId = executionId;
+        _executionId = executionId;
         Mode = mode;
         CrewName = crewName;
         TaskName = taskName;
@@ -38,16 +39,16 @@ internal sealed class LlmCallContext
         CaptureContent = captureContent;
     }
 
-    /// <summary>A call outside any execution: <paramref name="emit"/> receives its events.</summary>
-    public LlmCallContext(string invocationId, Action<ExecutionEvent>? emit, bool captureContent)
+    /// <summary>A call outside any execution: <paramref name="emit"/> receives its events; the invocation's id is made when first asked for when null.</summary>
+    public LlmCallContext(string? invocationId, Action<ExecutionEvent>? emit, bool captureContent)
     {
-        ExecutionId = invocationId;
+        _executionId = invocationId;
         Mode = ExecutionMode.Interactive;
         _emit = emit;
         CaptureContent = captureContent;
     }
 
-    public string ExecutionId { get; }
+    public string ExecutionId => _executionId ??= CallIds.Next();
 
     public ExecutionMode Mode { get; }
 
@@ -116,7 +117,7 @@ internal static class LlmCallPath
     public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, TaskOutputFormat? output, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken, IList<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(callOptions);
-        callOptions.Validate($"use case '{useCaseName}'");
+        callOptions.Validate(useCaseName);
         var overrides = context.Overrides?.For(useCaseName);
         var useCase = overrides?.ModelKey is { } modelKey ? llm.Resolve(useCaseName, modelKey) : llm.Resolve(useCaseName);
         var options = useCase.CreateChatOptions();
@@ -133,7 +134,6 @@ internal static class LlmCallPath
             (options.AdditionalProperties ??= new AdditionalPropertiesDictionary())[StrictOutputSchema.StrictKey] = true;
         }
 
-        var callId = CallIds.Next();
         var taskName = context.TaskName;
         var time = llm.TimeProvider;
         var started = time.GetTimestamp();
@@ -147,14 +147,14 @@ internal static class LlmCallPath
             telemetry!.RecordInput(messages);
         }
 
+        var state = new LlmCallState();
+        var call = new Call(useCase, messages, options, onDelta, state, telemetry, context, llm.Pipelines, callOptions, time);
+        state.Retrying = call;
         if (context.Reports)
         {
-            context.Report(new LlmCallStartedEvent(callId, useCase.Name, useCase.Provider, options.ModelId, taskName));
+            context.Report(new LlmCallStartedEvent(call.CallId, useCase.Name, useCase.Provider, options.ModelId, taskName));
         }
 
-        var state = new LlmCallState();
-        var call = new Call(useCase, messages, options, onDelta, state, telemetry, context, callId, llm.Pipelines, callOptions, time);
-        state.Retrying = call;
         try
         {
             var response = await DeferredTimeout.RunAsync(static (token, c) => c.RunPipelineAsync(token), call, LlmPipelines.Clamp(callOptions.TotalTimeout), time, cancellationToken).ConfigureAwait(false);
@@ -163,7 +163,7 @@ internal static class LlmCallPath
             telemetry?.Completed(response, state.Usage, state.Attempts, duration, captureContent, context.AgentSpan);
             if (context.Reports)
             {
-                context.Report(new LlmCallCompletedEvent(callId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
+                context.Report(new LlmCallCompletedEvent(call.CallId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
             }
 
             return new LlmCallResult(response, text, state.Usage, state.Attempts, activity?.Context ?? default);
@@ -179,7 +179,7 @@ internal static class LlmCallPath
             var recoverable = fault.Transient || fault.ErrorType == "circuit_open";
             var message = Scrub(Describe(useCase, options, fault, ex, state, callOptions), useCase.ApiKey);
             telemetry?.Failed(fault.ErrorType, state.Usage, state.Attempts, time.GetElapsedTime(started), context.AgentSpan);
-            context.Report(new LlmCallFailedEvent(callId, useCase.Name, state.Attempts, state.TakeUnreportedUsage(), fault.ErrorType, message, recoverable, taskName));
+            context.Report(new LlmCallFailedEvent(call.CallId, useCase.Name, state.Attempts, state.TakeUnreportedUsage(), fault.ErrorType, message, recoverable, taskName));
             throw new LlmCallException(message, context.ExecutionId, context.Mode, recoverable, useCase.Name, fault.ErrorType, fault.StatusCode, state.Attempts, state.Usage, ex is LlmProviderException or TimeoutRejectedException or IncompleteResponseException ? ex : null);
         }
         finally
@@ -235,14 +235,14 @@ internal static class LlmCallPath
         private readonly LlmCallState _state;
         private readonly ChatTelemetry? _telemetry;
         private readonly LlmCallContext _context;
-        private readonly string _callId;
+        private string? _callId;
         private readonly ResiliencePipeline<ChatResponse>? _retry;
         private readonly LlmCircuitBreaker _breaker;
         private readonly TimeSpan _attemptTimeout;
         private readonly TimeProvider _time;
         private Exception? _firstFault;
 
-        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state, ChatTelemetry? telemetry, LlmCallContext context, string callId, LlmPipelines pipelines, LlmCallOptions callOptions, TimeProvider time)
+        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state, ChatTelemetry? telemetry, LlmCallContext context, LlmPipelines pipelines, LlmCallOptions callOptions, TimeProvider time)
         {
             _useCase = useCase;
             _messages = messages;
@@ -251,12 +251,14 @@ internal static class LlmCallPath
             _state = state;
             _telemetry = telemetry;
             _context = context;
-            _callId = callId;
             _retry = pipelines.Retry(callOptions.MaxAttempts);
             _breaker = pipelines.Breaker(useCase.Name);
             _attemptTimeout = LlmPipelines.Clamp(callOptions.AttemptTimeout);
             _time = time;
         }
+
+        /// <summary>The id of the call's events, made when the first of them is.</summary>
+        public string CallId => _callId ??= CallIds.Next();
 
         /// <summary>
         /// The call's attempts, each through the breaker and within the attempt timeout. The first runs on its own; a
@@ -362,7 +364,7 @@ internal static class LlmCallPath
             var fault = LlmFault.Classify(exception);
             _telemetry?.Retrying(attempt, delay, fault.ErrorType);
             AmshaTelemetry.RecordRetryCount(_context.CrewName, _context.TaskName ?? "");
-            _context.Report(new LlmCallRetryingEvent(_callId, _useCase.Name, attempt, delay, fault.Reason, _state.TakeUnreportedUsage(), _context.TaskName));
+            _context.Report(new LlmCallRetryingEvent(CallId, _useCase.Name, attempt, delay, fault.Reason, _state.TakeUnreportedUsage(), _context.TaskName));
         }
 
         public ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken) =>
