@@ -365,7 +365,10 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     {
         var prompt = task.BuildPrompt(_crewInput, new CrewTaskContext(_outputs));
         var call = new LlmCallContext(ExecutionId, Mode, _crew.Name, task.Name, Events, _options?.Llm, Session.Options.CaptureMessageContent);
-        var tools = await ToolSet.CreateAsync(task, Session.ResolveToolbox, Session.ResolveToolSource, Session.Options.Llm.Tools ?? new ToolOptions(), cancellationToken).ConfigureAwait(false);
+        var toolOptions = Session.Options.Llm.Tools;
+        var tools = ToolSet.MayOffer(task, toolOptions)
+            ? await ToolSet.CreateAsync(task, Session.ResolveToolbox, Session.ResolveToolSource, toolOptions ?? new ToolOptions(), cancellationToken).ConfigureAwait(false)
+            : null;
         if (tools is not null)
         {
             tools.Input = _humanInput;

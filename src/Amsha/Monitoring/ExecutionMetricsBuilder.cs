@@ -36,7 +36,8 @@ internal sealed class ExecutionMetricsBuilder
     private TimeSpan _inputWait;
 
     // Requests this run waits on in memory (interactive), by id: their wait is not run time.
-    private readonly Dictionary<string, (string Task, DateTimeOffset At)> _openWaits = new(StringComparer.Ordinal);
+    // Made by the first input request: most executions never wait for a person.
+    private Dictionary<string, (string Task, DateTimeOffset At)>? _openWaits;
     private TimeSpan _waitedInRun;
 
     public ExecutionMetricsBuilder(string executionId, string crewName, ExecutionMode mode, TimeProvider time)
@@ -130,7 +131,7 @@ internal sealed class ExecutionMetricsBuilder
 
                     if (_mode == ExecutionMode.Interactive)
                     {
-                        _openWaits[requested.Request.RequestId] = (requested.Request.TaskName, requested.Timestamp);
+                        (_openWaits ??= new(StringComparer.Ordinal))[requested.Request.RequestId] = (requested.Request.TaskName, requested.Timestamp);
                     }
                 }
 
@@ -146,7 +147,7 @@ internal sealed class ExecutionMetricsBuilder
             case InputExpiredEvent expired:
                 lock (_gate)
                 {
-                    if (_openWaits.TryGetValue(expired.RequestId, out var open))
+                    if (_openWaits is not null && _openWaits.TryGetValue(expired.RequestId, out var open))
                     {
                         _inputWait += expired.Timestamp - open.At;
                         CloseWait(expired.RequestId, expired.Timestamp);
@@ -243,6 +244,9 @@ internal sealed class ExecutionMetricsBuilder
         Final = _carried is { } previous ? AmshaMetrics.Combine(previous, metrics) : metrics;
     }
 
+    private IEnumerable<(string Task, DateTimeOffset At)> OpenWaits =>
+        _openWaits is null ? Array.Empty<(string, DateTimeOffset)>() : _openWaits.Values;
+
     // Called under the lock.
     // Process figures (CPU time, working set) cost a read of /proc on Linux each: they are sampled at the run's
     // start and end only. Running figures (a checkpoint's) carry the start sample; allocations are cheap, always current.
@@ -259,7 +263,7 @@ internal sealed class ExecutionMetricsBuilder
 
         // Waits still open (an execution canceled while it waited) are not run time either.
         var waiting = _waitedInRun;
-        foreach (var open in _openWaits.Values)
+        foreach (var open in OpenWaits)
         {
             waiting += now - open.At;
         }
@@ -269,7 +273,7 @@ internal sealed class ExecutionMetricsBuilder
         {
             // A task still running (or interrupted by the end of the run) counts up to now, less its waits for a person.
             var taskDuration = task.Duration + (task.StartedAt is { } started ? now - started : TimeSpan.Zero) - task.Waited;
-            foreach (var open in _openWaits.Values)
+            foreach (var open in OpenWaits)
             {
                 taskDuration -= open.Task == task.Name ? now - open.At : TimeSpan.Zero;
             }
@@ -319,7 +323,7 @@ internal sealed class ExecutionMetricsBuilder
     // Called under the lock: the wait of a request this run made ends; it is not run time.
     private void CloseWait(string requestId, DateTimeOffset at)
     {
-        if (_openWaits.Remove(requestId, out var open))
+        if (_openWaits is not null && _openWaits.Remove(requestId, out var open))
         {
             var waited = at - open.At;
             _waitedInRun += waited;

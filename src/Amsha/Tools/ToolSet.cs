@@ -46,6 +46,10 @@ internal sealed class ToolSet
     /// <summary>The names of the tools, for an error that names an unknown one.</summary>
     public IEnumerable<string> Names => _byName.Keys;
 
+    /// <summary>Whether <paramref name="task"/> may have tools at all: toolboxes, tool sources, or sources configured for its agent.</summary>
+    public static bool MayOffer<TInput>(CrewTaskDefinition<TInput> task, ToolOptions? options) =>
+        task.Toolboxes.Count > 0 || task.ToolSources.Count > 0 || (options is not null && options.AgentSources.ContainsKey(task.Agent.Name));
+
     /// <summary>
     /// The tools of task <paramref name="task"/> of a crew: its toolboxes' (each instance from <paramref name="resolveToolbox"/>)
     /// and its tool sources' (from <paramref name="resolveSource"/>; configured agent sources added); null when there are none.
