@@ -18,9 +18,12 @@ namespace Amsha;
 /// </remarks>
 internal static class DeferredTimeout
 {
-    // One idle source per thread: a source is reused only after TryReset, that is, when it was never canceled.
+    // Two idle sources per thread (a call's total timeout holds one while its attempt's takes the other); a source is
+    // reused only after TryReset, that is, when it was never canceled.
     [ThreadStatic]
-    private static CancellationTokenSource? t_idleSource;
+    private static CancellationTokenSource? t_idle;
+    [ThreadStatic]
+    private static CancellationTokenSource? t_spare;
 
     /// <summary>Runs <paramref name="work"/> with a token canceled by <paramref name="cancellationToken"/> or after <paramref name="timeout"/>.</summary>
     /// <exception cref="TimeoutRejectedException">The work ended canceled because the timeout expired.</exception>
@@ -28,8 +31,7 @@ internal static class DeferredTimeout
     public static ValueTask<T> RunAsync<T, TState>(Func<CancellationToken, TState, ValueTask<T>> work, TState state, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var source = t_idleSource ?? new CancellationTokenSource();
-        t_idleSource = null;
+        var source = Rent();
         var started = timeProvider.GetTimestamp();
 
         ValueTask<T> running;
@@ -90,11 +92,31 @@ internal static class DeferredTimeout
         return timeProvider.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), source, remaining, Timeout.InfiniteTimeSpan);
     }
 
+    private static CancellationTokenSource Rent()
+    {
+        if (t_idle is { } idle)
+        {
+            t_idle = t_spare;
+            t_spare = null;
+            return idle;
+        }
+
+        return new CancellationTokenSource();
+    }
+
     private static void Release(CancellationTokenSource source)
     {
-        if (source.TryReset())
+        if (!source.TryReset())
         {
-            t_idleSource = source;
+            source.Dispose();
+        }
+        else if (t_idle is null)
+        {
+            t_idle = source;
+        }
+        else if (t_spare is null)
+        {
+            t_spare = source;
         }
         else
         {

@@ -223,8 +223,8 @@ internal static class LlmCallPath
         secret is { Length: >= 4 } ? text.Replace(secret, "***", StringComparison.Ordinal) : text;
 
     /// <summary>
-    /// One call through the use case's pipeline: each attempt streams the answer, passes deltas on, and counts its tokens
-    /// even when it fails; each retry is reported.
+    /// One call through the use case's resilience: each attempt asks for the answer (or streams it, passing deltas on) and
+    /// counts its tokens even when it fails; each retry is reported.
     /// </summary>
     private sealed class Call : ILlmRetryObserver
     {

@@ -94,6 +94,23 @@ public sealed class DeferredTimeoutTests
     }
 
     [Fact]
+    public async Task A_timeout_inside_another_gets_a_source_of_its_own_every_time()
+    {
+        // A call's total timeout holds one source while its attempt's takes another; reused sources must never be shared.
+        for (var i = 0; i < 3; i++)
+        {
+            var distinct = await DeferredTimeout.RunAsync(
+                static (outer, _) => DeferredTimeout.RunAsync(static (inner, o) => new ValueTask<bool>(inner != o), outer, Timeout, TimeProvider.System, outer),
+                0,
+                Timeout,
+                TimeProvider.System,
+                CancellationToken.None);
+
+            Assert.True(distinct);
+        }
+    }
+
+    [Fact]
     public async Task Work_that_answers_before_the_timeout_is_not_canceled_when_the_clock_passes_it()
     {
         var clock = new CountingTimeProvider();
