@@ -14,8 +14,10 @@ namespace Amsha.Tests.LlmCalls;
 [Collection(nameof(Support.AloneCollection))]
 public sealed class CallPathAllocationTests
 {
-    // Measured 3.1 KB per call when written (this model's own answers included); the Agent Framework's ChatClientAgent.RunAsync allocates 3.7 KB for the same call.
-    private const long MaxBytesPerCall = 3_500;
+    // Measured 2.0 KB per call (this model's own answers included) since the first attempt runs outside the retry pipeline
+    // and unstreamed calls ask for the whole answer; 3.1 KB before. The Agent Framework's ChatClientAgent.RunAsync allocates
+    // 3.7 KB for the same call.
+    private const long MaxBytesPerCall = 2_400;
 
     [Fact]
     public void An_unobserved_AmshaLlmCall_allocates_less_than_the_Agent_Frameworks_run_in_steady_state()
