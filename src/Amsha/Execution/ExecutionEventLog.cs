@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,7 +15,10 @@ namespace Amsha;
 internal sealed class ExecutionEventLog
 {
     private readonly object _gate = new();
-    private readonly List<ExecutionEvent> _events = new();
+    // Appended under the lock, read without it: an event is stored before the count that covers it is published, and
+    // a grown array before the count, so a reader that sees a count finds its events in the array it reads after it.
+    private ExecutionEvent[] _events = new ExecutionEvent[16];
+    private int _count;
     private readonly string _executionId;
     private readonly TimeProvider _time;
     private readonly Action<ExecutionEvent>? _onAppended;
@@ -42,8 +46,16 @@ internal sealed class ExecutionEventLog
                 throw new InvalidOperationException($"Execution '{_executionId}' has already ended; no further events are recorded.");
             }
 
-            stamped = ExecutionEvent.Stamp(e, _executionId, _events.Count + 1, _time.GetUtcNow());
-            _events.Add(stamped);
+            stamped = ExecutionEvent.Stamp(e, _executionId, _count + 1, _time.GetUtcNow());
+            if (_count == _events.Length)
+            {
+                var grown = new ExecutionEvent[_events.Length * 2];
+                Array.Copy(_events, grown, _count);
+                Volatile.Write(ref _events, grown);
+            }
+
+            _events[_count] = stamped;
+            Volatile.Write(ref _count, _count + 1);
             _completed = terminal;
             signal = _changed;
             _changed = null;
@@ -61,35 +73,54 @@ internal sealed class ExecutionEventLog
     public async IAsyncEnumerable<ExecutionEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var next = 0;
+        var lastRead = 0L;
         while (true)
         {
-            ExecutionEvent? item = null;
+            // Events already there are read without the lock, so a reader never holds up the writer of the next one.
+            // While they come in a burst (a model streaming at speed appends its next token within a microsecond or
+            // so), looking for the next one for a few microseconds costs less than parking and being woken for each.
+            if (next < Volatile.Read(ref _count) || (Stopwatch.GetElapsedTime(lastRead) < BurstGap && SpinUntilMore(next)))
+            {
+                lastRead = Stopwatch.GetTimestamp();
+                yield return Volatile.Read(ref _events)[next++];
+                continue;
+            }
+
             Task wait;
             lock (_gate)
             {
-                if (next < _events.Count)
+                if (next < _count)
                 {
-                    item = _events[next++];
-                    wait = Task.CompletedTask;
+                    continue;
                 }
-                else if (_completed)
+
+                if (_completed)
                 {
                     yield break;
                 }
-                else
-                {
-                    wait = (_changed ??= NewSignal()).Task;
-                }
-            }
 
-            if (item is not null)
-            {
-                yield return item;
-                continue;
+                wait = (_changed ??= NewSignal()).Task;
             }
 
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // Events closer together than this are a burst; a reader looks for the next for at most about 5 µs.
+    private static readonly TimeSpan BurstGap = TimeSpan.FromMicroseconds(50);
+
+    private bool SpinUntilMore(int next)
+    {
+        for (var i = 0; i < 8; i++)
+        {
+            Thread.SpinWait(16);
+            if (next < Volatile.Read(ref _count))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -386,8 +386,7 @@ internal static class LlmCallPath
         {
             Interlocked.Increment(ref _state.Attempts);
             var usage = TokenUsage.Zero;
-            var updates = new List<ChatResponseUpdate>();
-            var finished = false;
+            var answer = new StreamedAnswer();
             var characters = 0;
             _telemetry?.AttemptStarting();
             try
@@ -395,8 +394,6 @@ internal static class LlmCallPath
                 await foreach (var update in _useCase.Client.GetStreamingResponseAsync(_messages, _options, cancellationToken).ConfigureAwait(false))
                 {
                     _telemetry?.ChunkReceived();
-                    updates.Add(update);
-                    finished |= update.FinishReason is not null;
                     foreach (var content in update.Contents)
                     {
                         if (content is UsageContent reported)
@@ -407,6 +404,7 @@ internal static class LlmCallPath
                     }
 
                     var delta = update.Text;
+                    answer.Add(update, delta);
                     characters += delta.Length;
                     if (delta.Length > 0 && _onDelta is not null)
                     {
@@ -421,7 +419,7 @@ internal static class LlmCallPath
             }
 
             // A provider ends every complete answer with a finish reason; a stream closed without one was cut short.
-            return finished ? updates.ToChatResponse() : throw new IncompleteResponseException(characters);
+            return answer.Finished ? answer.ToResponse() : throw new IncompleteResponseException(characters);
         }
     }
 }
