@@ -75,10 +75,18 @@ internal sealed class LlmCircuitBreaker
                 return true;
             }
 
-            var retryAfter = _state == LlmCircuitState.Open ? _time.GetElapsedTime(now, _openUntil) : TimeSpan.Zero;
-            refused = new BrokenCircuitException(
-                string.Create(CultureInfo.InvariantCulture, $"The circuit is now open and is not allowing calls (for {retryAfter.TotalSeconds:0.###} s more)."),
-                retryAfter);
+            if (_state == LlmCircuitState.Open)
+            {
+                var retryAfter = _time.GetElapsedTime(now, _openUntil);
+                refused = new BrokenCircuitException(
+                    string.Create(CultureInfo.InvariantCulture, $"The circuit is open and is not allowing calls for {retryAfter.TotalSeconds:0.###} s more."),
+                    retryAfter);
+            }
+            else
+            {
+                refused = new BrokenCircuitException("The circuit is half-open: a trial call is under way, and other calls are refused until it ends.", TimeSpan.Zero);
+            }
+
             return false;
         }
     }
