@@ -74,12 +74,12 @@ internal sealed class ExecutionCheckpoints
 
     /// <summary>Journals a completed tool call: written before the model sees its result, so a crash cannot repeat it.</summary>
     public Task<CheckpointWrittenEvent> ToolCallCompletedAsync(JournaledToolCall call, ExecutionState? state) =>
-        WriteAsync(r => r with { ToolCalls = Append(r.ToolCalls, call) }, state);
+        WriteAsync(null, (r, s) => r with { ToolCalls = Append(r.ToolCalls, call), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
 
     public Task<CheckpointWrittenEvent> BeginAsync(ExecutionState? state)
     {
         _runStarted = _time.GetTimestamp();
-        return WriteAsync(r => r with { Status = ExecutionStatus.Running, StatusHistory = Append(r.StatusHistory, ExecutionStatus.Running), Error = null }, state);
+        return WriteAsync(ExecutionStatus.Running, (r, s) => r with { Status = ExecutionStatus.Running, StatusHistory = Append(r.StatusHistory, ExecutionStatus.Running), Error = null, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
     }
 
     /// <summary>Adds a finished task's output; writes it unless it is the last task (the final write follows at once).</summary>
@@ -88,7 +88,7 @@ internal sealed class ExecutionCheckpoints
         var stored = new StoredTaskOutput(index, output.TaskName, output.AgentName, output.Text, duration);
         if (!isLast)
         {
-            return await WriteAsync(r => r with { TaskOutputs = Append(r.TaskOutputs, stored), ToolCalls = Without(r.ToolCalls, output.TaskName) }, state).ConfigureAwait(false);
+            return await WriteAsync(null, (r, s) => r with { TaskOutputs = Append(r.TaskOutputs, stored), ToolCalls = Without(r.ToolCalls, output.TaskName), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state).ConfigureAwait(false);
         }
 
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -111,30 +111,36 @@ internal sealed class ExecutionCheckpoints
             return null;
         }
 
-        return await WriteAsync(static r => r, null).ConfigureAwait(false);
+        return await WriteAsync(null, static (r, s) => r with { UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, null).ConfigureAwait(false);
     }
 
     public Task<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
     {
         var runTime = RunTime();
         var error = failure is null ? null : new ExecutionError((failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable);
-        return WriteAsync(r => r with { Status = status, StatusHistory = Append(r.StatusHistory, status), Error = error, RunTime = r.RunTime + runTime, PendingInput = Array.Empty<InputRequest>() }, state);
+        return WriteAsync(status, (r, s) => r with { Status = status, StatusHistory = Append(r.StatusHistory, status), Error = error, RunTime = r.RunTime + runTime, PendingInput = Array.Empty<InputRequest>(), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
     }
 
     /// <summary>Stores the run's open input requests and ends the attempt waiting for them: the execution holds nothing in memory while it waits.</summary>
     public Task<CheckpointWrittenEvent> SuspendAsync(IReadOnlyList<InputRequest> requests, ExecutionState? state)
     {
         var runTime = RunTime();
-        return WriteAsync(r => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, ExecutionStatus.WaitingForInput), Error = null, RunTime = r.RunTime + runTime, PendingInput = requests }, state);
+        return WriteAsync(ExecutionStatus.WaitingForInput, (r, s) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, ExecutionStatus.WaitingForInput), Error = null, RunTime = r.RunTime + runTime, PendingInput = requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
     }
 
     /// <summary>Opens the execution's requests again (expired ones with new ids and deadlines), without running anything.</summary>
     public Task<CheckpointWrittenEvent> ReopenAsync(IReadOnlyList<InputRequest> requests) =>
-        WriteAsync(r => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, ExecutionStatus.WaitingForInput), PendingInput = requests }, null);
+        WriteAsync(ExecutionStatus.WaitingForInput, (r, s) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, ExecutionStatus.WaitingForInput), PendingInput = requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, null);
 
     private TimeSpan RunTime() => _runStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_runStarted);
 
-    private async Task<CheckpointWrittenEvent> WriteAsync(Func<ExecutionRecord, ExecutionRecord> change, ExecutionState? state)
+    // What every write sets besides its own change; each change makes its record in one copy with these.
+    private readonly record struct Stamp(DateTimeOffset At, string? StateJson, AmshaMetrics? Metrics);
+
+    /// <param name="status">The status the change sets, or null when it keeps the record's.</param>
+    /// <param name="change">The record as written: the last one with the change and the stamp, made in one copy.</param>
+    /// <param name="state">The execution's state to save with it, if it has one.</param>
+    private async Task<CheckpointWrittenEvent> WriteAsync(ExecutionStatus? status, Func<ExecutionRecord, Stamp, ExecutionRecord> change, ExecutionState? state)
     {
         // Never canceled: a finished task's output is worth the few milliseconds of a write.
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -145,14 +151,13 @@ internal sealed class ExecutionCheckpoints
             var stateJson = state is null || (ReferenceEquals(state, _savedState) && stateVersion == _savedStateVersion)
                 ? _record.StateJson
                 : state.Save();
-            var next = change(_record);
+            var now = _time.GetUtcNow();
+            var next = change(_record, new Stamp(now, stateJson, _metrics?.Invoke(status ?? _record.Status) ?? _record.Metrics));
             if (_takeApplied?.Invoke() is { Count: > 0 } applied)
             {
                 next = next with { InputHistory = MarkApplied(next.InputHistory, applied) };
             }
 
-            var now = _time.GetUtcNow();
-            next = next with { UpdatedAt = now, StateJson = stateJson, Metrics = _metrics?.Invoke(next.Status) ?? _record.Metrics };
             if (_lease is { } lease)
             {
                 next = lease.Apply(next, now);
