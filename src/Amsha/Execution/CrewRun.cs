@@ -174,7 +174,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     protected override Task OnSuspendingAsync(IReadOnlyList<InputRequest> requests)
     {
         Metrics.CountRequestsAhead(requests.Count);
-        return _checkpoints is { } checkpoints ? checkpoints.SuspendAsync(requests, State) : Task.CompletedTask;
+        return _checkpoints is { } checkpoints ? checkpoints.SuspendAsync(requests, State).AsTask() : Task.CompletedTask;
     }
 
     // A crew whose tasks are reviewed, or may call tools (one may need approval), asks through a gate.

@@ -73,17 +73,17 @@ internal sealed class ExecutionCheckpoints
         _record.ToolCalls.Where(c => string.Equals(c.TaskName, taskName, StringComparison.Ordinal)).ToList();
 
     /// <summary>Journals a completed tool call: written before the model sees its result, so a crash cannot repeat it.</summary>
-    public Task<CheckpointWrittenEvent> ToolCallCompletedAsync(JournaledToolCall call, ExecutionState? state) =>
+    public ValueTask<CheckpointWrittenEvent> ToolCallCompletedAsync(JournaledToolCall call, ExecutionState? state) =>
         WriteAsync(null, (r, s) => r with { ToolCalls = Append(r.ToolCalls, call), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
 
-    public Task<CheckpointWrittenEvent> BeginAsync(ExecutionState? state)
+    public ValueTask<CheckpointWrittenEvent> BeginAsync(ExecutionState? state)
     {
         _runStarted = _time.GetTimestamp();
-        return WriteAsync(ExecutionStatus.Running, (r, s) => r with { Status = ExecutionStatus.Running, StatusHistory = Append(r.StatusHistory, ExecutionStatus.Running), Error = null, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
+        return WriteAsync(ExecutionStatus.Running, static (r, s) => r with { Status = ExecutionStatus.Running, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(ExecutionStatus.Running, s.At)), Error = null, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
     }
 
     /// <summary>Adds a finished task's output; writes it unless it is the last task (the final write follows at once).</summary>
-    public async Task<CheckpointWrittenEvent?> TaskFinishedAsync(int index, TaskOutput output, TimeSpan duration, ExecutionState? state, bool isLast)
+    public async ValueTask<CheckpointWrittenEvent?> TaskFinishedAsync(int index, TaskOutput output, TimeSpan duration, ExecutionState? state, bool isLast)
     {
         var stored = new StoredTaskOutput(index, output.TaskName, output.AgentName, output.Text, duration);
         if (!isLast)
@@ -104,7 +104,7 @@ internal sealed class ExecutionCheckpoints
     }
 
     /// <summary>Renews the owner's lease of a running execution (a write of the record as it is); null when it no longer runs.</summary>
-    public async Task<CheckpointWrittenEvent?> RenewLeaseAsync()
+    public async ValueTask<CheckpointWrittenEvent?> RenewLeaseAsync()
     {
         if (_lease is null || _record.Status != ExecutionStatus.Running)
         {
@@ -114,23 +114,23 @@ internal sealed class ExecutionCheckpoints
         return await WriteAsync(null, static (r, s) => r with { UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, null).ConfigureAwait(false);
     }
 
-    public Task<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
+    public ValueTask<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
     {
         var runTime = RunTime();
         var error = failure is null ? null : new ExecutionError((failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable);
-        return WriteAsync(status, (r, s) => r with { Status = status, StatusHistory = Append(r.StatusHistory, status), Error = error, RunTime = r.RunTime + runTime, PendingInput = Array.Empty<InputRequest>(), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
+        return WriteAsync(status, (r, s) => r with { Status = status, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(status, s.At)), Error = error, RunTime = r.RunTime + runTime, PendingInput = Array.Empty<InputRequest>(), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
     }
 
     /// <summary>Stores the run's open input requests and ends the attempt waiting for them: the execution holds nothing in memory while it waits.</summary>
-    public Task<CheckpointWrittenEvent> SuspendAsync(IReadOnlyList<InputRequest> requests, ExecutionState? state)
+    public ValueTask<CheckpointWrittenEvent> SuspendAsync(IReadOnlyList<InputRequest> requests, ExecutionState? state)
     {
         var runTime = RunTime();
-        return WriteAsync(ExecutionStatus.WaitingForInput, (r, s) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, ExecutionStatus.WaitingForInput), Error = null, RunTime = r.RunTime + runTime, PendingInput = requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
+        return WriteAsync(ExecutionStatus.WaitingForInput, (r, s) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(ExecutionStatus.WaitingForInput, s.At)), Error = null, RunTime = r.RunTime + runTime, PendingInput = requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
     }
 
     /// <summary>Opens the execution's requests again (expired ones with new ids and deadlines), without running anything.</summary>
-    public Task<CheckpointWrittenEvent> ReopenAsync(IReadOnlyList<InputRequest> requests) =>
-        WriteAsync(ExecutionStatus.WaitingForInput, (r, s) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, ExecutionStatus.WaitingForInput), PendingInput = requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, null);
+    public ValueTask<CheckpointWrittenEvent> ReopenAsync(IReadOnlyList<InputRequest> requests) =>
+        WriteAsync(ExecutionStatus.WaitingForInput, (r, s) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(ExecutionStatus.WaitingForInput, s.At)), PendingInput = requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, null);
 
     private TimeSpan RunTime() => _runStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_runStarted);
 
@@ -140,7 +140,7 @@ internal sealed class ExecutionCheckpoints
     /// <param name="status">The status the change sets, or null when it keeps the record's.</param>
     /// <param name="change">The record as written: the last one with the change and the stamp, made in one copy.</param>
     /// <param name="state">The execution's state to save with it, if it has one.</param>
-    private async Task<CheckpointWrittenEvent> WriteAsync(ExecutionStatus? status, Func<ExecutionRecord, Stamp, ExecutionRecord> change, ExecutionState? state)
+    private async ValueTask<CheckpointWrittenEvent> WriteAsync(ExecutionStatus? status, Func<ExecutionRecord, Stamp, ExecutionRecord> change, ExecutionState? state)
     {
         // Never canceled: a finished task's output is worth the few milliseconds of a write.
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -231,6 +231,4 @@ internal sealed class ExecutionCheckpoints
     private static IReadOnlyList<JournaledToolCall> Without(IReadOnlyList<JournaledToolCall> calls, string taskName) =>
         calls.Count == 0 ? calls : calls.Where(c => !string.Equals(c.TaskName, taskName, StringComparison.Ordinal)).ToList();
 
-    private IReadOnlyList<ExecutionStatusChange> Append(IReadOnlyList<ExecutionStatusChange> history, ExecutionStatus status) =>
-        Append(history, new ExecutionStatusChange(status, _time.GetUtcNow()));
 }
