@@ -14,7 +14,8 @@ namespace Amsha;
 /// </summary>
 /// <remarks>
 /// The work sees a token of a source of its own from the start, so cancellation reaches it either way: the caller's
-/// token is linked in, and the timer armed, before anything awaits the work.
+/// token is linked in, and the timer armed, before anything awaits the work. Work that blocks its caller's thread
+/// before it returns (a synchronous client) is timed from its start but canceled only once it has returned.
 /// </remarks>
 internal static class DeferredTimeout
 {
