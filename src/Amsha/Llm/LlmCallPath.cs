@@ -139,7 +139,7 @@ internal static class LlmCallPath
         var started = time.GetTimestamp();
 
         // Null when nothing listens: an unobserved call does no telemetry work.
-        var telemetry = ChatTelemetry.Start(useCase, options, time);
+        var telemetry = ChatTelemetry.Start(useCase, options, time, streams: onDelta is not null);
         var activity = telemetry?.Span;
         var captureContent = activity is not null && context.CaptureContent;
         if (captureContent)

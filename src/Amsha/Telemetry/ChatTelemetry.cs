@@ -49,7 +49,11 @@ internal sealed class ChatTelemetry
     public Activity? Span { get; }
 
     /// <summary>Starts the telemetry of a call, or returns null when nothing listens.</summary>
-    public static ChatTelemetry? Start(LlmUseCase useCase, ChatOptions options, TimeProvider time)
+    /// <param name="useCase">The use case called.</param>
+    /// <param name="options">The call's options as sent.</param>
+    /// <param name="time">The clock of the call's durations.</param>
+    /// <param name="streams">Whether the call streams its answer (someone reads its text as it comes).</param>
+    public static ChatTelemetry? Start(LlmUseCase useCase, ChatOptions options, TimeProvider time, bool streams)
     {
         var tracing = AmshaTelemetry.Source.HasListeners();
         var metrics = AmshaTelemetry.ClientMetricsEnabled;
@@ -60,12 +64,12 @@ internal sealed class ChatTelemetry
 
         var endpoint = useCase.Endpoint;
         var model = options.ModelId ?? useCase.Model;
-        var span = tracing ? StartSpan(endpoint, model, useCase.Name, options) : null;
+        var span = tracing ? StartSpan(endpoint, model, useCase.Name, options, streams) : null;
         return span is null && !metrics ? null : new ChatTelemetry(span, endpoint, model, time, metrics);
     }
 
     // The sampling-relevant attributes (operation, provider, model, server) go in at creation, so samplers see them.
-    private static Activity? StartSpan(LlmEndpoint endpoint, string? model, string useCaseName, ChatOptions options)
+    private static Activity? StartSpan(LlmEndpoint endpoint, string? model, string useCaseName, ChatOptions options, bool streams)
     {
         var tags = new ActivityTagsCollection
         {
@@ -91,8 +95,7 @@ internal sealed class ChatTelemetry
 
         activity.SetTag("amsha.llm.use_case", useCaseName);
 
-        // Every call of the call path streams.
-        activity.SetTag("gen_ai.request.stream", true);
+        activity.SetTag("gen_ai.request.stream", streams);
         if (AmshaTelemetry.OutputType(options.ResponseFormat) is { } outputType)
         {
             activity.SetTag("gen_ai.output.type", outputType);

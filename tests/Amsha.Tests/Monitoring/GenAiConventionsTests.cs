@@ -231,6 +231,11 @@ public sealed class GenAiConventionsTests
         Assert.Equal(12L, chat.GetTagItem("gen_ai.usage.cache_read.input_tokens"));
         Assert.Equal(6L, chat.GetTagItem("gen_ai.usage.reasoning.output_tokens"));
         Assert.All(Points(metrics, "gen_ai.client.token.usage"), p => Assert.Equal("azure.ai.openai", p.Tags["gen_ai.provider.name"]));
+
+        // A text nobody reads as it comes is asked for whole: not streamed, so no chunk timings either.
+        Assert.Equal(false, chat.GetTagItem("gen_ai.request.stream"));
+        Assert.Null(chat.GetTagItem("gen_ai.response.time_to_first_chunk"));
+        Assert.Equal(0, Count(metrics, "gen_ai.client.operation.time_to_first_chunk"));
     }
 
     [Fact]
