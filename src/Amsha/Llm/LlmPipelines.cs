@@ -5,9 +5,7 @@ using System.Threading.Tasks;
 using Amsha.Generated;
 using Microsoft.Extensions.AI;
 using Polly;
-using Polly.CircuitBreaker;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace Amsha;
 

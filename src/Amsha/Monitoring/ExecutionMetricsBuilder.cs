@@ -244,8 +244,20 @@ internal sealed class ExecutionMetricsBuilder
         Final = _carried is { } previous ? AmshaMetrics.Combine(previous, metrics) : metrics;
     }
 
-    private IEnumerable<(string Task, DateTimeOffset At)> OpenWaits =>
-        _openWaits is null ? Array.Empty<(string, DateTimeOffset)>() : _openWaits.Values;
+    // Time spent so far in the waits still open, of one task or (null) of all. Called under the lock.
+    private TimeSpan OpenWaitTime(DateTimeOffset now, string? task)
+    {
+        var waited = TimeSpan.Zero;
+        if (_openWaits is not null)
+        {
+            foreach (var open in _openWaits.Values)
+            {
+                waited += task is null || open.Task == task ? now - open.At : TimeSpan.Zero;
+            }
+        }
+
+        return waited;
+    }
 
     // Called under the lock.
     // Process figures (CPU time, working set) cost a read of /proc on Linux each: they are sampled at the run's
@@ -262,21 +274,13 @@ internal sealed class ExecutionMetricsBuilder
         }
 
         // Waits still open (an execution canceled while it waited) are not run time either.
-        var waiting = _waitedInRun;
-        foreach (var open in OpenWaits)
-        {
-            waiting += now - open.At;
-        }
+        var waiting = _waitedInRun + OpenWaitTime(now, null);
 
         var tasks = new List<TaskMetrics>(_tasks.Count);
         foreach (var task in _tasks)
         {
             // A task still running (or interrupted by the end of the run) counts up to now, less its waits for a person.
-            var taskDuration = task.Duration + (task.StartedAt is { } started ? now - started : TimeSpan.Zero) - task.Waited;
-            foreach (var open in OpenWaits)
-            {
-                taskDuration -= open.Task == task.Name ? now - open.At : TimeSpan.Zero;
-            }
+            var taskDuration = task.Duration + (task.StartedAt is { } started ? now - started : TimeSpan.Zero) - task.Waited - OpenWaitTime(now, task.Name);
 
             tasks.Add(new TaskMetrics(task.Name, task.AgentName, taskDuration, task.Tokens, task.LlmCalls, task.Retries) { ToolCalls = task.ToolCalls, ToolTime = task.ToolTime });
         }
