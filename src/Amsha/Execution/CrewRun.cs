@@ -27,7 +27,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     private TaskOutput?[] _outputs;
     private ExecutionCheckpoints? _checkpoints;
 
-    // The Running write of a resumed run that an owning session claimed before it was ready (see PrepareAsync).
+    // The Running write made before the run was ready: a fresh start's first record, or the claim of a resumed run by an owning session (see PrepareAsync).
     private CheckpointWrittenEvent? _claimed;
     private ExecutionState? _state;
     private InputGate? _humanInput;
@@ -99,12 +99,14 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             var now = Session.TimeProvider.GetUtcNow();
             var state = _state;
             var stateVersion = state?.Version ?? 0; // read before saving, as checkpoints do
-            var record = ExecutionRecord.First(ExecutionId, _crew, _inputJson!, state?.Save(), now);
+            // The run starts as soon as this write is done, so its first record already says Running (one write, not two).
+            var record = ExecutionRecord.First(ExecutionId, _crew, _inputJson!, state?.Save(), now, running: true);
             var lease = Session.Lease;
             var stored = await _store.SaveAsync(lease is null ? record : lease.Apply(record, now), CancellationToken.None).ConfigureAwait(false);
             _checkpoints = new ExecutionCheckpoints(_store, stored, state, stateVersion, Session.TimeProvider, lease);
-            _checkpoints.MeasureWith(Metrics.Snapshot);
+            _checkpoints.MeasureWith(Metrics);
             _checkpoints.MarkAppliedWith(_humanInput is null ? null : _humanInput.TakeApplied);
+            _claimed = _checkpoints.Began(stored);
             return null;
         }
 
@@ -138,7 +140,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             Metrics.Carry(previous);
         }
 
-        _checkpoints.MeasureWith(Metrics.Snapshot);
+        _checkpoints.MeasureWith(Metrics);
         _humanInput = MayAskForInput(_crew) || found.PendingInput.Count > 0 || found.InputHistory.Count > 0 ? NewInputGate(found) : null;
         _checkpoints.MarkAppliedWith(_humanInput is null ? null : _humanInput.TakeApplied);
         if (found.PendingInput.Count > 0)

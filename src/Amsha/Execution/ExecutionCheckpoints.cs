@@ -19,8 +19,11 @@ internal sealed class ExecutionCheckpoints
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ExecutionLease? _lease;
     private long _runStarted;
+
+    // The last task's output, finished but not yet written: the final write (which follows at once) adds it.
+    private StoredTaskOutput? _lastOutput;
     private ExecutionRecord _record;
-    private Func<ExecutionStatus, AmshaMetrics?>? _metrics;
+    private ExecutionMetricsBuilder? _metrics;
     private Func<IReadOnlyList<string>>? _takeApplied;
 
     // The state instance and version that _record.StateJson holds, so an unchanged state is not saved again.
@@ -44,7 +47,7 @@ internal sealed class ExecutionCheckpoints
     }
 
     /// <summary>Where every write takes the execution's running (or, at the end, final) metrics from.</summary>
-    public void MeasureWith(Func<ExecutionStatus, AmshaMetrics?> metrics) => _metrics = metrics;
+    public void MeasureWith(ExecutionMetricsBuilder metrics) => _metrics = metrics;
 
     /// <summary>Where every write learns which recorded input answers the run has acted on, to mark them applied.</summary>
     public void MarkAppliedWith(Func<IReadOnlyList<string>>? takeApplied) => _takeApplied = takeApplied;
@@ -74,27 +77,35 @@ internal sealed class ExecutionCheckpoints
 
     /// <summary>Journals a completed tool call: written before the model sees its result, so a crash cannot repeat it.</summary>
     public ValueTask<CheckpointWrittenEvent> ToolCallCompletedAsync(JournaledToolCall call, ExecutionState? state) =>
-        WriteAsync(null, (r, s) => r with { ToolCalls = Append(r.ToolCalls, call), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
+        WriteAsync(null, static (r, s, call) => r with { ToolCalls = Append(r.ToolCalls, call), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, call, state);
+
+    /// <summary>The run starts from <paramref name="written"/>, a record stored already saying Running (a fresh start's first write).</summary>
+    public CheckpointWrittenEvent Began(ExecutionRecord written)
+    {
+        _runStarted = _time.GetTimestamp();
+        return new CheckpointWrittenEvent(written.Revision, written.TaskOutputs.Count, written.Status);
+    }
 
     public ValueTask<CheckpointWrittenEvent> BeginAsync(ExecutionState? state)
     {
         _runStarted = _time.GetTimestamp();
-        return WriteAsync(ExecutionStatus.Running, static (r, s) => r with { Status = ExecutionStatus.Running, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(ExecutionStatus.Running, s.At)), Error = null, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
+        return WriteAsync(ExecutionStatus.Running, static (r, s, _) => r with { Status = ExecutionStatus.Running, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(ExecutionStatus.Running, s.At)), Error = null, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, 0, state);
     }
 
-    /// <summary>Adds a finished task's output; writes it unless it is the last task (the final write follows at once).</summary>
+    /// <summary>Adds a finished task's output; writes it unless it is the last task (the final write follows at once and adds it).</summary>
     public async ValueTask<CheckpointWrittenEvent?> TaskFinishedAsync(int index, TaskOutput output, TimeSpan duration, ExecutionState? state, bool isLast)
     {
         var stored = new StoredTaskOutput(index, output.TaskName, output.AgentName, output.Text, duration);
         if (!isLast)
         {
-            return await WriteAsync(null, (r, s) => r with { TaskOutputs = Append(r.TaskOutputs, stored), ToolCalls = Without(r.ToolCalls, output.TaskName), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state).ConfigureAwait(false);
+            return await WriteAsync(null, static (r, s, stored) => r with { TaskOutputs = Append(r.TaskOutputs, stored), ToolCalls = Without(r.ToolCalls, stored.TaskName), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, stored, state).ConfigureAwait(false);
         }
 
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            _record = _record with { TaskOutputs = Append(_record.TaskOutputs, stored), ToolCalls = Without(_record.ToolCalls, output.TaskName) };
+            // Held for the final write, which adds it: no record copy of its own.
+            _lastOutput = stored;
             return null;
         }
         finally
@@ -111,26 +122,47 @@ internal sealed class ExecutionCheckpoints
             return null;
         }
 
-        return await WriteAsync(null, static (r, s) => r with { UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, null).ConfigureAwait(false);
+        return await WriteAsync(null, static (r, s, _) => r with { UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, 0, null).ConfigureAwait(false);
     }
 
-    public ValueTask<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
+    /// <summary>The final write: the outcome, with the last task's output when the run got that far.</summary>
+    public async ValueTask<CheckpointWrittenEvent> EndAsync(ExecutionStatus status, ExecutionException? failure, ExecutionState? state)
     {
         var runTime = RunTime();
         var error = failure is null ? null : new ExecutionError((failure.InnerException ?? failure).GetType().FullName ?? "Exception", failure.Message, failure.Recoverable);
-        return WriteAsync(status, (r, s) => r with { Status = status, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(status, s.At)), Error = error, RunTime = r.RunTime + runTime, PendingInput = Array.Empty<InputRequest>(), UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
+        var written = await WriteAsync(
+            status,
+            static (r, s, end) => r with
+            {
+                Status = end.Status,
+                StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(end.Status, s.At)),
+                Error = end.Error,
+                RunTime = r.RunTime + end.RunTime,
+                PendingInput = Array.Empty<InputRequest>(),
+                TaskOutputs = end.Last is { } last ? Append(r.TaskOutputs, last) : r.TaskOutputs,
+                ToolCalls = end.Last is { } done ? Without(r.ToolCalls, done.TaskName) : r.ToolCalls,
+                UpdatedAt = s.At,
+                StateJson = s.StateJson,
+                Metrics = s.Metrics,
+            },
+            (Status: status, Error: error, RunTime: runTime, Last: _lastOutput),
+            state).ConfigureAwait(false);
+
+        // Stored now; a failed write keeps it for the next attempt to end the run.
+        _lastOutput = null;
+        return written;
     }
 
     /// <summary>Stores the run's open input requests and ends the attempt waiting for them: the execution holds nothing in memory while it waits.</summary>
     public ValueTask<CheckpointWrittenEvent> SuspendAsync(IReadOnlyList<InputRequest> requests, ExecutionState? state)
     {
         var runTime = RunTime();
-        return WriteAsync(ExecutionStatus.WaitingForInput, (r, s) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(ExecutionStatus.WaitingForInput, s.At)), Error = null, RunTime = r.RunTime + runTime, PendingInput = requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, state);
+        return WriteAsync(ExecutionStatus.WaitingForInput, static (r, s, wait) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(ExecutionStatus.WaitingForInput, s.At)), Error = null, RunTime = r.RunTime + wait.RunTime, PendingInput = wait.Requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, (Requests: requests, RunTime: runTime), state);
     }
 
     /// <summary>Opens the execution's requests again (expired ones with new ids and deadlines), without running anything.</summary>
     public ValueTask<CheckpointWrittenEvent> ReopenAsync(IReadOnlyList<InputRequest> requests) =>
-        WriteAsync(ExecutionStatus.WaitingForInput, (r, s) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(ExecutionStatus.WaitingForInput, s.At)), PendingInput = requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, null);
+        WriteAsync(ExecutionStatus.WaitingForInput, static (r, s, requests) => r with { Status = ExecutionStatus.WaitingForInput, StatusHistory = Append(r.StatusHistory, new ExecutionStatusChange(ExecutionStatus.WaitingForInput, s.At)), PendingInput = requests, UpdatedAt = s.At, StateJson = s.StateJson, Metrics = s.Metrics }, requests, null);
 
     private TimeSpan RunTime() => _runStarted == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_runStarted);
 
@@ -138,9 +170,11 @@ internal sealed class ExecutionCheckpoints
     private readonly record struct Stamp(DateTimeOffset At, string? StateJson, AmshaMetrics? Metrics);
 
     /// <param name="status">The status the change sets, or null when it keeps the record's.</param>
-    /// <param name="change">The record as written: the last one with the change and the stamp, made in one copy.</param>
+    /// <param name="change">The record as written: the last one with the change and the stamp, made in one copy (a static
+    /// lambda: what it needs comes as <paramref name="argument"/>, so a write allocates no closure).</param>
+    /// <param name="argument">What the change sets besides the stamp.</param>
     /// <param name="state">The execution's state to save with it, if it has one.</param>
-    private async ValueTask<CheckpointWrittenEvent> WriteAsync(ExecutionStatus? status, Func<ExecutionRecord, Stamp, ExecutionRecord> change, ExecutionState? state)
+    private async ValueTask<CheckpointWrittenEvent> WriteAsync<TArgument>(ExecutionStatus? status, Func<ExecutionRecord, Stamp, TArgument, ExecutionRecord> change, TArgument argument, ExecutionState? state)
     {
         // Never canceled: a finished task's output is worth the few milliseconds of a write.
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -152,7 +186,7 @@ internal sealed class ExecutionCheckpoints
                 ? _record.StateJson
                 : state.Save();
             var now = _time.GetUtcNow();
-            var next = change(_record, new Stamp(now, stateJson, _metrics?.Invoke(status ?? _record.Status) ?? _record.Metrics));
+            var next = change(_record, new Stamp(now, stateJson, _metrics?.Snapshot(status ?? _record.Status) ?? _record.Metrics), argument);
             if (_takeApplied?.Invoke() is { Count: > 0 } applied)
             {
                 next = next with { InputHistory = MarkApplied(next.InputHistory, applied) };
@@ -219,12 +253,16 @@ internal sealed class ExecutionCheckpoints
         return marked;
     }
 
-    private static IReadOnlyList<T> Append<T>(IReadOnlyList<T> items, T item)
+    private static T[] Append<T>(IReadOnlyList<T> items, T item)
     {
-        var list = new List<T>(items.Count + 1);
-        list.AddRange(items);
-        list.Add(item);
-        return list;
+        var appended = new T[items.Count + 1];
+        for (var i = 0; i < items.Count; i++)
+        {
+            appended[i] = items[i];
+        }
+
+        appended[items.Count] = item;
+        return appended;
     }
 
     // A finished task's output replaces its journal: the task will not run again.

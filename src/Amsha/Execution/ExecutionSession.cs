@@ -491,26 +491,27 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
 
     private void Launch<TOutput>(ExecutionRun<TOutput> run)
     {
-        // Both modes run off the caller's thread: starting never waits for I/O or a model.
-        _ = Task.Run(
-            async () =>
-            {
-                await run.RunToEndAsync().ConfigureAwait(false);
-                if (run.Mode == ExecutionMode.Background)
-                {
-                    lock (_liveBackgroundRuns)
-                    {
-                        // Only this run's entry: a resumed run of the same execution may have replaced it already.
-                        if (_liveBackgroundRuns.TryGetValue(run.ExecutionId, out var live) && ReferenceEquals(live, run))
-                        {
-                            _liveBackgroundRuns.Remove(run.ExecutionId);
-                        }
-                    }
-                }
+        // Both modes run off the caller's thread: starting never waits for I/O or a model. Queued as one work item
+        // (the caller's execution context flows with it, as with Task.Run, without Task.Run's closure and proxy task).
+        ThreadPool.QueueUserWorkItem(static launched => _ = launched.Session.RunLaunchedAsync(launched.Run), (Session: this, Run: run), preferLocal: false);
+    }
 
-                run.Release();
-            },
-            CancellationToken.None);
+    private async Task RunLaunchedAsync<TOutput>(ExecutionRun<TOutput> run)
+    {
+        await run.RunToEndAsync().ConfigureAwait(false);
+        if (run.Mode == ExecutionMode.Background)
+        {
+            lock (_liveBackgroundRuns)
+            {
+                // Only this run's entry: a resumed run of the same execution may have replaced it already.
+                if (_liveBackgroundRuns.TryGetValue(run.ExecutionId, out var live) && ReferenceEquals(live, run))
+                {
+                    _liveBackgroundRuns.Remove(run.ExecutionId);
+                }
+            }
+        }
+
+        run.Release();
     }
 
     private void Unsubscribe(Action<ExecutionEvent> listener)

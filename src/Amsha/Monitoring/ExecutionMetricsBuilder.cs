@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 
 namespace Amsha;
 
@@ -38,6 +39,9 @@ internal sealed class ExecutionMetricsBuilder
     // Requests this run waits on in memory (interactive), by id: their wait is not run time.
     // Made by the first input request: most executions never wait for a person.
     private Dictionary<string, (string Task, DateTimeOffset At)>? _openWaits;
+
+    // The figures of a run's last write, marked with its outcome (see Snapshot); this run's own, before any carried ones.
+    private AmshaMetrics? _concluded;
     private TimeSpan _waitedInRun;
 
     public ExecutionMetricsBuilder(string executionId, string crewName, ExecutionMode mode, TimeProvider time)
@@ -63,6 +67,15 @@ internal sealed class ExecutionMetricsBuilder
     /// <summary>Takes in one event of the run; events arrive in order (the run's event log serializes them).</summary>
     public void Observe(ExecutionEvent e)
     {
+        if (_concluded is not null && Counts(e))
+        {
+            lock (_gate)
+            {
+                // Figures concluded for the last write are final only if nothing is counted after them.
+                _concluded = null;
+            }
+        }
+
         switch (e)
         {
             case TokenDeltaEvent:
@@ -174,7 +187,11 @@ internal sealed class ExecutionMetricsBuilder
         }
     }
 
-    /// <summary>The figures so far, marked with <paramref name="status"/> (the outcome, for the record written just before the terminal event).</summary>
+    /// <summary>
+    /// The figures so far, marked with <paramref name="status"/>. Marked with an outcome (the record written just before
+    /// the terminal event) they are the final figures: the terminal event keeps them unless something was counted in
+    /// between, so the stored record and the result report the same figures, built once.
+    /// </summary>
     public AmshaMetrics Snapshot(ExecutionStatus status)
     {
         if (Final is { } final)
@@ -183,9 +200,11 @@ internal sealed class ExecutionMetricsBuilder
         }
 
         var now = _time.GetUtcNow();
+        var outcome = status is not (ExecutionStatus.Running or ExecutionStatus.Pending);
         lock (_gate)
         {
-            var current = Build(status, now, null, sampleProcess: false);
+            var current = Build(status, now, null, sampleProcess: outcome);
+            _concluded = outcome ? current : null;
             return _carried is { } previous ? AmshaMetrics.Combine(previous, current) : current;
         }
     }
@@ -227,12 +246,20 @@ internal sealed class ExecutionMetricsBuilder
         }
     }
 
+    // Whether an event changes the figures: all but the terminal ones, checkpoints, tokens and requests already counted.
+    private bool Counts(ExecutionEvent e) => e switch
+    {
+        ExecutionCompletedEvent or ExecutionFailedEvent or ExecutionCanceledEvent or ExecutionSuspendedEvent or CheckpointWrittenEvent or TokenDeltaEvent => false,
+        InputRequestedEvent => Volatile.Read(ref _requestsCountedAhead) == 0,
+        _ => true,
+    };
+
     private void Finish(ExecutionStatus status, DateTimeOffset at, TimeSpan? duration)
     {
         AmshaMetrics metrics;
         lock (_gate)
         {
-            metrics = Build(status, at, duration, sampleProcess: true);
+            metrics = _concluded is { } concluded && concluded.Status == status ? concluded : Build(status, at, duration, sampleProcess: true);
         }
 
         // A resumed run that stopped at once (still waiting) never started: it was never counted as active.

@@ -98,14 +98,18 @@ public sealed record ExecutionRecord
     public bool IsOrphanedAt(DateTimeOffset now) =>
         Status is ExecutionStatus.Running or ExecutionStatus.Pending && LeaseExpiresAt is { } expires && expires <= now;
 
-    /// <summary>The first record of a new background execution of <paramref name="crew"/>: pending, nothing done yet.</summary>
-    internal static ExecutionRecord First<TInput, TOutput>(string executionId, Generated.CrewDefinition<TInput, TOutput> crew, string inputJson, string? stateJson, DateTimeOffset now) => new()
+    /// <summary>The first record of a new background execution of <paramref name="crew"/>: pending (or running), nothing done yet.</summary>
+    // running: the execution runs at once, here; the record says Running (after the Pending it passed through), so a
+    // local start needs no second write before its first task. Either way it has no metrics yet: nothing ran.
+    internal static ExecutionRecord First<TInput, TOutput>(string executionId, Generated.CrewDefinition<TInput, TOutput> crew, string inputJson, string? stateJson, DateTimeOffset now, bool running = false) => new()
     {
         ExecutionId = executionId,
         CrewName = crew.Name,
         Mode = ExecutionMode.Background,
-        Status = ExecutionStatus.Pending,
-        StatusHistory = new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now) },
+        Status = running ? ExecutionStatus.Running : ExecutionStatus.Pending,
+        StatusHistory = running
+            ? new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now), new ExecutionStatusChange(ExecutionStatus.Running, now) }
+            : new[] { new ExecutionStatusChange(ExecutionStatus.Pending, now) },
         InputJson = inputJson,
         TotalTasks = crew.Tasks.Count,
         StateJson = stateJson,

@@ -49,11 +49,13 @@ public sealed class StoredMetricsTests
         Assert.Equal(result.Metrics!.Tokens, metrics.Tokens);
         Assert.Equal(result.Metrics.LlmCallCount, metrics.LlmCallCount);
 
-        // Running, after T1, after T2, final: each write holds the calls made so far.
-        var writes = store.Saved.Where(r => r.Status != ExecutionStatus.Pending).ToList();
-        Assert.Equal([0, 1, 2, 3], writes.Select(r => r.Metrics!.LlmCallCount));
-        Assert.All(writes.SkipLast(1), r => Assert.Equal(ExecutionStatus.Running, r.Metrics!.Status));
+        // The first record (already Running: the run starts at once) has nothing measured yet; after T1, after T2 and
+        // the final write each hold the calls made so far.
+        Assert.Equal(ExecutionStatus.Running, store.Saved[0].Status);
         Assert.Null(store.Saved[0].Metrics);
+        var writes = store.Saved.Skip(1).ToList();
+        Assert.Equal([1, 2, 3], writes.Select(r => r.Metrics!.LlmCallCount));
+        Assert.All(writes.SkipLast(1), r => Assert.Equal(ExecutionStatus.Running, r.Metrics!.Status));
     }
 
     [Theory]
