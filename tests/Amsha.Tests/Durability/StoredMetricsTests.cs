@@ -49,10 +49,19 @@ public sealed class StoredMetricsTests
         Assert.Equal(result.Metrics!.Tokens, metrics.Tokens);
         Assert.Equal(result.Metrics.LlmCallCount, metrics.LlmCallCount);
 
+        // The final write's figures are the run's final figures, built once: the result reports exactly what was stored.
+        Assert.Equal(result.Metrics.Duration, metrics.Duration);
+        Assert.Equal(result.Metrics.EndedAt, metrics.EndedAt);
+        Assert.Equal(result.Metrics.Resources, metrics.Resources);
+
         // The first record (already Running: the run starts at once) has nothing measured yet; after T1, after T2 and
         // the final write each hold the calls made so far.
         Assert.Equal(ExecutionStatus.Running, store.Saved[0].Status);
+        Assert.Equal([ExecutionStatus.Pending, ExecutionStatus.Running], store.Saved[0].StatusHistory.Select(c => c.Status));
+        Assert.Equal(store.Saved[0].StatusHistory[0].At, store.Saved[0].StatusHistory[1].At);
         Assert.Null(store.Saved[0].Metrics);
+        Assert.Equal(4, store.Saved.Count);
+        Assert.Equal(3, store.Saved[^1].TaskOutputs.Count);
         var writes = store.Saved.Skip(1).ToList();
         Assert.Equal([1, 2, 3], writes.Select(r => r.Metrics!.LlmCallCount));
         Assert.All(writes.SkipLast(1), r => Assert.Equal(ExecutionStatus.Running, r.Metrics!.Status));

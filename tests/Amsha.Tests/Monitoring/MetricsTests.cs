@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amsha.Tests.Support;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Amsha.Tests.Monitoring;
 
@@ -130,6 +131,42 @@ public sealed class MetricsTests
         Assert.Equal(1, research.Retries);
         Assert.Equal(new TokenUsage(2 * billed[0].Input, 5, 2 * billed[0].Input + 5), research.Tokens);
         Assert.Equal(2, retries.CountFor("MetricsRetriedCrew"));
+    }
+
+    [Fact]
+    public void The_final_write_figures_are_the_final_figures_unless_something_is_counted_after_them()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        var t0 = clock.GetUtcNow();
+
+        // Written with the outcome, then the terminal event: the same figures, built once.
+        var kept = new ExecutionMetricsBuilder("e1", "Crew", ExecutionMode.Background, clock);
+        kept.Observe(new ExecutionStartedEvent("Crew", ExecutionMode.Background, 1) { ExecutionId = "e1", Sequence = 1, Timestamp = t0 });
+        kept.Observe(new LlmCallCompletedEvent("c1", "default", null, 1, new TokenUsage(10, 5, 15), TimeSpan.FromSeconds(1), "T") { ExecutionId = "e1", Sequence = 2, Timestamp = t0 });
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var written = kept.Snapshot(ExecutionStatus.Succeeded);
+        kept.Observe(new CheckpointWrittenEvent(2, 1, ExecutionStatus.Succeeded) { ExecutionId = "e1", Sequence = 3, Timestamp = clock.GetUtcNow() });
+        clock.Advance(TimeSpan.FromSeconds(1));
+        kept.Observe(new ExecutionCompletedEvent(TimeSpan.FromSeconds(3)) { ExecutionId = "e1", Sequence = 4, Timestamp = clock.GetUtcNow() });
+        Assert.Same(written, kept.Final);
+        Assert.Equal(TimeSpan.FromSeconds(2), kept.Final!.Duration);
+
+        // A call counted after the write: the terminal event builds the figures again, with it.
+        var rebuilt = new ExecutionMetricsBuilder("e2", "Crew", ExecutionMode.Background, clock);
+        rebuilt.Observe(new ExecutionStartedEvent("Crew", ExecutionMode.Background, 1) { ExecutionId = "e2", Sequence = 1, Timestamp = clock.GetUtcNow() });
+        var early = rebuilt.Snapshot(ExecutionStatus.Succeeded);
+        rebuilt.Observe(new LlmCallCompletedEvent("c2", "default", null, 1, new TokenUsage(1, 1, 2), TimeSpan.FromSeconds(1), "T") { ExecutionId = "e2", Sequence = 2, Timestamp = clock.GetUtcNow() });
+        rebuilt.Observe(new ExecutionCompletedEvent(TimeSpan.FromSeconds(1)) { ExecutionId = "e2", Sequence = 3, Timestamp = clock.GetUtcNow() });
+        Assert.NotSame(early, rebuilt.Final);
+        Assert.Equal(0, early.LlmCallCount);
+        Assert.Equal(1, rebuilt.Final!.LlmCallCount);
+
+        // Written with one outcome, ended with another (the final write failed): built again for the real outcome.
+        var other = new ExecutionMetricsBuilder("e3", "Crew", ExecutionMode.Background, clock);
+        other.Observe(new ExecutionStartedEvent("Crew", ExecutionMode.Background, 1) { ExecutionId = "e3", Sequence = 1, Timestamp = clock.GetUtcNow() });
+        _ = other.Snapshot(ExecutionStatus.Succeeded);
+        other.Observe(new ExecutionFailedEvent("Amsha.ExecutionConflictException", "conflict", false) { ExecutionId = "e3", Sequence = 2, Timestamp = clock.GetUtcNow() });
+        Assert.Equal(ExecutionStatus.Failed, other.Final!.Status);
     }
 
     [Fact]
