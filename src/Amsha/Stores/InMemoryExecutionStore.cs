@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -6,61 +7,71 @@ using System.Threading.Tasks;
 namespace Amsha;
 
 /// <summary>Keeps execution records in this process's memory: for tests and short-lived hosts; nothing survives a restart.</summary>
+/// <remarks>
+/// Without a global lock: a write replaces an execution's record only if it is still the one the writer read
+/// (compare-and-swap), so writers of different executions never wait for each other and a second writer of the same
+/// one is caught.
+/// </remarks>
 public sealed class InMemoryExecutionStore : IExecutionStore
 {
-    private readonly object _gate = new();
-    private readonly Dictionary<string, ExecutionRecord> _records = new(StringComparer.Ordinal);
-    private readonly List<string> _order = new();
+    private readonly ConcurrentDictionary<string, ExecutionRecord> _records = new(StringComparer.Ordinal);
+
+    // Ids in the order their first record was stored, for listings.
+    private readonly ConcurrentQueue<string> _order = new();
 
     /// <inheritdoc/>
     public ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(executionId);
-        lock (_gate)
-        {
-            return new(_records.TryGetValue(executionId, out var record) ? record : null);
-        }
+        return new(_records.TryGetValue(executionId, out var record) ? record : null);
     }
 
     /// <inheritdoc/>
     public ValueTask<ExecutionRecord> SaveAsync(ExecutionRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        lock (_gate)
+        var id = record.ExecutionId;
+        if (record.Revision == 0)
         {
-            var current = _records.TryGetValue(record.ExecutionId, out var stored) ? stored.Revision : 0;
-            if (current != record.Revision)
+            var first = record with { Revision = 1 };
+            if (!_records.TryAdd(id, first))
             {
-                throw new ExecutionConflictException(record.ExecutionId, record.Revision, current);
+                throw new ExecutionConflictException(id, 0, _records.TryGetValue(id, out var existing) ? existing.Revision : 0);
             }
 
-            var saved = record with { Revision = current + 1 };
-            if (current == 0)
-            {
-                _order.Add(record.ExecutionId);
-            }
-
-            _records[record.ExecutionId] = saved;
-            return new(saved);
+            _order.Enqueue(id);
+            return new(first);
         }
+
+        if (!_records.TryGetValue(id, out var current) || current.Revision != record.Revision)
+        {
+            throw new ExecutionConflictException(id, record.Revision, current?.Revision ?? 0);
+        }
+
+        // Replaced only if still the record read (a record compares equal to itself first, so this is a reference check
+        // but for a record equal in every value, revision included).
+        var saved = record with { Revision = current.Revision + 1 };
+        if (!_records.TryUpdate(id, saved, current))
+        {
+            throw new ExecutionConflictException(id, record.Revision, _records.TryGetValue(id, out var now) ? now.Revision : 0);
+        }
+
+        return new(saved);
     }
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        var list = new List<ExecutionRecord>();
+        foreach (var id in _order)
         {
-            var list = new List<ExecutionRecord>();
-            foreach (var id in _order)
+            var record = _records[id];
+            if (crewName is null || string.Equals(record.CrewName, crewName, StringComparison.Ordinal))
             {
-                var record = _records[id];
-                if (crewName is null || string.Equals(record.CrewName, crewName, StringComparison.Ordinal))
-                {
-                    list.Add(record);
-                }
+                list.Add(record);
             }
-
-            return new(list);
         }
+
+        return new(list);
     }
 }
