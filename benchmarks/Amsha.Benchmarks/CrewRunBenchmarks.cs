@@ -257,18 +257,6 @@ public class ScaleBenchmarks : PeerBenchmarks
         _one = new OneTaskCrew(Session);
     }
 
-    /// <summary>
-    /// Every measured batch starts with an empty store, as in a fresh process: otherwise the store keeps the records of
-    /// every earlier batch (hundreds of thousands after warm-up), and what is measured depends on how many batches ran.
-    /// </summary>
-    [IterationSetup(Target = nameof(AmshaBackground))]
-    public void EmptyStore()
-    {
-        var options = new AmshaOptions();
-        options.Llm.UseDefaultChatClient(Client);
-        _one = new OneTaskCrew(new ExecutionSession(options, new InMemoryExecutionStore()));
-    }
-
     [Benchmark(Baseline = true, Description = "10,000 raw calls", OperationsPerInvoke = Runs)]
     public Task Raw() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => Client.GetResponseAsync(Messages)));
 
