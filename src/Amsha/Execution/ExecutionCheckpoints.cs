@@ -266,7 +266,24 @@ internal sealed class ExecutionCheckpoints
     }
 
     // A finished task's output replaces its journal: the task will not run again.
-    private static IReadOnlyList<JournaledToolCall> Without(IReadOnlyList<JournaledToolCall> calls, string taskName) =>
-        calls.Count == 0 ? calls : calls.Where(c => !string.Equals(c.TaskName, taskName, StringComparison.Ordinal)).ToList();
+    // (A loop: a lambda's closure would be allocated on every call, journal or not.)
+    private static IReadOnlyList<JournaledToolCall> Without(IReadOnlyList<JournaledToolCall> calls, string taskName)
+    {
+        if (calls.Count == 0)
+        {
+            return calls;
+        }
+
+        var kept = new List<JournaledToolCall>(calls.Count);
+        foreach (var call in calls)
+        {
+            if (!string.Equals(call.TaskName, taskName, StringComparison.Ordinal))
+            {
+                kept.Add(call);
+            }
+        }
+
+        return kept;
+    }
 
 }

@@ -47,7 +47,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     private readonly TaskCompletionSource<CrewResult<TOutput>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Completes (never faults, so nobody has to observe it) once the execution is durable or has failed to become so.
-    private readonly TaskCompletionSource<Exception?> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LazyCompletion<Exception?> _ready;
     private readonly CancellationTokenSource _cancellation;
     private readonly object _progressGate = new();
     private int _status = (int)ExecutionStatus.Pending;
@@ -55,7 +55,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     // Set before the cancellation that stops a background run for its session's shutdown: it ends Interrupted, not Canceled.
     private volatile bool _interrupted;
     private ExecutionProgress _progress;
-    private readonly TaskCompletionSource<ExecutionStatus> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LazyCompletion<ExecutionStatus> _ended;
 
     protected ExecutionRun(ExecutionSession session, string executionId, string crewName, ExecutionMode mode, int totalTasks, CancellationToken callerToken)
     {

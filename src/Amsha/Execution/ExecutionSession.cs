@@ -491,9 +491,10 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
 
     private void Launch<TOutput>(ExecutionRun<TOutput> run)
     {
-        // Both modes run off the caller's thread: starting never waits for I/O or a model. Queued as one work item
-        // (the caller's execution context flows with it, as with Task.Run, without Task.Run's closure and proxy task).
-        ThreadPool.QueueUserWorkItem(static launched => _ = launched.Session.RunLaunchedAsync(launched.Run), (Session: this, Run: run), preferLocal: false);
+        // Both modes run off the caller's thread: starting never waits for I/O or a model. Queued as one work item, as
+        // Task.Run queues (the caller's execution context flows with it; from a pool thread, to that thread's own queue,
+        // where idle threads steal it), without Task.Run's closure and proxy task.
+        ThreadPool.QueueUserWorkItem(static launched => _ = launched.Session.RunLaunchedAsync(launched.Run), (Session: this, Run: run), preferLocal: true);
     }
 
     private async Task RunLaunchedAsync<TOutput>(ExecutionRun<TOutput> run)
