@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Threading;
 using Polly.CircuitBreaker;
 
 namespace Amsha;
@@ -14,8 +15,9 @@ namespace Amsha;
 /// </summary>
 /// <remarks>
 /// An attempt enters (<see cref="TryEnter"/>) and then ends with <see cref="Succeeded"/>, <see cref="Failed"/> or, when
-/// its caller canceled it, <see cref="Abandoned"/>, which counts neither way. All of it is a few field updates under
-/// one lock, so an attempt that succeeds costs next to nothing.
+/// its caller canceled it, <see cref="Abandoned"/>, which counts neither way. While the circuit is closed, entering and
+/// succeeding take no lock (a state read and one interlocked count), so concurrent calls of one use case do not queue
+/// on the breaker; everything else is a few field updates under one lock.
 /// </remarks>
 internal sealed class LlmCircuitBreaker
 {
@@ -27,7 +29,7 @@ internal sealed class LlmCircuitBreaker
     private readonly long _sliceTicks;
     private readonly long _breakTicks;
     private readonly (long Start, int Attempts, int Failures)[] _slices = new (long, int, int)[Slices];
-    private LlmCircuitState _state = LlmCircuitState.Closed;
+    private volatile LlmCircuitState _state = LlmCircuitState.Closed;
     private long _openUntil;
     private bool _probing;
 
@@ -56,6 +58,13 @@ internal sealed class LlmCircuitBreaker
     {
         probe = false;
         refused = null;
+
+        // A state read a moment stale lets through an attempt that would have come a moment earlier anyway.
+        if (_state == LlmCircuitState.Closed)
+        {
+            return true;
+        }
+
         lock (_gate)
         {
             if (_state == LlmCircuitState.Closed)
@@ -94,19 +103,24 @@ internal sealed class LlmCircuitBreaker
     /// <summary>The attempt got an answer, or a fault that is not the provider's (a 400, a 401): neither counts against the provider.</summary>
     public void Succeeded(bool probe)
     {
+        if (!probe && _state == LlmCircuitState.Closed && TryCountInCurrentSlice(_time.GetTimestamp()))
+        {
+            return;
+        }
+
         lock (_gate)
         {
             if (probe)
             {
                 _probing = false;
-                _state = LlmCircuitState.Closed;
                 Array.Clear(_slices);
+                _state = LlmCircuitState.Closed;
                 return;
             }
 
             if (_state == LlmCircuitState.Closed)
             {
-                Current(_time.GetTimestamp()).Attempts++;
+                Interlocked.Increment(ref Current(_time.GetTimestamp()).Attempts);
             }
         }
     }
@@ -130,7 +144,7 @@ internal sealed class LlmCircuitBreaker
             }
 
             ref var slice = ref Current(now);
-            slice.Attempts++;
+            Interlocked.Increment(ref slice.Attempts);
             slice.Failures++;
             var (attempts, failures) = Window(now);
             if (attempts >= _options.CircuitBreakerMinimumThroughput && failures >= _options.CircuitBreakerFailureRatio * attempts)
@@ -159,17 +173,35 @@ internal sealed class LlmCircuitBreaker
         Array.Clear(_slices);
     }
 
-    // The slice that holds now, started afresh when the one in its place is older than the window.
+    // The slice that holds now, started afresh when the one in its place is older than the window. Called under the
+    // lock; the counts are cleared before the start is published, so a success counted without the lock (which checks
+    // the start first) lands in the new slice, never in counts about to be cleared.
     private ref (long Start, int Attempts, int Failures) Current(long now)
     {
         var start = now - (now % _sliceTicks);
         ref var slice = ref _slices[(int)((start / _sliceTicks) % Slices)];
-        if (slice.Start != start)
+        if (Volatile.Read(ref slice.Start) != start)
         {
-            slice = (start, 0, 0);
+            Volatile.Write(ref slice.Attempts, 0);
+            Volatile.Write(ref slice.Failures, 0);
+            Volatile.Write(ref slice.Start, start);
         }
 
         return ref slice;
+    }
+
+    // A success of the closed circuit, counted without the lock when its slice is already the current one.
+    private bool TryCountInCurrentSlice(long now)
+    {
+        var start = now - (now % _sliceTicks);
+        ref var slice = ref _slices[(int)((start / _sliceTicks) % Slices)];
+        if (Volatile.Read(ref slice.Start) != start)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref slice.Attempts);
+        return true;
     }
 
     private (int Attempts, int Failures) Window(long now)

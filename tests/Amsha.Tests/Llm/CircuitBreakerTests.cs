@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using System.Threading;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 
@@ -95,6 +97,31 @@ public sealed class CircuitBreakerTests
         Assert.Equal(LlmCircuitState.Open, breaker.State);
         _clock.Advance(TimeSpan.FromSeconds(0.1));
         Assert.Equal(LlmCircuitState.HalfOpen, breaker.State);
+    }
+
+    [Fact]
+    public void Successes_counted_by_concurrent_calls_without_the_lock_are_all_counted()
+    {
+        var breaker = Breaker();
+        const int Callers = 4;
+        const int Calls = 200_000;
+
+        // Threads of their own, released together, so the counting really overlaps.
+        using var start = new Barrier(Callers);
+        var callers = Enumerable.Range(0, Callers).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            Record(breaker, succeeded: Calls, failed: 0);
+        })).ToList();
+        callers.ForEach(t => t.Start());
+        callers.ForEach(t => t.Join());
+
+        // 800,000 successes in the window: at a failure ratio of 0.5 the circuit opens at exactly the 800,000th
+        // failure. One success lost by the concurrent counting would open it a failure sooner.
+        Record(breaker, succeeded: 0, failed: (Callers * Calls) - 1);
+        Assert.Equal(LlmCircuitState.Closed, breaker.State);
+        Record(breaker, succeeded: 0, failed: 1);
+        Assert.Equal(LlmCircuitState.Open, breaker.State);
     }
 
     private static void Record(LlmCircuitBreaker breaker, int succeeded, int failed)
