@@ -303,13 +303,14 @@ internal sealed class ExecutionMetricsBuilder
         // Waits still open (an execution canceled while it waited) are not run time either.
         var waiting = _waitedInRun + OpenWaitTime(now, null);
 
-        var tasks = new List<TaskMetrics>(_tasks.Count);
-        foreach (var task in _tasks)
+        var tasks = new TaskMetrics[_tasks.Count];
+        for (var i = 0; i < tasks.Length; i++)
         {
             // A task still running (or interrupted by the end of the run) counts up to now, less its waits for a person.
+            var task = _tasks[i];
             var taskDuration = task.Duration + (task.StartedAt is { } started ? now - started : TimeSpan.Zero) - task.Waited - OpenWaitTime(now, task.Name);
 
-            tasks.Add(new TaskMetrics(task.Name, task.AgentName, taskDuration, task.Tokens, task.LlmCalls, task.Retries) { ToolCalls = task.ToolCalls, ToolTime = task.ToolTime });
+            tasks[i] = new TaskMetrics(task.Name, task.AgentName, taskDuration, task.Tokens, task.LlmCalls, task.Retries) { ToolCalls = task.ToolCalls, ToolTime = task.ToolTime };
         }
 
         var startedAt = _started ? _startedAt : now;
