@@ -131,7 +131,15 @@ public sealed record ExecutionRecord
     /// write with <see cref="ExecutionConflictException"/> when someone else wrote in between.
     /// 0 means "not stored yet".
     /// </summary>
-    public long Revision { get; init; }
+    public long Revision { get => _revision; init => _revision = value; }
+
+    private long _revision;
+
+    /// <summary>
+    /// Sets the revision of a record that nobody holds yet: a store that adopts the record a checkpoint has just made
+    /// (<see cref="IRecordAdoptingStore"/>) stamps its new revision in place instead of copying it.
+    /// </summary>
+    internal void StampRevisionOfUnpublished(long revision) => _revision = revision;
 
     /// <summary>How far the execution has come.</summary>
     public ExecutionProgress Progress => new(TaskOutputs.Count, TotalTasks, null);

@@ -12,7 +12,7 @@ namespace Amsha;
 /// (compare-and-swap), so writers of different executions never wait for each other and a second writer of the same
 /// one is caught.
 /// </remarks>
-public sealed class InMemoryExecutionStore : IExecutionStore
+public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingStore
 {
     private readonly ConcurrentDictionary<string, ExecutionRecord> _records = new(StringComparer.Ordinal);
 
@@ -30,33 +30,38 @@ public sealed class InMemoryExecutionStore : IExecutionStore
     public ValueTask<ExecutionRecord> SaveAsync(ExecutionRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var id = record.ExecutionId;
-        if (record.Revision == 0)
+        return new(Store(record.ExecutionId, record.Revision, record with { Revision = record.Revision + 1 }));
+    }
+
+    // The record a checkpoint has just made: kept as it is, with its new revision stamped on it.
+    ValueTask<ExecutionRecord> IRecordAdoptingStore.AdoptAsync(ExecutionRecord unpublished, CancellationToken cancellationToken)
+    {
+        var expected = unpublished.Revision;
+        unpublished.StampRevisionOfUnpublished(expected + 1);
+        return new(Store(unpublished.ExecutionId, expected, unpublished));
+    }
+
+    private ExecutionRecord Store(string id, long expected, ExecutionRecord saved)
+    {
+        if (expected == 0)
         {
-            var first = record with { Revision = 1 };
-            if (!_records.TryAdd(id, first))
+            if (!_records.TryAdd(id, saved))
             {
                 throw new ExecutionConflictException(id, 0, _records.TryGetValue(id, out var existing) ? existing.Revision : 0);
             }
 
             _order.Enqueue(id);
-            return new(first);
-        }
-
-        if (!_records.TryGetValue(id, out var current) || current.Revision != record.Revision)
-        {
-            throw new ExecutionConflictException(id, record.Revision, current?.Revision ?? 0);
+            return saved;
         }
 
         // Replaced only if still the record read (a record compares equal to itself first, so this is a reference check
         // but for a record equal in every value, revision included).
-        var saved = record with { Revision = current.Revision + 1 };
-        if (!_records.TryUpdate(id, saved, current))
+        if (!_records.TryGetValue(id, out var current) || current.Revision != expected || !_records.TryUpdate(id, saved, current))
         {
-            throw new ExecutionConflictException(id, record.Revision, _records.TryGetValue(id, out var now) ? now.Revision : 0);
+            throw new ExecutionConflictException(id, expected, _records.TryGetValue(id, out var now) ? now.Revision : 0);
         }
 
-        return new(saved);
+        return saved;
     }
 
     /// <inheritdoc/>
