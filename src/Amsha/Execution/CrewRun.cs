@@ -102,8 +102,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             // The run starts as soon as this write is done, so its first record already says Running (one write, not two).
             var record = ExecutionRecord.First(ExecutionId, _crew, _inputJson!, state?.Save(), now, running: true);
             var lease = Session.Lease;
-            var first = lease is null ? record : lease.Apply(record, now);
-            var stored = await (_store is IRecordAdoptingStore adopting ? adopting.AdoptAsync(first, CancellationToken.None) : _store.SaveAsync(first, CancellationToken.None)).ConfigureAwait(false);
+            var stored = await _store.SaveUnpublishedAsync(lease is null ? record : lease.Apply(record, now), CancellationToken.None).ConfigureAwait(false);
             _checkpoints = new ExecutionCheckpoints(_store, stored, state, stateVersion, Session.TimeProvider, lease);
             _checkpoints.MeasureWith(Metrics);
             _checkpoints.MarkAppliedWith(_humanInput is null ? null : _humanInput.TakeApplied);

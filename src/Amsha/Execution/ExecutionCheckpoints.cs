@@ -204,7 +204,7 @@ internal sealed class ExecutionCheckpoints
             }
 
             // next is this write's own: a store that can keeps it as it is.
-            _record = await (_store is IRecordAdoptingStore adopting ? adopting.AdoptAsync(next, CancellationToken.None) : _store.SaveAsync(next, CancellationToken.None)).ConfigureAwait(false);
+            _record = await _store.SaveUnpublishedAsync(next, CancellationToken.None).ConfigureAwait(false);
             if (state is not null)
             {
                 // Only once stored: after a failed write the state is saved again.

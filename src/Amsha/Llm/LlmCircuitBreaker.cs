@@ -178,8 +178,7 @@ internal sealed class LlmCircuitBreaker
     // the start first) lands in the new slice, never in counts about to be cleared.
     private ref (long Start, int Attempts, int Failures) Current(long now)
     {
-        var start = now - (now % _sliceTicks);
-        ref var slice = ref _slices[(int)((start / _sliceTicks) % Slices)];
+        ref var slice = ref SliceAt(now, out var start);
         if (Volatile.Read(ref slice.Start) != start)
         {
             Volatile.Write(ref slice.Attempts, 0);
@@ -193,8 +192,7 @@ internal sealed class LlmCircuitBreaker
     // A success of the closed circuit, counted without the lock when its slice is already the current one.
     private bool TryCountInCurrentSlice(long now)
     {
-        var start = now - (now % _sliceTicks);
-        ref var slice = ref _slices[(int)((start / _sliceTicks) % Slices)];
+        ref var slice = ref SliceAt(now, out var start);
         if (Volatile.Read(ref slice.Start) != start)
         {
             return false;
@@ -202,6 +200,13 @@ internal sealed class LlmCircuitBreaker
 
         Interlocked.Increment(ref slice.Attempts);
         return true;
+    }
+
+    // The place of the slice that holds now, and the start that slice has when it is the current one.
+    private ref (long Start, int Attempts, int Failures) SliceAt(long now, out long start)
+    {
+        start = now - (now % _sliceTicks);
+        return ref _slices[(int)((start / _sliceTicks) % Slices)];
     }
 
     private (int Attempts, int Failures) Window(long now)

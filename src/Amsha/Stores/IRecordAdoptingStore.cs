@@ -12,3 +12,13 @@ internal interface IRecordAdoptingStore
 {
     ValueTask<ExecutionRecord> AdoptAsync(ExecutionRecord unpublished, CancellationToken cancellationToken);
 }
+
+internal static class ExecutionStoreWrites
+{
+    /// <summary>
+    /// Saves a record the caller has just made and will not use again: a store that can adopts it as it is, any other
+    /// saves it (a copy with the new revision) as usual.
+    /// </summary>
+    public static ValueTask<ExecutionRecord> SaveUnpublishedAsync(this IExecutionStore store, ExecutionRecord unpublished, CancellationToken cancellationToken) =>
+        store is IRecordAdoptingStore adopting ? adopting.AdoptAsync(unpublished, cancellationToken) : store.SaveAsync(unpublished, cancellationToken);
+}

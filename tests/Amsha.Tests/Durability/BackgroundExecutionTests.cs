@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -7,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amsha;
 using Amsha.Tests.Support;
+using Microsoft.Extensions.AI;
 
 namespace Amsha.Tests.Durability;
 
@@ -35,9 +37,12 @@ public sealed class BackgroundExecutionTests
         Assert.Equal(result.Output, record.TaskOutputs[^1].Text);
         Assert.Equal(new ExecutionProgress(3, 3, null), record.Progress);
 
-        // Running, after T1, after T2, final (holding T3 and the outcome).
+        // The first record (already Running), after T1, after T2, final (holding T3 and the outcome): one revision each.
         var checkpoints = events.OfType<CheckpointWrittenEvent>().ToList();
         Assert.Equal([0, 1, 2, 3], checkpoints.Select(c => c.CompletedTasks));
+        Assert.Equal([1L, 2L, 3L, 4L], checkpoints.Select(c => c.Revision));
+        Assert.Equal(ExecutionStatus.Running, checkpoints[0].Status);
+        Assert.True(events.IndexOf(checkpoints[0]) > events.FindIndex(e => e is ExecutionStartedEvent));
         Assert.Equal(ExecutionStatus.Succeeded, checkpoints[^1].Status);
         Assert.Equal(record.Revision, checkpoints[^1].Revision);
         Assert.True(events.IndexOf(checkpoints[1]) > events.FindIndex(e => e is TaskCompletedEvent { TaskName: "T1" }));
@@ -252,6 +257,71 @@ public sealed class BackgroundExecutionTests
         Assert.Same(saved[3], saved[4]);
         Assert.DoesNotContain("after", ExecutionState.Load(distinct[0]).Keys);
         Assert.Equal("T2", ExecutionState.Load(distinct[1]).Get<string>("after"));
+    }
+
+    [Fact]
+    public async Task A_final_write_that_fails_leaves_the_last_output_to_the_write_that_records_the_failure()
+    {
+        var inner = new InMemoryExecutionStore();
+        var session = TestSessions.Create(new FailingSucceededWriteStore(inner), new RecordingChatClient());
+
+        var handle = session.StartBackground(TestCrews.Chain("ChainCrew", 3), Input);
+        await Assert.ThrowsAnyAsync<ExecutionException>(() => handle.ResultAsync(TestContext.Current.CancellationToken));
+
+        // The Succeeded write (holding T3's output) was refused; the Failed write that followed holds T3's output instead.
+        var record = (await inner.GetAsync(handle.ExecutionId, TestContext.Current.CancellationToken))!;
+        Assert.Equal(ExecutionStatus.Failed, record.Status);
+        Assert.Equal(["T1", "T2", "T3"], record.TaskOutputs.Select(t => t.TaskName));
+    }
+
+    [Fact]
+    public async Task A_run_sees_the_execution_context_of_the_code_that_started_it()
+    {
+        // What Task.Run gave runs before they were queued as work items of their own: the caller's async-local values
+        // (its Activity, its logging scope) reach the model call.
+        var client = new ContextReadingChatClient(new RecordingChatClient());
+        var session = TestSessions.Create(new InMemoryExecutionStore(), client);
+
+        ContextReadingChatClient.CallerTag.Value = "background caller";
+        await session.StartBackground(TestCrews.Chain("ChainCrew", 1), Input).ResultAsync(TestContext.Current.CancellationToken);
+        ContextReadingChatClient.CallerTag.Value = "interactive caller";
+        await session.Start(TestCrews.Chain("ChainCrew", 1), Input).ResultAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["background caller", "interactive caller"], client.Seen);
+    }
+
+    private sealed class ContextReadingChatClient(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        public static readonly AsyncLocal<string?> CallerTag = new();
+
+        public ConcurrentQueue<string?> Seen { get; } = new();
+
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Seen.Enqueue(CallerTag.Value);
+            return base.GetResponseAsync(messages, options, cancellationToken);
+        }
+
+        public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Seen.Enqueue(CallerTag.Value);
+            return base.GetStreamingResponseAsync(messages, options, cancellationToken);
+        }
+    }
+
+    // Refuses the first write that would record success, as a store that went away for a moment.
+    private sealed class FailingSucceededWriteStore(IExecutionStore inner) : IExecutionStore
+    {
+        private int _refused;
+
+        public ValueTask<ExecutionRecord> SaveAsync(ExecutionRecord record, CancellationToken cancellationToken = default) =>
+            record.Status == ExecutionStatus.Succeeded && Interlocked.Exchange(ref _refused, 1) == 0
+                ? throw new IOException("The store is unavailable.")
+                : inner.SaveAsync(record, cancellationToken);
+
+        public ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default) => inner.GetAsync(executionId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default) => inner.ListAsync(crewName, cancellationToken);
     }
 
     private sealed class StateRecordingStore : IExecutionStore
