@@ -28,6 +28,10 @@ internal sealed partial class SerializerGenerator
         private readonly CancellationToken _cancellationToken;
         private int _unique;
 
+        // Whether the read code has a list or dictionary loop of its own, which calls the Inferred helpers.
+        private bool _inlineLists;
+        private bool _inlineDictionaries;
+
         private Emitter(CancellationToken cancellationToken) => _cancellationToken = cancellationToken;
 
         public static string EmitCodec(SerializableTypeModel model, CancellationToken cancellationToken)
@@ -45,7 +49,7 @@ internal sealed partial class SerializerGenerator
                 ? $"/// <summary>Reads and writes <c>{model.DisplayName.Replace("<", "&lt;").Replace(">", "&gt;")}</c> as JSON without reflection.</summary>"
                 : $"/// <summary>Reads and writes <see cref=\"{model.TypeName.Replace('<', '{').Replace('>', '}')}\"/> as JSON without reflection.</summary>");
             w.Line(GeneratorInfo.GeneratedCodeAttribute);
-            w.Open($"internal sealed class {model.CodecName} : global::Amsha.Serialization.JsonCodec<{model.TypeName}>");
+            w.Open($"internal sealed class {model.CodecName} : global::Amsha.Generated.GeneratedJsonCodec<{model.TypeName}>");
             w.Line("/// <summary>The shared instance, registered in <c>global::Amsha.Serialization.JsonCodecs</c>.</summary>");
             w.Line($"public static readonly {model.CodecName} Instance = new {model.CodecName}();").Line();
             emitter.EmitSchema(model.CodecName, model.Schema, model.LlmOutput);
@@ -171,18 +175,12 @@ internal sealed partial class SerializerGenerator
             return w.ToString();
         }
 
+        // The UTF-8 members are the base class's (GeneratedJsonCodec bridges them to these).
         private void EmitCommonOverrides(SerializableTypeModel model)
         {
-            const string Bridge = "global::Amsha.Generated.Utf8JsonBridge";
-            _w.Line("/// <inheritdoc/>").Line("public override string Schema => JsonSchema;").Line();
-            _w.Line("/// <inheritdoc/>");
+            _w.Line("public override string Schema => JsonSchema;").Line();
             _w.Line($"public override void Write({Writer} writer, {model.TypeName} value) => WriteValue(writer, value);").Line();
-            _w.Line("/// <inheritdoc/>");
             _w.Line($"public override {model.TypeName} Read(ref {Reader} reader) => ReadValue(ref reader);").Line();
-            _w.Line("/// <inheritdoc/>");
-            _w.Line($"public override void Write({Json}.Utf8JsonWriter writer, {model.TypeName} value) => {Bridge}.Write(this, writer, value);").Line();
-            _w.Line("/// <inheritdoc/>");
-            _w.Line($"public override {model.TypeName} Read(ref {Json}.Utf8JsonReader reader) => {Bridge}.Read(this, ref reader);").Line();
         }
 
         private void EmitEnumBody(SerializableTypeModel model)
@@ -250,33 +248,38 @@ internal sealed partial class SerializerGenerator
             var w = _w;
             var json = shape.Kind == ShapeKind.Dictionary ? "object" : "array";
             EmitCommonOverrides(model);
-            w.Line($"/// <summary>Writes the value as a JSON {json}.</summary>");
             w.Open($"public static void WriteValue({Writer} writer, {model.TypeName}? value)");
             EmitWrite(shape, "value");
             w.Close().Line();
-            w.Line($"/// <summary>Reads a JSON {json}; every item is read strictly.</summary>");
             w.Open($"public static {model.TypeName} ReadValue(ref {Reader} reader)");
             w.Line($"{model.TypeName} value = default!;");
             EmitRead(shape, "value");
             w.Line("return value;");
             w.Close();
 
-            Inferred.Emit(w, new[] { shape });
+            Inferred.Emit(w, _inlineLists, _inlineDictionaries);
         }
 
         private void EmitObjectBody(SerializableTypeModel model)
         {
             var w = _w;
             var members = model.Members;
+            // The names, the required set and the shared reading steps live in the runtime's JsonObjectNames: the
+            // codec spells only a name per member here.
+            var names = string.Join(", ", members.Select(m => Literal(m.JsonName)));
+            var required = new ulong[SeenWords(members.Count)];
             for (var i = 0; i < members.Count; i++)
             {
-                _cancellationToken.ThrowIfCancellationRequested();
-                w.Line($"private static readonly {Json}.JsonEncodedText s_name{i} = {Json}.JsonEncodedText.Encode({Literal(members[i].JsonName)});");
+                if (members[i].Required)
+                {
+                    required[i >> 6] |= 1UL << i;
+                }
             }
 
-            w.Line($"private static readonly string[] s_names = new string[] {{ {string.Join(", ", members.Select(m => Literal(m.JsonName)))} }};");
+            var requiredWords = string.Join(", ", required.Select(word => $"0x{word:X}UL"));
+            w.Line($"private static readonly {Names} s_names = new {Names}({Literal(model.DisplayName)}, new string[] {{ {names} }}, new ulong[] {{ {requiredWords} }}{(model.RejectsUnknownMembers ? ", rejectsUnknown: true" : "")});");
             w.Line();
-            if (ReadsInChunks(model))
+            if (ReadsInChunks(model) && !AssignsInPlace(model))
             {
                 EmitReadValues(model);
             }
@@ -284,14 +287,18 @@ internal sealed partial class SerializerGenerator
             EmitCommonOverrides(model);
             EmitObjectReadWrite(model);
 
-            Inferred.Emit(w, members.Select(m => m.Type));
+            Inferred.Emit(w, _inlineLists, _inlineDictionaries);
         }
+
+        private const string Names = "global::Amsha.Generated.JsonObjectNames";
+
+        // Words of "seen" bits: one per 64 members, at least one.
+        private static int SeenWords(int members) => Math.Max(1, (members + 63) / 64);
 
         private void EmitObjectReadWrite(SerializableTypeModel model)
         {
             var w = _w;
             var members = model.Members;
-            w.Line("/// <summary>Writes the value as a JSON object.</summary>");
             w.Open($"public static void WriteValue({Writer} writer, {model.TypeName}{(model.IsValueType ? "" : "?")} value)");
             if (!model.IsValueType)
             {
@@ -304,7 +311,7 @@ internal sealed partial class SerializerGenerator
             for (var i = 0; i < members.Count; i++)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
-                w.Line($"writer.WritePropertyName(s_name{i});");
+                w.Line($"writer.WritePropertyName(s_names[{Number(i)}]);");
                 EmitWrite(members[i].Type, "value." + Identifier(members[i].Name));
             }
 
@@ -312,51 +319,6 @@ internal sealed partial class SerializerGenerator
             w.Close().Line();
 
             EmitObjectRead(model);
-            w.Line();
-
-            EmitMatchName(members);
-            w.Line();
-            w.Line("/// <summary>The index of a property name matched ignoring case, or -1.</summary>");
-            w.Open($"private static int MatchIgnoringCase(ref {Reader} reader)");
-            // Plain text compares in place; an escaped name is decoded first.
-            w.Line("var name = reader.ValueIsEscaped ? global::System.MemoryExtensions.AsSpan(reader.GetString()) : reader.ValueSpan;");
-            w.Open("for (var i = 0; i < s_names.Length; i++)");
-            w.Line("if (global::System.MemoryExtensions.Equals(name, s_names[i], global::System.StringComparison.OrdinalIgnoreCase)) return i;");
-            w.Close();
-            w.Line("return -1;");
-            w.Close();
-        }
-
-        // Dispatches on the name's length first, so a name is compared with at most a few candidates.
-        private void EmitMatchName(EquatableArray<MemberModel> members)
-        {
-            var w = _w;
-            w.Line("/// <summary>The index of a property name, spelled exactly and without escapes, or -1.</summary>");
-            w.Open($"private static int MatchName(global::System.ReadOnlySpan<char> name)");
-            if (members.Count == 0)
-            {
-                // A tool without arguments: no name is known (an empty switch would be warning CS1522).
-                w.Line("return -1;");
-                w.Close();
-                return;
-            }
-
-            w.Open("switch (name.Length)");
-            foreach (var group in members.Select((m, i) => (Name: m.JsonName, Index: i)).GroupBy(m => m.Name.Length).OrderBy(g => g.Key))
-            {
-                w.Line($"case {Number(group.Key)}:").Indent();
-                foreach (var member in group)
-                {
-                    _cancellationToken.ThrowIfCancellationRequested();
-                    w.Line($"if (name is {Literal(member.Name)}) return {Number(member.Index)};");
-                }
-
-                w.Line("break;").Unindent();
-            }
-
-            w.Close();
-            w.Line("return -1;");
-            w.Close();
         }
 
         /// <summary>
@@ -373,36 +335,39 @@ internal sealed partial class SerializerGenerator
         {
             var w = _w;
             var members = model.Members;
-            w.Line("/// <summary>The members read so far, shared by the methods that read them a chunk at a time.</summary>");
             w.Open("private struct Values");
             for (var i = 0; i < members.Count; i++)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
                 w.Line($"public {members[i].TypeName} v{i};");
-                w.Line($"public bool has{i};");
             }
 
             w.Close().Line();
         }
+
+        // A type whose members are all settable properties (an [ExecutionState] class, typically) is created first
+        // and read into in place: no variable per member, no copying afterwards.
+        private static bool AssignsInPlace(SerializableTypeModel model) =>
+            model.Members.Count > 0 && model.Members.All(static m => m.Init == MemberInit.Assignment);
 
         private void EmitObjectRead(SerializableTypeModel model)
         {
             var w = _w;
             var members = model.Members;
             var chunked = ReadsInChunks(model);
-            string Value(int i) => chunked ? $"values.v{i}" : $"v{i}";
+            var inPlace = AssignsInPlace(model);
+            string Value(int i) => inPlace ? "result." + Identifier(members[i].Name) : chunked ? $"values.v{i}" : $"v{i}";
+            string WasRead(int i) => $"(seen[{Number(i >> 6)}] & 0x{1UL << (i & 63):X}UL) != 0";
+            var state = inPlace ? "result" : "values";
+            var stateType = inPlace ? model.TypeName : "Values";
 
-            // Which members were read: a bit each in one ulong (at most 64 members, MembersPerSwitch), else a flag each.
-            string Bit(int i) => $"0x{1UL << i:X}UL";
-            string Has(int i) => chunked ? $"values.has{i}" : $"(seen & {Bit(i)}) != 0";
-            string MarkRead(int i) => $"values.has{i} = true;";
-
-            w.Line("/// <summary>Reads a JSON object; unknown properties are skipped, missing required ones and duplicates are errors.</summary>");
             w.Open($"public static {model.TypeName} ReadValue(ref {Reader} reader)");
-            w.Open($"if (reader.TokenType != {Json}.JsonTokenType.StartObject)");
-            w.Line($"throw {Errors}.Unexpected({Literal($"an object ({model.DisplayName})")}, ref reader);");
-            w.Close().Line();
-            if (chunked)
+            w.Line("s_names.Start(ref reader);");
+            if (inPlace)
+            {
+                w.Line($"var result = new {model.TypeName}();");
+            }
+            else if (chunked)
             {
                 w.Line("var values = new Values();");
             }
@@ -413,88 +378,49 @@ internal sealed partial class SerializerGenerator
                     _cancellationToken.ThrowIfCancellationRequested();
                     w.Line($"{members[i].TypeName} v{i} = default!;");
                 }
-
-                if (members.Count > 0)
-                {
-                    w.Line("var seen = 0UL;");
-                }
             }
 
-            w.Line("string? property = null;");
+            w.Line($"global::System.Span<ulong> seen = stackalloc ulong[{Number(SeenWords(members.Count))}];");
+            w.Line("var index = -1;");
             w.Open("try");
-            w.Open("while (true)");
-            w.Line($"if (!reader.Read()) throw {Errors}.UnexpectedEnd();");
-            w.Line($"if (reader.TokenType == {Json}.JsonTokenType.EndObject) break;");
-            w.Line("var index = !reader.ValueIsEscaped ? MatchName(reader.ValueSpan) : -1;");
-            w.Line("if (index < 0) index = MatchIgnoringCase(ref reader);");
-            if (model.RejectsUnknownMembers)
-            {
-                var known = string.Join(", ", members.Select(m => m.JsonName));
-                w.Line($"if (index < 0) throw {Errors}.UnknownProperty({Literal(model.DisplayName)}, reader.GetString()!, {Literal(known)});");
-            }
-            w.Line($"if (!reader.Read()) throw {Errors}.UnexpectedEnd();");
+            w.Open("while (s_names.NextProperty(ref reader, seen, out index))");
             if (chunked)
             {
-                // An unknown name (-1) lands in chunk 0, whose switch skips it like any other.
                 w.Open($"switch (index / {MembersPerSwitch})");
                 for (var chunk = 0; chunk * MembersPerSwitch < members.Count; chunk++)
                 {
-                    w.Line($"case {Number(chunk)}: ReadMembers{chunk}(ref reader, ref values, index, ref property); break;");
+                    w.Line($"case {Number(chunk)}: ReadMembers{chunk}(ref reader, ref {state}, index); break;");
                 }
 
-                w.Line("default:").Indent().Line("reader.Skip();").Line("break;").Unindent();
                 w.Close();
             }
-            else
+            else if (members.Count > 0)
             {
-                // One duplicate check for all members, before the switch, rather than one per case: the compiler binds
-                // and emits it once per type.
-                if (members.Count > 0)
-                {
-                    w.Open("if (index >= 0)");
-                    w.Line("property = s_names[index];");
-                    w.Line("var bit = 1UL << index;");
-                    w.Line($"if ((seen & bit) != 0) throw {Errors}.DuplicateProperty({Literal(model.DisplayName)}, property);");
-                    w.Line("seen |= bit;");
-                    w.Close();
-                }
-
                 EmitMemberSwitch(0, members.Count);
             }
 
-            w.Line("property = null;");
             w.Close();
             w.Close();
-            w.Line($"catch ({Json}.JsonException error) when (property is not null)");
-            w.Line("{").Indent().Line($"throw {Errors}.AtProperty(error, property);").Unindent().Line("}").Line();
+            w.Line($"catch ({Json}.JsonException error) when (index >= 0)");
+            w.Line("{").Indent().Line("throw s_names.AtProperty(error, index);").Unindent().Line("}").Line();
 
-            if (chunked)
+            if (members.Any(static m => m.Required))
             {
+                w.Line("s_names.EnsureRequired(seen);");
+            }
+
+            if (!inPlace)
+            {
+                var arguments = model.ConstructorOrder.Select(i => members[i].Required || members[i].DefaultValue is null ? Value(i) : $"({WasRead(i)}) ? {Value(i)} : {members[i].DefaultValue}");
+                var initializers = members.Select((m, i) => (m, i)).Where(p => p.m.Init == MemberInit.Initializer).Select(p => $"{Identifier(p.m.Name)} = {Value(p.i)}").ToList();
+                w.Line($"var result = new {model.TypeName}({string.Join(", ", arguments)})" + (initializers.Count == 0 ? ";" : " { " + string.Join(", ", initializers) + " };"));
                 for (var i = 0; i < members.Count; i++)
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
-                    if (members[i].Required)
+                    if (members[i].Init == MemberInit.Assignment)
                     {
-                        w.Line($"if (!{Has(i)}) throw {Errors}.MissingProperty({Literal(model.DisplayName)}, {Literal(members[i].JsonName)});");
+                        w.Line($"if ({WasRead(i)}) result.{Identifier(members[i].Name)} = {Value(i)};");
                     }
-                }
-            }
-            else if (members.Any(static m => m.Required))
-            {
-                var required = members.Select((m, i) => m.Required ? 1UL << i : 0UL).Aggregate(0UL, static (all, bit) => all | bit);
-                w.Line($"const ulong required = 0x{required:X}UL;");
-                w.Line($"if ((seen & required) != required) throw {Errors}.MissingProperty({Literal(model.DisplayName)}, s_names, required & ~seen);");
-            }
-
-            var arguments = model.ConstructorOrder.Select(i => members[i].Required || members[i].DefaultValue is null ? Value(i) : $"({Has(i)}) ? {Value(i)} : {members[i].DefaultValue}");
-            var initializers = members.Select((m, i) => (m, i)).Where(p => p.m.Init == MemberInit.Initializer).Select(p => $"{Identifier(p.m.Name)} = {Value(p.i)}").ToList();
-            w.Line($"var result = new {model.TypeName}({string.Join(", ", arguments)})" + (initializers.Count == 0 ? ";" : " { " + string.Join(", ", initializers) + " };"));
-            for (var i = 0; i < members.Count; i++)
-            {
-                _cancellationToken.ThrowIfCancellationRequested();
-                if (members[i].Init == MemberInit.Assignment)
-                {
-                    w.Line($"if ({Has(i)}) result.{Identifier(members[i].Name)} = {Value(i)};");
                 }
             }
 
@@ -504,12 +430,12 @@ internal sealed partial class SerializerGenerator
             for (var chunk = 0; chunked && chunk * MembersPerSwitch < members.Count; chunk++)
             {
                 w.Line();
-                w.Open($"private static void ReadMembers{chunk}(ref {Reader} reader, ref Values values, int index, ref string? property)");
+                w.Open($"private static void ReadMembers{chunk}(ref {Reader} reader, ref {stateType} {state}, int index)");
                 EmitMemberSwitch(chunk * MembersPerSwitch, Math.Min(members.Count, (chunk + 1) * MembersPerSwitch));
                 w.Close();
             }
 
-            // One case per member in [first, end): in chunks the duplicate check, then the value.
+            // One case per member in [first, end): NextProperty has matched the name and refused a duplicate.
             void EmitMemberSwitch(int first, int end)
             {
                 w.Open("switch (index)");
@@ -517,18 +443,10 @@ internal sealed partial class SerializerGenerator
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                     w.Line($"case {Number(i)}:").Indent();
-                    if (chunked)
-                    {
-                        w.Line($"property = {Literal(members[i].JsonName)};");
-                        w.Line($"if ({Has(i)}) throw {Errors}.DuplicateProperty({Literal(model.DisplayName)}, property);");
-                        w.Line(MarkRead(i));
-                    }
-
                     EmitRead(members[i].Type, Value(i));
                     w.Line("break;").Unindent();
                 }
 
-                w.Line("default:").Indent().Line("reader.Skip();").Line("break;").Unindent();
                 w.Close();
             }
         }
@@ -586,6 +504,12 @@ internal sealed partial class SerializerGenerator
                 case ShapeKind.ReadOnlyList:
                 case ShapeKind.Dictionary:
                 {
+                    if (shape.Kind != ShapeKind.Dictionary && ItemMethod(shape.Element!, "WriteValue", "global::Amsha.Generated.JsonWrite") is { } writeItem)
+                    {
+                        w.Line($"global::Amsha.Generated.JsonWrite.List(writer, {value}, {writeItem});");
+                        break;
+                    }
+
                     var collection = Next("c");
                     w.Line($"var {collection} = {value};");
                     w.Open($"if ({collection} is null)");
@@ -621,7 +545,12 @@ internal sealed partial class SerializerGenerator
         private void EmitRead(TypeShape shape, string target)
         {
             var w = _w;
-            if (shape.AcceptsNull)
+            if (shape.AcceptsNull && shape.Kind != ShapeKind.Nullable && ReadInOneCall(shape) is { } call)
+            {
+                // A reference type: null, or the value read in one call.
+                w.Line($"{target} = reader.TokenType == {Json}.JsonTokenType.Null ? null : {call};");
+            }
+            else if (shape.AcceptsNull)
             {
                 w.Open($"if (reader.TokenType == {Json}.JsonTokenType.Null)");
                 w.Line($"{target} = default!;");
@@ -638,36 +567,48 @@ internal sealed partial class SerializerGenerator
             }
         }
 
+        // The expression that reads a value of this shape in one call (a built-in, enum or object, or a list of them), or
+        // null where reading it takes code of its own.
+        private static string? ReadInOneCall(TypeShape shape)
+        {
+            switch (shape.Kind)
+            {
+                case ShapeKind.Enum:
+                case ShapeKind.Object:
+                    return $"{shape.CodecName}.ReadValue(ref reader)";
+                case ShapeKind.Nullable:
+                case ShapeKind.Dictionary:
+                    return null;
+                case ShapeKind.Array:
+                case ShapeKind.List:
+                case ShapeKind.ReadOnlyList:
+                {
+                    if (ItemMethod(shape.Element!, "ReadValue", "global::Amsha.Generated.JsonRead") is not { } readItem)
+                    {
+                        return null;
+                    }
+
+                    var itemsMayBeNull = shape.Element!.AcceptsNull ? ", itemsMayBeNull: true" : "";
+                    return $"global::Amsha.Generated.JsonRead.List(ref reader, {readItem}{itemsMayBeNull}){(shape.Kind == ShapeKind.Array ? ".ToArray()" : "")}";
+                }
+
+                default:
+                    // Built-in types: the runtime's readers check the token and raise the codec error.
+                    return $"global::Amsha.Generated.JsonRead.{shape.Kind}(ref reader)";
+            }
+        }
+
         private void EmitReadCore(TypeShape shape, string target)
         {
             var w = _w;
+            if (ReadInOneCall(shape) is { } call)
+            {
+                w.Line($"{target} = {call};");
+                return;
+            }
+
             switch (shape.Kind)
             {
-                // Built-in types: the runtime's readers check the token and raise the codec error.
-                case ShapeKind.Boolean:
-                case ShapeKind.Byte:
-                case ShapeKind.SByte:
-                case ShapeKind.Int16:
-                case ShapeKind.UInt16:
-                case ShapeKind.Int32:
-                case ShapeKind.UInt32:
-                case ShapeKind.Int64:
-                case ShapeKind.UInt64:
-                case ShapeKind.Single:
-                case ShapeKind.Double:
-                case ShapeKind.Decimal:
-                case ShapeKind.String:
-                case ShapeKind.Char:
-                case ShapeKind.DateTime:
-                case ShapeKind.DateTimeOffset:
-                case ShapeKind.Guid:
-                case ShapeKind.TimeSpan:
-                    w.Line($"{target} = global::Amsha.Generated.JsonRead.{shape.Kind}(ref reader);");
-                    break;
-                case ShapeKind.Enum:
-                case ShapeKind.Object:
-                    w.Line($"{target} = {shape.CodecName}.ReadValue(ref reader);");
-                    break;
                 case ShapeKind.Nullable:
                     EmitRead(shape, target);
                     break;
@@ -675,6 +616,7 @@ internal sealed partial class SerializerGenerator
                 case ShapeKind.List:
                 case ShapeKind.ReadOnlyList:
                 {
+                    _inlineLists = true;
                     var list = Next("l");
                     var index = Next("i");
                     var item = Next("e");
@@ -700,6 +642,7 @@ internal sealed partial class SerializerGenerator
 
                 case ShapeKind.Dictionary:
                 {
+                    _inlineDictionaries = true;
                     var dictionary = Next("d");
                     var key = Next("k");
                     var item = Next("e");
@@ -728,6 +671,17 @@ internal sealed partial class SerializerGenerator
         }
 
         /// <summary>
+        /// The method that reads or writes one item of a list in a single call (a method group for the runtime's list
+        /// helpers), or null where the item needs code of its own: a nullable value type or a nested collection.
+        /// </summary>
+        private static string? ItemMethod(TypeShape item, string codecMethod, string builtIns) => item.Kind switch
+        {
+            ShapeKind.Enum or ShapeKind.Object => $"{item.CodecName}.{codecMethod}",
+            ShapeKind.Nullable or ShapeKind.Array or ShapeKind.List or ShapeKind.ReadOnlyList or ShapeKind.Dictionary => null,
+            _ => $"{builtIns}.{item.Kind}",
+        };
+
+        /// <summary>
         /// Generic methods the read code calls so that the compiler infers the types of nested values from the
         /// member's declared type: a type is spelled once however deeply its collections nest, and the code
         /// grows with the nesting, not with its square.
@@ -741,19 +695,10 @@ internal sealed partial class SerializerGenerator
 
             private const string Generic = "global::System.Collections.Generic";
 
-            /// <summary>Writes the helpers that reading <paramref name="shapes"/> calls.</summary>
-            public static void Emit(SourceWriter w, IEnumerable<TypeShape> shapes)
+            /// <summary>Writes the helpers that the read code's own list and dictionary loops call.</summary>
+            public static void Emit(SourceWriter w, bool lists, bool dictionaries)
             {
-                var kinds = new HashSet<ShapeKind>();
-                foreach (var shape in shapes)
-                {
-                    for (var level = shape; level is not null; level = level.Element)
-                    {
-                        kinds.Add(level.Kind);
-                    }
-                }
-
-                if (kinds.Contains(ShapeKind.Array) || kinds.Contains(ShapeKind.List) || kinds.Contains(ShapeKind.ReadOnlyList))
+                if (lists)
                 {
                     w.Line();
                     w.Line("/// <summary>A new list of the item type of <paramref name=\"target\"/> (an array, list or read-only list).</summary>");
@@ -762,7 +707,7 @@ internal sealed partial class SerializerGenerator
                     w.Line($"private static T {DefaultItem}<T>({Generic}.List<T> list) => default!;");
                 }
 
-                if (kinds.Contains(ShapeKind.Dictionary))
+                if (dictionaries)
                 {
                     w.Line();
                     w.Line("/// <summary>A new dictionary of the value type of <paramref name=\"target\"/>.</summary>");
