@@ -8,22 +8,54 @@ namespace Amsha;
 
 /// <summary>Keeps execution records in this process's memory: for tests and short-lived hosts; nothing survives a restart.</summary>
 /// <remarks>
+/// <para>
 /// Without a global lock: a write replaces an execution's record only if it is still the one the writer read
 /// (compare-and-swap), so writers of different executions never wait for each other and a second writer of the same
 /// one is caught.
+/// </para>
+/// <para>
+/// By default every record is kept until the process ends. A long-lived host that runs many executions bounds what
+/// it keeps with <see cref="InMemoryExecutionStore(int)"/>: executions that are not finished are always kept.
+/// </para>
 /// </remarks>
 public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingStore
 {
-    private readonly ConcurrentDictionary<string, ExecutionRecord> _records = new(StringComparer.Ordinal);
+    // Put in an evicted execution's slot, so that a writer that found the slot before it was removed fails as if the
+    // execution were gone, instead of writing into a slot nobody can see.
+    private static readonly ExecutionRecord s_evicted = new() { ExecutionId = "", CrewName = "", InputJson = "" };
 
-    // Ids in the order their first record was stored, for listings.
-    private readonly ConcurrentQueue<string> _order = new();
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly int _maxFinishedExecutions;
+
+    // Executions in the order they finished (an id again if one finishes again after a resume), and how many.
+    private readonly ConcurrentQueue<string> _finished = new();
+    private int _finishedCount;
+
+    private long _nextOrder;
+
+    /// <summary>Creates a store that keeps every record until the process ends.</summary>
+    public InMemoryExecutionStore()
+    {
+        _maxFinishedExecutions = int.MaxValue;
+    }
+
+    /// <summary>
+    /// Creates a store that keeps at most <paramref name="maxFinishedExecutions"/> finished executions (succeeded,
+    /// failed or canceled): when another one finishes, the one that finished first is removed. Executions that are
+    /// pending, running or waiting for input are always kept.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxFinishedExecutions"/> is less than 1.</exception>
+    public InMemoryExecutionStore(int maxFinishedExecutions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFinishedExecutions, 1);
+        _maxFinishedExecutions = maxFinishedExecutions;
+    }
 
     /// <inheritdoc/>
     public ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(executionId);
-        return new(_records.TryGetValue(executionId, out var record) ? record : null);
+        return new(_slots.TryGetValue(executionId, out var slot) && Visible(slot.Record) is { } record ? record : null);
     }
 
     /// <inheritdoc/>
@@ -45,38 +77,107 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
     {
         if (expected == 0)
         {
-            if (!_records.TryAdd(id, saved))
+            if (!_slots.TryAdd(id, new Slot(Interlocked.Increment(ref _nextOrder), saved)))
             {
-                throw new ExecutionConflictException(id, 0, _records.TryGetValue(id, out var existing) ? existing.Revision : 0);
+                throw new ExecutionConflictException(id, 0, RevisionOf(id));
             }
 
-            _order.Enqueue(id);
+            Finished(id, null, saved);
             return saved;
         }
 
-        // Replaced only if still the record read (a record compares equal to itself first, so this is a reference check
-        // but for a record equal in every value, revision included).
-        if (!_records.TryGetValue(id, out var current) || current.Revision != expected || !_records.TryUpdate(id, saved, current))
+        // Replaced only if still the record read: a reference check, on the record that holds the expected revision.
+        if (!_slots.TryGetValue(id, out var slot)
+            || slot.Record is not { } current
+            || ReferenceEquals(current, s_evicted)
+            || current.Revision != expected
+            || !ReferenceEquals(Interlocked.CompareExchange(ref slot.Record, saved, current), current))
         {
-            throw new ExecutionConflictException(id, expected, _records.TryGetValue(id, out var now) ? now.Revision : 0);
+            throw new ExecutionConflictException(id, expected, RevisionOf(id));
         }
 
+        Finished(id, current, saved);
         return saved;
+    }
+
+    private long RevisionOf(string id) => _slots.TryGetValue(id, out var slot) && Visible(slot.Record) is { } record ? record.Revision : 0;
+
+    private static ExecutionRecord? Visible(ExecutionRecord record) => ReferenceEquals(record, s_evicted) ? null : record;
+
+    private static bool IsFinished(ExecutionRecord? record) =>
+        record is { Status: ExecutionStatus.Succeeded or ExecutionStatus.Failed or ExecutionStatus.Canceled };
+
+    // Counts an execution that has just finished, and removes the ones that finished first beyond the bound.
+    private void Finished(string id, ExecutionRecord? before, ExecutionRecord after)
+    {
+        if (_maxFinishedExecutions == int.MaxValue || IsFinished(before) || !IsFinished(after))
+        {
+            return;
+        }
+
+        _finished.Enqueue(id);
+        if (Interlocked.Increment(ref _finishedCount) <= _maxFinishedExecutions)
+        {
+            return;
+        }
+
+        // Over the bound: the executions that finished first go until it holds again. Each removal is claimed by taking
+        // one off a count above the bound, so writers finishing together never remove more than they added. (An id is
+        // queued before it is counted, so a claimed removal always finds one.)
+        while (Volatile.Read(ref _finishedCount) is var count && count > _maxFinishedExecutions)
+        {
+            if (Interlocked.CompareExchange(ref _finishedCount, count - 1, count) == count && _finished.TryDequeue(out var oldest))
+            {
+                Evict(oldest);
+            }
+        }
+    }
+
+    // Removes a finished execution; one resumed since it finished is left alone (it is counted again when it finishes).
+    private void Evict(string id)
+    {
+        if (!_slots.TryGetValue(id, out var slot))
+        {
+            return;
+        }
+
+        while (slot.Record is var current && IsFinished(current) && !ReferenceEquals(current, s_evicted))
+        {
+            if (ReferenceEquals(Interlocked.CompareExchange(ref slot.Record, s_evicted, current), current))
+            {
+                _slots.TryRemove(new KeyValuePair<string, Slot>(id, slot));
+                return;
+            }
+        }
     }
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<ExecutionRecord>> ListAsync(string? crewName = null, CancellationToken cancellationToken = default)
     {
-        var list = new List<ExecutionRecord>();
-        foreach (var id in _order)
+        // In the order the executions were first stored.
+        var found = new List<(long Order, ExecutionRecord Record)>();
+        foreach (var pair in _slots)
         {
-            var record = _records[id];
-            if (crewName is null || string.Equals(record.CrewName, crewName, StringComparison.Ordinal))
+            if (Visible(pair.Value.Record) is { } record && (crewName is null || string.Equals(record.CrewName, crewName, StringComparison.Ordinal)))
             {
-                list.Add(record);
+                found.Add((pair.Value.Order, record));
             }
         }
 
+        found.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        var list = new List<ExecutionRecord>(found.Count);
+        foreach (var (_, record) in found)
+        {
+            list.Add(record);
+        }
+
         return new(list);
+    }
+
+    /// <summary>One execution's current record, replaced by compare-and-swap, and when it was first stored.</summary>
+    private sealed class Slot(long order, ExecutionRecord record)
+    {
+        public readonly long Order = order;
+        public ExecutionRecord Record = record;
     }
 }

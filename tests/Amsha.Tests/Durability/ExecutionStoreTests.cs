@@ -351,6 +351,18 @@ public sealed class InMemoryExecutionStoreTests : ExecutionStoreContractTests
     protected override Task<bool> DamageNewestRevisionAsync(IExecutionStore store, string executionId) => Task.FromResult(false);
 }
 
+/// <summary>The same contract with a bound on finished executions, which no test here reaches.</summary>
+public sealed class BoundedInMemoryExecutionStoreTests : ExecutionStoreContractTests
+{
+    protected override IExecutionStore CreateStore() => new InMemoryExecutionStore(maxFinishedExecutions: 1_000);
+
+    protected override IExecutionStore OpenSameStorage(IExecutionStore store) => store;
+
+    protected override bool SupportsOtherProcesses => false;
+
+    protected override Task<bool> DamageNewestRevisionAsync(IExecutionStore store, string executionId) => Task.FromResult(false);
+}
+
 public sealed class FileExecutionStoreTests : ExecutionStoreContractTests
 {
     protected override IExecutionStore CreateStore() => new FileExecutionStore(TestSessions.TempDirectory());
