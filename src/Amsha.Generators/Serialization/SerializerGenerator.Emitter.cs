@@ -311,8 +311,7 @@ internal sealed partial class SerializerGenerator
             for (var i = 0; i < members.Count; i++)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
-                w.Line($"writer.WritePropertyName(s_names[{Number(i)}]);");
-                EmitWrite(members[i].Type, "value." + Identifier(members[i].Name));
+                EmitMemberWrite(i, members[i].Type, "value." + Identifier(members[i].Name));
             }
 
             w.Line("writer.WriteEndObject();");
@@ -451,41 +450,43 @@ internal sealed partial class SerializerGenerator
             }
         }
 
+        // How the writer writes a built-in value: the method's stem (WriteBoolean, WriteNumber, WriteString: "Value" is
+        // added for a bare value) and its argument; null for any other shape.
+        private static (string Method, string Argument)? BuiltInWrite(ShapeKind kind, string value) => kind switch
+        {
+            ShapeKind.Boolean => ("WriteBoolean", value),
+            ShapeKind.Byte or ShapeKind.SByte or ShapeKind.Int16 or ShapeKind.UInt16 => ("WriteNumber", $"(int){value}"),
+            ShapeKind.Int32 or ShapeKind.UInt32 or ShapeKind.Int64 or ShapeKind.UInt64 or ShapeKind.Single or ShapeKind.Double or ShapeKind.Decimal => ("WriteNumber", value),
+            ShapeKind.Char => ("WriteString", $"{value}.ToString()"),
+            ShapeKind.String or ShapeKind.DateTime or ShapeKind.DateTimeOffset or ShapeKind.Guid => ("WriteString", value),
+            ShapeKind.TimeSpan => ("WriteString", $"{value}.ToString(\"c\", {Invariant})"),
+            _ => null,
+        };
+
+        // A member: its name and a built-in value in one call, else the name and then the value.
+        private void EmitMemberWrite(int index, TypeShape shape, string value)
+        {
+            if (BuiltInWrite(shape.Kind, value) is { } builtIn)
+            {
+                _w.Line($"writer.{builtIn.Method}(s_names[{Number(index)}], {builtIn.Argument});");
+                return;
+            }
+
+            _w.Line($"writer.WritePropertyName(s_names[{Number(index)}]);");
+            EmitWrite(shape, value);
+        }
+
         private void EmitWrite(TypeShape shape, string value)
         {
             var w = _w;
+            if (BuiltInWrite(shape.Kind, value) is { } builtIn)
+            {
+                w.Line($"writer.{builtIn.Method}Value({builtIn.Argument});");
+                return;
+            }
+
             switch (shape.Kind)
             {
-                case ShapeKind.Boolean:
-                    w.Line($"writer.WriteBooleanValue({value});");
-                    break;
-                case ShapeKind.Byte:
-                case ShapeKind.SByte:
-                case ShapeKind.Int16:
-                case ShapeKind.UInt16:
-                    w.Line($"writer.WriteNumberValue((int){value});");
-                    break;
-                case ShapeKind.Int32:
-                case ShapeKind.UInt32:
-                case ShapeKind.Int64:
-                case ShapeKind.UInt64:
-                case ShapeKind.Single:
-                case ShapeKind.Double:
-                case ShapeKind.Decimal:
-                    w.Line($"writer.WriteNumberValue({value});");
-                    break;
-                case ShapeKind.Char:
-                    w.Line($"writer.WriteStringValue({value}.ToString());");
-                    break;
-                case ShapeKind.String:
-                case ShapeKind.DateTime:
-                case ShapeKind.DateTimeOffset:
-                case ShapeKind.Guid:
-                    w.Line($"writer.WriteStringValue({value});");
-                    break;
-                case ShapeKind.TimeSpan:
-                    w.Line($"writer.WriteStringValue({value}.ToString(\"c\", {Invariant}));");
-                    break;
                 case ShapeKind.Enum:
                 case ShapeKind.Object:
                     w.Line($"{shape.CodecName}.WriteValue(writer, {value});");

@@ -178,6 +178,92 @@ public sealed class Utf16JsonWriter
     /// <summary>Writes a number.</summary>
     public void WriteNumberValue(decimal value) => WriteFormatted(value, 32);
 
+    /// <summary>Writes a property name that is already escaped and its value, <c>true</c> or <c>false</c>.</summary>
+    public void WriteBoolean(JsonEncodedText propertyName, bool value)
+    {
+        WritePropertyName(propertyName);
+        WriteBooleanValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its string value (<see langword="null"/> as <c>null</c>).</summary>
+    public void WriteString(JsonEncodedText propertyName, string? value)
+    {
+        WritePropertyName(propertyName);
+        WriteStringValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its ISO 8601 date and time.</summary>
+    public void WriteString(JsonEncodedText propertyName, DateTime value)
+    {
+        WritePropertyName(propertyName);
+        WriteStringValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its ISO 8601 date and time with offset.</summary>
+    public void WriteString(JsonEncodedText propertyName, DateTimeOffset value)
+    {
+        WritePropertyName(propertyName);
+        WriteStringValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its GUID.</summary>
+    public void WriteString(JsonEncodedText propertyName, Guid value)
+    {
+        WritePropertyName(propertyName);
+        WriteStringValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its number.</summary>
+    public void WriteNumber(JsonEncodedText propertyName, int value)
+    {
+        WritePropertyName(propertyName);
+        WriteNumberValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its number.</summary>
+    public void WriteNumber(JsonEncodedText propertyName, uint value)
+    {
+        WritePropertyName(propertyName);
+        WriteNumberValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its number.</summary>
+    public void WriteNumber(JsonEncodedText propertyName, long value)
+    {
+        WritePropertyName(propertyName);
+        WriteNumberValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its number.</summary>
+    public void WriteNumber(JsonEncodedText propertyName, ulong value)
+    {
+        WritePropertyName(propertyName);
+        WriteNumberValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its number.</summary>
+    /// <exception cref="ArgumentException">The value is NaN or infinite, which JSON cannot hold.</exception>
+    public void WriteNumber(JsonEncodedText propertyName, double value)
+    {
+        WritePropertyName(propertyName);
+        WriteNumberValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its number.</summary>
+    /// <exception cref="ArgumentException">The value is NaN or infinite, which JSON cannot hold.</exception>
+    public void WriteNumber(JsonEncodedText propertyName, float value)
+    {
+        WritePropertyName(propertyName);
+        WriteNumberValue(value);
+    }
+
+    /// <summary>Writes a property name that is already escaped and its number.</summary>
+    public void WriteNumber(JsonEncodedText propertyName, decimal value)
+    {
+        WritePropertyName(propertyName);
+        WriteNumberValue(value);
+    }
+
     /// <summary>Writes a complete JSON value given as UTF-8, as is; for codecs that only write UTF-8.</summary>
     internal void WriteRawValue(ReadOnlySpan<byte> utf8Json)
     {

@@ -174,6 +174,53 @@ public sealed class Utf16JsonWriterTests
     }
 
     [Fact]
+    public void Names_with_their_values_are_written_like_Utf8JsonWriter()
+    {
+        Gen.Select(ValidUtf16, Generators.Int, Generators.Long, Gen.Double.Where(double.IsFinite)).Sample((text, i, l, d) =>
+        {
+            var name = JsonEncodedText.Encode(text);
+            var when = new DateTime(2026, 11, 30, 14, 5, 6, 700, DateTimeKind.Utc).AddTicks(i & 0xFFFF);
+            var utf16 = new Utf16JsonWriter();
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var utf8 = new Utf8JsonWriter(buffer))
+            {
+                utf16.WriteStartObject();
+                utf8.WriteStartObject();
+                utf16.WriteBoolean(name, i % 2 == 0);
+                utf8.WriteBoolean(name, i % 2 == 0);
+                utf16.WriteString(name, text);
+                utf8.WriteString(name, text);
+                utf16.WriteString(name, (string?)null);
+                utf8.WriteString(name, (string?)null);
+                utf16.WriteString(name, when);
+                utf8.WriteString(name, when);
+                utf16.WriteString(name, new DateTimeOffset(when).ToOffset(TimeSpan.FromHours(5.5)));
+                utf8.WriteString(name, new DateTimeOffset(when).ToOffset(TimeSpan.FromHours(5.5)));
+                utf16.WriteString(name, new Guid(i, 1, 2, [3, 4, 5, 6, 7, 8, 9, 10]));
+                utf8.WriteString(name, new Guid(i, 1, 2, [3, 4, 5, 6, 7, 8, 9, 10]));
+                utf16.WriteNumber(name, i);
+                utf8.WriteNumber(name, i);
+                utf16.WriteNumber(name, unchecked((uint)i));
+                utf8.WriteNumber(name, unchecked((uint)i));
+                utf16.WriteNumber(name, l);
+                utf8.WriteNumber(name, l);
+                utf16.WriteNumber(name, unchecked((ulong)l));
+                utf8.WriteNumber(name, unchecked((ulong)l));
+                utf16.WriteNumber(name, d);
+                utf8.WriteNumber(name, d);
+                utf16.WriteNumber(name, (float)i);
+                utf8.WriteNumber(name, (float)i);
+                utf16.WriteNumber(name, (decimal)l / 100);
+                utf8.WriteNumber(name, (decimal)l / 100);
+                utf16.WriteEndObject();
+                utf8.WriteEndObject();
+            }
+
+            Assert.Equal(Encoding.UTF8.GetString(buffer.WrittenSpan), utf16.ToString());
+        }, iter: 1000);
+    }
+
+    [Fact]
     public void Integers_of_every_width_are_written_like_Utf8JsonWriter()
     {
         Gen.Select(Generators.Int, Gen.OneOf(Gen.UInt, Gen.OneOf(uint.MinValue, uint.MaxValue)), Generators.Long, Generators.ULong).Sample((i, u, l, ul) =>
