@@ -104,6 +104,24 @@ public sealed class CodecRoundTripTests
     }
 
     [Fact]
+    public void A_type_of_settable_properties_is_read_in_place_and_absent_members_keep_their_initializers()
+    {
+        var partial = JsonCodecs.Deserialize<Settings>("""{"retries":5,"tags":["a","b"]}""");
+        Assert.Equal("light", partial.Theme);
+        Assert.Equal(5, partial.Retries);
+        Assert.Equal(["a", "b"], partial.Tags);
+        Assert.Null(partial.Mood);
+
+        var full = new Settings { Theme = "dark", Retries = 0, Tags = null, Mood = Mood.Calm };
+        Assert.Equal("""{"theme":"dark","retries":0,"tags":null,"mood":"Calm"}""", JsonCodecs.Serialize(full));
+        var back = JsonCodecs.Deserialize<Settings>(JsonCodecs.Serialize(full));
+        Assert.Equal(("dark", 0, (List<string>?)null, (Mood?)Mood.Calm), (back.Theme, back.Retries, back.Tags, back.Mood));
+
+        var duplicate = Assert.Throws<System.Text.Json.JsonException>(() => JsonCodecs.Deserialize<Settings>("""{"theme":"a","THEME":"b"}"""));
+        Assert.Equal("$.theme", duplicate.Path);
+    }
+
+    [Fact]
     public void Property_names_match_ignoring_case_when_no_exact_match_exists()
     {
         var verdict = JsonCodecs.Deserialize<Verdict>("""{"DECISION":"ship","Confidence":9,"reasons":[]}""");

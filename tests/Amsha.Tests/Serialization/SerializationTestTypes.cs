@@ -73,3 +73,16 @@ public sealed partial record Defaults(string Name, int Count = 7, string Label =
 /// <summary>A small realistic task output.</summary>
 [ExecutionState]
 public sealed partial record Verdict(string Decision, int Confidence, List<string> Reasons);
+
+/// <summary>Only settable properties: read in place into a new instance, so an absent member keeps its initializer.</summary>
+[ExecutionState]
+public sealed partial class Settings
+{
+    public string Theme { get; set; } = "light";
+
+    public int Retries { get; set; } = 3;
+
+    public List<string>? Tags { get; set; }
+
+    public Mood? Mood { get; set; }
+}
