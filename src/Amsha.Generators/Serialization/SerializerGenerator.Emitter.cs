@@ -270,6 +270,7 @@ internal sealed partial class SerializerGenerator
             var required = new ulong[SeenWords(members.Count)];
             for (var i = 0; i < members.Count; i++)
             {
+                _cancellationToken.ThrowIfCancellationRequested();
                 if (members[i].Required)
                 {
                     required[i >> 6] |= 1UL << i;
