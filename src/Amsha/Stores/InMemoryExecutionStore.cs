@@ -55,7 +55,7 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
     public ValueTask<ExecutionRecord?> GetAsync(string executionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(executionId);
-        return new(_slots.TryGetValue(executionId, out var slot) && Visible(slot.Record) is { } record ? record : null);
+        return new(_slots.TryGetValue(executionId, out var slot) && Visible(slot.Current) is { } record ? record : null);
     }
 
     /// <inheritdoc/>
@@ -88,7 +88,7 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
 
         // Replaced only if still the record read: a reference check, on the record that holds the expected revision.
         if (!_slots.TryGetValue(id, out var slot)
-            || slot.Record is not { } current
+            || slot.Current is not { } current
             || ReferenceEquals(current, s_evicted)
             || current.Revision != expected
             || !ReferenceEquals(Interlocked.CompareExchange(ref slot.Record, saved, current), current))
@@ -100,7 +100,7 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
         return saved;
     }
 
-    private long RevisionOf(string id) => _slots.TryGetValue(id, out var slot) && Visible(slot.Record) is { } record ? record.Revision : 0;
+    private long RevisionOf(string id) => _slots.TryGetValue(id, out var slot) && Visible(slot.Current) is { } record ? record.Revision : 0;
 
     private static ExecutionRecord? Visible(ExecutionRecord record) => ReferenceEquals(record, s_evicted) ? null : record;
 
@@ -141,7 +141,7 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
             return;
         }
 
-        while (slot.Record is var current && IsFinished(current) && !ReferenceEquals(current, s_evicted))
+        while (slot.Current is var current && IsFinished(current) && !ReferenceEquals(current, s_evicted))
         {
             if (ReferenceEquals(Interlocked.CompareExchange(ref slot.Record, s_evicted, current), current))
             {
@@ -158,7 +158,7 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
         var found = new List<(long Order, ExecutionRecord Record)>();
         foreach (var pair in _slots)
         {
-            if (Visible(pair.Value.Record) is { } record && (crewName is null || string.Equals(record.CrewName, crewName, StringComparison.Ordinal)))
+            if (Visible(pair.Value.Current) is { } record && (crewName is null || string.Equals(record.CrewName, crewName, StringComparison.Ordinal)))
             {
                 found.Add((pair.Value.Order, record));
             }
@@ -179,5 +179,8 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
     {
         public readonly long Order = order;
         public ExecutionRecord Record = record;
+
+        // The latest record any writer has swapped in, on every processor.
+        public ExecutionRecord Current => Volatile.Read(ref Record);
     }
 }
