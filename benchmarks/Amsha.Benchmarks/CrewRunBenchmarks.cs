@@ -104,9 +104,15 @@ public abstract class PeerBenchmarks
         builder.Services.AddSingleton(client.AsChatCompletionService());
 #pragma warning restore SKEXP0001
         Kernel = builder.Build();
+        Session = SessionWith(new InMemoryExecutionStore());
+    }
+
+    /// <summary>A session over the benchmark's client that keeps its executions in <paramref name="store"/>.</summary>
+    protected ExecutionSession SessionWith(IExecutionStore store)
+    {
         var options = new AmshaOptions();
-        options.Llm.UseDefaultChatClient(client);
-        Session = new ExecutionSession(options, new InMemoryExecutionStore());
+        options.Llm.UseDefaultChatClient(Client);
+        return new ExecutionSession(options, store);
     }
 }
 
@@ -129,10 +135,8 @@ public class CrewRunBenchmarks : PeerBenchmarks
     {
         SetUp(new ShortAnswerChatClient());
         _one = new OneTaskCrew(Session);
-        var options = new AmshaOptions();
-        options.Llm.UseDefaultChatClient(Client);
-        _oneKeepingNothing = new OneTaskCrew(new ExecutionSession(options, new DiscardingExecutionStore()));
-        _oneBounded = new OneTaskCrew(new ExecutionSession(options, new InMemoryExecutionStore(maxFinishedExecutions: BoundedStore)));
+        _oneKeepingNothing = new OneTaskCrew(SessionWith(new DiscardingExecutionStore()));
+        _oneBounded = new OneTaskCrew(SessionWith(new InMemoryExecutionStore(maxFinishedExecutions: BoundedStore)));
         _three = new ThreeTaskCrew(Session);
         _site = new SummarySite(Session);
         _prompt = Kernel.CreateFunctionFromPrompt(Question);
@@ -283,9 +287,7 @@ public class ScaleBenchmarks : PeerBenchmarks
     {
         SetUp(new ShortAnswerChatClient());
         _one = new OneTaskCrew(Session);
-        var options = new AmshaOptions();
-        options.Llm.UseDefaultChatClient(Client);
-        _oneBounded = new OneTaskCrew(new ExecutionSession(options, new InMemoryExecutionStore(maxFinishedExecutions: Runs)));
+        _oneBounded = new OneTaskCrew(SessionWith(new InMemoryExecutionStore(maxFinishedExecutions: Runs)));
     }
 
     [Benchmark(Baseline = true, Description = "10,000 raw calls", OperationsPerInvoke = Runs)]

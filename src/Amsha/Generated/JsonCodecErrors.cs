@@ -51,13 +51,6 @@ public static class JsonCodecErrors
     public static JsonException MissingProperty(string typeName, string propertyName) =>
         new($"Missing required property '{propertyName}' of {typeName}.", "$" + Segment(propertyName), null, null);
 
-    /// <summary>The first of the required properties absent from an object: <paramref name="missing"/> has bit <c>i</c> set for each absent <c>names[i]</c>.</summary>
-    public static JsonException MissingProperty(string typeName, string[] names, ulong missing)
-    {
-        ArgumentNullException.ThrowIfNull(names);
-        return MissingProperty(typeName, names[System.Numerics.BitOperations.TrailingZeroCount(missing)]);
-    }
-
     /// <summary>A property the type does not have, where that is an error (tool arguments); <paramref name="known"/> lists the ones it has.</summary>
     public static JsonException UnknownProperty(string typeName, string propertyName, string known) =>
         new(known.Length == 0 ? $"{typeName} has no property '{propertyName}' (it has none)." : $"{typeName} has no property '{propertyName}'; it has {known}.", "$" + Segment(propertyName), null, null);

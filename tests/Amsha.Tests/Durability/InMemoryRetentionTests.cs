@@ -109,15 +109,16 @@ public sealed class InMemoryRetentionTests
     {
         var store = new InMemoryExecutionStore(maxFinishedExecutions: 100);
         using var start = new Barrier(4);
-        var writers = Enumerable.Range(0, 4).Select(w => Task.Factory.StartNew(() =>
+        // Dedicated threads that start together; the store's writes complete at once, so each loop stays on its thread.
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Factory.StartNew(async () =>
         {
             start.SignalAndWait(Token);
             for (var i = 0; i < 2_000; i++)
             {
-                var record = store.SaveAsync(NewRecord($"w{w}-{i}"), Token).AsTask().Result;
-                store.SaveAsync(record with { Status = ExecutionStatus.Succeeded }, Token).AsTask().Wait(Token);
+                var record = await store.SaveAsync(NewRecord($"w{w}-{i}"), Token);
+                await store.SaveAsync(record with { Status = ExecutionStatus.Succeeded }, Token);
             }
-        }, Token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        }, Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
         await Task.WhenAll(writers);
 
         var kept = await store.ListAsync(cancellationToken: Token);
