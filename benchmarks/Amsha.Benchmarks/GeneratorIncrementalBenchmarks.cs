@@ -92,6 +92,29 @@ public class GeneratorIncrementalBenchmarks
         Console.WriteLine($"generated source, Amsha / System.Text.Json: {(double)sizes["Amsha"] / sizes["System.Text.Json"]:F2}");
     }
 
+    /// <summary>
+    /// <c>-- generator-profile unrelated|record|cold N</c>: Amsha's generators after that edit, N times, and nothing else,
+    /// for a profiler (<c>dotnet-trace collect -- dotnet Amsha.Benchmarks.dll generator-profile unrelated 300</c>).
+    /// </summary>
+    public static void Profile(string edit, int count)
+    {
+        var project = new TwoHundredCrews();
+        var side = new Side(GeneratorHost.AmshaGenerators(), project.AmshaCompilation(), project);
+        Func<GeneratorDriver> run = edit switch
+        {
+            "cold" => side.Cold,
+            "record" => () => side.AfterRecordEdit(),
+            _ => () => side.AfterUnrelatedEdit(),
+        };
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            run();
+        }
+
+        Console.WriteLine($"{edit}: {watch.Elapsed.TotalMilliseconds / count:F1} ms per run over {count}");
+    }
+
     // Files that differ only by a crew's or record's number are one kind: "Bench.Report#.g.cs".
     private static string Kind(string hintName) => System.Text.RegularExpressions.Regex.Replace(hintName, "[0-9]+", "#");
 

@@ -2,10 +2,17 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- --filter '*' [--job short]
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- generator-report
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- generator-profile unrelated|record|cold 300   (under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- build-report
 if (args is ["generator-report"])
 {
     Amsha.Benchmarks.GeneratorIncrementalBenchmarks.Report();
+    return;
+}
+
+if (args is ["generator-profile", var edit, var count])
+{
+    Amsha.Benchmarks.GeneratorIncrementalBenchmarks.Profile(edit, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 

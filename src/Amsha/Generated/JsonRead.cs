@@ -18,6 +18,13 @@ public static class JsonRead
 {
     private const string DateTimeText = "an ISO 8601 date-time string";
 
+    /// <summary>
+    /// Whether the current token is <c>null</c>. Codecs test a nullable member with this call rather than comparing the
+    /// token type: a call binds faster than an enum comparison, which matters in a type of thousands of members.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsNull(ref Utf16JsonReader reader) => reader.TokenType == JsonTokenType.Null;
+
     /// <summary>Reads <c>true</c> or <c>false</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Boolean(ref Utf16JsonReader reader) => reader.TokenType switch
@@ -114,6 +121,11 @@ public static class JsonRead
     public static global::System.Guid Guid(ref Utf16JsonReader reader) =>
         reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out var value) ? value : Fail<global::System.Guid>("a GUID string", ref reader);
 
+    /// <summary>Reads a string, or <c>null</c>.</summary>
+    /// <remarks>A nullable member is read in one call: a conditional per member costs the compiler more.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static string? StringOrNull(ref Utf16JsonReader reader) => reader.TokenType == JsonTokenType.Null ? null : String(ref reader);
+
     /// <summary>Reads a time span in the invariant constant format (<c>"01:30:00"</c>).</summary>
     public static global::System.TimeSpan TimeSpan(ref Utf16JsonReader reader) =>
         reader.TokenType == JsonTokenType.String && global::System.TimeSpan.TryParseExact(reader.GetString(), "c", CultureInfo.InvariantCulture, out var value)
@@ -156,6 +168,11 @@ public static class JsonRead
             throw JsonCodecErrors.AtIndex(error, list.Count);
         }
     }
+
+    /// <summary>Reads <c>null</c>, or an array as <see cref="List{T}"/> does.</summary>
+    /// <remarks>A nullable list member is read in one call: a conditional per member costs the compiler more.</remarks>
+    public static global::System.Collections.Generic.List<T>? ListOrNull<T>(ref Utf16JsonReader reader, JsonItemReader<T> readItem, bool itemsMayBeNull = false) =>
+        reader.TokenType == JsonTokenType.Null ? null : List(ref reader, readItem, itemsMayBeNull);
 
     // Out of line, so the readers above stay small enough to inline.
     [DoesNotReturn]

@@ -188,6 +188,32 @@ public sealed class GeneratedCodecSupportTests
     }
 
     [Fact]
+    public void Nullable_members_read_null_or_the_value_and_keep_their_errors()
+    {
+        static T Read<T>(string json, JsonItemReader<T> read)
+        {
+            var reader = new Utf16JsonReader(json);
+            reader.Read();
+            return read(ref reader);
+        }
+
+        Assert.True(Read("null", JsonRead.IsNull));
+        Assert.False(Read("\"null\"", JsonRead.IsNull));
+        Assert.False(Read("[]", JsonRead.IsNull));
+
+        Assert.Null(Read("null", JsonRead.StringOrNull));
+        Assert.Equal("a", Read("\"a\"", JsonRead.StringOrNull));
+        Assert.Equal("Expected a string, found the number 1.", Assert.Throws<JsonException>(() => Read("1", JsonRead.StringOrNull)).Message);
+
+        Assert.Null(Read("null", static (ref Utf16JsonReader r) => JsonRead.ListOrNull(ref r, JsonRead.Int32)));
+        Assert.Equal([1, 2], Read("[1,2]", static (ref Utf16JsonReader r) => JsonRead.ListOrNull(ref r, JsonRead.Int32)));
+        Assert.Equal(["a", null!], Read("[\"a\",null]", static (ref Utf16JsonReader r) => JsonRead.ListOrNull(ref r, JsonRead.String, itemsMayBeNull: true)));
+        var badItem = Assert.Throws<JsonException>(() => Read("[1,\"x\"]", static (ref Utf16JsonReader r) => JsonRead.ListOrNull(ref r, JsonRead.Int32)));
+        Assert.Equal("$[1]", badItem.Path);
+        Assert.Equal("Expected an array, found \"x\".", Assert.Throws<JsonException>(() => Read("\"x\"", static (ref Utf16JsonReader r) => JsonRead.ListOrNull(ref r, JsonRead.Int32))).Message);
+    }
+
+    [Fact]
     public void Lists_are_written_with_their_item_writer_and_null_as_null()
     {
         string Write<T>(IReadOnlyList<T>? items, Action<Utf16JsonWriter, T> writeItem)
