@@ -1,7 +1,9 @@
 using System;
 using Amsha;
+using Amsha.AspNetCore;
 using Amsha.AspNetCore.Endpoints;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,8 +27,29 @@ public static class AmshaEndpointsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddAmsha();
-        services.TryAddSingleton(static provider => new ExecutionEventHub(provider.GetRequiredService<ExecutionSession>()));
+        services.AddOptions<AmshaEventStreamOptions>();
+        services.TryAddSingleton(static provider =>
+        {
+            var limits = provider.GetRequiredService<IOptions<AmshaEventStreamOptions>>().Value;
+            return new ExecutionEventHub(provider.GetRequiredService<ExecutionSession>(), limits.MaxEventsPerExecution, limits.MaxExecutions);
+        });
         services.AddProblemDetails();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the services of the execution endpoints, as <see cref="AddAmshaEndpoints(IServiceCollection)"/> does,
+    /// and sets how many events the endpoints keep in memory for Server-Sent Event readers.
+    /// </summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configureEventStreams">Sets the limits of the event hub (events per execution, executions kept).</param>
+    /// <returns><paramref name="services"/>.</returns>
+    /// <remarks>An invalid limit (less than 1) is reported when the endpoints are mapped, naming the option.</remarks>
+    public static IServiceCollection AddAmshaEndpoints(this IServiceCollection services, Action<AmshaEventStreamOptions> configureEventStreams)
+    {
+        ArgumentNullException.ThrowIfNull(configureEventStreams);
+        services.AddAmshaEndpoints();
+        services.Configure(configureEventStreams);
         return services;
     }
 }

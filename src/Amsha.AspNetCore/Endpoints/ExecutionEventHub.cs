@@ -18,12 +18,6 @@ namespace Amsha.AspNetCore.Endpoints;
 /// </remarks>
 internal sealed class ExecutionEventHub : IDisposable
 {
-    /// <summary>Events kept per execution by default.</summary>
-    public const int DefaultMaxEventsPerExecution = 10_000;
-
-    /// <summary>Executions kept by default.</summary>
-    public const int DefaultMaxExecutions = 1_000;
-
     private readonly object _gate = new();
     private readonly Dictionary<string, ExecutionEventStream> _streams = new(StringComparer.Ordinal);
 
@@ -32,15 +26,21 @@ internal sealed class ExecutionEventHub : IDisposable
     private readonly IDisposable _subscription;
 
     public ExecutionEventHub(ExecutionSession session)
-        : this(session, DefaultMaxEventsPerExecution, DefaultMaxExecutions)
+        : this(session, AmshaEventStreamOptions.DefaultMaxEventsPerExecution, AmshaEventStreamOptions.DefaultMaxExecutions)
     {
     }
 
     internal ExecutionEventHub(ExecutionSession session, int maxEventsPerExecution, int maxExecutions)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxEventsPerExecution, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxExecutions, 1);
+        if (maxEventsPerExecution < 1 || maxExecutions < 1)
+        {
+            // The values come from the app's options (AddAmshaEndpoints, configuration): name them as the app spells them.
+            throw new InvalidOperationException(
+                $"AmshaEventStreamOptions.{(maxEventsPerExecution < 1 ? nameof(AmshaEventStreamOptions.MaxEventsPerExecution) : nameof(AmshaEventStreamOptions.MaxExecutions))} " +
+                $"must be at least 1; it is {(maxEventsPerExecution < 1 ? maxEventsPerExecution : maxExecutions)}.");
+        }
+
         Session = session;
         MaxEventsPerExecution = maxEventsPerExecution;
         MaxExecutions = maxExecutions;

@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Amsha.AspNetCore.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Amsha.AspNetCore.Tests.Endpoints;
@@ -120,8 +123,69 @@ public sealed class ExecutionEventHubTests
         using var session = NewSession();
         using var hub = new ExecutionEventHub(session);
         Assert.Same(session, hub.Session);
-        Assert.Equal(ExecutionEventHub.DefaultMaxEventsPerExecution, hub.MaxEventsPerExecution);
-        Assert.Equal(ExecutionEventHub.DefaultMaxExecutions, hub.MaxExecutions);
+        Assert.Equal(AmshaEventStreamOptions.DefaultMaxEventsPerExecution, hub.MaxEventsPerExecution);
+        Assert.Equal(AmshaEventStreamOptions.DefaultMaxExecutions, hub.MaxExecutions);
+    }
+
+    [Fact]
+    public async Task The_hubs_limits_are_the_apps_options()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddAmsha();
+        builder.Services.AddAmshaEndpoints(o =>
+        {
+            o.MaxEventsPerExecution = 3;
+            o.MaxExecutions = 2;
+        });
+        await using var app = builder.Build();
+        app.MapAmshaExecutions();
+
+        var hub = app.Services.GetRequiredService<ExecutionEventHub>();
+        Assert.Equal(3, hub.MaxEventsPerExecution);
+        Assert.Equal(2, hub.MaxExecutions);
+
+        // The limit holds for events the session raises.
+        for (var i = 1; i <= 5; i++)
+        {
+            hub.Observe(new TokenDeltaEvent("t", "x") { ExecutionId = "a", Sequence = i });
+        }
+
+        hub.TryGet("a", out var stream);
+        Assert.Equal(new long[] { 3, 4, 5 }, ReadAll(stream).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task The_hubs_limits_bind_from_configuration()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AmshaEventStreams:MaxEventsPerExecution"] = "250" });
+        builder.Services.AddAmsha();
+        builder.Services.Configure<AmshaEventStreamOptions>(builder.Configuration.GetSection("AmshaEventStreams"));
+        builder.Services.AddAmshaEndpoints();
+        await using var app = builder.Build();
+        app.MapAmshaExecutions();
+
+        var hub = app.Services.GetRequiredService<ExecutionEventHub>();
+        Assert.Equal(250, hub.MaxEventsPerExecution);
+        Assert.Equal(AmshaEventStreamOptions.DefaultMaxExecutions, hub.MaxExecutions);
+    }
+
+    [Theory]
+    [InlineData(0, 10, "AmshaEventStreamOptions.MaxEventsPerExecution must be at least 1; it is 0.")]
+    [InlineData(10, -1, "AmshaEventStreamOptions.MaxExecutions must be at least 1; it is -1.")]
+    public async Task A_limit_below_one_fails_mapping_and_names_the_option(int events, int executions, string message)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddAmsha();
+        builder.Services.AddAmshaEndpoints(o =>
+        {
+            o.MaxEventsPerExecution = events;
+            o.MaxExecutions = executions;
+        });
+        await using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapAmshaExecutions());
+        Assert.Equal(message, error.Message);
     }
 
     private static ExecutionSession NewSession() => new(new AmshaOptions(), store: new InMemoryExecutionStore());
