@@ -130,14 +130,11 @@ public sealed class ExecutionEventHubTests
     [Fact]
     public async Task The_hubs_limits_are_the_apps_options()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Services.AddAmsha();
-        builder.Services.AddAmshaEndpoints(o =>
+        await using var app = AppWith(builder => builder.Services.AddAmshaEndpoints(o =>
         {
             o.MaxEventsPerExecution = 3;
             o.MaxExecutions = 2;
-        });
-        await using var app = builder.Build();
+        }));
         app.MapAmshaExecutions();
 
         var hub = app.Services.GetRequiredService<ExecutionEventHub>();
@@ -157,12 +154,12 @@ public sealed class ExecutionEventHubTests
     [Fact]
     public async Task The_hubs_limits_bind_from_configuration()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AmshaEventStreams:MaxEventsPerExecution"] = "250" });
-        builder.Services.AddAmsha();
-        builder.Services.Configure<AmshaEventStreamOptions>(builder.Configuration.GetSection("AmshaEventStreams"));
-        builder.Services.AddAmshaEndpoints();
-        await using var app = builder.Build();
+        await using var app = AppWith(builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AmshaEventStreams:MaxEventsPerExecution"] = "250" });
+            builder.Services.Configure<AmshaEventStreamOptions>(builder.Configuration.GetSection("AmshaEventStreams"));
+            builder.Services.AddAmshaEndpoints();
+        });
         app.MapAmshaExecutions();
 
         var hub = app.Services.GetRequiredService<ExecutionEventHub>();
@@ -175,17 +172,23 @@ public sealed class ExecutionEventHubTests
     [InlineData(10, -1, "AmshaEventStreamOptions.MaxExecutions must be at least 1; it is -1.")]
     public async Task A_limit_below_one_fails_mapping_and_names_the_option(int events, int executions, string message)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Services.AddAmsha();
-        builder.Services.AddAmshaEndpoints(o =>
+        await using var app = AppWith(builder => builder.Services.AddAmshaEndpoints(o =>
         {
             o.MaxEventsPerExecution = events;
             o.MaxExecutions = executions;
-        });
-        await using var app = builder.Build();
+        }));
 
         var error = Assert.Throws<InvalidOperationException>(() => app.MapAmshaExecutions());
         Assert.Equal(message, error.Message);
+    }
+
+    // An app with Amsha and what configure adds (the endpoints' services, their options), built but not mapped.
+    private static WebApplication AppWith(Action<WebApplicationBuilder> configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddAmsha();
+        configure(builder);
+        return builder.Build();
     }
 
     private static ExecutionSession NewSession() => new(new AmshaOptions(), store: new InMemoryExecutionStore());
