@@ -1,7 +1,9 @@
 using System;
+using System.Linq;
 using Amsha;
 using Amsha.AspNetCore;
 using Amsha.AspNetCore.Endpoints;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +29,20 @@ public static class AmshaEndpointsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddAmsha();
-        services.AddOptions<AmshaEventStreamOptions>();
+        if (!services.Any(static d => d.ServiceType == typeof(IValidateOptions<AmshaEventStreamOptions>)))
+        {
+            // Configuration first, so limits set in code (AddAmshaEndpoints(options => ...)) win over it.
+            services.AddOptions<AmshaEventStreamOptions>()
+                .Configure<IServiceProvider>(static (options, provider) =>
+                {
+                    if (EventStreamSection(provider) is { } section)
+                    {
+                        section.Bind(options);
+                    }
+                });
+            services.AddSingleton<IValidateOptions<AmshaEventStreamOptions>>(static provider => new EventStreamOptionsValidator(EventStreamSection(provider)));
+        }
+
         services.TryAddSingleton(static provider =>
         {
             var limits = provider.GetRequiredService<IOptions<AmshaEventStreamOptions>>().Value;
@@ -37,9 +52,14 @@ public static class AmshaEndpointsServiceCollectionExtensions
         return services;
     }
 
+    // The app's Amsha:EventStreams section, when it has one.
+    private static IConfigurationSection? EventStreamSection(IServiceProvider provider) =>
+        provider.GetService<IConfiguration>()?.GetSection(AmshaEventStreamOptions.ConfigurationSectionName) is { } section && section.Exists() ? section : null;
+
     /// <summary>
     /// Registers the services of the execution endpoints, as <see cref="AddAmshaEndpoints(IServiceCollection)"/> does,
-    /// and sets how many events the endpoints keep in memory for Server-Sent Event readers.
+    /// and sets how many events the endpoints keep in memory for Server-Sent Event readers (over what the
+    /// <c>Amsha:EventStreams</c> configuration section sets).
     /// </summary>
     /// <param name="services">The app's services.</param>
     /// <param name="configureEventStreams">Sets the limits of the event hub (events per execution, executions kept).</param>

@@ -2,8 +2,8 @@ namespace Amsha.AspNetCore;
 
 /// <summary>
 /// How much of the session's events the execution endpoints keep in memory for Server-Sent Event readers
-/// (<c>GET {prefix}/executions/{id}/events</c>), set with <c>services.AddAmshaEndpoints(options => ...)</c> or bound
-/// from configuration with <c>services.Configure&lt;AmshaEventStreamOptions&gt;(section)</c>.
+/// (<c>GET {prefix}/executions/{id}/events</c>): bound from the configuration section <c>Amsha:EventStreams</c> when
+/// there is one (unknown keys there are errors), then set in code with <c>services.AddAmshaEndpoints(options => ...)</c>.
 /// </summary>
 /// <remarks>
 /// Events beyond <see cref="MaxEventsPerExecution"/> drop the execution's oldest ones (a reader who asks for them is
@@ -12,6 +12,9 @@ namespace Amsha.AspNetCore;
 /// </remarks>
 public sealed class AmshaEventStreamOptions
 {
+    /// <summary>The configuration section the options are bound from: <c>Amsha:EventStreams</c>.</summary>
+    public const string ConfigurationSectionName = "Amsha:EventStreams";
+
     /// <summary>The default for <see cref="MaxEventsPerExecution"/>: 10,000.</summary>
     public const int DefaultMaxEventsPerExecution = 10_000;
 

@@ -13,8 +13,8 @@ namespace Amsha;
 /// </summary>
 internal sealed class AmshaOptionsValidator : IValidateOptions<AmshaOptions>
 {
-    // "Mcp" belongs to the Amsha.Mcp package, which binds and validates it.
-    private static readonly string[] s_rootKeys = { nameof(AmshaOptions.Llm), nameof(AmshaOptions.CaptureMessageContent), nameof(AmshaOptions.ObserverBufferCapacity), "Mcp" };
+    // "Mcp" belongs to the Amsha.Mcp package and "EventStreams" to Amsha.AspNetCore, which bind and validate them.
+    private static readonly string[] s_rootKeys = { nameof(AmshaOptions.Llm), nameof(AmshaOptions.CaptureMessageContent), nameof(AmshaOptions.ObserverBufferCapacity), "Mcp", "EventStreams" };
     private static readonly string[] s_llmKeys = { nameof(LlmOptions.UseCases), nameof(LlmOptions.Resilience), nameof(LlmOptions.Tools) };
     private static readonly string[] s_toolKeys = { nameof(ToolOptions.MaxRounds), nameof(ToolOptions.MaxConcurrentCalls), nameof(ToolOptions.OnToolError), nameof(ToolOptions.AgentSources) };
     private static readonly string[] s_useCaseKeys = { nameof(LlmUseCaseOptions.Default), nameof(LlmUseCaseOptions.Models), nameof(LlmUseCaseOptions.Parameters), nameof(LlmUseCaseOptions.StrictOutputs) };

@@ -6,6 +6,7 @@ using Amsha.AspNetCore.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace Amsha.AspNetCore.Tests.Endpoints;
@@ -152,12 +153,41 @@ public sealed class ExecutionEventHubTests
     }
 
     [Fact]
-    public async Task The_hubs_limits_bind_from_configuration()
+    public async Task The_hubs_limits_bind_from_the_Amsha_EventStreams_section_and_code_wins_over_it()
+    {
+        var settings = new Dictionary<string, string?> { ["Amsha:EventStreams:MaxEventsPerExecution"] = "250", ["Amsha:EventStreams:MaxExecutions"] = "40" };
+        await using (var app = AppWith(builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Services.AddAmshaEndpoints();
+        }))
+        {
+            app.MapAmshaExecutions();
+            var hub = app.Services.GetRequiredService<ExecutionEventHub>();
+            Assert.Equal(250, hub.MaxEventsPerExecution);
+            Assert.Equal(40, hub.MaxExecutions);
+        }
+
+        await using (var app = AppWith(builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Services.AddAmshaEndpoints(o => o.MaxExecutions = 7);
+        }))
+        {
+            app.MapAmshaExecutions();
+            var hub = app.Services.GetRequiredService<ExecutionEventHub>();
+            Assert.Equal(250, hub.MaxEventsPerExecution);
+            Assert.Equal(7, hub.MaxExecutions);
+        }
+    }
+
+    [Fact]
+    public async Task The_hubs_limits_bind_from_a_section_of_the_apps_choosing()
     {
         await using var app = AppWith(builder =>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AmshaEventStreams:MaxEventsPerExecution"] = "250" });
-            builder.Services.Configure<AmshaEventStreamOptions>(builder.Configuration.GetSection("AmshaEventStreams"));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Streams:MaxEventsPerExecution"] = "250" });
+            builder.Services.Configure<AmshaEventStreamOptions>(builder.Configuration.GetSection("Streams"));
             builder.Services.AddAmshaEndpoints();
         });
         app.MapAmshaExecutions();
@@ -165,6 +195,19 @@ public sealed class ExecutionEventHubTests
         var hub = app.Services.GetRequiredService<ExecutionEventHub>();
         Assert.Equal(250, hub.MaxEventsPerExecution);
         Assert.Equal(AmshaEventStreamOptions.DefaultMaxExecutions, hub.MaxExecutions);
+    }
+
+    [Fact]
+    public async Task A_misspelt_key_in_the_Amsha_EventStreams_section_fails_mapping_and_names_it()
+    {
+        await using var app = AppWith(builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Amsha:EventStreams:MaxEvents"] = "5" });
+            builder.Services.AddAmshaEndpoints();
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.MapAmshaExecutions());
+        Assert.Equal("Amsha:EventStreams:MaxEvents is not a known setting. Known settings here: MaxEventsPerExecution, MaxExecutions.", error.Message);
     }
 
     [Theory]
@@ -178,7 +221,7 @@ public sealed class ExecutionEventHubTests
             o.MaxExecutions = executions;
         }));
 
-        var error = Assert.Throws<InvalidOperationException>(() => app.MapAmshaExecutions());
+        var error = Assert.Throws<OptionsValidationException>(() => app.MapAmshaExecutions());
         Assert.Equal(message, error.Message);
     }
 
