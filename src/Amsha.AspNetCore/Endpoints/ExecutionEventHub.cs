@@ -33,14 +33,9 @@ internal sealed class ExecutionEventHub : IDisposable
     internal ExecutionEventHub(ExecutionSession session, int maxEventsPerExecution, int maxExecutions)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (maxEventsPerExecution < 1 || maxExecutions < 1)
-        {
-            // The values come from the app's options (AddAmshaEndpoints, configuration): name them as the app spells them.
-            throw new InvalidOperationException(
-                $"AmshaEventStreamOptions.{(maxEventsPerExecution < 1 ? nameof(AmshaEventStreamOptions.MaxEventsPerExecution) : nameof(AmshaEventStreamOptions.MaxExecutions))} " +
-                $"must be at least 1; it is {(maxEventsPerExecution < 1 ? maxEventsPerExecution : maxExecutions)}.");
-        }
-
+        // The app's values are checked, with the setting's name, by EventStreamOptionsValidator.
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEventsPerExecution, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxExecutions, 1);
         Session = session;
         MaxEventsPerExecution = maxEventsPerExecution;
         MaxExecutions = maxExecutions;
