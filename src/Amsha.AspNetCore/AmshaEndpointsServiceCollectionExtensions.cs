@@ -29,21 +29,23 @@ public static class AmshaEndpointsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddAmsha();
-        if (!services.Any(static d => d.ServiceType == typeof(IValidateOptions<AmshaEventStreamOptions>)))
+        // Once: a second call must not bind the configuration again over limits set in code by the first.
+        if (services.Any(static d => d.ServiceType == typeof(ExecutionEventHub)))
         {
-            // Configuration first, so limits set in code (AddAmshaEndpoints(options => ...)) win over it.
-            services.AddOptions<AmshaEventStreamOptions>()
-                .Configure<IServiceProvider>(static (options, provider) =>
-                {
-                    if (EventStreamSection(provider) is { } section)
-                    {
-                        section.Bind(options);
-                    }
-                });
-            services.AddSingleton<IValidateOptions<AmshaEventStreamOptions>>(static provider => new EventStreamOptionsValidator(EventStreamSection(provider)));
+            return services;
         }
 
-        services.TryAddSingleton(static provider =>
+        // Configuration first, so limits set in code (AddAmshaEndpoints(options => ...)) win over it.
+        services.AddOptions<AmshaEventStreamOptions>()
+            .Configure<IServiceProvider>(static (options, provider) =>
+            {
+                if (EventStreamSection(provider) is { } section)
+                {
+                    section.Bind(options);
+                }
+            });
+        services.AddSingleton<IValidateOptions<AmshaEventStreamOptions>>(static provider => new EventStreamOptionsValidator(EventStreamSection(provider)));
+        services.AddSingleton(static provider =>
         {
             var limits = provider.GetRequiredService<IOptions<AmshaEventStreamOptions>>().Value;
             return new ExecutionEventHub(provider.GetRequiredService<ExecutionSession>(), limits.MaxEventsPerExecution, limits.MaxExecutions);

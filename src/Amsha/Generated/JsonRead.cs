@@ -124,7 +124,7 @@ public static class JsonRead
     /// <summary>Reads a string, or <c>null</c>.</summary>
     /// <remarks>A nullable member is read in one call: a conditional per member costs the compiler more.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static string? StringOrNull(ref Utf16JsonReader reader) => reader.TokenType == JsonTokenType.Null ? null : String(ref reader);
+    public static string? StringOrNull(ref Utf16JsonReader reader) => IsNull(ref reader) ? null : String(ref reader);
 
     /// <summary>Reads a time span in the invariant constant format (<c>"01:30:00"</c>).</summary>
     public static global::System.TimeSpan TimeSpan(ref Utf16JsonReader reader) =>
@@ -172,7 +172,7 @@ public static class JsonRead
     /// <summary>Reads <c>null</c>, or an array as <see cref="List{T}"/> does.</summary>
     /// <remarks>A nullable list member is read in one call: a conditional per member costs the compiler more.</remarks>
     public static global::System.Collections.Generic.List<T>? ListOrNull<T>(ref Utf16JsonReader reader, JsonItemReader<T> readItem, bool itemsMayBeNull = false) =>
-        reader.TokenType == JsonTokenType.Null ? null : List(ref reader, readItem, itemsMayBeNull);
+        IsNull(ref reader) ? null : List(ref reader, readItem, itemsMayBeNull);
 
     // Out of line, so the readers above stay small enough to inline.
     [DoesNotReturn]

@@ -182,6 +182,21 @@ public sealed class ExecutionEventHubTests
     }
 
     [Fact]
+    public async Task A_second_AddAmshaEndpoints_keeps_the_limits_the_first_set_in_code()
+    {
+        await using var app = AppWith(builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Amsha:EventStreams:MaxExecutions"] = "40" });
+            builder.Services.AddAmshaEndpoints(o => o.MaxExecutions = 7);
+            builder.Services.AddAmshaEndpoints();
+            Assert.Single(builder.Services, d => d.ServiceType == typeof(ExecutionEventHub));
+        });
+        app.MapAmshaExecutions();
+
+        Assert.Equal(7, app.Services.GetRequiredService<ExecutionEventHub>().MaxExecutions);
+    }
+
+    [Fact]
     public async Task The_hubs_limits_bind_from_a_section_of_the_apps_choosing()
     {
         await using var app = AppWith(builder =>

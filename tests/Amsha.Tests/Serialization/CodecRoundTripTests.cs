@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
@@ -113,12 +114,31 @@ public sealed class CodecRoundTripTests
         Assert.Null(partial.Mood);
 
         var full = new Settings { Theme = "dark", Retries = 0, Tags = null, Mood = Mood.Calm };
-        Assert.Equal("""{"theme":"dark","retries":0,"tags":null,"mood":"Calm"}""", JsonCodecs.Serialize(full));
+        Assert.Equal("""{"theme":"dark","retries":0,"tags":null,"mood":"Calm","scores":null,"labels":null}""", JsonCodecs.Serialize(full));
         var back = JsonCodecs.Deserialize<Settings>(JsonCodecs.Serialize(full));
         Assert.Equal(("dark", 0, (List<string>?)null, (Mood?)Mood.Calm), (back.Theme, back.Retries, back.Tags, back.Mood));
 
         var duplicate = Assert.Throws<System.Text.Json.JsonException>(() => JsonCodecs.Deserialize<Settings>("""{"theme":"a","THEME":"b"}"""));
         Assert.Equal("$.theme", duplicate.Path);
+    }
+
+    [Fact]
+    public void Nullable_arrays_and_read_only_lists_are_read_as_null_or_their_items()
+    {
+        var read = JsonCodecs.Deserialize<Settings>("""{"scores":[3,1],"labels":["x"]}""");
+        Assert.Equal([3, 1], read.Scores!);
+        Assert.Equal(["x"], read.Labels);
+
+        var none = JsonCodecs.Deserialize<Settings>("""{"scores":null,"labels":null}""");
+        Assert.Null(none.Scores);
+        Assert.Null(none.Labels);
+
+        var json = JsonCodecs.Serialize(new Settings { Scores = [2], Labels = ["y", "z"] });
+        Assert.Contains("\"scores\":[2],\"labels\":[\"y\",\"z\"]", json, StringComparison.Ordinal);
+        Assert.Equal([2], JsonCodecs.Deserialize<Settings>(json).Scores!);
+
+        var badItem = Assert.Throws<System.Text.Json.JsonException>(() => JsonCodecs.Deserialize<Settings>("""{"scores":[1,"two"]}"""));
+        Assert.Equal("$.scores[1]", badItem.Path);
     }
 
     [Fact]

@@ -85,4 +85,8 @@ public sealed partial class Settings
     public List<string>? Tags { get; set; }
 
     public Mood? Mood { get; set; }
+
+    public int[]? Scores { get; set; }
+
+    public IReadOnlyList<string>? Labels { get; set; }
 }
