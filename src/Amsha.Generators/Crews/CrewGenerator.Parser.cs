@@ -17,7 +17,7 @@ internal sealed partial class CrewGenerator
     /// </summary>
     internal static class Parser
     {
-        public static CrewModel? Parse(GeneratorAttributeSyntaxContext context, bool generic, CancellationToken cancellationToken)
+        public static CrewModel? Parse(AttributeTarget context, bool generic, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol crew || crew.IsStatic || context.Attributes.Length != 1)
             {

@@ -19,24 +19,25 @@ internal sealed partial class CrewGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var crews = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
+        var declarations = DeclarationSnapshot.Of(context);
+        var crews = declarations
+            .ForAttribute(
                 KnownNames.CrewAttribute,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static node => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (ctx, ct) => Parser.Parse(ctx, generic: false, ct))
             .Where(static model => model is not null)
             .WithTrackingName(TrackingNames.CrewModels);
 
-        var genericCrews = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
+        var genericCrews = declarations
+            .ForAttribute(
                 KnownNames.GenericCrewAttribute,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static node => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (ctx, ct) => Parser.Parse(ctx, generic: true, ct))
             .Where(static model => model is not null)
             .WithTrackingName(TrackingNames.GenericCrewModels);
 
         // Crews read from definition files (YAML), bound to the compilation's types: the same models, emitted the same way.
-        var definedCrews = DefinitionPipeline.CrewModels(context);
+        var definedCrews = DefinitionPipeline.CrewModels(context, declarations);
 
         // One output per crew: editing one crew regenerates only that crew.
         context.RegisterSourceOutput(crews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model, spc.CancellationToken)));
@@ -58,10 +59,10 @@ internal sealed partial class CrewGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.HasDependencyInjection);
 
         // Toolboxes the container can construct (concrete classes), by name, so the registration injects their constructors.
-        var toolboxes = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
+        var toolboxes = declarations
+            .ForAttribute(
                 KnownNames.ToolboxAttribute,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static node => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (ctx, _) => ctx.TargetSymbol is INamedTypeSymbol { IsAbstract: false, IsStatic: false, IsGenericType: false } type && Parser.CanRegister(type) ? type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null)
             .Where(static name => name is not null)
             .Collect()

@@ -40,15 +40,15 @@ internal static class DefinitionPipeline
             .WithTrackingName(TrackingNames.DefinitionOptions);
 
     /// <summary>One model per crew that can be generated, for the crew emitter.</summary>
-    public static IncrementalValuesProvider<CrewModel> CrewModels(IncrementalGeneratorInitializationContext context)
+    public static IncrementalValuesProvider<CrewModel> CrewModels(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<DeclarationSnapshot> declarations)
     {
         var catalog = Catalog(context);
         var options = Options(context);
         var references = catalog.Combine(options).Select(static (pair, cancellationToken) => DefinitionParser.References(pair.Left, pair.Right, cancellationToken));
 
         // The only step that sees the compilation; its output is plain values.
-        var facts = references.Combine(options).Combine(context.CompilationProvider)
-            .Select(static (pair, cancellationToken) => DefinitionTypes.Read(pair.Left.Left, pair.Left.Right, pair.Right, cancellationToken))
+        var facts = references.Combine(options).Combine(declarations)
+            .Select(static (pair, cancellationToken) => DefinitionTypes.Read(pair.Left.Left, pair.Left.Right, pair.Right.Compilation, cancellationToken))
             .WithTrackingName(TrackingNames.DefinitionTypeFacts);
 
         // Back to one item per crew: SelectMany compares each model with the one at its position, so an edit that
@@ -63,15 +63,15 @@ internal static class DefinitionPipeline
     /// The codecs the types named in definition files need: task outputs (the model answers with them) and crew inputs
     /// (durable executions persist them, when they are serializable; silent otherwise, as for <c>[Crew&lt;TInput&gt;]</c>).
     /// </summary>
-    public static IncrementalValueProvider<EquatableArray<SerializableTypeModel>> SerializableTypes(IncrementalGeneratorInitializationContext context)
+    public static IncrementalValueProvider<EquatableArray<SerializableTypeModel>> SerializableTypes(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<DeclarationSnapshot> declarations)
     {
         var options = Options(context);
         var references = Catalog(context).Combine(options).Select(static (pair, cancellationToken) => DefinitionParser.References(pair.Left, pair.Right, cancellationToken));
-        return references.Combine(options).Combine(context.CompilationProvider)
+        return references.Combine(options).Combine(declarations)
             .Select(static (pair, cancellationToken) =>
             {
                 var (references, options) = pair.Left;
-                var compilation = pair.Right;
+                var compilation = pair.Right.Compilation;
                 var models = new List<SerializableTypeModel>();
                 foreach (var (names, root) in new[] { (references.OutputTypes, SerializationRoot.TaskOutput), (references.InputTypes, SerializationRoot.CrewInput) })
                 {

@@ -26,7 +26,7 @@ internal sealed partial class LlmCallGenerator
         private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-        public static LlmCallModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static LlmCallModel? Parse(AttributeTarget context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method
                 || context.TargetNode is not MethodDeclarationSyntax declaration

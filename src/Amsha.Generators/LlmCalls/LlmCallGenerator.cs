@@ -14,10 +14,10 @@ internal sealed partial class LlmCallGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var calls = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
+        var calls = DeclarationSnapshot.Of(context)
+            .ForAttribute(
                 KnownNames.AmshaLlmCallAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
+                static node => node is MethodDeclarationSyntax,
                 static (ctx, ct) => Parser.Parse(ctx, ct))
             .Where(static model => model is not null)
             .WithTrackingName(TrackingNames.LlmCallModels);

@@ -10,7 +10,7 @@ internal sealed partial class SerializerGenerator
     internal static class Parser
     {
         /// <summary>The output type of a <c>[CrewTask&lt;TOutput&gt;]</c>; nothing for text tasks.</summary>
-        public static EquatableArray<SerializableTypeModel> ParseTaskOutput(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static EquatableArray<SerializableTypeModel> ParseTaskOutput(AttributeTarget context, CancellationToken cancellationToken)
         {
             foreach (var attribute in context.Attributes)
             {
@@ -25,13 +25,13 @@ internal sealed partial class SerializerGenerator
         }
 
         /// <summary>A type marked <c>[ExecutionState]</c>.</summary>
-        public static EquatableArray<SerializableTypeModel> ParseStateType(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        public static EquatableArray<SerializableTypeModel> ParseStateType(AttributeTarget context, CancellationToken cancellationToken) =>
             context.TargetSymbol is INamedTypeSymbol type && TypeDeclarations.AllPartial(type, cancellationToken)
                 ? Models(type, context.SemanticModel.Compilation, SerializationRoot.ExecutionState, cancellationToken)
                 : EquatableArray<SerializableTypeModel>.Empty;
 
         /// <summary>The input type of a <c>[Crew&lt;TInput&gt;]</c>, when it is serializable (durable executions persist it); silent otherwise.</summary>
-        public static EquatableArray<SerializableTypeModel> ParseCrewInput(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static EquatableArray<SerializableTypeModel> ParseCrewInput(AttributeTarget context, CancellationToken cancellationToken)
         {
             foreach (var attribute in context.Attributes)
             {
@@ -45,13 +45,13 @@ internal sealed partial class SerializerGenerator
         }
 
         /// <summary>The structured result <c>T</c> of an <c>[AmshaLlmCall]</c> method returning <c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>; nothing for text, responses and streams.</summary>
-        public static EquatableArray<SerializableTypeModel> ParseLlmCallResult(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        public static EquatableArray<SerializableTypeModel> ParseLlmCallResult(AttributeTarget context, CancellationToken cancellationToken) =>
             context.TargetSymbol is IMethodSymbol method && LlmCallReturns.StructuredResult(method.ReturnType) is { } result
                 ? Models(result, context.SemanticModel.Compilation, SerializationRoot.LlmCallResult, cancellationToken)
                 : EquatableArray<SerializableTypeModel>.Empty;
 
         /// <summary>The parameter and result types of a <c>[Tool]</c> method: its arguments and result are read and written by codecs.</summary>
-        public static EquatableArray<SerializableTypeModel> ParseToolTypes(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static EquatableArray<SerializableTypeModel> ParseToolTypes(AttributeTarget context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method)
             {

@@ -21,14 +21,15 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var taskOutputs = Roots(context, KnownNames.GenericCrewTaskAttribute, static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.ParseTaskOutput, TrackingNames.TaskOutputTypes);
-        var stateTypes = Roots(context, KnownNames.ExecutionStateAttribute, static (node, _) => node is TypeDeclarationSyntax, Parser.ParseStateType, TrackingNames.ExecutionStateTypes);
-        var crewInputs = Roots(context, KnownNames.GenericCrewAttribute, static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.ParseCrewInput, TrackingNames.CrewInputTypes);
-        var llmCallResults = Roots(context, KnownNames.AmshaLlmCallAttribute, static (node, _) => node is MethodDeclarationSyntax, Parser.ParseLlmCallResult, TrackingNames.LlmCallResultTypes);
-        var toolTypes = Roots(context, KnownNames.ToolAttribute, static (node, _) => node is MethodDeclarationSyntax, Parser.ParseToolTypes, TrackingNames.ToolTypes);
+        var declarations = DeclarationSnapshot.Of(context);
+        var taskOutputs = Roots(declarations, KnownNames.GenericCrewTaskAttribute, static node => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.ParseTaskOutput, TrackingNames.TaskOutputTypes);
+        var stateTypes = Roots(declarations, KnownNames.ExecutionStateAttribute, static node => node is TypeDeclarationSyntax, Parser.ParseStateType, TrackingNames.ExecutionStateTypes);
+        var crewInputs = Roots(declarations, KnownNames.GenericCrewAttribute, static node => node is ClassDeclarationSyntax or RecordDeclarationSyntax, Parser.ParseCrewInput, TrackingNames.CrewInputTypes);
+        var llmCallResults = Roots(declarations, KnownNames.AmshaLlmCallAttribute, static node => node is MethodDeclarationSyntax, Parser.ParseLlmCallResult, TrackingNames.LlmCallResultTypes);
+        var toolTypes = Roots(declarations, KnownNames.ToolAttribute, static node => node is MethodDeclarationSyntax, Parser.ParseToolTypes, TrackingNames.ToolTypes);
 
         // Task outputs and crew inputs named in definition files (YAML crews).
-        var definitionTypes = DefinitionPipeline.SerializableTypes(context);
+        var definitionTypes = DefinitionPipeline.SerializableTypes(context, declarations);
 
         // Every type once, however many roots reach it, sorted by codec name.
         var allTypes = taskOutputs.Collect()
@@ -79,12 +80,12 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
 
     // The models reached from each declaration marked with an attribute (metadata name) that makes roots.
     private static IncrementalValuesProvider<EquatableArray<SerializableTypeModel>> Roots(
-        IncrementalGeneratorInitializationContext context,
+        IncrementalValueProvider<DeclarationSnapshot> declarations,
         string attribute,
-        System.Func<SyntaxNode, CancellationToken, bool> predicate,
-        System.Func<GeneratorAttributeSyntaxContext, CancellationToken, EquatableArray<SerializableTypeModel>> parse,
+        System.Func<SyntaxNode, bool> predicate,
+        System.Func<AttributeTarget, CancellationToken, EquatableArray<SerializableTypeModel>> parse,
         string trackingName) =>
-        context.SyntaxProvider.ForAttributeWithMetadataName(attribute, predicate, parse).WithTrackingName(trackingName);
+        declarations.ForAttribute(attribute, predicate, parse).WithTrackingName(trackingName);
 
     // The same type reached from several roots is emitted once (from the first root, in pipeline order); ordered by name for stable output.
     private static EquatableArray<SerializableTypeModel> Distinct(CancellationToken cancellationToken, params ImmutableArray<EquatableArray<SerializableTypeModel>>[] groups)

@@ -12,7 +12,7 @@ internal sealed partial class ToolboxGenerator
     /// <summary>Turns a <c>[Toolbox]</c> class into a model; tools it cannot bind are left out (the analyzers report why).</summary>
     internal static class Parser
     {
-        public static ToolboxModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ToolboxModel? Parse(AttributeTarget context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol type || type.IsGenericType || type.IsStatic || !TypeDeclarations.AllPartial(type, cancellationToken) || !Reachable(type))
             {

@@ -14,10 +14,10 @@ internal sealed partial class ToolboxGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var toolboxes = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
+        var toolboxes = DeclarationSnapshot.Of(context)
+            .ForAttribute(
                 KnownNames.ToolboxAttribute,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static node => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 Parser.Parse)
             .Where(static model => model is not null)
             .WithTrackingName(TrackingNames.ToolboxModels);

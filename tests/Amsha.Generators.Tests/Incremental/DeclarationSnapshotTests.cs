@@ -1,0 +1,172 @@
+using System.Linq;
+using Amsha.Generators.Helpers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Amsha.Generators.Tests.Incremental;
+
+/// <summary>
+/// The generators' semantic steps run again only when a declaration changed: what counts as a change, and that
+/// the generators find every marked declaration the compiler would (aliases, qualified names) and nothing else.
+/// </summary>
+public sealed class DeclarationSnapshotTests
+{
+    private const string Source = """
+        #nullable enable
+        using Amsha;
+
+        namespace Sample;
+
+        public sealed record Notes(string? Title, int Count)
+        {
+            public const int Limit = 3;
+            public static readonly string Label = "notes";
+            public int Twice() { return Count * 2; }
+            public int Thrice => Count * 3;
+        }
+
+        [Agent(Role = "Researcher", Goal = "Research {Topic}", Backstory = "Careful.")]
+        public partial class Researcher;
+
+        [CrewTask<Notes>(Agent = typeof(Researcher), Description = "Collect notes on {Topic}.", ExpectedOutput = "Notes")]
+        public partial class CollectNotes;
+
+        public sealed record Request(string Topic);
+
+        [Crew<Request>(Tasks = [typeof(CollectNotes)])]
+        public partial class NotesCrew
+        {
+            public int Helper() => 1;
+        }
+        """;
+
+    public static TheoryData<string, string, string, bool> Edits => new()
+    {
+        { "a statement in a method body", "return Count * 2;", "var twice = Count * 2; return twice;", true },
+        { "an expression body", "Count * 3;", "Count + Count + Count;", true },
+        { "a comment between declarations", "public sealed record Request", "// the crew's input\npublic sealed record Request", true },
+        { "a static field's initializer", "Label = \"notes\"", "Label = \"more notes\"", true },
+        { "an attribute argument", "Collect notes on {Topic}.", "Collect careful notes on {Topic}.", false },
+        { "a positional member", "int Count)", "int Count, int Pages)", false },
+        { "a member's nullability", "string? Title", "string Title", false },
+        { "a constant", "Limit = 3", "Limit = 4", false },
+        { "a method's signature", "public int Twice()", "public long Twice()", false },
+        { "a nullable directive at the top", "#nullable enable", "#nullable disable", false },
+        { "a directive inside a body", "return Count * 2;", "\n#nullable disable\nreturn Count * 2;\n#nullable restore\n", false },
+        { "a declaration compiled out", "public sealed record Request", "#if NEVER\npublic sealed record Unused;\n#endif\npublic sealed record Request", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Edits))]
+    public void An_edit_changes_the_declarations_only_outside_bodies(string edit, string oldText, string newText, bool same)
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Source);
+        var edited = Replace(compilation, oldText, newText);
+
+        Assert.True(same == DeclarationSnapshot.HaveSameDeclarations(compilation, edited), $"{edit}: expected {(same ? "the same declarations" : "a change")}.");
+        Assert.True(DeclarationSnapshot.HaveSameDeclarations(edited, edited));
+    }
+
+    [Fact]
+    public void Options_references_and_files_are_part_of_the_declarations()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Source);
+
+        Assert.False(DeclarationSnapshot.HaveSameDeclarations(compilation, compilation.WithOptions(compilation.Options.WithNullableContextOptions(NullableContextOptions.Disable))));
+        Assert.False(DeclarationSnapshot.HaveSameDeclarations(compilation, compilation.WithAssemblyName("Other")));
+        Assert.False(DeclarationSnapshot.HaveSameDeclarations(compilation, compilation.RemoveReferences(compilation.References.Last())));
+        Assert.False(DeclarationSnapshot.HaveSameDeclarations(compilation, compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Added;", GeneratorHarness.ParseOptions, "Added.cs"))));
+
+        // The same text parsed again is a new tree, but the same declarations.
+        var reparsed = CSharpSyntaxTree.ParseText(Source, GeneratorHarness.ParseOptions, compilation.SyntaxTrees[0].FilePath);
+        Assert.True(DeclarationSnapshot.HaveSameDeclarations(compilation, compilation.ReplaceSyntaxTree(compilation.SyntaxTrees[0], reparsed)));
+    }
+
+    [Fact]
+    public void A_body_edit_runs_no_semantic_step_and_writes_nothing_again()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Source);
+        var first = GeneratorHarness.Run(compilation);
+        Assert.Empty(first.CompilationErrors);
+
+        var second = first.Driver.RunGenerators(Replace(compilation, "Helper() => 1", "Helper() => 40 + 2")).GetRunResult();
+
+        // Cached, not Unchanged: the steps did not run (Unchanged would mean they ran and produced equal models).
+        // Every step Amsha names (Roslyn's own "Compilation" input is new on every edit; the DI facts read it by design).
+        var named = typeof(TrackingNames).GetFields().Select(field => (string)field.GetRawConstantValue()!).ToHashSet();
+        var steps = second.Results.SelectMany(r => r.TrackedSteps).Where(pair => named.Contains(pair.Key) && pair.Key != TrackingNames.HasDependencyInjection).ToList();
+        Assert.Contains(steps, pair => pair.Key == TrackingNames.GenericCrewModels);
+        Assert.Contains(steps, pair => pair.Key == TrackingNames.TaskOutputTypes);
+        Assert.All(
+            steps.SelectMany(pair => pair.Value.SelectMany(step => step.Outputs).Select(output => (pair.Key, output.Reason))),
+            output => Assert.True(output.Reason == IncrementalStepRunReason.Cached, $"{output.Key}: {output.Reason}"));
+        Assert.All(second.Results.SelectMany(r => r.TrackedOutputSteps).SelectMany(pair => pair.Value).SelectMany(step => step.Outputs), output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
+    public void A_directive_edit_generates_again_with_what_it_changed()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Source.Replace("string? Title", "string Title"));
+        var first = GeneratorHarness.Run(compilation);
+        Assert.DoesNotContain("StringOrNull", first.Sources["Sample.Notes.JsonCodec.g.cs"]);
+
+        // Under "#nullable disable" a string may be null: the codec reads the title as a string or null.
+        var second = first.Driver.RunGenerators(Replace(compilation, "#nullable enable", "#nullable disable")).GetRunResult();
+        var codec = second.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName == "Sample.Notes.JsonCodec.g.cs").SourceText.ToString();
+        Assert.Contains("JsonRead.StringOrNull", codec);
+    }
+
+    [Theory]
+    [InlineData("using CrewOf = Amsha.CrewAttribute<Sample.Request>;", "[CrewOf(Tasks = [typeof(CollectNotes)])]")]
+    [InlineData("using AmshaCrewAttribute = Amsha.CrewAttribute<Sample.Request>;", "[AmshaCrew(Tasks = [typeof(CollectNotes)])]")]
+    [InlineData("", "[Amsha.Crew<Request>(Tasks = [typeof(CollectNotes)])]")]
+    [InlineData("", "[global::Amsha.CrewAttribute<Request>(Tasks = [typeof(CollectNotes)])]")]
+    public void Attributes_written_through_aliases_and_qualified_names_are_found(string alias, string attribute)
+    {
+        var source = Source.Replace("using Amsha;", "using Amsha;\n" + alias).Replace("[Crew<Request>(Tasks = [typeof(CollectNotes)])]", attribute);
+        var run = GeneratorHarness.Run(source);
+
+        Assert.Empty(run.CompilationErrors);
+        Assert.Contains("Sample.NotesCrew.Crew.g.cs", run.Sources.Keys);
+    }
+
+    [Fact]
+    public void An_alias_declared_in_another_file_is_followed()
+    {
+        var run = GeneratorHarness.Run(
+            Source.Replace("[Crew<Request>(Tasks = [typeof(CollectNotes)])]", "[TeamOf(Tasks = [typeof(CollectNotes)])]"),
+            "global using TeamOf = Amsha.CrewAttribute<Sample.Request>;");
+
+        Assert.Empty(run.CompilationErrors);
+        Assert.Contains("Sample.NotesCrew.Crew.g.cs", run.Sources.Keys);
+    }
+
+    [Fact]
+    public void An_attribute_of_the_same_name_from_another_namespace_is_not_amshas()
+    {
+        var run = GeneratorHarness.Run(
+            Source.Replace("[Crew<Request>(Tasks = [typeof(CollectNotes)])]", "[Other.Crew(\"not a crew\")]"),
+            """
+            namespace Other;
+
+            [System.AttributeUsage(System.AttributeTargets.Class)]
+            public sealed class CrewAttribute(string note) : System.Attribute
+            {
+                public string Note { get; } = note;
+            }
+            """);
+
+        Assert.Empty(run.CompilationErrors);
+        Assert.DoesNotContain("Sample.NotesCrew.Crew.g.cs", run.Sources.Keys);
+        Assert.Contains("Sample.Notes.JsonCodec.g.cs", run.Sources.Keys);
+    }
+
+    private static CSharpCompilation Replace(CSharpCompilation compilation, string oldText, string newText)
+    {
+        var tree = compilation.SyntaxTrees[0];
+        var text = tree.GetText().ToString();
+        Assert.Contains(oldText, text);
+        return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(text.Replace(oldText, newText))));
+    }
+}
