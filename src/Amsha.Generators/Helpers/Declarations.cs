@@ -17,10 +17,21 @@ namespace Amsha.Generators.Helpers;
 /// </summary>
 internal sealed class DeclarationSnapshot
 {
-    private DeclarationSnapshot(Compilation compilation) => Compilation = compilation;
+    private static long s_lastSequence;
+    private readonly long _sequence;
 
-    /// <summary>The compilation the snapshot was taken from, or one with the same declarations (the pipeline keeps either).</summary>
-    public Compilation Compilation { get; }
+    private DeclarationSnapshot(Compilation compilation)
+    {
+        Compilation = compilation;
+        _sequence = System.Threading.Interlocked.Increment(ref s_lastSequence);
+    }
+
+    /// <summary>
+    /// The newest compilation with these declarations. The pipeline keeps the snapshot it already holds when a new one
+    /// compares equal; that snapshot then moves to the newer compilation, so the one it was taken from can be collected
+    /// (in the IDE, one whole bound compilation less kept alive).
+    /// </summary>
+    public Compilation Compilation { get; private set; }
 
     /// <summary>The snapshot of every compilation the generator sees, compared by declarations. Create it once per generator.</summary>
     public static IncrementalValueProvider<DeclarationSnapshot> Of(IncrementalGeneratorInitializationContext context) =>
@@ -119,8 +130,18 @@ internal sealed class DeclarationSnapshot
     {
         public static readonly SameDeclarations Instance = new();
 
-        public bool Equals(DeclarationSnapshot? x, DeclarationSnapshot? y) =>
-            x is not null && y is not null && HaveSameDeclarations(x.Compilation, y.Compilation);
+        public bool Equals(DeclarationSnapshot? x, DeclarationSnapshot? y)
+        {
+            if (x is null || y is null || !HaveSameDeclarations(x.Compilation, y.Compilation))
+            {
+                return false;
+            }
+
+            var newest = x._sequence > y._sequence ? x.Compilation : y.Compilation;
+            x.Compilation = newest;
+            y.Compilation = newest;
+            return true;
+        }
 
         public int GetHashCode(DeclarationSnapshot obj) => obj.Compilation.AssemblyName?.GetHashCode() ?? 0;
     }

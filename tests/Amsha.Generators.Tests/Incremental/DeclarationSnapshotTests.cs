@@ -1,4 +1,6 @@
+using System;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -102,6 +104,32 @@ public sealed class DeclarationSnapshotTests
             steps.SelectMany(pair => pair.Value.SelectMany(step => step.Outputs).Select(output => (pair.Key, output.Reason))),
             output => Assert.True(output.Reason == IncrementalStepRunReason.Cached, $"{output.Key}: {output.Reason}"));
         Assert.All(second.Results.SelectMany(r => r.TrackedOutputSteps).SelectMany(pair => pair.Value).SelectMany(step => step.Outputs), output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
+    public void After_a_body_edit_the_generators_keep_no_older_compilation_alive()
+    {
+        var (driver, edited, first) = RunThenEditABody();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        // The pipeline keeps the snapshot it holds when the new one compares equal; it must not pin the first compilation.
+        Assert.False(first.IsAlive, "The compilation before the edit is still reachable from the generator driver.");
+        GC.KeepAlive(driver);
+        GC.KeepAlive(edited);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (GeneratorDriver Driver, Compilation Edited, WeakReference First) RunThenEditABody()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Source);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(GeneratorHarness.AllGenerators().Select(g => g.AsSourceGenerator()), parseOptions: GeneratorHarness.ParseOptions);
+        driver = driver.RunGenerators(compilation);
+        var edited = Replace(compilation, "Helper() => 1", "Helper() => 40 + 2");
+        driver = driver.RunGenerators(edited);
+        Assert.NotEmpty(driver.GetRunResult().GeneratedTrees);
+        return (driver, edited, new WeakReference(compilation));
     }
 
     [Fact]
