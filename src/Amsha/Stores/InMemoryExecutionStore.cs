@@ -27,11 +27,14 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly int _maxFinishedExecutions;
 
-    // Executions in the order they finished (an id again if one finishes again after a resume), and how many.
-    private readonly ConcurrentQueue<string> _finished = new();
+    // Executions in the order they finished, each with the number of that finish. An execution resumed after it
+    // finished leaves a stale entry behind (its slot holds a later number, or none while it runs): the count is of
+    // finished executions, not of entries.
+    private readonly ConcurrentQueue<(string Id, long Finish)> _finished = new();
     private int _finishedCount;
 
     private long _nextOrder;
+    private long _nextFinish;
 
     /// <summary>Creates a store that keeps every record until the process ends.</summary>
     public InMemoryExecutionStore()
@@ -77,12 +80,13 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
     {
         if (expected == 0)
         {
-            if (!_slots.TryAdd(id, new Slot(Interlocked.Increment(ref _nextOrder), saved)))
+            var added = new Slot(Interlocked.Increment(ref _nextOrder), saved);
+            if (!_slots.TryAdd(id, added))
             {
                 throw new ExecutionConflictException(id, 0, RevisionOf(id));
             }
 
-            Finished(id, null, saved);
+            Finished(id, added, null, saved);
             return saved;
         }
 
@@ -96,7 +100,7 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
             throw new ExecutionConflictException(id, expected, RevisionOf(id));
         }
 
-        Finished(id, current, saved);
+        Finished(id, slot, current, saved);
         return saved;
     }
 
@@ -107,38 +111,58 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
     private static bool IsFinished(ExecutionRecord? record) =>
         record is { Status: ExecutionStatus.Succeeded or ExecutionStatus.Failed or ExecutionStatus.Canceled };
 
-    // Counts an execution that has just finished, and removes the ones that finished first beyond the bound.
-    private void Finished(string id, ExecutionRecord? before, ExecutionRecord after)
+    // Counts an execution that has just finished (and uncounts one resumed after it finished), and removes the ones
+    // that finished first beyond the bound.
+    private void Finished(string id, Slot slot, ExecutionRecord? before, ExecutionRecord after)
     {
-        if (_maxFinishedExecutions == int.MaxValue || IsFinished(before) || !IsFinished(after))
+        if (_maxFinishedExecutions == int.MaxValue || IsFinished(before) == IsFinished(after))
         {
             return;
         }
 
-        _finished.Enqueue(id);
+        if (!IsFinished(after))
+        {
+            // Resumed: its entry in the queue is stale from now on.
+            Volatile.Write(ref slot.Finish, 0);
+            Interlocked.Decrement(ref _finishedCount);
+            return;
+        }
+
+        var finish = Interlocked.Increment(ref _nextFinish);
+        Volatile.Write(ref slot.Finish, finish);
+        _finished.Enqueue((id, finish));
         if (Interlocked.Increment(ref _finishedCount) <= _maxFinishedExecutions)
         {
             return;
         }
 
         // Over the bound: the executions that finished first go until it holds again. Each removal is claimed by taking
-        // one off a count above the bound, so writers finishing together never remove more than they added. (An id is
-        // queued before it is counted, so a claimed removal always finds one.)
+        // one off a count above the bound, so writers finishing together never remove more than they added; a claim
+        // that finds only a stale entry (an execution resumed since, already uncounted) is given back.
         while (Volatile.Read(ref _finishedCount) is var count && count > _maxFinishedExecutions)
         {
-            if (Interlocked.CompareExchange(ref _finishedCount, count - 1, count) == count && _finished.TryDequeue(out var oldest))
+            if (Interlocked.CompareExchange(ref _finishedCount, count - 1, count) != count)
             {
-                Evict(oldest);
+                continue;
+            }
+
+            if (!_finished.TryDequeue(out var oldest) || !Evict(oldest.Id, oldest.Finish))
+            {
+                Interlocked.Increment(ref _finishedCount);
+                if (oldest.Id is null)
+                {
+                    return;
+                }
             }
         }
     }
 
-    // Removes a finished execution; one resumed since it finished is left alone (it is counted again when it finishes).
-    private void Evict(string id)
+    // Removes a finished execution if this entry is still its latest finish; false for a stale entry.
+    private bool Evict(string id, long finish)
     {
-        if (!_slots.TryGetValue(id, out var slot))
+        if (!_slots.TryGetValue(id, out var slot) || Volatile.Read(ref slot.Finish) != finish)
         {
-            return;
+            return false;
         }
 
         while (slot.Current is var current && IsFinished(current) && !ReferenceEquals(current, s_evicted))
@@ -146,9 +170,12 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
             if (ReferenceEquals(Interlocked.CompareExchange(ref slot.Record, s_evicted, current), current))
             {
                 _slots.TryRemove(new KeyValuePair<string, Slot>(id, slot));
-                return;
+                return true;
             }
         }
+
+        // Resumed between the two reads: the writer that resumed it uncounts it.
+        return false;
     }
 
     /// <inheritdoc/>
@@ -174,11 +201,12 @@ public sealed class InMemoryExecutionStore : IExecutionStore, IRecordAdoptingSto
         return new(list);
     }
 
-    /// <summary>One execution's current record, replaced by compare-and-swap, and when it was first stored.</summary>
+    /// <summary>One execution's current record, replaced by compare-and-swap, when it was first stored, and the number of its latest finish (0 while not finished).</summary>
     private sealed class Slot(long order, ExecutionRecord record)
     {
         public readonly long Order = order;
         public ExecutionRecord Record = record;
+        public long Finish;
 
         // The latest record any writer has swapped in, on every processor.
         public ExecutionRecord Current => Volatile.Read(ref Record);

@@ -91,6 +91,24 @@ public sealed class InMemoryRetentionTests
     }
 
     [Fact]
+    public async Task An_execution_that_finishes_twice_is_counted_once_and_by_its_last_finish()
+    {
+        var store = new InMemoryExecutionStore(maxFinishedExecutions: 2);
+        var failed = await FinishAsync(store, await store.SaveAsync(NewRecord("twice"), Token), ExecutionStatus.Failed);
+        await FinishAsync(store, await store.SaveAsync(failed with { Status = ExecutionStatus.Running }, Token));
+
+        // Two finished executions, within the bound: both stay.
+        await FinishAsync(store, await store.SaveAsync(NewRecord("a"), Token));
+        Assert.Equal(["a", "twice"], (await store.ListAsync(cancellationToken: Token)).Select(r => r.ExecutionId).Order());
+
+        // "twice" finished last before "a": it is the first to go, once, and the bound still holds two.
+        await FinishAsync(store, await store.SaveAsync(NewRecord("b"), Token));
+        Assert.Equal(["a", "b"], (await store.ListAsync(cancellationToken: Token)).Select(r => r.ExecutionId).Order());
+        await FinishAsync(store, await store.SaveAsync(NewRecord("c"), Token));
+        Assert.Equal(["b", "c"], (await store.ListAsync(cancellationToken: Token)).Select(r => r.ExecutionId).Order());
+    }
+
+    [Fact]
     public async Task A_write_to_a_removed_execution_is_a_conflict_that_says_it_is_gone()
     {
         var store = new InMemoryExecutionStore(maxFinishedExecutions: 1);
@@ -126,6 +144,40 @@ public sealed class InMemoryRetentionTests
 
         // Each writer's last executions are among them, and nothing of its first half.
         Assert.DoesNotContain(kept, r => int.Parse(r.ExecutionId.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture) < 1_000);
+    }
+
+    [Fact]
+    public async Task Executions_resumed_and_finished_again_on_many_threads_fill_the_bound_once_each()
+    {
+        var store = new InMemoryExecutionStore(maxFinishedExecutions: 100);
+        using var start = new Barrier(4);
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Factory.StartNew(async () =>
+        {
+            start.SignalAndWait(Token);
+            for (var i = 0; i < 1_000; i++)
+            {
+                var failed = await FinishAsync(store, await store.SaveAsync(NewRecord($"w{w}-{i}"), Token), ExecutionStatus.Failed);
+                ExecutionRecord resumed;
+                try
+                {
+                    resumed = await store.SaveAsync(failed with { Status = ExecutionStatus.Running }, Token);
+                }
+                catch (ExecutionConflictException gone) when (gone.ActualRevision == 0)
+                {
+                    // Removed before this thread resumed it: the other threads finished a hundred since. That is the bound at work.
+                    continue;
+                }
+
+                await FinishAsync(store, resumed);
+            }
+        }, Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
+        await Task.WhenAll(writers);
+
+        // Counted by execution, not by finish: counting both finishes would keep about half the bound. (A resume racing
+        // an eviction can cost one place while it lasts, so a few fewer than the bound is allowed, never more.)
+        var kept = await store.ListAsync(cancellationToken: Token);
+        Assert.InRange(kept.Count, 96, 100);
+        Assert.All(kept, r => Assert.Equal(ExecutionStatus.Succeeded, r.Status));
     }
 
     [Fact]
