@@ -301,6 +301,38 @@ public class ScaleBenchmarks : PeerBenchmarks
 
     [Benchmark(Description = "10,000 Amsha background crews (store keeping 10,000 finished)", OperationsPerInvoke = Runs)]
     public Task AmshaBackgroundBounded() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => _oneBounded.StartBackground(new BenchTopic("Rust")).ResultAsync()));
+
+    /// <summary>
+    /// <c>-- scale-report</c>: batches of 10,000 background runs started at once, as in the table, with how much of each
+    /// batch the garbage collector paused the process for (<see cref="GC.GetTotalPauseDuration"/>), per run. Shows
+    /// what a run costs with and without a collection falling in its batch (every run of a batch is alive at once).
+    /// </summary>
+    public static async Task Report(int batches = 40)
+    {
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(new ShortAnswerChatClient());
+        var crew = new OneTaskCrew(new ExecutionSession(options, new InMemoryExecutionStore(maxFinishedExecutions: Runs)));
+        var all = new List<(double Wall, double Pause, int Collections)>();
+        for (var batch = -5; batch < batches; batch++)
+        {
+            var pause = GC.GetTotalPauseDuration();
+            var collections = GC.CollectionCount(0);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => crew.StartBackground(new BenchTopic("Rust")).ResultAsync()));
+            if (batch >= 0)
+            {
+                all.Add((clock.Elapsed.TotalMicroseconds / Runs, (GC.GetTotalPauseDuration() - pause).TotalMicroseconds / Runs, GC.CollectionCount(0) - collections));
+            }
+        }
+
+        static double Median(IEnumerable<double> values) => values.OrderBy(v => v).ElementAt(values.Count() / 2);
+        var quiet = all.Where(b => b.Collections == 0).ToList();
+        Console.WriteLine($"{all.Count} batches of {Runs:N0} background runs, in-memory store keeping {Runs:N0} (GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? "non-concurrent" : "concurrent")})");
+        Console.WriteLine($"  per run, median of batches: {Median(all.Select(b => b.Wall)):F2} us, of which the GC paused {Median(all.Select(b => b.Pause)):F2} us; {all.Average(b => b.Collections):F1} collections per batch");
+        Console.WriteLine(quiet.Count > 0
+            ? $"  batches without a collection ({quiet.Count}): {Median(quiet.Select(b => b.Wall)):F2} us per run"
+            : "  every batch had a collection (DOTNET_gcConcurrent=0 gives larger young generations: some batches then have none)");
+    }
 }
 
 /// <summary>

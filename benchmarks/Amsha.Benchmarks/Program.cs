@@ -4,6 +4,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- generator-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- generator-profile unrelated|record|cold 300   (under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- build-report
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report
 if (args is ["generator-report"])
 {
     Amsha.Benchmarks.GeneratorIncrementalBenchmarks.Report();
@@ -13,6 +14,12 @@ if (args is ["generator-report"])
 if (args is ["generator-profile", var edit, var count])
 {
     Amsha.Benchmarks.GeneratorIncrementalBenchmarks.Profile(edit, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args is ["scale-report"])
+{
+    await Amsha.Benchmarks.ScaleBenchmarks.Report();
     return;
 }
 
