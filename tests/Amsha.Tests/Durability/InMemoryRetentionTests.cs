@@ -126,18 +126,14 @@ public sealed class InMemoryRetentionTests
     public async Task Executions_finishing_on_many_threads_leave_exactly_the_bound()
     {
         var store = new InMemoryExecutionStore(maxFinishedExecutions: 100);
-        using var start = new Barrier(4);
-        // Dedicated threads that start together; the store's writes complete at once, so each loop stays on its thread.
-        var writers = Enumerable.Range(0, 4).Select(w => Task.Factory.StartNew(async () =>
+        await OnFourThreadsAsync(async w =>
         {
-            start.SignalAndWait(Token);
             for (var i = 0; i < 2_000; i++)
             {
                 var record = await store.SaveAsync(NewRecord($"w{w}-{i}"), Token);
                 await store.SaveAsync(record with { Status = ExecutionStatus.Succeeded }, Token);
             }
-        }, Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
-        await Task.WhenAll(writers);
+        });
 
         var kept = await store.ListAsync(cancellationToken: Token);
         Assert.Equal(100, kept.Count);
@@ -150,10 +146,8 @@ public sealed class InMemoryRetentionTests
     public async Task Executions_resumed_and_finished_again_on_many_threads_fill_the_bound_once_each()
     {
         var store = new InMemoryExecutionStore(maxFinishedExecutions: 100);
-        using var start = new Barrier(4);
-        var writers = Enumerable.Range(0, 4).Select(w => Task.Factory.StartNew(async () =>
+        await OnFourThreadsAsync(async w =>
         {
-            start.SignalAndWait(Token);
             for (var i = 0; i < 1_000; i++)
             {
                 var failed = await FinishAsync(store, await store.SaveAsync(NewRecord($"w{w}-{i}"), Token), ExecutionStatus.Failed);
@@ -170,14 +164,25 @@ public sealed class InMemoryRetentionTests
 
                 await FinishAsync(store, resumed);
             }
-        }, Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
-        await Task.WhenAll(writers);
+        });
 
         // Counted by execution, not by finish: counting both finishes would keep about half the bound. (A resume racing
         // an eviction can cost one place while it lasts, so a few fewer than the bound is allowed, never more.)
         var kept = await store.ListAsync(cancellationToken: Token);
         Assert.InRange(kept.Count, 96, 100);
         Assert.All(kept, r => Assert.Equal(ExecutionStatus.Succeeded, r.Status));
+    }
+
+    // Dedicated threads that start together; the store's writes complete at once, so each loop stays on its thread.
+    private static async Task OnFourThreadsAsync(Func<int, Task> write)
+    {
+        using var start = new Barrier(4);
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait(Token);
+            return write(w);
+        }, Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
+        await Task.WhenAll(writers);
     }
 
     [Fact]
