@@ -23,7 +23,7 @@ internal sealed class DeclarationSnapshot
     private DeclarationSnapshot(Compilation compilation)
     {
         Compilation = compilation;
-        _sequence = System.Threading.Interlocked.Increment(ref s_lastSequence);
+        _sequence = Interlocked.Increment(ref s_lastSequence);
     }
 
     /// <summary>
@@ -99,14 +99,20 @@ internal sealed class DeclarationSnapshot
             return false;
         }
 
+        return SameDirectives((CSharpSyntaxNode)previousRoot, (CSharpSyntaxNode)currentRoot)
+            && SameDocumentation(previousRoot, currentRoot);
+    }
+
+    private static bool SameDirectives(CSharpSyntaxNode previousRoot, CSharpSyntaxNode currentRoot)
+    {
         if (!previousRoot.ContainsDirectives && !currentRoot.ContainsDirectives)
         {
             return true;
         }
 
         // Walked from directive to directive: Roslyn marks the nodes that hold any, so this skips the rest of the tree.
-        var previousDirective = ((CSharpSyntaxNode)previousRoot).GetFirstDirective();
-        var currentDirective = ((CSharpSyntaxNode)currentRoot).GetFirstDirective();
+        var previousDirective = previousRoot.GetFirstDirective();
+        var currentDirective = currentRoot.GetFirstDirective();
         while (previousDirective is not null && currentDirective is not null)
         {
             if (!previousDirective.IsEquivalentTo(currentDirective))
@@ -118,12 +124,49 @@ internal sealed class DeclarationSnapshot
             currentDirective = currentDirective.GetNextDirective();
         }
 
-        if (previousDirective is not null || currentDirective is not null)
-        {
-            return false;
-        }
+        return previousDirective is null && currentDirective is null;
+    }
 
-        return true;
+    // A tool's description falls back to its method's /// comment, which is trivia to the top-level equivalence:
+    // the documentation comments of the declarations (not of anything in a body) are compared too.
+    // (Without documentation parsing, "///" lines are plain comments: those count as well.)
+    private static bool SameDocumentation(SyntaxNode previousRoot, SyntaxNode currentRoot) =>
+        DocumentationOf(previousRoot).SequenceEqual(DocumentationOf(currentRoot), StringComparer.Ordinal);
+
+    private static IEnumerable<string> DocumentationOf(SyntaxNode root)
+    {
+        var pending = new Stack<SyntaxNode>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (node is MemberDeclarationSyntax member)
+            {
+                foreach (var trivia in member.GetLeadingTrivia())
+                {
+                    if (trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia)
+                        || (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && trivia.ToString().StartsWith("///", StringComparison.Ordinal))
+                        || (trivia.IsKind(SyntaxKind.MultiLineCommentTrivia) && trivia.ToString().StartsWith("/**", StringComparison.Ordinal)))
+                    {
+                        yield return trivia.ToFullString();
+                    }
+                }
+            }
+
+            var members = node switch
+            {
+                CompilationUnitSyntax unit => unit.Members,
+                BaseNamespaceDeclarationSyntax ns => ns.Members,
+                TypeDeclarationSyntax type => type.Members,
+                _ => default,
+            };
+
+            // Pushed in reverse, so they come out in source order.
+            for (var i = members.Count - 1; i >= 0; i--)
+            {
+                pending.Push(members[i]);
+            }
+        }
     }
 
     private sealed class SameDeclarations : IEqualityComparer<DeclarationSnapshot>

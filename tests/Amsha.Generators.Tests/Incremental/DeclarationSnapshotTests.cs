@@ -56,6 +56,8 @@ public sealed class DeclarationSnapshotTests
         { "a method's signature", "public int Twice()", "public long Twice()", false },
         { "a nullable directive at the top", "#nullable enable", "#nullable disable", false },
         { "a directive inside a body", "return Count * 2;", "\n#nullable disable\nreturn Count * 2;\n#nullable restore\n", false },
+        { "a method's documentation comment", "public int Twice()", "/// <summary>Twice the count.</summary>\n    public int Twice()", false },
+        { "a comment inside a body", "return Count * 2;", "// doubled\n        return Count * 2;", true },
         { "a declaration compiled out", "public sealed record Request", "#if NEVER\npublic sealed record Unused;\n#endif\npublic sealed record Request", false },
     };
 
@@ -83,6 +85,47 @@ public sealed class DeclarationSnapshotTests
         // The same text parsed again is a new tree, but the same declarations.
         var reparsed = CSharpSyntaxTree.ParseText(Source, GeneratorHarness.ParseOptions, compilation.SyntaxTrees[0].FilePath);
         Assert.True(DeclarationSnapshot.HaveSameDeclarations(compilation, compilation.ReplaceSyntaxTree(compilation.SyntaxTrees[0], reparsed)));
+    }
+
+    [Fact]
+    public void A_documentation_comment_counts_without_documentation_parsing_too()
+    {
+        // Without documentation parsing (a build that writes no XML docs), "///" lines are plain comments.
+        var options = GeneratorHarness.ParseOptions.WithDocumentationMode(DocumentationMode.None);
+        var compilation = GeneratorHarness.CreateCompilation([CSharpSyntaxTree.ParseText(Source, options, "Source0.cs")]);
+        var tree = compilation.SyntaxTrees[0];
+        var documented = tree.WithChangedText(SourceText.From(Source.Replace("public int Twice()", "/// <summary>Twice.</summary>\n    public int Twice()")));
+        var commented = tree.WithChangedText(SourceText.From(Source.Replace("public int Twice()", "// Twice.\n    public int Twice()")));
+
+        Assert.False(DeclarationSnapshot.HaveSameDeclarations(compilation, compilation.ReplaceSyntaxTree(tree, documented)));
+        Assert.True(DeclarationSnapshot.HaveSameDeclarations(compilation, compilation.ReplaceSyntaxTree(tree, commented)));
+    }
+
+    [Fact]
+    public void Editing_a_tools_documentation_writes_its_new_description()
+    {
+        const string Tools = """
+            using Amsha;
+
+            namespace Sample;
+
+            [Toolbox]
+            public partial class WeatherTools
+            {
+                /// <summary>Looks up the weather.</summary>
+                [Tool]
+                public string Forecast(string city) => city;
+            }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation(Tools);
+        var first = GeneratorHarness.Run(compilation);
+        Assert.Empty(first.CompilationErrors);
+        var hint = Assert.Single(first.Sources.Keys, key => key.Contains("WeatherTools", StringComparison.Ordinal) && key.Contains("Toolbox", StringComparison.Ordinal));
+        Assert.Contains("Looks up the weather.", first.Sources[hint]);
+
+        var second = first.Driver.RunGenerators(Replace(compilation, "Looks up the weather.", "Looks up tomorrow's weather.")).GetRunResult();
+        var toolbox = second.Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName == hint).SourceText.ToString();
+        Assert.Contains("Looks up tomorrow's weather.", toolbox);
     }
 
     [Fact]
