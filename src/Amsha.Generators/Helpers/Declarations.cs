@@ -189,12 +189,18 @@ internal sealed class DeclarationSnapshot
         public int GetHashCode(DeclarationSnapshot obj) => obj.Compilation.AssemblyName?.GetHashCode() ?? 0;
     }
 
-    // A reference is the same when it is the same object: the host makes a new one when what it points to changes.
+    // A reference is the same when it is the same object (the host makes a new one when the file changes), or a
+    // reference to another project whose declarations are the same: the IDE makes a new one on every edit there, and
+    // a body edit in a library changes nothing the generators can see of it.
     private sealed class ReferenceIdentity : IEqualityComparer<MetadataReference>
     {
         public static readonly ReferenceIdentity Instance = new();
 
-        public bool Equals(MetadataReference? x, MetadataReference? y) => ReferenceEquals(x, y);
+        public bool Equals(MetadataReference? x, MetadataReference? y) =>
+            ReferenceEquals(x, y)
+            || (x is CompilationReference previous && y is CompilationReference current
+                && previous.Properties.Equals(current.Properties)
+                && HaveSameDeclarations(previous.Compilation, current.Compilation));
 
         public int GetHashCode(MetadataReference obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }

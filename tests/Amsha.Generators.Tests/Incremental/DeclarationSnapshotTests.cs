@@ -129,6 +129,34 @@ public sealed class DeclarationSnapshotTests
     }
 
     [Fact]
+    public void A_reference_to_another_project_counts_by_that_projects_declarations()
+    {
+        const string Library = "namespace Lib; public static class Helpers { public static int Twice(int x) { return x * 2; } }";
+        var library = CSharpCompilation.Create("Lib", [CSharpSyntaxTree.ParseText(Library, GeneratorHarness.ParseOptions, "Lib.cs")], GeneratorHarness.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var app = GeneratorHarness.CreateCompilation(Source).AddReferences(library.ToMetadataReference());
+
+        // The IDE makes a new reference to a project on every edit in it.
+        Compilation WithLibrary(string oldText, string newText)
+        {
+            var tree = library.SyntaxTrees[0];
+            var edited = library.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(Library.Replace(oldText, newText))));
+            return app.ReplaceReference(app.References.Last(), edited.ToMetadataReference());
+        }
+
+        Assert.True(DeclarationSnapshot.HaveSameDeclarations(app, WithLibrary("x * 2", "x + x")));
+        Assert.False(DeclarationSnapshot.HaveSameDeclarations(app, WithLibrary("int Twice(int x)", "long Twice(int x)")));
+        Assert.False(DeclarationSnapshot.HaveSameDeclarations(app, app.ReplaceReference(app.References.Last(), library.ToMetadataReference(aliases: ["lib"]))));
+
+        // And the generators run nothing after the body edit there.
+        var first = GeneratorHarness.Run(app);
+        var second = first.Driver.RunGenerators(WithLibrary("x * 2", "x + x")).GetRunResult();
+        Assert.All(second.Results.SelectMany(r => r.TrackedOutputSteps).SelectMany(pair => pair.Value).SelectMany(step => step.Outputs), output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+        Assert.All(
+            second.Results.SelectMany(r => r.TrackedSteps).Where(pair => pair.Key == TrackingNames.GenericCrewModels || pair.Key == TrackingNames.TaskOutputTypes).SelectMany(pair => pair.Value).SelectMany(step => step.Outputs),
+            output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+    }
+
+    [Fact]
     public void A_body_edit_runs_no_semantic_step_and_writes_nothing_again()
     {
         var compilation = GeneratorHarness.CreateCompilation(Source);
