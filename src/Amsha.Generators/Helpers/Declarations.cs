@@ -135,22 +135,35 @@ internal sealed class DeclarationSnapshot
 
     private static IEnumerable<string> DocumentationOf(SyntaxNode root)
     {
+        foreach (var member in MemberDeclarations(root, CancellationToken.None))
+        {
+            foreach (var trivia in member.GetLeadingTrivia())
+            {
+                if (trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia)
+                    || (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && trivia.ToString().StartsWith("///", StringComparison.Ordinal))
+                    || (trivia.IsKind(SyntaxKind.MultiLineCommentTrivia) && trivia.ToString().StartsWith("/**", StringComparison.Ordinal)))
+                {
+                    yield return trivia.ToFullString();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every member declaration of a file outside bodies (namespaces, types and their members, nested ones included),
+    /// in source order; walked with a stack, however deep the user nests.
+    /// </summary>
+    internal static IEnumerable<MemberDeclarationSyntax> MemberDeclarations(SyntaxNode root, CancellationToken cancellationToken)
+    {
         var pending = new Stack<SyntaxNode>();
         pending.Push(root);
         while (pending.Count > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var node = pending.Pop();
             if (node is MemberDeclarationSyntax member)
             {
-                foreach (var trivia in member.GetLeadingTrivia())
-                {
-                    if (trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia)
-                        || (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && trivia.ToString().StartsWith("///", StringComparison.Ordinal))
-                        || (trivia.IsKind(SyntaxKind.MultiLineCommentTrivia) && trivia.ToString().StartsWith("/**", StringComparison.Ordinal)))
-                    {
-                        yield return trivia.ToFullString();
-                    }
-                }
+                yield return member;
             }
 
             var members = node switch
@@ -334,36 +347,30 @@ internal static class AttributedDeclarations
             foreach (var tree in compilation.SyntaxTrees)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (tree.GetRoot(cancellationToken) is CompilationUnitSyntax unit)
+                if (tree.GetRoot(cancellationToken) is not CompilationUnitSyntax unit)
                 {
-                    AddAliases(unit.Usings, aliases);
-                    AddMembers(unit.Members, entries, aliases, cancellationToken);
+                    continue;
+                }
+
+                AddAliases(unit.Usings, aliases);
+                foreach (var member in DeclarationSnapshot.MemberDeclarations(unit, cancellationToken))
+                {
+                    switch (member)
+                    {
+                        case BaseNamespaceDeclarationSyntax ns:
+                            AddAliases(ns.Usings, aliases);
+                            break;
+                        case TypeDeclarationSyntax type:
+                            Add(type, type.AttributeLists, entries);
+                            break;
+                        case MethodDeclarationSyntax method:
+                            Add(method, method.AttributeLists, entries);
+                            break;
+                    }
                 }
             }
 
             return new DeclarationIndex(entries, aliases);
-        }
-
-        private static void AddMembers(SyntaxList<MemberDeclarationSyntax> members, List<Entry> entries, HashSet<string> aliases, CancellationToken cancellationToken)
-        {
-            foreach (var member in members)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                switch (member)
-                {
-                    case BaseNamespaceDeclarationSyntax ns:
-                        AddAliases(ns.Usings, aliases);
-                        AddMembers(ns.Members, entries, aliases, cancellationToken);
-                        break;
-                    case TypeDeclarationSyntax type:
-                        Add(type, type.AttributeLists, entries);
-                        AddMembers(type.Members, entries, aliases, cancellationToken);
-                        break;
-                    case MethodDeclarationSyntax method:
-                        Add(method, method.AttributeLists, entries);
-                        break;
-                }
-            }
         }
 
         private static void Add(MemberDeclarationSyntax node, SyntaxList<AttributeListSyntax> lists, List<Entry> entries)
