@@ -100,7 +100,7 @@ internal sealed class DeclarationSnapshot
         }
 
         return SameDirectives((CSharpSyntaxNode)previousRoot, (CSharpSyntaxNode)currentRoot)
-            && SameDocumentation(previousRoot, currentRoot);
+            && SameUncomparedText(previousRoot, currentRoot);
     }
 
     private static bool SameDirectives(CSharpSyntaxNode previousRoot, CSharpSyntaxNode currentRoot)
@@ -127,13 +127,15 @@ internal sealed class DeclarationSnapshot
         return previousDirective is null && currentDirective is null;
     }
 
-    // A tool's description falls back to its method's /// comment, which is trivia to the top-level equivalence:
-    // the documentation comments of the declarations (not of anything in a body) are compared too.
-    // (Without documentation parsing, "///" lines are plain comments: those count as well.)
-    private static bool SameDocumentation(SyntaxNode previousRoot, SyntaxNode currentRoot) =>
-        DocumentationOf(previousRoot).SequenceEqual(DocumentationOf(currentRoot), StringComparer.Ordinal);
+    // What the generators read but the top-level equivalence may not compare, compared here:
+    // - a declaration's /// comment, trivia to the equivalence, which a tool's description falls back to
+    //   (without documentation parsing, "///" lines are plain comments: those count as well);
+    // - an enum member's value, which the compiler the SDK ships skips like a field initializer, though a codec
+    //   reads enum values (two members of one value are one JSON name).
+    private static bool SameUncomparedText(SyntaxNode previousRoot, SyntaxNode currentRoot) =>
+        UncomparedTextOf(previousRoot).SequenceEqual(UncomparedTextOf(currentRoot), StringComparer.Ordinal);
 
-    private static IEnumerable<string> DocumentationOf(SyntaxNode root)
+    private static IEnumerable<string> UncomparedTextOf(SyntaxNode root)
     {
         foreach (var member in MemberDeclarations(root, CancellationToken.None))
         {
@@ -144,6 +146,14 @@ internal sealed class DeclarationSnapshot
                     || (trivia.IsKind(SyntaxKind.MultiLineCommentTrivia) && trivia.ToString().StartsWith("/**", StringComparison.Ordinal)))
                 {
                     yield return trivia.ToFullString();
+                }
+            }
+
+            if (member is EnumDeclarationSyntax enumeration)
+            {
+                foreach (var value in enumeration.Members)
+                {
+                    yield return value.EqualsValue is { } equals ? "= " + equals.Value : "";
                 }
             }
         }

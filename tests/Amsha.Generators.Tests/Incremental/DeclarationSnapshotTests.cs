@@ -1,9 +1,12 @@
 using System;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading;
 using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Amsha.Generators.Tests.Incremental;
@@ -20,8 +23,9 @@ public sealed class DeclarationSnapshotTests
 
         namespace Sample;
 
-        public sealed record Notes(string? Title, int Count)
+        public sealed record Notes(string? Title, int Count, Mood Mood = Mood.Calm)
         {
+            public string Source { get; init; } = "web";
             public const int Limit = 3;
             public static readonly string Label = "notes";
             public int Twice() { return Count * 2; }
@@ -33,6 +37,8 @@ public sealed class DeclarationSnapshotTests
 
         [CrewTask<Notes>(Agent = typeof(Researcher), Description = "Collect notes on {Topic}.", ExpectedOutput = "Notes")]
         public partial class CollectNotes;
+
+        public enum Mood { Calm = 1, Urgent = 2 }
 
         public sealed record Request(string Topic);
 
@@ -50,7 +56,7 @@ public sealed class DeclarationSnapshotTests
         { "a comment between declarations", "public sealed record Request", "// the crew's input\npublic sealed record Request", true },
         { "a static field's initializer", "Label = \"notes\"", "Label = \"more notes\"", true },
         { "an attribute argument", "Collect notes on {Topic}.", "Collect careful notes on {Topic}.", false },
-        { "a positional member", "int Count)", "int Count, int Pages)", false },
+        { "a positional member", "int Count,", "int Count, int Pages,", false },
         { "a member's nullability", "string? Title", "string Title", false },
         { "a constant", "Limit = 3", "Limit = 4", false },
         { "a method's signature", "public int Twice()", "public long Twice()", false },
@@ -58,6 +64,9 @@ public sealed class DeclarationSnapshotTests
         { "a directive inside a body", "return Count * 2;", "\n#nullable disable\nreturn Count * 2;\n#nullable restore\n", false },
         { "a method's documentation comment", "public int Twice()", "/// <summary>Twice the count.</summary>\n    public int Twice()", false },
         { "a comment inside a body", "return Count * 2;", "// doubled\n        return Count * 2;", true },
+        { "an enum member's value", "Urgent = 2", "Urgent = 5", false },
+        { "a parameter's default value", "Mood = Mood.Calm", "Mood = Mood.Urgent", false },
+        { "a property's initializer", "= \"web\";", "= \"book\";", false },
         { "a declaration compiled out", "public sealed record Request", "#if NEVER\npublic sealed record Unused;\n#endif\npublic sealed record Request", false },
     };
 
@@ -216,6 +225,23 @@ public sealed class DeclarationSnapshotTests
         Assert.Contains("JsonRead.StringOrNull", codec);
     }
 
+    [Fact]
+    public void An_enum_value_edit_generates_the_enums_codec_again()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Source);
+        var first = GeneratorHarness.Run(compilation);
+        Assert.Contains("Urgent", first.Sources["Sample.Mood.JsonCodec.g.cs"]);
+
+        // Urgent becomes another name of Calm's value: the codec writes that value under one name, and still compiles.
+        // (The compiler the SDK ships skips enum values in its top-level equivalence: without their own comparison
+        // the first codec stayed, with a case for each name of one value.)
+        var edited = Replace(compilation, "Urgent = 2", "Urgent = 1");
+        var second = first.Driver.RunGeneratorsAndUpdateCompilation(edited, out var output, out _);
+        var codec = second.GetRunResult().Results.SelectMany(r => r.GeneratedSources).Single(s => s.HintName == "Sample.Mood.JsonCodec.g.cs").SourceText.ToString();
+        Assert.NotEqual(first.Sources["Sample.Mood.JsonCodec.g.cs"], codec);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
     [Theory]
     [InlineData("using CrewOf = Amsha.CrewAttribute<Sample.Request>;", "[CrewOf(Tasks = [typeof(CollectNotes)])]")]
     [InlineData("using AmshaCrewAttribute = Amsha.CrewAttribute<Sample.Request>;", "[AmshaCrew(Tasks = [typeof(CollectNotes)])]")]
@@ -228,6 +254,36 @@ public sealed class DeclarationSnapshotTests
 
         Assert.Empty(run.CompilationErrors);
         Assert.Contains("Sample.NotesCrew.Crew.g.cs", run.Sources.Keys);
+    }
+
+    [Fact]
+    public void Declarations_nested_a_thousand_deep_are_found_without_recursing_on_the_nesting()
+    {
+        const int Depth = 1_000;
+        var text = new StringBuilder("#nullable enable\nusing Amsha;\nnamespace Deep;\n");
+        for (var level = 0; level < Depth; level++)
+        {
+            text.Append("public partial class Level").Append(level).Append(" {\n");
+        }
+
+        text.Append(Source[(Source.IndexOf("namespace Sample;", StringComparison.Ordinal) + "namespace Sample;".Length)..]);
+        text.Append('}', Depth);
+        var compilation = GeneratorHarness.CreateCompilation(text.ToString());
+        var root = compilation.SyntaxTrees.Single().GetRoot();
+
+        // A walk that recursed once per level overflows this stack long before a thousand levels (the process dies).
+        var walked = 0;
+        var walker = new Thread(() => walked = DeclarationSnapshot.MemberDeclarations(root, CancellationToken.None).Count(), maxStackSize: 64 * 1024);
+        walker.Start();
+        walker.Join();
+        Assert.True(walked > Depth);
+        Assert.Equal(root.DescendantNodes().OfType<MemberDeclarationSyntax>().Count(member => member is not EnumMemberDeclarationSyntax), walked);
+
+        // The generators find the crew at the bottom. (Compiling what they generate is left out: binding qualified
+        // names a thousand types deep is the compiler's own slow path, not the generators'.)
+        var run = GeneratorHarness.Run(compilation);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains(run.Sources.Keys, name => name.Contains(".NotesCrew.", StringComparison.Ordinal) && name.EndsWith(".Crew.g.cs", StringComparison.Ordinal));
     }
 
     [Fact]
