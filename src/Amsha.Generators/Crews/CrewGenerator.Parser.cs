@@ -138,7 +138,7 @@ internal sealed partial class CrewGenerator
                 TypeDeclarations.Scope(crew),
                 crew.Name,
                 crew.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                TypeDeclarations.HintNamePrefix(crew) + ".Crew.g.cs",
+                GeneratedNames.FileName(TypeDeclarations.HintNamePrefix(crew), ".Crew.g.cs"),
                 input?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 input is { IsReferenceType: true },
                 outputType,

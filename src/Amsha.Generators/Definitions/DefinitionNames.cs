@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text;
+using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace Amsha.Generators.Definitions;
@@ -65,18 +66,6 @@ internal static class DefinitionNames
         }
 
         return true;
-    }
-
-    /// <summary>A hint name for a generated file: the name with every character a file name cannot hold replaced by '_'.</summary>
-    public static string HintName(string fullName, string suffix)
-    {
-        var builder = new StringBuilder(fullName.Length + suffix.Length);
-        foreach (var c in fullName)
-        {
-            builder.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
-        }
-
-        return builder.Append(suffix).ToString();
     }
 
     private static string Pascal(string text)

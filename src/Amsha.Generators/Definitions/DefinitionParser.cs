@@ -582,7 +582,7 @@ internal static class DefinitionParser
                 className,
                 "global::" + metadataName,
                 // Its own suffix: a [Crew] class whose name differs only in case cannot take the same file name.
-                DefinitionNames.HintName(metadataName, ".DefinedCrew.g.cs"),
+                GeneratedNames.FileName(metadataName, ".DefinedCrew.g.cs"),
                 input?.FullyQualifiedName,
                 input is { IsReferenceType: true },
                 tasks[tasks.Count - 1].OutputType ?? "string",

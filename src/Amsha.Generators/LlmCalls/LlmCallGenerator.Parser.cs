@@ -122,7 +122,7 @@ internal sealed partial class LlmCallGenerator
             var signature = method.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             return new LlmCallModel(
                 TypeDeclarations.Scope(type),
-                TypeDeclarations.HintNamePrefix(type) + "." + method.Name + "_" + StableHash(signature) + ".LlmCall.g.cs",
+                GeneratedNames.FileName(TypeDeclarations.HintNamePrefix(type) + "." + method.Name + "_" + StableHash(signature), ".LlmCall.g.cs"),
                 method.Name,
                 Modifiers(method),
                 method.ReturnType.ToDisplayString(s_typeFormat),

@@ -80,7 +80,7 @@ internal static partial class SerializationRules
         }
 
         var typeSchema = new TypeSchema(SchemaBuilder.SchemaName(codecName), new ObjectSchema(properties.ToEquatableArray()), uses.ToEquatableArray());
-        return new SerializableTypeModel(typeName, displayName, codecName, codecName + ".g.cs", CodecKind.Object, IsValueType: false, "", EquatableArray<EnumMemberModel>.Empty, members.ToEquatableArray(), order.ToEquatableArray(), null, typeSchema, RejectsUnknownMembers: true);
+        return new SerializableTypeModel(typeName, displayName, codecName, GeneratedNames.FileName(codecName, ".g.cs"), CodecKind.Object, IsValueType: false, "", EquatableArray<EnumMemberModel>.Empty, members.ToEquatableArray(), order.ToEquatableArray(), null, typeSchema, RejectsUnknownMembers: true);
     }
 
     /// <summary>The property of the generated arguments class that holds parameter <paramref name="name"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 using System.Threading;
+using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 
 namespace Amsha.Generators.Serialization;
@@ -127,12 +128,20 @@ internal static partial class SerializationRules
         type is IArrayTypeSymbol
         || type is INamedTypeSymbol named && FullName(named.OriginalDefinition) is "System.Collections.Generic.List`1" or "System.Collections.Generic.IReadOnlyList`1" or "System.Collections.Generic.Dictionary`2";
 
-    /// <summary>The codec class name for a type: its full name made into an identifier.</summary>
-    public static string CodecName(ITypeSymbol type) => Identifier(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "")) + "JsonCodec";
+    /// <summary>The codec class name for a type: its full name made into an identifier, one per type.</summary>
+    public static string CodecName(ITypeSymbol type) => CodecIdentifier(type) + "JsonCodec";
 
     /// <summary>The generated file of a type's codec.</summary>
-    private static string HintName(ITypeSymbol type) =>
-        Identifier(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "")).Replace('_', '.') + ".JsonCodec.g.cs";
+    private static string HintName(ITypeSymbol type) => GeneratedNames.FileName(FullDisplayName(type), CodecFileSuffix);
+
+    /// <summary>The generated file of the codec of <paramref name="typeName"/> (as in generated code), for a type whose file name would otherwise differ from another's only in case.</summary>
+    public static string CaseDistinctHintName(string typeName) => GeneratedNames.CaseDistinctFileName(typeName.Replace("global::", ""), CodecFileSuffix);
+
+    private const string CodecFileSuffix = ".JsonCodec.g.cs";
+
+    private static string CodecIdentifier(ITypeSymbol type) => GeneratedNames.Identifier(FullDisplayName(type));
+
+    private static string FullDisplayName(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "");
 
     /// <summary>The JSON name of a C# member: the System.Text.Json camel-case rule.</summary>
     public static string CamelCase(string name)
@@ -167,6 +176,7 @@ internal static partial class SerializationRules
         return new string(chars);
     }
 
+    /// <summary><paramref name="text"/> with every character but letters and digits made '_'; callers keep the results of one scope apart.</summary>
     internal static string Identifier(string text)
     {
         var builder = new StringBuilder(text.Length);

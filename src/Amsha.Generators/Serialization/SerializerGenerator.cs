@@ -111,6 +111,14 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
             }
         }
 
-        return byCodec.OrderBy(static pair => pair.Key, System.StringComparer.Ordinal).Select(static pair => pair.Value).ToEquatableArray();
+        // Roslyn tells generated files apart ignoring case (two names that differ only in case would make it drop
+        // every codec): types whose files would differ only in case get file names that end in their hash.
+        var ordered = byCodec.OrderBy(static pair => pair.Key, System.StringComparer.Ordinal).Select(static pair => pair.Value).ToList();
+        var caseClashes = new HashSet<string>(
+            ordered.GroupBy(static model => model.HintName, System.StringComparer.OrdinalIgnoreCase).Where(static group => group.Count() > 1).SelectMany(static group => group).Select(static model => model.CodecName),
+            System.StringComparer.Ordinal);
+        return ordered
+            .Select(model => caseClashes.Contains(model.CodecName) ? model with { HintName = SerializationRules.CaseDistinctHintName(model.TypeName) } : model)
+            .ToEquatableArray();
     }
 }

@@ -20,7 +20,7 @@ internal sealed partial class ToolboxGenerator
             }
 
             var compilation = context.SemanticModel.Compilation;
-            var prefix = SerializationRules.Identifier(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", ""));
+            var prefix = GeneratedNames.Identifier(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", ""));
             var tools = new List<ToolModel>();
             var names = new HashSet<string>(System.StringComparer.Ordinal);
             var identifiers = new HashSet<string>(System.StringComparer.Ordinal);
@@ -43,7 +43,7 @@ internal sealed partial class ToolboxGenerator
                 type.Name,
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 prefix + "Toolbox",
-                TypeDeclarations.HintNamePrefix(type) + ".Toolbox.g.cs",
+                GeneratedNames.FileName(TypeDeclarations.HintNamePrefix(type), ".Toolbox.g.cs"),
                 hasDefaultConstructor,
                 tools.ToEquatableArray());
         }

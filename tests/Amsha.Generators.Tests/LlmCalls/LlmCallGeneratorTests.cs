@@ -244,7 +244,7 @@ public sealed class LlmCallGeneratorTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationErrors);
         Assert.Equal(5, run.Sources.Keys.Count(k => k.EndsWith(".LlmCall.g.cs", StringComparison.Ordinal)));
-        foreach (var codec in new[] { "Sample_VerdictJsonCodec", "Sample_AssessmentJsonCodec", "Sample_EvidenceJsonCodec", "Sample_StanceJsonCodec", "Sample_Verdict__JsonCodec", "System_Collections_Generic_List_Sample_Evidence_JsonCodec", "System_Collections_Generic_Dictionary_string__double_JsonCodec" })
+        foreach (var codec in new[] { "Sample_VerdictJsonCodec", "Sample_AssessmentJsonCodec", "Sample_EvidenceJsonCodec", "Sample_StanceJsonCodec", "Sample_Verdict___" + GeneratedNames.Hash("Sample.Verdict[]") + "JsonCodec", "System_Collections_Generic_List_Sample_Evidence__" + GeneratedNames.Hash("System.Collections.Generic.List<Sample.Evidence>") + "JsonCodec", "System_Collections_Generic_Dictionary_string__double__" + GeneratedNames.Hash("System.Collections.Generic.Dictionary<string, double>") + "JsonCodec" })
         {
             Assert.Contains($"Register({codec}.Instance)", run.Sources["AmshaJsonCodecs.Registration.g.cs"], StringComparison.Ordinal);
         }

@@ -1,3 +1,4 @@
+using Amsha.Generators.Helpers;
 using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -109,6 +110,8 @@ public sealed class SerializerGeneratorTests
     [Fact]
     public void LlmCall_results_get_codecs_for_themselves_and_everything_they_reach_each_type_once()
     {
+        // A generic name loses its marks in a file name, so the file name ends in a hash of the type's full name.
+        var reviewListCodecFile = "System.Collections.Generic.List_Sample.Review_." + GeneratedNames.Hash("System.Collections.Generic.List<Sample.Review>") + ".JsonCodec.g.cs";
         // Article is both a task output and an [AmshaLlmCall] result; ArticleRequest is the input of both crews.
         var run = GeneratorHarness.Run(TypedCrew + """
 
@@ -134,9 +137,9 @@ public sealed class SerializerGeneratorTests
         Assert.Empty(run.CompilationErrors);
         var codecs = run.Sources.Keys.Where(k => k.EndsWith(".JsonCodec.g.cs", System.StringComparison.Ordinal)).OrderBy(k => k, System.StringComparer.Ordinal).ToArray();
         Assert.Equal(
-            ["Sample.Article.JsonCodec.g.cs", "Sample.ArticleRequest.JsonCodec.g.cs", "Sample.Author.JsonCodec.g.cs", "Sample.Progress.JsonCodec.g.cs", "Sample.ResearchNotes.JsonCodec.g.cs", "Sample.Review.JsonCodec.g.cs", "Sample.Tone.JsonCodec.g.cs", "System.Collections.Generic.List.Sample.Review..JsonCodec.g.cs"],
+            ["Sample.Article.JsonCodec.g.cs", "Sample.ArticleRequest.JsonCodec.g.cs", "Sample.Author.JsonCodec.g.cs", "Sample.Progress.JsonCodec.g.cs", "Sample.ResearchNotes.JsonCodec.g.cs", "Sample.Review.JsonCodec.g.cs", "Sample.Tone.JsonCodec.g.cs", reviewListCodecFile],
             codecs);
-        Snapshot.Match(run.Sources["System.Collections.Generic.List.Sample.Review..JsonCodec.g.cs"], "ReviewList.JsonCodec");
+        Snapshot.Match(run.Sources[reviewListCodecFile], "ReviewList.JsonCodec");
 
         // The registration names every codec once, in name order.
         var registrations = run.Sources["AmshaJsonCodecs.Registration.g.cs"].Split('\n').Where(l => l.Contains("JsonCodecs.Register(", System.StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
@@ -344,8 +347,9 @@ public sealed class SerializerGeneratorTests
             """);
 
         Assert.Empty(run.CompilationErrors);
-        Assert.Equal(["string...JsonCodec.g.cs"], run.Sources.Keys.Where(k => k.EndsWith(".JsonCodec.g.cs", System.StringComparison.Ordinal)));
-        Assert.Contains("JsonCodecs.Register(string__JsonCodec.Instance);", run.Sources["AmshaJsonCodecs.Registration.g.cs"], System.StringComparison.Ordinal);
+        var hash = GeneratedNames.Hash("string[]");
+        Assert.Equal([$"string__.{hash}.JsonCodec.g.cs"], run.Sources.Keys.Where(k => k.EndsWith(".JsonCodec.g.cs", System.StringComparison.Ordinal)));
+        Assert.Contains($"JsonCodecs.Register(string___{hash}JsonCodec.Instance);", run.Sources["AmshaJsonCodecs.Registration.g.cs"], System.StringComparison.Ordinal);
     }
 
     [Fact]
@@ -411,7 +415,7 @@ public sealed class SerializerGeneratorTests
 
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationErrors);
-        Assert.Contains(run.Sources.Keys, k => k.StartsWith("Box.int", System.StringComparison.Ordinal));
+        Assert.Contains(run.Sources.Keys, k => k.StartsWith("Box_int_.", System.StringComparison.Ordinal));
         Assert.Contains("CrewResult<global::Outer.Inner>>", run.Sources["GenericCrew.Crew.g.cs"], System.StringComparison.Ordinal);
     }
 

@@ -1,0 +1,199 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Amsha.Generators.Helpers;
+using Microsoft.CodeAnalysis;
+
+namespace Amsha.Generators.Tests.Robustness;
+
+/// <summary>
+/// The names of generated classes and files: one per type, however alike two types' names are, and within what
+/// metadata and file systems hold, however long a type's full name is.
+/// </summary>
+public sealed class GeneratedNameTests
+{
+    [Fact]
+    public void Types_whose_names_differ_only_by_an_underscore_or_a_dot_each_get_their_own_codec()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using Amsha;
+
+            namespace Shop;
+
+            public sealed record Order_Line(string Sku);
+            public static class Order { public sealed record Line(int Count); }
+
+            [Agent(Role = "Clerk", Goal = "Count {Topic}", Backstory = "Careful.")]
+            public partial class Clerk;
+
+            [CrewTask<Order_Line>(Agent = typeof(Clerk), Description = "Find {Topic}.", ExpectedOutput = "A line")]
+            public partial class FindLine;
+
+            [CrewTask<Order.Line>(Agent = typeof(Clerk), Description = "Count {Topic}.", ExpectedOutput = "A count", Context = [typeof(FindLine)])]
+            public partial class CountLine;
+
+            public sealed record Request(string Topic);
+
+            [Crew<Request>(Tasks = [typeof(FindLine), typeof(CountLine)])]
+            public partial class ShopCrew;
+
+            public static class Probe
+            {
+                public static string RoundTrip() =>
+                    global::Amsha.Serialization.JsonCodecs.Serialize(global::Amsha.Serialization.JsonCodecs.Deserialize<Order_Line>("{\"sku\":\"A-1\"}"))
+                    + " " + global::Amsha.Serialization.JsonCodecs.Serialize(global::Amsha.Serialization.JsonCodecs.Deserialize<Order.Line>("{\"count\":2}"));
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Contains("Shop.Order_Line.JsonCodec.g.cs", run.Sources.Keys);
+        Assert.Contains("Shop.Order.Line.JsonCodec.g.cs", run.Sources.Keys);
+
+        // Before, both were Shop_Order_LineJsonCodec: one type had no codec and failed only when a run reached it.
+        var probe = GeneratorHarness.EmitAndLoad(run.Output).GetType("Shop.Probe")!;
+        Assert.Equal("""{"sku":"A-1"} {"count":2}""", (string)probe.GetMethod("RoundTrip")!.Invoke(null, null)!);
+    }
+
+    [Fact]
+    public void Types_whose_names_differ_only_in_case_each_get_their_own_codec()
+    {
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            namespace Shop;
+
+            public sealed record Item(string Sku);
+            public sealed record ITEM(int Count);
+
+            [Agent(Role = "Clerk", Goal = "Count {Topic}", Backstory = "Careful.")]
+            public partial class Clerk;
+
+            [CrewTask<Item>(Agent = typeof(Clerk), Description = "Find {Topic}.", ExpectedOutput = "An item")]
+            public partial class FindItem;
+
+            [CrewTask<ITEM>(Agent = typeof(Clerk), Description = "Count {Topic}.", ExpectedOutput = "A count", Context = [typeof(FindItem)])]
+            public partial class CountItems;
+
+            public sealed record Request(string Topic);
+
+            [Crew<Request>(Tasks = [typeof(FindItem), typeof(CountItems)])]
+            public partial class ShopCrew;
+
+            public static class Probe
+            {
+                public static string RoundTrip() =>
+                    global::Amsha.Serialization.JsonCodecs.Serialize(global::Amsha.Serialization.JsonCodecs.Deserialize<Item>("{\"sku\":\"A-1\"}"))
+                    + " " + global::Amsha.Serialization.JsonCodecs.Serialize(global::Amsha.Serialization.JsonCodecs.Deserialize<ITEM>("{\"count\":2}"));
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        var probe = GeneratorHarness.EmitAndLoad(run.Output).GetType("Shop.Probe")!;
+        Assert.Equal("""{"sku":"A-1"} {"count":2}""", (string)probe.GetMethod("RoundTrip")!.Invoke(null, null)!);
+    }
+
+    [Fact]
+    public void A_list_of_arrays_and_an_array_of_lists_each_get_their_own_codec()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Amsha;
+
+            namespace Shop;
+
+            public sealed record Item(string Sku);
+
+            public partial class Catalog(ExecutionSession session)
+            {
+                [AmshaLlmCall(Prompt = "Group {topic}.")]
+                public partial Task<List<Item[]>> GroupAsync(string topic);
+
+                [AmshaLlmCall(Prompt = "Split {topic}.")]
+                public partial Task<List<Item>[]> SplitAsync(string topic);
+            }
+
+            public static class Probe
+            {
+                public static string RoundTrip() =>
+                    global::Amsha.Serialization.JsonCodecs.Serialize(global::Amsha.Serialization.JsonCodecs.Deserialize<List<Item[]>>("[[{\"sku\":\"a\"}]]"))
+                    + " " + global::Amsha.Serialization.JsonCodecs.Serialize(global::Amsha.Serialization.JsonCodecs.Deserialize<List<Item>[]>("[[{\"sku\":\"b\"}]]"));
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        var probe = GeneratorHarness.EmitAndLoad(run.Output).GetType("Shop.Probe")!;
+        Assert.Equal("""[[{"sku":"a"}]] [[{"sku":"b"}]]""", (string)probe.GetMethod("RoundTrip")!.Invoke(null, null)!);
+    }
+
+    [Fact]
+    public void A_crew_nested_in_types_with_a_two_thousand_character_name_builds_and_writes_short_file_names()
+    {
+        // 40 enclosing classes of 50-character names: every generated name made from the full name would be about 2,000
+        // characters, beyond metadata's 1,024-byte names and every file system's 255-byte file names.
+        const int Depth = 40;
+        var text = new StringBuilder("#nullable enable\nusing Amsha;\nnamespace Deep;\n");
+        for (var level = 0; level < Depth; level++)
+        {
+            text.Append("public partial class ").Append("EnclosingTypeWithAnUnusuallyDescriptiveName").Append(level.ToString("D7")).Append(" {\n");
+        }
+
+        text.Append("""
+            public sealed record Notes(string Title);
+            [Agent(Role = "Researcher", Goal = "Research {Topic}", Backstory = "Careful.")]
+            public partial class Researcher;
+            [CrewTask<Notes>(Agent = typeof(Researcher), Description = "Collect notes on {Topic}.", ExpectedOutput = "Notes")]
+            public partial class CollectNotes;
+            public sealed record Request(string Topic);
+            [Crew<Request>(Tasks = [typeof(CollectNotes)])]
+            public partial class NotesCrew;
+            """);
+        text.Append('}', Depth);
+
+        var run = GeneratorHarness.Run(text.ToString());
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.All(run.Sources.Keys, name => Assert.True(name.Length <= GeneratedNames.MaxHintNameLength, $"{name.Length} characters: {name}"));
+        Assert.Contains(run.Sources.Keys, name => name.Contains(".NotesCrew.", StringComparison.Ordinal) && name.EndsWith(".Crew.g.cs", StringComparison.Ordinal));
+        Assert.Contains(run.Sources.Keys, name => name.Contains(".Notes.", StringComparison.Ordinal) && name.EndsWith(".JsonCodec.g.cs", StringComparison.Ordinal));
+
+        // Emitting checks what GetDiagnostics does not: the length of every metadata name.
+        using var assembly = new MemoryStream();
+        var emitted = run.Output.Emit(assembly);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(3)));
+    }
+
+    [Theory]
+    [InlineData("Shop.Order_Line", "Shop.Order.Line")]
+    [InlineData("System.Collections.Generic.List<Shop.Item[]>", "System.Collections.Generic.List<Shop.Item>[]")]
+    [InlineData("Shop.Page<Shop.Item>", "Shop.Page_Shop_Item_")]
+    public void Names_that_sanitize_alike_stay_apart(string first, string second)
+    {
+        Assert.NotEqual(GeneratedNames.Identifier(first), GeneratedNames.Identifier(second));
+        Assert.All(new[] { GeneratedNames.Identifier(first), GeneratedNames.Identifier(second) }, name => Assert.True(Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name), name));
+    }
+
+    [Fact]
+    public void Plain_names_are_kept_as_they_are_and_long_ones_keep_their_end()
+    {
+        Assert.Equal("Shop_Request", GeneratedNames.Identifier("Shop.Request"));
+        Assert.Equal("Shop.Request.JsonCodec.g.cs", GeneratedNames.FileName("Shop.Request", ".JsonCodec.g.cs"));
+        Assert.Equal("Shop.Order_Line.JsonCodec.g.cs", GeneratedNames.FileName("Shop.Order_Line", ".JsonCodec.g.cs"));
+
+        var longName = string.Join(".", Enumerable.Range(0, 100).Select(i => "Level" + i)) + ".Notes";
+        var hint = GeneratedNames.FileName(longName, ".JsonCodec.g.cs");
+        Assert.True(hint.Length <= GeneratedNames.MaxHintNameLength);
+        Assert.EndsWith(".Notes." + GeneratedNames.Hash(longName) + ".JsonCodec.g.cs", hint, StringComparison.Ordinal);
+        Assert.NotEqual(hint, GeneratedNames.FileName(longName.Replace("Level0.", "Level0x.", StringComparison.Ordinal), ".JsonCodec.g.cs"));
+
+        var identifier = GeneratedNames.Identifier(longName);
+        Assert.True(identifier.Length <= GeneratedNames.MaxIdentifierLength);
+        Assert.EndsWith("_Notes_" + GeneratedNames.Hash(longName), identifier, StringComparison.Ordinal);
+    }
+}
