@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Amsha.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -37,11 +38,11 @@ internal sealed class McpOptionsValidator : IValidateOptions<McpOptions>
         var errors = new List<string>();
         if (_section is not null)
         {
-            Unknown(_section, _root, s_rootKeys, errors);
+            UnknownSettings.Report(_section, _root, s_rootKeys, errors);
             foreach (var server in _section.GetSection(nameof(McpOptions.Servers)).GetChildren())
             {
                 var path = $"{_root}:Servers:{server.Key}";
-                Unknown(server, path, s_serverKeys, errors);
+                UnknownSettings.Report(server, path, s_serverKeys, errors);
                 if (server.GetSection(nameof(McpToolSourceOptions.Arguments)).Value is { Length: > 0 } single)
                 {
                     errors.Add($"{path}:Arguments is '{single}', a single value; it is a list: write {path}:Arguments:0, :1, … (in JSON, an array).");
@@ -117,16 +118,4 @@ internal sealed class McpOptionsValidator : IValidateOptions<McpOptions>
         Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host)
             ? uri.Scheme + "://" + uri.Authority + uri.AbsolutePath
             : endpoint.Length <= 60 ? endpoint : endpoint.Substring(0, 60) + "…";
-
-    // The binder ignores keys it does not know; a misspelt key would silently do nothing, so it is an error here.
-    private static void Unknown(IConfiguration section, string path, string[] known, List<string> errors)
-    {
-        foreach (var child in section.GetChildren())
-        {
-            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                errors.Add($"{path}:{child.Key} is not a known setting. Known settings here: {string.Join(", ", known)}.");
-            }
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Amsha.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -19,12 +20,9 @@ internal sealed class EventStreamOptionsValidator(IConfiguration? section) : IVa
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        foreach (var child in section?.GetChildren() ?? [])
+        if (section is not null)
         {
-            if (!s_keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                errors.Add($"{AmshaEventStreamOptions.ConfigurationSectionName}:{child.Key} is not a known setting. Known settings here: {string.Join(", ", s_keys)}.");
-            }
+            UnknownSettings.Report(section, AmshaEventStreamOptions.ConfigurationSectionName, s_keys, errors);
         }
 
         AtLeastOne(nameof(AmshaEventStreamOptions.MaxEventsPerExecution), options.MaxEventsPerExecution);

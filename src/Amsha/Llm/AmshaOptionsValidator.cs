@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Amsha.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -187,40 +188,29 @@ internal sealed class AmshaOptionsValidator : IValidateOptions<AmshaOptions>
     // The binder ignores keys it does not know; a misspelt key would silently do nothing, so it is an error here.
     private void UnknownKeys(IConfiguration section, List<string> errors)
     {
-        Unknown(section, _root, errors, s_rootKeys);
+        UnknownSettings.Report(section, _root, s_rootKeys, errors);
         var llm = section.GetSection("Llm");
         var llmPath = _root + ":Llm";
-        Unknown(llm, llmPath, errors, s_llmKeys);
+        UnknownSettings.Report(llm, llmPath, s_llmKeys, errors);
         foreach (var useCase in llm.GetSection("UseCases").GetChildren())
         {
             var path = $"{llmPath}:UseCases:{useCase.Key}";
-            Unknown(useCase, path, errors, s_useCaseKeys);
+            UnknownSettings.Report(useCase, path, s_useCaseKeys, errors);
             foreach (var model in useCase.GetSection("Models").GetChildren())
             {
-                Unknown(model, $"{path}:Models:{model.Key}", errors, s_modelKeys);
+                UnknownSettings.Report(model, $"{path}:Models:{model.Key}", s_modelKeys, errors);
             }
 
             var parameters = useCase.GetSection("Parameters");
-            Unknown(parameters, path + ":Parameters", errors, s_parameterKeys);
+            UnknownSettings.Report(parameters, path + ":Parameters", s_parameterKeys, errors);
             if (parameters.GetSection("Stop").Value is { Length: > 0 } single)
             {
                 errors.Add($"{path}:Parameters:Stop is '{single}', a single value; it is a list: write {path}:Parameters:Stop:0 (in JSON, an array).");
             }
         }
 
-        Unknown(llm.GetSection("Resilience"), llmPath + ":Resilience", errors, s_resilienceKeys);
-        Unknown(llm.GetSection("Tools"), llmPath + ":Tools", errors, s_toolKeys);
-    }
-
-    private static void Unknown(IConfiguration section, string path, List<string> errors, string[] known)
-    {
-        foreach (var child in section.GetChildren())
-        {
-            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                errors.Add($"{path}:{child.Key} is not a known setting. Known settings here: {string.Join(", ", known)}.");
-            }
-        }
+        UnknownSettings.Report(llm.GetSection("Resilience"), llmPath + ":Resilience", s_resilienceKeys, errors);
+        UnknownSettings.Report(llm.GetSection("Tools"), llmPath + ":Tools", s_toolKeys, errors);
     }
 
     private static void Range(List<string> errors, string key, float? value, float min, float max)
