@@ -151,7 +151,13 @@ internal sealed record DeclarationProgram(
     private void RenderType(StringBuilder text, int index)
     {
         var type = Types[index];
-        var name = $"FzType{index}" + (type.Generic ? "<T>" : "");
+        var (container, simpleName) = TypeName(index);
+        var name = simpleName + (type.Generic ? "<T>" : "");
+        if (container is not null)
+        {
+            text.AppendLine($"public static partial class {container}").AppendLine("{");
+        }
+
         var isStruct = type.Kind is TypeKind.Struct or TypeKind.RecordStruct;
         var members = type.Members.Select((m, i) => (Type: Render(isStruct ? HeldByReference(m) : m, type.Generic), Name: $"M{i}")).ToList();
         switch (type.Kind)
@@ -172,7 +178,25 @@ internal sealed record DeclarationProgram(
                 text.AppendLine("}");
                 break;
         }
+
+        if (container is not null)
+        {
+            text.AppendLine("}");
+        }
     }
+
+    // Some names make the same generated name once sanitized, as real programs' names can: Fz_Pair and the nested
+    // Fz.Pair, and FzCase and FZCASE (generated files are told apart ignoring case). Each type still needs its codec.
+    private static (string? Container, string Name) TypeName(int index) => index switch
+    {
+        1 => (null, "Fz_Pair"),
+        2 => ("Fz", "Pair"),
+        3 => (null, "FzCase"),
+        4 => (null, "FZCASE"),
+        _ => (null, $"FzType{index}"),
+    };
+
+    private static string TypeReference(int index) => TypeName(index) is (string container, var name) ? container + "." + name : TypeName(index).Name;
 
     /// <summary>
     /// A struct holds the declared types through a list. A struct that contains itself with a growing type
@@ -194,8 +218,8 @@ internal sealed record DeclarationProgram(
         Scalar scalar => scalar.Name,
         Parameter => inGeneric ? "T" : "object",
         Named named when named.Index >= ProgramGenerators.MaxTypes || Types.Length == 0 => "FzMissingType",
-        Named named when Types[named.Index % Types.Length].Generic => $"FzType{named.Index % Types.Length}<{(named.Argument is null ? "string" : Render(named.Argument, inGeneric))}>",
-        Named named => $"FzType{named.Index % Types.Length}",
+        Named named when Types[named.Index % Types.Length].Generic => $"{TypeReference(named.Index % Types.Length)}<{(named.Argument is null ? "string" : Render(named.Argument, inGeneric))}>",
+        Named named => TypeReference(named.Index % Types.Length),
         ListOf list => $"List<{Render(list.Item, inGeneric)}>",
         ArrayOf array => $"{Render(array.Item, inGeneric)}[]",
         MapOf map => $"Dictionary<string, {Render(map.Value, inGeneric)}>",

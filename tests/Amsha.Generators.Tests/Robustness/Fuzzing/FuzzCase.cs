@@ -48,12 +48,14 @@ internal static class FuzzCase
             problems.AddRange(driver.GetRunResult().Results.Where(r => r.Exception is not null).Select(r => $"{r.Generator.GetGeneratorType().Name} threw {r.Exception}"));
             problems.AddRange(generatorDiagnostics.Where(d => d.Id is "CS8784" or "CS8785").Select(d => d.ToString()));
 
+            var unserializable = false;
             if (!analyzers.IsEmpty)
             {
                 var analysis = output.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
                     new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false));
                 var analyzerDiagnostics = await analysis.GetAnalyzerDiagnosticsAsync(timeout.Token).ConfigureAwait(false);
                 problems.AddRange(analyzerDiagnostics.Where(d => d.Id == "AD0001").Select(d => d.ToString()));
+                unserializable = analyzerDiagnostics.Any(d => d.Id == "AMSHA010");
             }
 
             // A program whose own code compiles must compile with what the generators add: an error in a generated
@@ -68,6 +70,13 @@ internal static class FuzzCase
                     .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && generated.Contains(tree))
                     .Take(5)
                     .Select(d => "the program compiles but the generated code does not: " + d));
+
+                // A root type without a codec compiles, and fails only when a run reaches it: when nothing is
+                // reported unserializable, every task output and structured result must have its own codec.
+                if (!unserializable && generators.Length > 1)
+                {
+                    problems.AddRange(RootsWithoutCodec(output, generated, timeout.Token).Select(root => $"no codec was generated for '{root}'"));
+                }
             }
 
             if (clock.Elapsed > Bound)
@@ -80,6 +89,56 @@ internal static class FuzzCase
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             return new FuzzVerdict(TooSlow + $": still running after the {Bound.TotalSeconds} s bound", OutputCompiled: false);
+        }
+    }
+
+    // Task outputs ([CrewTask<T>]) and structured [AmshaLlmCall] results (Task<T>/ValueTask<T>, T not a
+    // ChatResponse) of the program, against the T of every generated GeneratedJsonCodec<T>.
+    private static IEnumerable<string> RootsWithoutCodec(Compilation output, HashSet<SyntaxTree> generated, CancellationToken cancellationToken)
+    {
+        var codecBase = output.GetTypeByMetadataName("Amsha.Generated.GeneratedJsonCodec`1");
+        var taskAttribute = output.GetTypeByMetadataName("Amsha.CrewTaskAttribute`1");
+        var callAttribute = output.GetTypeByMetadataName("Amsha.AmshaLlmCallAttribute");
+        if (codecBase is null || taskAttribute is null || callAttribute is null)
+        {
+            yield break;
+        }
+
+        var coded = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        var roots = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var tree in output.SyntaxTrees)
+        {
+            var model = output.GetSemanticModel(tree);
+            foreach (var declaration in tree.GetRoot(cancellationToken).DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax>())
+            {
+                switch (model.GetDeclaredSymbol(declaration, cancellationToken))
+                {
+                    case INamedTypeSymbol type when generated.Contains(tree):
+                        if (type.BaseType is { } baseType && SymbolEqualityComparer.Default.Equals(baseType.OriginalDefinition, codecBase))
+                        {
+                            coded.Add(baseType.TypeArguments[0]);
+                        }
+
+                        break;
+                    case INamedTypeSymbol type:
+                        roots.UnionWith(type.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass?.OriginalDefinition, taskAttribute)).Select(a => a.AttributeClass!.TypeArguments[0]));
+                        break;
+                    case IMethodSymbol method when method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, callAttribute))
+                        && method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments: [var result] }
+                        && result.Name != "ChatResponse":
+                        roots.Add(result);
+                        break;
+                }
+            }
+        }
+
+        foreach (var root in roots)
+        {
+            // Text tasks and text results ([CrewTask<string>], Task<string>) need no codec.
+            if (root.SpecialType != SpecialType.System_String && !coded.Contains(root))
+            {
+                yield return root.ToDisplayString();
+            }
         }
     }
 
