@@ -39,10 +39,15 @@ internal sealed partial class CrewGenerator : IIncrementalGenerator
         // Crews read from definition files (YAML), bound to the compilation's types: the same models, emitted the same way.
         var definedCrews = DefinitionPipeline.CrewModels(context, declarations);
 
-        // One output per crew: editing one crew regenerates only that crew.
-        context.RegisterSourceOutput(crews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model, spc.CancellationToken)));
-        context.RegisterSourceOutput(genericCrews, static (spc, model) => spc.AddSource(model!.HintName, Emitter.EmitCrew(model, spc.CancellationToken)));
-        context.RegisterSourceOutput(definedCrews, static (spc, model) => spc.AddSource(model.HintName, Emitter.EmitCrew(model, spc.CancellationToken)));
+        // One output per crew: editing one crew regenerates only that crew. Files are told apart ignoring case, so
+        // crews whose file names differ only in case are found once over all of them and get hashed names.
+        var caseClashes = GeneratedFiles.CaseClashes(
+            crews.Select(static (model, _) => model!.HintName),
+            genericCrews.Select(static (model, _) => model!.HintName),
+            definedCrews.Select(static (model, _) => model.HintName));
+        context.RegisterSourceOutput(crews.Combine(caseClashes), static (spc, pair) => spc.AddSource(GeneratedFiles.NameFor(pair.Left!.HintName, pair.Right), Emitter.EmitCrew(pair.Left, spc.CancellationToken)));
+        context.RegisterSourceOutput(genericCrews.Combine(caseClashes), static (spc, pair) => spc.AddSource(GeneratedFiles.NameFor(pair.Left!.HintName, pair.Right), Emitter.EmitCrew(pair.Left, spc.CancellationToken)));
+        context.RegisterSourceOutput(definedCrews.Combine(caseClashes), static (spc, pair) => spc.AddSource(GeneratedFiles.NameFor(pair.Left.HintName, pair.Right), Emitter.EmitCrew(pair.Left, spc.CancellationToken)));
 
         // The registration needs every crew, but only their names: a crew's text can change without re-emitting it.
         var registrations = crews.Select(static (model, _) => RegistrationName(model!))

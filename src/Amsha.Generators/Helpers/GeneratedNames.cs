@@ -47,12 +47,21 @@ internal static class GeneratedNames
     public static string FileName(string fullName, string suffix) => Sanitized(fullName, keepDotsAndUnderscores: true, MaxHintNameLength, suffix);
 
     /// <summary>
-    /// <see cref="FileName"/> always with the hash: for a name that differs from another only in case, since Roslyn
-    /// (like Windows' and macOS' file systems) tells file names apart ignoring case.
+    /// <paramref name="hintName"/> with a hash of it before its last suffix (<c>Shop.MyCrew.</c>hash<c>.Crew.g.cs</c>):
+    /// for a file whose name equals another's but for case, since Roslyn (like Windows' and macOS' file systems)
+    /// tells generated files apart ignoring case.
     /// </summary>
-    public static string CaseDistinctFileName(string fullName, string suffix) => Sanitized(fullName, keepDotsAndUnderscores: true, MaxHintNameLength, suffix, alwaysHash: true);
+    public static string CaseDistinct(string hintName)
+    {
+        const string End = ".g.cs";
+        var stem = hintName.EndsWith(End, System.StringComparison.Ordinal) ? hintName.Substring(0, hintName.Length - End.Length) : hintName;
+        var kind = stem.LastIndexOf('.');
+        return kind > 0
+            ? Hashed(stem.Substring(0, kind), hintName, MaxHintNameLength, '.', stem.Substring(kind) + End)
+            : Hashed(stem, hintName, MaxHintNameLength, '.', End);
+    }
 
-    private static string Sanitized(string fullName, bool keepDotsAndUnderscores, int maxLength, string suffix, bool alwaysHash = false)
+    private static string Sanitized(string fullName, bool keepDotsAndUnderscores, int maxLength, string suffix)
     {
         var builder = new StringBuilder(fullName.Length + suffix.Length);
         var ambiguous = false;
@@ -69,15 +78,15 @@ internal static class GeneratedNames
             }
         }
 
-        if (!ambiguous && !alwaysHash && builder.Length + suffix.Length <= maxLength)
-        {
-            return builder.Append(suffix).ToString();
-        }
+        return !ambiguous && builder.Length + suffix.Length <= maxLength
+            ? builder.Append(suffix).ToString()
+            : Hashed(builder.ToString(), fullName, maxLength, keepDotsAndUnderscores ? '.' : '_', suffix);
+    }
 
-        // Keeps the end of the name (the type's own name comes last), cut at a separator, then the hash.
-        var separator = keepDotsAndUnderscores ? '.' : '_';
+    // Keeps the end of the readable name (the type's own name comes last), cut at a separator, then the hash of what it stands for.
+    private static string Hashed(string readable, string hashed, int maxLength, char separator, string suffix)
+    {
         var keep = maxLength - suffix.Length - HashLength - 1;
-        var readable = builder.ToString();
         if (readable.Length > keep)
         {
             var tail = readable.Substring(readable.Length - keep);
@@ -85,7 +94,7 @@ internal static class GeneratedNames
             readable = cut >= 0 && cut < tail.Length - 1 ? tail.Substring(cut + 1) : tail;
         }
 
-        return readable + separator + Hash(fullName) + suffix;
+        return readable + separator + Hash(hashed) + suffix;
     }
 
     /// <summary>A hash of <paramref name="text"/> that is the same in every process (64-bit FNV-1a), as 16 hex digits.</summary>

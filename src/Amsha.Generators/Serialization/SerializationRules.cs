@@ -134,9 +134,6 @@ internal static partial class SerializationRules
     /// <summary>The generated file of a type's codec.</summary>
     private static string HintName(ITypeSymbol type) => GeneratedNames.FileName(FullDisplayName(type), CodecFileSuffix);
 
-    /// <summary>The generated file of the codec of <paramref name="typeName"/> (as in generated code), for a type whose file name would otherwise differ from another's only in case.</summary>
-    public static string CaseDistinctHintName(string typeName) => GeneratedNames.CaseDistinctFileName(typeName.Replace("global::", ""), CodecFileSuffix);
-
     private const string CodecFileSuffix = ".JsonCodec.g.cs";
 
     private static string CodecIdentifier(ITypeSymbol type) => GeneratedNames.Identifier(FullDisplayName(type));

@@ -111,14 +111,9 @@ internal sealed partial class SerializerGenerator : IIncrementalGenerator
             }
         }
 
-        // Roslyn tells generated files apart ignoring case (two names that differ only in case would make it drop
-        // every codec): types whose files would differ only in case get file names that end in their hash.
+        // Files are told apart ignoring case: codecs whose files would clash get names that end in a hash.
         var ordered = byCodec.OrderBy(static pair => pair.Key, System.StringComparer.Ordinal).Select(static pair => pair.Value).ToList();
-        var caseClashes = new HashSet<string>(
-            ordered.GroupBy(static model => model.HintName, System.StringComparer.OrdinalIgnoreCase).Where(static group => group.Count() > 1).SelectMany(static group => group).Select(static model => model.CodecName),
-            System.StringComparer.Ordinal);
-        return ordered
-            .Select(model => caseClashes.Contains(model.CodecName) ? model with { HintName = SerializationRules.CaseDistinctHintName(model.TypeName) } : model)
-            .ToEquatableArray();
+        var clashes = GeneratedFiles.CaseClashes(ordered.Select(static model => model.HintName));
+        return ordered.Select(model => clashes.Count == 0 ? model : model with { HintName = GeneratedFiles.NameFor(model.HintName, clashes) }).ToEquatableArray();
     }
 }

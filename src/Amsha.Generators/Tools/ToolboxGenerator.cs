@@ -1,3 +1,4 @@
+using System.Linq;
 using Amsha.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,12 +23,15 @@ internal sealed partial class ToolboxGenerator : IIncrementalGenerator
             .Where(static model => model is not null)
             .WithTrackingName(TrackingNames.ToolboxModels);
 
-        context.RegisterSourceOutput(toolboxes, static (spc, model) =>
+        // Files are told apart ignoring case: toolboxes whose files would differ only in case get hashed names.
+        var caseClashes = GeneratedFiles.CaseClashes(toolboxes.SelectMany(static (model, _) => model!.Tools.Select(static tool => tool.ArgumentsCodec.HintName).Prepend(model.HintName)));
+        context.RegisterSourceOutput(toolboxes.Combine(caseClashes), static (spc, pair) =>
         {
-            spc.AddSource(model!.HintName, Emitter.EmitToolbox(model, spc.CancellationToken));
+            var (model, clashes) = pair;
+            spc.AddSource(GeneratedFiles.NameFor(model!.HintName, clashes), Emitter.EmitToolbox(model, spc.CancellationToken));
             foreach (var tool in model.Tools)
             {
-                spc.AddSource(tool.ArgumentsCodec.HintName, Emitter.EmitArgumentsCodec(tool, spc.CancellationToken));
+                spc.AddSource(GeneratedFiles.NameFor(tool.ArgumentsCodec.HintName, clashes), Emitter.EmitArgumentsCodec(tool, spc.CancellationToken));
             }
         });
     }

@@ -97,6 +97,45 @@ public sealed class GeneratedNameTests
     }
 
     [Fact]
+    public void Crews_and_toolboxes_whose_names_differ_only_in_case_are_all_generated()
+    {
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            namespace Shop;
+
+            [Agent(Role = "Clerk", Goal = "Count {Topic}", Backstory = "Careful.")]
+            public partial class Clerk;
+
+            [CrewTask(Agent = typeof(Clerk), Description = "Count {Topic}.", ExpectedOutput = "A count")]
+            public partial class Count;
+
+            public sealed record Request(string Topic);
+
+            [Crew<Request>(Tasks = [typeof(Count)])]
+            public partial class StockCrew;
+
+            [Crew<Request>(Tasks = [typeof(Count)])]
+            public partial class STOCKCrew;
+
+            [Toolbox]
+            public partial class Prices { [Tool(Description = "Looks up a price.")] public decimal Price(string sku) => 1m; }
+
+            [Toolbox]
+            public partial class PRICES { [Tool(Description = "Looks up a price.")] public decimal Price(string sku) => 2m; }
+            """);
+
+        // Before, the crew and toolbox generators threw (CS8785) and added nothing at all.
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Equal(2, run.Sources.Keys.Count(name => name.EndsWith(".Crew.g.cs", StringComparison.Ordinal)));
+        Assert.Equal(2, run.Sources.Keys.Count(name => name.EndsWith(".Toolbox.g.cs", StringComparison.Ordinal)));
+        Assert.Equal(run.Sources.Count, run.Sources.Keys.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Contains("Shop.StockCrew." + GeneratedNames.Hash("Shop.StockCrew.Crew.g.cs") + ".Crew.g.cs", run.Sources.Keys);
+        Assert.Contains("Shop.Prices." + GeneratedNames.Hash("Shop.Prices.Toolbox.g.cs") + ".Toolbox.g.cs", run.Sources.Keys);
+    }
+
+    [Fact]
     public void A_list_of_arrays_and_an_array_of_lists_each_get_their_own_codec()
     {
         var run = GeneratorHarness.Run("""
