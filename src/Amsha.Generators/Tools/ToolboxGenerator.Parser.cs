@@ -82,8 +82,11 @@ internal sealed partial class ToolboxGenerator
                 arguments.Add("arguments." + SerializationRules.ArgumentProperty(parameter.Name));
             }
 
+            // Unique within the toolbox; the arguments class, a type of its own, also ends in the tool name's hash when
+            // that name is not all letters and digits, so Tools' "Extra_run" and Tools.Extra's "run" do not both make
+            // Tools_Extra_runArguments.
             var identifier = UniqueIdentifier(name, identifiers);
-            var argumentsClass = prefix + "_" + identifier + "Arguments";
+            var argumentsClass = prefix + "_" + (name.All(char.IsLetterOrDigit) ? identifier : identifier + "_" + GeneratedNames.Hash(name)) + "Arguments";
             var problems = new List<SerializationProblem>();
             var codec = SerializationRules.DescribeArguments("global::Amsha.Generated." + argumentsClass, name, argumentsClass + "JsonCodec", parameters, compilation, problems, cancellationToken);
             if (codec is null || (result is not null && result.SpecialType != SpecialType.System_String && !SerializationRules.IsSerializable(result, compilation, SerializationRoot.CrewInput, cancellationToken)))

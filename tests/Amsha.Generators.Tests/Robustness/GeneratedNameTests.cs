@@ -136,6 +136,33 @@ public sealed class GeneratedNameTests
     }
 
     [Fact]
+    public void Tools_whose_type_and_tool_names_join_alike_each_get_their_own_arguments()
+    {
+        // Shop.Tools' tool "Extra_run" and Shop.Tools.Extra's tool "run" both joined into Shop_Tools_Extra_run.
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            namespace Shop;
+
+            [Toolbox]
+            public partial class Tools
+            {
+                [Tool(Name = "Extra_run", Description = "Runs the extra.")] public string ExtraRun(string what) => what;
+
+                [Toolbox]
+                public partial class Extra
+                {
+                    [Tool(Name = "run", Description = "Runs.")] public string Run(int times) => times.ToString();
+                }
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Equal(2, run.Sources.Keys.Count(name => name.EndsWith("ArgumentsJsonCodec.g.cs", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_list_of_arrays_and_an_array_of_lists_each_get_their_own_codec()
     {
         var run = GeneratorHarness.Run("""
