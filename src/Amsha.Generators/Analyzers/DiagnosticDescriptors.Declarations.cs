@@ -70,6 +70,15 @@ internal static partial class DiagnosticDescriptors
         DeclarationsCategory,
         DiagnosticSeverity.Warning);
 
+    /// <summary>{0} the task, {1} the earlier task of the same name, {2} the name, {3} the crew.</summary>
+    public static readonly DiagnosticDescriptor DuplicateTaskName = Create(
+        "AMSHA026",
+        "Two tasks of a crew have the same name",
+        "Task '{0}' has the name '{2}' of task '{1}', also in crew '{3}'; a crew knows its tasks by name (results, events, checkpoints), so rename one",
+        DeclarationsCategory,
+        DiagnosticSeverity.Error,
+        "A task's name is its class's name. Two task classes of one name from different namespaces or containing types cannot be told apart in a crew's results, events and stored checkpoints, nor get their own generated members; the crew is not generated until they have different names.");
+
     public static readonly DiagnosticDescriptor InvalidResilienceSetting = Create(
         "AMSHA009",
         "Invalid resilience setting",

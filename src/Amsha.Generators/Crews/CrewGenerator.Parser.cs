@@ -74,6 +74,12 @@ internal sealed partial class CrewGenerator
                 tasks.Add(parsed);
             }
 
+            // Two tasks of one name (AMSHA026) cannot be told apart in results and checkpoints, nor get members of their own.
+            if (tasks.Select(static t => t.Name).Distinct(System.StringComparer.Ordinal).Count() != tasks.Count)
+            {
+                return null;
+            }
+
             var isGraph = (AttributeArguments.Int(attribute, "Process") ?? 0) == 1;
             var plan = CrewPlanner.Plan(
                 tasks.Select(t => t.Key).ToList(),

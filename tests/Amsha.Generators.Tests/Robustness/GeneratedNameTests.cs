@@ -163,6 +163,34 @@ public sealed class GeneratedNameTests
     }
 
     [Fact]
+    public void A_crew_with_two_tasks_of_one_name_is_not_generated_rather_than_generated_broken()
+    {
+        // Before: two BuildResearchPrompt methods (CS0111) and ambiguous calls in the generated crew. AMSHA026 reports it.
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            namespace Shop
+            {
+                [Agent(Role = "Clerk", Goal = "Count {Topic}", Backstory = "Careful.")]
+                public partial class Clerk;
+
+                public sealed record Request(string Topic);
+
+                [Crew<Request>(Tasks = [typeof(A.Research), typeof(B.Research)])]
+                public partial class ShopCrew;
+            }
+
+            namespace A { [Amsha.CrewTask(Agent = typeof(Shop.Clerk), Description = "A {Topic}.", ExpectedOutput = "A")] public partial class Research; }
+
+            namespace B { [Amsha.CrewTask(Agent = typeof(Shop.Clerk), Description = "B {Topic}.", ExpectedOutput = "B")] public partial class Research; }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.DoesNotContain(run.Sources.Keys, name => name.EndsWith(".Crew.g.cs", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.CompilationErrors, error => error.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
     public void A_list_of_arrays_and_an_array_of_lists_each_get_their_own_codec()
     {
         var run = GeneratorHarness.Run("""

@@ -12,7 +12,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Amsha.Generators.Analyzers.Declarations;
 
 /// <summary>
-/// The shape of a crew's plan: AMSHA007 (no tasks), AMSHA008 (a task listed twice), and, from the
+/// The shape of a crew's plan: AMSHA007 (no tasks), AMSHA008 (a task listed twice), AMSHA026 (two tasks of one
+/// name), and, from the
 /// same <see cref="CrewPlanner"/> the generator uses, AMSHA005 (context cycle) and AMSHA006 (context
 /// outside the crew, or after the task in a sequential crew).
 /// </summary>
@@ -23,7 +24,8 @@ internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
         DiagnosticDescriptors.ContextCycle,
         DiagnosticDescriptors.ContextOutOfOrder,
         DiagnosticDescriptors.CrewWithoutTasks,
-        DiagnosticDescriptors.DuplicateTask);
+        DiagnosticDescriptors.DuplicateTask,
+        DiagnosticDescriptors.DuplicateTaskName);
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, AmshaSymbols symbols)
     {
@@ -93,6 +95,7 @@ internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
         }
 
         var seen = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        var byName = new Dictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
         var planned = new List<PlannedTask>();
         Func<int, Location>? entryLocations = null;
         for (var i = 0; i < entries.Count; i++)
@@ -108,6 +111,16 @@ internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
                 entryLocations ??= AttributeSyntaxFacts.ElementLocations(attribute, "Tasks", entries.Count, crew, cancellationToken, work);
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateTask, entryLocations(i), entry.Name, crew.Name));
                 continue;
+            }
+
+            if (byName.TryGetValue(entry.Name, out var namesake))
+            {
+                entryLocations ??= AttributeSyntaxFacts.ElementLocations(attribute, "Tasks", entries.Count, crew, cancellationToken, work);
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateTaskName, entryLocations(i), Display(entry), Display(namesake), entry.Name, crew.Name));
+            }
+            else
+            {
+                byName.Add(entry.Name, entry);
             }
 
             // Entries that are not tasks are AMSHA003's business; they take no part in the plan.
@@ -195,4 +208,7 @@ internal sealed class CrewPlanAnalyzer : AmshaAnalyzer
                 "which the sequential crew '" + crew.Name + "' runs after it; list '" + dependency.Name + "' before '" + task.Type.Name + "' in Tasks or set Process = CrewProcess.Graph"));
         }
     }
+
+    // With namespace and containing types: two tasks of one name differ there.
+    private static string Display(INamedTypeSymbol type) => MessageText.Type(type, SymbolDisplayFormat.CSharpErrorMessageFormat);
 }

@@ -121,4 +121,30 @@ public sealed class CrewPlanAnalyzerTests
             public partial class Team;
             """);
     }
+
+    [Fact]
+    public async Task Two_tasks_of_one_name_from_different_namespaces_are_reported_on_the_later_entry()
+    {
+        await Declarations.VerifyAsync("""
+            using Amsha;
+
+            namespace Drafts
+            {
+                [Agent(Role = "R", Goal = "G", Backstory = "B")]
+                public partial class A;
+
+                [CrewTask(Agent = typeof(A), Description = "D", ExpectedOutput = "E")]
+                public partial class Research;
+            }
+
+            namespace Reviews
+            {
+                [CrewTask(Agent = typeof(Drafts.A), Description = "D", ExpectedOutput = "E")]
+                public partial class Research;
+
+                [Crew(Tasks = [typeof(Drafts.Research), {|AMSHA026:typeof(Reviews.Research)|}])]
+                public partial class Team;
+            }
+            """);
+    }
 }
