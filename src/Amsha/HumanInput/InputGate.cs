@@ -143,14 +143,17 @@ internal sealed class InputGate
             _setWaiting(true);
         }
 
+        // The deadline's timer is armed before the request is announced: whoever sees the request (and answers it, or
+        // moves a test's clock past its deadline) finds the wait already counting.
+        var answered = request.Deadline is { } deadline
+            ? WaitUntilAsync(waiting.Answer.Task, deadline, cancellationToken)
+            : waiting.Answer.Task.WaitAsync(cancellationToken);
         _events.Append(new InputRequestedEvent(request));
         AmshaTelemetry.RecordInputEvent("amsha.input.requested", request, null);
         InputResponse response;
         try
         {
-            response = request.Deadline is { } deadline
-                ? await waiting.Answer.Task.WaitAsync(Max(deadline - _time.GetUtcNow()), _time, cancellationToken).ConfigureAwait(false)
-                : await waiting.Answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            response = await answered.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
@@ -330,7 +333,72 @@ internal sealed class InputGate
         && a.TaskName == b.TaskName
         && (a.Kind == InputRequestKind.TaskReview || (a.ToolName == b.ToolName && a.ToolArguments == b.ToolArguments));
 
-    private static TimeSpan Max(TimeSpan left) => left < TimeSpan.Zero ? TimeSpan.Zero : left;
+
+    /// <summary>
+    /// The answer, or a <see cref="TimeoutException"/> once <paramref name="deadline"/> passes on the session's clock.
+    /// The deadline's timer is armed before this returns.
+    /// </summary>
+    private async Task<InputResponse> WaitUntilAsync(Task<InputResponse> answer, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        using var passed = new DeadlineTimer(_time, deadline);
+        var first = await Task.WhenAny(answer.WaitAsync(cancellationToken), passed.Passed).ConfigureAwait(false);
+        return first is Task<InputResponse> answered ? await answered.ConfigureAwait(false) : throw new TimeoutException();
+    }
+
+    /// <summary>
+    /// A task that completes when a point in time passes on a <see cref="TimeProvider"/>. One timer reaches at most about
+    /// 49.7 days ahead, and a request may stay open longer: the timer's callback arms it again for what is left, so
+    /// each step is measured from the clock's time at that step.
+    /// </summary>
+    private sealed class DeadlineTimer : IDisposable
+    {
+        private static readonly TimeSpan LongestStep = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+
+        private readonly TimeProvider _time;
+        private readonly DateTimeOffset _deadline;
+        private readonly ITimer _timer;
+        private readonly TaskCompletionSource _passed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public DeadlineTimer(TimeProvider time, DateTimeOffset deadline)
+        {
+            _time = time;
+            _deadline = deadline;
+            _timer = time.CreateTimer(static state => ((DeadlineTimer)state!).Arm(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Arm();
+        }
+
+        public Task Passed => _passed.Task;
+
+        private bool _disposed;
+
+        private void Arm()
+        {
+            var remaining = _deadline - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                _passed.TrySetResult();
+                return;
+            }
+
+            // A callback may still run after the wait ended; a disposed timer is not armed again.
+            lock (_passed)
+            {
+                if (!_disposed)
+                {
+                    _timer.Change(remaining < LongestStep ? remaining : LongestStep, Timeout.InfiniteTimeSpan);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_passed)
+            {
+                _disposed = true;
+                _timer.Dispose();
+            }
+        }
+    }
 
     private sealed class Waiting(InputRequest request, Func<string, object?>? parseEdit)
     {

@@ -157,6 +157,39 @@ public sealed class InteractiveInputTests
     }
 
     [Fact]
+    public async Task A_deadline_further_ahead_than_one_timer_reaches_holds_until_it_passes()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var session = new ExecutionSession(new AmshaOptions(), timeProvider: clock);
+        var handle = new HumanReviewCrew(session).Start(new ReviewTopic("tides"), new ExecutionOptions { InputTimeout = TimeSpan.FromDays(90) }, Token);
+        var request = await NextRequestAsync(handle);
+
+        // One timer reaches about 49.7 days ahead: past that, and until a minute before the deadline, the request stays open.
+        clock.Advance(TimeSpan.FromDays(60));
+        clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1));
+        Assert.Equal(ExecutionStatus.WaitingForInput, handle.Status);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var expired = await Assert.ThrowsAsync<InputExpiredException>(() => handle.ResultWithinTimeoutAsync());
+        Assert.Equal(request.RequestId, expired.Request.RequestId);
+        Assert.Equal(clock.GetUtcNow(), request.Deadline);
+    }
+
+    [Fact]
+    public async Task A_request_answered_after_the_longest_timer_step_continues_the_run()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var session = new ExecutionSession(new AmshaOptions(), timeProvider: clock);
+        var handle = new HumanReviewCrew(session).Start(new ReviewTopic("tides"), new ExecutionOptions { InputTimeout = TimeSpan.FromDays(90) }, Token);
+        var request = await NextRequestAsync(handle);
+
+        clock.Advance(TimeSpan.FromDays(60));
+        await handle.SubmitInputAsync(request.Approve(), Token);
+
+        Assert.Equal(ExecutionStatus.Succeeded, await handle.WaitAsync(Token));
+    }
+
+    [Fact]
     public async Task The_session_answers_a_waiting_interactive_execution_by_id()
     {
         await using var session = new ExecutionSession();
