@@ -130,7 +130,7 @@ internal static partial class DiagnosticDescriptors
         "{0} '{1}' {2}",
         DeclarationsCategory,
         DiagnosticSeverity.Error,
-        "A toolbox is a partial (AMSHA001), non-generic, non-static class marked [Toolbox] that generated code can reach (not private or protected, not nested in such a type, not file-local). Its [Tool] methods become tools; a [Tool] method of any other type is not a tool.");
+        "A toolbox is a partial (AMSHA001), non-generic, non-static class marked [Toolbox] that generated code can reach (not private or protected, not nested in such a type, not file-local) and leaves the name CreateAIFunctions() to the generator. Its [Tool] methods become tools; a [Tool] method of any other type is not a tool.");
 
     /// <summary>{0} the method, {1} what is wrong and what to do.</summary>
     public static readonly DiagnosticDescriptor InvalidToolMethod = Create(

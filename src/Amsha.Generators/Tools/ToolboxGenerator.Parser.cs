@@ -45,7 +45,35 @@ internal sealed partial class ToolboxGenerator
                 prefix + "Toolbox",
                 GeneratedNames.FileName(TypeDeclarations.HintNamePrefix(type), ".Toolbox.g.cs"),
                 hasDefaultConstructor,
-                tools.ToEquatableArray());
+                tools.ToEquatableArray(),
+                EmitsCreateAIFunctions: CreateAIFunctionsClash(type) is null);
+        }
+
+        /// <summary>The name of the method generated on every toolbox class.</summary>
+        public const string CreateAIFunctions = nameof(CreateAIFunctions);
+
+        /// <summary>
+        /// What the toolbox declares that the generated <c>CreateAIFunctions()</c> could not compile beside: a
+        /// parameterless, non-generic method of that name, any other member of that name, or the class itself when it
+        /// is so named. The generator then leaves its own out (the tools and the definition crews bind to are still
+        /// generated); AMSHA016 reports it. Null when there is none: overloads with parameters or type parameters are fine.
+        /// </summary>
+        public static ISymbol? CreateAIFunctionsClash(INamedTypeSymbol type)
+        {
+            if (type.Name == CreateAIFunctions)
+            {
+                return type;
+            }
+
+            foreach (var member in type.GetMembers(CreateAIFunctions))
+            {
+                if (!member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, Parameters.Length: > 0 } and not IMethodSymbol { MethodKind: MethodKind.Ordinary, Arity: > 0 })
+                {
+                    return member;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The name a model calls <paramref name="method"/> by: the attribute's, or the method name without <c>Async</c>.</summary>

@@ -27,6 +27,7 @@ internal enum ToolReturnKind
 /// <param name="HintName">The generated file.</param>
 /// <param name="HasDefaultConstructor">Whether generated code can create it with <c>new()</c>.</param>
 /// <param name="Tools">Its tools, in declaration order.</param>
+/// <param name="EmitsCreateAIFunctions">False when the class declares a member <c>CreateAIFunctions()</c> would clash with (AMSHA016).</param>
 internal sealed record ToolboxModel(
     DeclarationScope Scope,
     string Name,
@@ -34,7 +35,8 @@ internal sealed record ToolboxModel(
     string DefinitionClass,
     string HintName,
     bool HasDefaultConstructor,
-    EquatableArray<ToolModel> Tools);
+    EquatableArray<ToolModel> Tools,
+    bool EmitsCreateAIFunctions = true);
 
 /// <summary>One tool.</summary>
 /// <param name="Name">The name the model calls it by.</param>

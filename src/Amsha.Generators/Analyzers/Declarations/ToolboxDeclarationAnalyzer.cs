@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
+using Amsha.Generators.Tools;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,7 +11,8 @@ namespace Amsha.Generators.Analyzers.Declarations;
 
 /// <summary>
 /// AMSHA016: a <c>[Toolbox]</c> class the generator cannot extend (generic or nested in a generic type, static,
-/// private or protected or nested in such a type, file-local), and a <c>[Tool]</c> method declared in a type that
+/// private or protected or nested in such a type, file-local), one that declares a member the generated
+/// <c>CreateAIFunctions()</c> would clash with, and a <c>[Tool]</c> method declared in a type that
 /// is not marked <c>[Toolbox]</c>. A toolbox that is not partial is AMSHA001 (<see cref="PartialDeclarationAnalyzer"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -76,6 +79,21 @@ internal sealed class ToolboxDeclarationAnalyzer : AmshaAnalyzer
             {
                 Report(context, nameLocation, name, "is nested in the file-local type '" + outer + "', " + NoTools + "; remove 'file' from '" + outer + "' or move the toolbox out of it");
                 break;
+            }
+        }
+
+        // The generator's own rule: it then leaves its CreateAIFunctions() out.
+        if (ToolboxGenerator.Parser.CreateAIFunctionsClash(type) is { } clash)
+        {
+            const string Method = ToolboxGenerator.Parser.CreateAIFunctions;
+            if (SymbolEqualityComparer.Default.Equals(clash, type))
+            {
+                Report(context, nameLocation, name, "is named like the method '" + Method + "()' the generator emits on every toolbox (a member cannot have its class's name), so it leaves that method out; rename the class");
+            }
+            else
+            {
+                Report(context, clash.Locations.FirstOrDefault(l => l.IsInSource) ?? nameLocation, name,
+                    "declares " + (clash is IMethodSymbol ? "the method '" + Method + "()'" : "a member named '" + Method + "'") + ", which the generator emits on every toolbox, so it leaves its own out; rename it (an overload with parameters is fine)");
             }
         }
 

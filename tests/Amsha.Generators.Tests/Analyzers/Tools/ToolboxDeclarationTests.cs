@@ -182,4 +182,75 @@ public sealed class ToolboxDeclarationTests
         Assert.Empty(await ToolAnalyzers.DiagnosticsAsync(fixedSource));
         Assert.Contains(GeneratorHarness.Run(fixedSource).Sources, s => s.Key.EndsWith(".Toolbox.g.cs", System.StringComparison.Ordinal) && s.Value.Contains("\"Echo\"", System.StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Members_the_generated_CreateAIFunctions_would_clash_with_are_reported_where_written()
+    {
+        await ToolAnalyzers.VerifyAsync(ToolAnalyzers.Usings + """
+            [Toolbox]
+            public partial class OwnMethod
+            {
+                public IReadOnlyList<object> {|AMSHA016:CreateAIFunctions|}() => Array.Empty<object>();
+
+                [Tool(Description = "Counts.")]
+                public int Count() => 0;
+            }
+
+            [Toolbox]
+            public partial class OwnProperty
+            {
+                public int {|AMSHA016:CreateAIFunctions|} { get; set; }
+            }
+
+            [Toolbox]
+            public partial class OwnNestedType
+            {
+                public sealed class {|AMSHA016:CreateAIFunctions|};
+            }
+
+            [Toolbox]
+            public partial class {|AMSHA016:CreateAIFunctions|};
+
+            [Toolbox]
+            public partial class Overloads
+            {
+                public int CreateAIFunctions(int limit) => limit;
+
+                public T CreateAIFunctions<T>() => default!;
+
+                [Tool(Description = "Counts.")]
+                public int Count() => 0;
+            }
+            """);
+    }
+
+    [Theory]
+    [InlineData("[Toolbox] public partial class Box { public string CreateAIFunctions() => \"\"; }",
+        "Toolbox 'Box' declares the method 'CreateAIFunctions()', which the generator emits on every toolbox, so it leaves its own out; rename it (an overload with parameters is fine)")]
+    [InlineData("[Toolbox] public partial class Box { public int CreateAIFunctions; }",
+        "Toolbox 'Box' declares a member named 'CreateAIFunctions', which the generator emits on every toolbox, so it leaves its own out; rename it (an overload with parameters is fine)")]
+    [InlineData("[Toolbox] public partial class CreateAIFunctions;",
+        "Toolbox 'CreateAIFunctions' is named like the method 'CreateAIFunctions()' the generator emits on every toolbox (a member cannot have its class's name), so it leaves that method out; rename the class")]
+    public async Task CreateAIFunctions_clash_messages_say_what_to_do(string declaration, string message)
+    {
+        var diagnostic = await ToolAnalyzers.SingleAsync(ToolAnalyzers.Usings + declaration, "AMSHA016");
+
+        Assert.Equal(message, diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void Toolbox_with_its_own_CreateAIFunctions_still_gets_its_tools_and_its_crew_compiles()
+    {
+        var source = ToolAnalyzers.Valid.Replace("public string NotATool() => \"\";", "public IReadOnlyList<string> CreateAIFunctions() => new[] { \"mine\" };");
+
+        var run = GeneratorHarness.Run(source);
+
+        // Only the analyzer's AMSHA016 (not run here): no CS0111 in generated code, the tools and the crew are there.
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        var toolbox = Assert.Single(run.Sources, s => s.Key.EndsWith(".Toolbox.g.cs", System.StringComparison.Ordinal)).Value;
+        Assert.DoesNotContain("CreateAIFunctions()", toolbox, System.StringComparison.Ordinal);
+        Assert.Contains("\"fetch_page\"", toolbox, System.StringComparison.Ordinal);
+        Assert.Contains(run.Sources, s => s.Key.EndsWith(".Crew.g.cs", System.StringComparison.Ordinal));
+    }
 }
