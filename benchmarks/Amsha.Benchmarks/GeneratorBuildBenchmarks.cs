@@ -20,12 +20,17 @@ namespace Amsha.Benchmarks;
 /// The shapes are the issue's: a crew of 1,000 tasks each with its own structured output record (a codec per
 /// record), and an <c>[ExecutionState]</c> type with 2,000 members (one codec). Without the generators the
 /// declarations compile too (the crew and state types are empty partial classes), they just do nothing.
+/// A third row compiles the same declarations with System.Text.Json's generator over a <c>JsonSerializerContext</c>
+/// naming the same types (the 1,000 output records, or the state type): what the platform's own compile-time
+/// serializer adds for them, the yardstick for what per-member serialization code costs the compiler.
 /// </remarks>
 [MemoryDiagnoser]
 public class GeneratorBuildBenchmarks
 {
     private ISourceGenerator[] _generators = [];
+    private ISourceGenerator[] _jsonGenerators = [];
     private string _source = "";
+    private string _jsonSource = "";
 
     [Params("TypedCrew1000", "State2000")]
     public string Shape { get; set; } = "";
@@ -34,11 +39,14 @@ public class GeneratorBuildBenchmarks
     public void Setup()
     {
         _source = SourceOf(Shape);
+        _jsonSource = _source + JsonContextOf(Shape);
         _generators = GeneratorHost.AmshaGenerators();
+        _jsonGenerators = GeneratorHost.JsonGenerators();
 
-        // Both paths must build without errors, or the comparison measures nothing.
+        // Every path must build without errors, or the comparison measures nothing.
         Check(CompilerOnly());
         Check(WithAmshaGenerators());
+        Check(WithJsonGenerator());
     }
 
     [Benchmark(Baseline = true, Description = "Compiler alone")]
@@ -51,6 +59,26 @@ public class GeneratorBuildBenchmarks
         CSharpGeneratorDriver.Create(_generators, parseOptions: (CSharpParseOptions)compilation.SyntaxTrees[0].Options)
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         return GeneratorHost.Emit(output);
+    }
+
+    [Benchmark(Description = "System.Text.Json generator + compiler")]
+    public long WithJsonGenerator()
+    {
+        var compilation = GeneratorHost.Compilation("Amsha.Benchmarks.Generated", GeneratorHost.Parse("Bench.cs", _jsonSource));
+        CSharpGeneratorDriver.Create(_jsonGenerators, parseOptions: GeneratorHost.ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return GeneratorHost.Emit(output);
+    }
+
+    /// <summary>
+    /// A <c>JsonSerializerContext</c> naming the types Amsha writes codecs for in <paramref name="shape"/>; without
+    /// System.Text.Json's generator it does not compile (its abstract members are generated).
+    /// </summary>
+    internal static string JsonContextOf(string shape)
+    {
+        IEnumerable<string> types = shape == "State2000" ? ["BigState"] : Enumerable.Range(0, 1000).Select(i => $"Out{i}");
+        return string.Concat(types.Select(type => $"[System.Text.Json.Serialization.JsonSerializable(typeof({type}))]\n"))
+            + "internal sealed partial class BenchJsonContext : System.Text.Json.Serialization.JsonSerializerContext;\n";
     }
 
     /// <summary>The declarations of <paramref name="shape"/> (TypedCrew1000 or State2000).</summary>
@@ -136,6 +164,12 @@ internal static class GeneratorBuildReport
             var alone = EmitTime(user);
             var all = EmitTime(output);
             Console.WriteLine($"  emit: compiler alone {alone:F0} ms, with what the generators emit {all:F0} ms ({all / alone:F2}x)");
+
+            var jsonUser = GeneratorHost.Compilation("Amsha.Benchmarks.Generated", GeneratorHost.Parse("Bench.cs", GeneratorBuildBenchmarks.SourceOf(shape) + GeneratorBuildBenchmarks.JsonContextOf(shape)));
+            CSharpGeneratorDriver.Create(GeneratorHost.JsonGenerators(), parseOptions: GeneratorHost.ParseOptions).RunGeneratorsAndUpdateCompilation(jsonUser, out var jsonOutput, out _);
+            var jsonGenerated = jsonOutput.SyntaxTrees.Skip(jsonUser.SyntaxTrees.Length).ToArray();
+            var json = EmitTime(jsonOutput);
+            Console.WriteLine($"  System.Text.Json's generator for the same types: {jsonGenerated.Length} files, {jsonGenerated.Sum(t => t.Length):N0} characters; emit {json:F0} ms ({json / alone:F2}x)");
         }
     }
 
