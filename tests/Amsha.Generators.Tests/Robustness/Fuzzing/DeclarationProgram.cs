@@ -120,6 +120,12 @@ internal sealed record DeclarationProgram(
     {
         var toolbox = Toolboxes[index];
         text.AppendLine($"[Toolbox] public {(toolbox.Partial ? "partial " : "")}class FzTools{index}").AppendLine("{");
+        if (toolbox.DeclaresCreateAIFunctions)
+        {
+            // The generated method's name, declared by the user too: the generator must leave its own out.
+            text.AppendLine("    public string CreateAIFunctions() => \"\";");
+        }
+
         for (var t = 0; t < toolbox.Tools.Length; t++)
         {
             var tool = toolbox.Tools[t];
@@ -268,8 +274,8 @@ internal sealed record TypeShape(TypeKind Kind, bool Generic, TypeRef[] Members)
 
 internal sealed record AgentShape(Template Role, Template Goal, Template Backstory, string? Llm, int[] Tools);
 
-/// <summary>A toolbox class; not always partial.</summary>
-internal sealed record ToolboxShape(bool Partial, ToolShape[] Tools);
+/// <summary>A toolbox class; not always partial, sometimes with a <c>CreateAIFunctions()</c> of its own.</summary>
+internal sealed record ToolboxShape(bool Partial, ToolShape[] Tools, bool DeclaresCreateAIFunctions);
 
 /// <summary>A tool method: <see cref="Return"/> 0 void, 1 the result, 2 Task, 3 Task of the result, 4 ValueTask of it.</summary>
 internal sealed record ToolShape(TypeRef[] Parameters, bool OptionalLast, bool Cancelable, TypeRef? Result, int Return, string? Name, Template Description);

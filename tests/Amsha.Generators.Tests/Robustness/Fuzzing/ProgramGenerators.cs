@@ -65,8 +65,8 @@ internal static class ProgramGenerators
         (parameters, optional, cancelable, result, returns, name, description) => new ToolShape(parameters, optional && parameters.Length > 0, cancelable, result, returns, name, description));
 
     private static readonly Gen<ToolboxShape> AnyToolbox = Gen.Select(
-        Gen.Frequency((6, Gen.Const(true)), (1, Gen.Const(false))), AnyTool.Array[0, 3],
-        (partial, tools) => new ToolboxShape(partial, tools));
+        Gen.Frequency((6, Gen.Const(true)), (1, Gen.Const(false))), AnyTool.Array[0, 3], Gen.Frequency((8, Gen.Const(false)), (1, Gen.Const(true))),
+        (partial, tools, ownCreateAIFunctions) => new ToolboxShape(partial, tools, ownCreateAIFunctions));
 
     private static readonly Gen<TaskShape> AnyTask = Gen.Select(
         Gen.Frequency((2, Gen.Const((TypeRef?)null)), (3, AnyTypeRef.Select(t => (TypeRef?)t))),
