@@ -57,7 +57,8 @@ public static class AmshaOrleansExtensions
 
     private static void AddShared(IServiceCollection services, Action<AmshaOrleansOptions>? configure)
     {
-        services.AddOptions<AmshaOrleansOptions>();
+        services.AddOptions<AmshaOrleansOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AmshaOrleansOptions>, AmshaOrleansOptionsValidator>());
         if (configure is not null)
         {
             services.Configure(configure);

@@ -31,6 +31,7 @@ public sealed partial class OrleansExecutionDispatcher : IExecutionDispatcher
     /// <summary>A dispatcher over <paramref name="grains"/> (a cluster client's or a silo's grain factory).</summary>
     /// <param name="grains">The grain factory.</param>
     /// <param name="options">Retry timings; the defaults when null.</param>
+    /// <exception cref="ArgumentException">A timing in <paramref name="options"/> is out of range (the message names each).</exception>
     /// <param name="timeProvider">The clock of retry delays; the system clock when null.</param>
     /// <param name="loggerFactory">Where retries are logged; nowhere when null.</param>
     public OrleansExecutionDispatcher(IGrainFactory grains, AmshaOrleansOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
@@ -38,6 +39,11 @@ public sealed partial class OrleansExecutionDispatcher : IExecutionDispatcher
         ArgumentNullException.ThrowIfNull(grains);
         _grains = grains;
         _options = options ?? new AmshaOrleansOptions();
+        if (AmshaOrleansOptionsValidator.Problems(_options) is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
         _time = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory?.CreateLogger("Amsha.Orleans.Dispatcher") ?? NullLogger.Instance;
     }

@@ -7,6 +7,12 @@ internal sealed record ExecutionLease(string OwnerId, TimeSpan Duration)
 {
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(30);
 
+    /// <summary>The shortest lease a session takes.</summary>
+    public static readonly TimeSpan ShortestDuration = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest: its renewal period, a third of it, must fit one timer (about 49.7 days).</summary>
+    public static readonly TimeSpan LongestDuration = TimeSpan.FromMilliseconds(3.0 * (uint.MaxValue - 1.0));
+
     /// <summary>
     /// The claim a dispatching session without an owner of its own puts on the first record of an execution it hands
     /// over: nobody renews it, and the worker that takes the execution replaces it with its own.

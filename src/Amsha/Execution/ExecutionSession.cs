@@ -78,15 +78,21 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     /// when it stops. A record still <see cref="ExecutionStatus.Running"/> after its lease expired is orphaned — its
     /// process is gone: <see cref="ListOrphanedExecutionsAsync"/> finds such records, and a client resumes them.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="leaseDuration"/> is under a second, or over about 149 days (its renewal period must fit one timer).</exception>
     /// <returns>This session.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The lease is shorter than a second.</exception>
     public ExecutionSession UseOwner(string ownerId, TimeSpan? leaseDuration = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ownerId);
         var duration = leaseDuration ?? ExecutionLease.DefaultDuration;
-        if (duration < TimeSpan.FromSeconds(1))
+        if (duration < ExecutionLease.ShortestDuration)
         {
             throw new ArgumentOutOfRangeException(nameof(leaseDuration), duration, "A lease must last at least a second.");
+        }
+
+        if (duration > ExecutionLease.LongestDuration)
+        {
+            throw new ArgumentOutOfRangeException(nameof(leaseDuration), duration, $"A lease must last at most {ExecutionLease.LongestDuration.ToString("c", System.Globalization.CultureInfo.InvariantCulture)}: a running execution renews it every third of it, on a timer, and one timer reaches about 49.7 days.");
         }
 
         Volatile.Write(ref _lease, new ExecutionLease(ownerId, duration));

@@ -105,6 +105,34 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task The_longest_lease_a_session_takes_has_a_renewal_one_timer_reaches()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(Start);
+        var model = new GatedChatClient(new OfflineChatClient());
+        var store = new FileExecutionStore(TestSessions.TempDirectory());
+        await using var session = new ExecutionSession(new AmshaOptions { Llm = new LlmOptions().UseDefaultChatClient(model) }, store, timeProvider: time);
+
+        // Its renewal, a third of it, would not fit a timer: refused when named, not when a run starts.
+        var tooLong = Assert.Throws<ArgumentOutOfRangeException>(() => session.UseOwner("silo-a", TimeSpan.FromDays(150)));
+        Assert.Contains("every third of it, on a timer", tooLong.Message, StringComparison.Ordinal);
+
+        session.UseOwner("silo-a", TimeSpan.FromDays(149));
+        var checkpoints = Checkpoints(session);
+        var handle = await session.StartBackgroundAsync(DispatchCrew.Definition, Input, cancellationToken: ct);
+        await checkpoints.NextAsync(ExecutionStatus.Running, ct);
+        Assert.Equal(Start.AddDays(149), (await store.GetAsync(handle.ExecutionId, ct))!.LeaseExpiresAt);
+
+        time.Advance(TimeSpan.FromDays(149) / 3);
+        await checkpoints.NextAsync(ExecutionStatus.Running, ct);
+        Assert.Equal(Start.AddDays(149) + TimeSpan.FromDays(149) / 3, (await store.GetAsync(handle.ExecutionId, ct))!.LeaseExpiresAt);
+
+        model.Open();
+        await handle.ResultAsync(ct);
+        Assert.Equal(ExecutionStatus.Succeeded, (await store.GetAsync(handle.ExecutionId, ct))!.Status);
+    }
+
+    [Fact]
     public async Task An_owning_session_stores_its_claim_on_a_resumed_execution_before_the_resume_returns()
     {
         // A worker handed an execution another process stored (Pending, owned by nobody) must not report it running
