@@ -93,10 +93,7 @@ public sealed class PostgresDefinitionSource : IDefinitionSource, IDisposable
                 nameof(options));
         }
 
-        if (options.PollInterval <= TimeSpan.Zero && options.PollInterval != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.PollInterval, "PostgresDefinitionSourceOptions.PollInterval must be positive, or Timeout.InfiniteTimeSpan to poll never.");
-        }
+        DefinitionChangeWatcher<ChangeCount>.CheckPollInterval(options.PollInterval, nameof(PostgresDefinitionSourceOptions));
 
         if (options.MaxBodyCharacters < 1)
         {

@@ -101,10 +101,7 @@ public sealed class SqliteDefinitionSource : IDefinitionSource, IDisposable
                 nameof(options));
         }
 
-        if (options.PollInterval <= TimeSpan.Zero && options.PollInterval != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.PollInterval, "SqliteDefinitionSourceOptions.PollInterval must be positive, or Timeout.InfiniteTimeSpan to poll never.");
-        }
+        DefinitionChangeWatcher<Fingerprint>.CheckPollInterval(options.PollInterval, nameof(SqliteDefinitionSourceOptions));
 
         if (options.MaxBodyCharacters < 1)
         {

@@ -138,14 +138,16 @@ public sealed class OrphanResumptionTests
         await host.StopAsync(ct);
     }
 
-    [Fact]
-    public async Task An_interval_under_a_second_fails_the_host_start()
+    [Theory]
+    [InlineData(0.01)]
+    [InlineData(60 * 24 * 3600)]
+    public async Task An_interval_under_a_second_or_beyond_one_timer_fails_the_host_start(double seconds)
     {
         var ct = TestContext.Current.CancellationToken;
         using var host = TestHosts.Create(new OfflineChatClient(), new InMemoryExecutionStore(), configure: services => services
-            .AddAmsha().ResumeOrphans(options => options.Interval = TimeSpan.FromMilliseconds(10)));
+            .AddAmsha().ResumeOrphans(options => options.Interval = TimeSpan.FromSeconds(seconds)));
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(ct));
-        Assert.Contains("at least a second", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OrphanResumptionOptions.Interval must be from a second to 49.7 days (one timer).", error.Message, StringComparison.Ordinal);
     }
 
     // A store whose searches fail, as a database that is down.

@@ -232,6 +232,21 @@ public sealed class PostgresDefinitionSourceTests(PostgresServer server) : IAsyn
         Assert.Contains("is not a plain identifier", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(60 * 24 * 3600.0)]
+    public void A_poll_interval_no_timer_takes_is_refused(double seconds)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresDefinitionSource(new PostgresDefinitionSourceOptions
+        {
+            DataSource = _dataSource,
+            SchemaName = _schema,
+            TableName = Table,
+            PollInterval = TimeSpan.FromSeconds(seconds),
+        }));
+        Assert.StartsWith("PostgresDefinitionSourceOptions.PollInterval must be positive and at most 49.7 days (one timer)", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_role_with_the_documented_row_privileges_reads_and_writes_definitions_in_a_prepared_schema()
     {

@@ -425,6 +425,8 @@ public sealed class SqliteDefinitionSourceTests
         Assert.Throws<ObjectDisposedException>(() => source.GetReloadToken());
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await source.LoadAsync(Ct));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteDefinitionSource(new SqliteDefinitionSourceOptions { DatabasePath = _path, PollInterval = TimeSpan.Zero }));
+        var tooLong = Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteDefinitionSource(new SqliteDefinitionSourceOptions { DatabasePath = _path, PollInterval = TimeSpan.FromDays(60) }));
+        Assert.StartsWith("SqliteDefinitionSourceOptions.PollInterval must be positive and at most 49.7 days (one timer)", tooLong.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new SqliteDefinitionSource(new SqliteDefinitionSourceOptions()));
         Assert.Throws<ArgumentException>(() => new SqliteDefinitionSource(new SqliteDefinitionSourceOptions { DatabasePath = _path, ConnectionString = "Data Source=" + _path }));
     }
