@@ -47,7 +47,7 @@ public static class AmshaHostingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<OrphanResumptionOptions>()
-            .Validate(static o => o.Interval >= TimeSpan.FromSeconds(1) && o.Interval <= TimeSpan.FromMilliseconds(uint.MaxValue - 1.0), "OrphanResumptionOptions.Interval must be from a second to 49.7 days (one timer).")
+            .Validate(static o => o.Interval >= TimeSpan.FromSeconds(1) && o.Interval <= TimerLimits.LongestWait, "OrphanResumptionOptions.Interval must be from a second to 49.7 days (one timer).")
             .ValidateOnStart();
         if (configure is not null)
         {

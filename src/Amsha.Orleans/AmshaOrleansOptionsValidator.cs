@@ -13,9 +13,6 @@ namespace Amsha.Orleans;
 /// </summary>
 internal sealed class AmshaOrleansOptionsValidator : IValidateOptions<AmshaOrleansOptions>
 {
-    // What Task.Delay and a timer accept (about 49.7 days).
-    private static readonly TimeSpan LongestWait = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
-
     public ValidateOptionsResult Validate(string? name, AmshaOrleansOptions options)
     {
         var problems = Problems(options);
@@ -45,9 +42,9 @@ internal sealed class AmshaOrleansOptionsValidator : IValidateOptions<AmshaOrlea
 
     private static void Interval(string setting, TimeSpan value, string meaning, List<string> problems)
     {
-        if (value <= TimeSpan.Zero || value > LongestWait)
+        if (value <= TimeSpan.Zero || value > TimerLimits.LongestWait)
         {
-            problems.Add($"AmshaOrleansOptions.{setting} is {Show(value)}; it must be positive and at most {Show(LongestWait)} ({meaning}).");
+            problems.Add($"AmshaOrleansOptions.{setting} is {Show(value)}; it must be positive and at most {Show(TimerLimits.LongestWait)} ({meaning}).");
         }
     }
 

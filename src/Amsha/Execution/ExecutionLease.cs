@@ -11,7 +11,7 @@ internal sealed record ExecutionLease(string OwnerId, TimeSpan Duration)
     public static readonly TimeSpan ShortestDuration = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest: its renewal period, a third of it, must fit one timer (about 49.7 days).</summary>
-    public static readonly TimeSpan LongestDuration = TimeSpan.FromMilliseconds(3.0 * (uint.MaxValue - 1.0));
+    public static readonly TimeSpan LongestDuration = 3 * TimerLimits.LongestWait;
 
     /// <summary>
     /// The claim a dispatching session without an owner of its own puts on the first record of an execution it hands

@@ -352,8 +352,6 @@ internal sealed class InputGate
     /// </summary>
     private sealed class DeadlineTimer : IDisposable
     {
-        private static readonly TimeSpan LongestStep = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
-
         private readonly TimeProvider _time;
         private readonly DateTimeOffset _deadline;
         private readonly ITimer _timer;
@@ -385,7 +383,7 @@ internal sealed class InputGate
             {
                 if (!_disposed)
                 {
-                    _timer.Change(remaining < LongestStep ? remaining : LongestStep, Timeout.InfiniteTimeSpan);
+                    _timer.Change(remaining < TimerLimits.LongestWait ? remaining : TimerLimits.LongestWait, Timeout.InfiniteTimeSpan);
                 }
             }
         }

@@ -35,15 +35,12 @@ internal sealed class DefinitionChangeWatcher<TFingerprint> : IDisposable
         _read = read;
     }
 
-    // What one timer reaches (about 49.7 days).
-    private static readonly TimeSpan LongestPollInterval = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
-
     /// <summary>Refuses a poll interval no timer takes: not positive (other than never), or longer than about 49.7 days.</summary>
     /// <param name="pollInterval">The interval the options name.</param>
     /// <param name="optionsType">The options type, for the message (<c>SqliteDefinitionSourceOptions</c>).</param>
     public static void CheckPollInterval(TimeSpan pollInterval, string optionsType)
     {
-        if (pollInterval != Timeout.InfiniteTimeSpan && (pollInterval <= TimeSpan.Zero || pollInterval > LongestPollInterval))
+        if (pollInterval != Timeout.InfiniteTimeSpan && (pollInterval <= TimeSpan.Zero || pollInterval > TimerLimits.LongestWait))
         {
             throw new ArgumentOutOfRangeException("options", pollInterval, $"{optionsType}.PollInterval must be positive and at most 49.7 days (one timer), or Timeout.InfiniteTimeSpan to poll never.");
         }
