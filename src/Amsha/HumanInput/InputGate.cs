@@ -333,7 +333,6 @@ internal sealed class InputGate
         && a.TaskName == b.TaskName
         && (a.Kind == InputRequestKind.TaskReview || (a.ToolName == b.ToolName && a.ToolArguments == b.ToolArguments));
 
-
     /// <summary>
     /// The answer, or a <see cref="TimeoutException"/> once <paramref name="deadline"/> passes on the session's clock.
     /// The deadline's timer is armed before this returns.
@@ -356,6 +355,8 @@ internal sealed class InputGate
         private readonly DateTimeOffset _deadline;
         private readonly ITimer _timer;
         private readonly TaskCompletionSource _passed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly object _arming = new();
+        private bool _disposed;
 
         public DeadlineTimer(TimeProvider time, DateTimeOffset deadline)
         {
@@ -367,8 +368,6 @@ internal sealed class InputGate
 
         public Task Passed => _passed.Task;
 
-        private bool _disposed;
-
         private void Arm()
         {
             var remaining = _deadline - _time.GetUtcNow();
@@ -379,7 +378,7 @@ internal sealed class InputGate
             }
 
             // A callback may still run after the wait ended; a disposed timer is not armed again.
-            lock (_passed)
+            lock (_arming)
             {
                 if (!_disposed)
                 {
@@ -390,7 +389,7 @@ internal sealed class InputGate
 
         public void Dispose()
         {
-            lock (_passed)
+            lock (_arming)
             {
                 _disposed = true;
                 _timer.Dispose();
