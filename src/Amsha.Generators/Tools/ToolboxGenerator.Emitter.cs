@@ -23,7 +23,7 @@ internal sealed partial class ToolboxGenerator
                 w.OpenScope(model.Scope);
                 w.Line("/// <summary>The tools of this toolbox bound to this instance, as <c>AIFunction</c>s whose JSON Schemas were written at compile time.</summary>");
                 w.Line(GeneratorInfo.GeneratedCodeAttribute);
-                w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Generated}.ToolFunction> {Parser.CreateAIFunctions}() => {Generated}.{model.DefinitionClass}.Instance.CreateTools(this);");
+                w.Line($"public {(model.HidesInheritedCreateAIFunctions ? "new " : "")}global::System.Collections.Generic.IReadOnlyList<{Generated}.ToolFunction> {Parser.CreateAIFunctions}() => {Generated}.{model.DefinitionClass}.Instance.CreateTools(this);");
                 w.CloseScope(model.Scope).Line();
             }
 

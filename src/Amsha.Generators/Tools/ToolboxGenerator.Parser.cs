@@ -14,7 +14,7 @@ internal sealed partial class ToolboxGenerator
     {
         public static ToolboxModel? Parse(AttributeTarget context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || type.IsGenericType || type.IsStatic || !TypeDeclarations.AllPartial(type, cancellationToken) || !Reachable(type))
+            if (context.TargetSymbol is not INamedTypeSymbol type || !IsExtended(type, cancellationToken))
             {
                 return null;
             }
@@ -46,7 +46,38 @@ internal sealed partial class ToolboxGenerator
                 GeneratedNames.FileName(TypeDeclarations.HintNamePrefix(type), ".Toolbox.g.cs"),
                 hasDefaultConstructor,
                 tools.ToEquatableArray(),
-                EmitsCreateAIFunctions: CreateAIFunctionsClash(type) is null);
+                EmitsCreateAIFunctions: CreateAIFunctionsClash(type) is null,
+                HidesInheritedCreateAIFunctions: InheritsCreateAIFunctions(type, cancellationToken));
+        }
+
+        // A toolbox the generator extends: non-generic, not static, partial throughout, reachable from generated code.
+        private static bool IsExtended(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+            !type.IsGenericType && !type.IsStatic && TypeDeclarations.AllPartial(type, cancellationToken) && Reachable(type);
+
+        /// <summary>
+        /// Whether a base type has a <c>CreateAIFunctions</c> the generated one hides: declared (a parameterless method or
+        /// another member of that name, not private), or generated on it because it is a toolbox too. The generated method
+        /// is then declared <c>new</c>, so a toolbox derived from another builds without CS0108.
+        /// </summary>
+        private static bool InheritsCreateAIFunctions(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (current.GetMembers(CreateAIFunctions).Any(member => member.DeclaredAccessibility != Accessibility.Private && member is not IMethodSymbol { Parameters.Length: > 0 } and not IMethodSymbol { Arity: > 0 }))
+                {
+                    return true;
+                }
+
+                // Its method comes from this generator run, so it is not among its members yet.
+                if (current.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.ToolboxAttribute)
+                    && IsExtended(current.OriginalDefinition, cancellationToken) && CreateAIFunctionsClash(current) is null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The name of the method generated on every toolbox class.</summary>

@@ -28,6 +28,7 @@ internal enum ToolReturnKind
 /// <param name="HasDefaultConstructor">Whether generated code can create it with <c>new()</c>.</param>
 /// <param name="Tools">Its tools, in declaration order.</param>
 /// <param name="EmitsCreateAIFunctions">False when the class declares a member <c>CreateAIFunctions()</c> would clash with (AMSHA016).</param>
+/// <param name="HidesInheritedCreateAIFunctions">True when a base type has one, so the generated method is declared <c>new</c>.</param>
 internal sealed record ToolboxModel(
     DeclarationScope Scope,
     string Name,
@@ -36,7 +37,8 @@ internal sealed record ToolboxModel(
     string HintName,
     bool HasDefaultConstructor,
     EquatableArray<ToolModel> Tools,
-    bool EmitsCreateAIFunctions = true);
+    bool EmitsCreateAIFunctions = true,
+    bool HidesInheritedCreateAIFunctions = false);
 
 /// <summary>One tool.</summary>
 /// <param name="Name">The name the model calls it by.</param>

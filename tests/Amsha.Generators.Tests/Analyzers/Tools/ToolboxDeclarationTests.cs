@@ -253,4 +253,44 @@ public sealed class ToolboxDeclarationTests
         Assert.Contains("\"fetch_page\"", toolbox, System.StringComparison.Ordinal);
         Assert.Contains(run.Sources, s => s.Key.EndsWith(".Crew.g.cs", System.StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_toolbox_derived_from_one_with_a_CreateAIFunctions_hides_it_without_a_warning()
+    {
+        var run = GeneratorHarness.Run(ToolAnalyzers.Usings + """
+            [Toolbox]
+            public partial class BaseTools
+            {
+                [Tool(Description = "Adds.")]
+                public int Add(int a, int b) => a + b;
+            }
+
+            [Toolbox]
+            public partial class MoreTools : BaseTools
+            {
+                [Tool(Description = "Subtracts.")]
+                public int Subtract(int a, int b) => a - b;
+            }
+
+            public class Plain
+            {
+                public string CreateAIFunctions() => "";
+            }
+
+            [Toolbox]
+            public partial class FromPlain : Plain
+            {
+                [Tool(Description = "Echoes.")]
+                public string Echo(string text) => text;
+            }
+            """);
+
+        Assert.Empty(run.CompilationErrors);
+        var generated = run.Output.SyntaxTrees.Except(run.Input.SyntaxTrees).ToHashSet();
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Location.SourceTree is { } tree && generated.Contains(tree)).Select(d => d.ToString()));
+        string Toolbox(string name) => Assert.Single(run.Sources, s => s.Key == name + ".Toolbox.g.cs").Value;
+        Assert.Contains("public new global::System.Collections.Generic.IReadOnlyList<global::Amsha.Generated.ToolFunction> CreateAIFunctions()", Toolbox("MoreTools"), System.StringComparison.Ordinal);
+        Assert.Contains("public new global::System.Collections.Generic.IReadOnlyList<global::Amsha.Generated.ToolFunction> CreateAIFunctions()", Toolbox("FromPlain"), System.StringComparison.Ordinal);
+        Assert.Contains("public global::System.Collections.Generic.IReadOnlyList<global::Amsha.Generated.ToolFunction> CreateAIFunctions()", Toolbox("BaseTools"), System.StringComparison.Ordinal);
+    }
 }
