@@ -113,11 +113,15 @@ internal sealed class InputGate
         return null;
     }
 
+    // A timeout past the calendar's end (TimeSpan.MaxValue, "practically never") is a deadline at its last instant.
+    private static DateTimeOffset DeadlineAfter(DateTimeOffset now, TimeSpan timeout) =>
+        timeout < DateTimeOffset.MaxValue - now ? now + timeout : DateTimeOffset.MaxValue;
+
     /// <summary>A new request with a fresh id, the time now and the deadline.</summary>
     public InputRequest NewRequest(InputRequest shape)
     {
         var now = _time.GetUtcNow();
-        return shape with { RequestId = Guid.NewGuid().ToString("N"), RequestedAt = now, Deadline = _timeout is { } timeout ? now + timeout : null };
+        return shape with { RequestId = Guid.NewGuid().ToString("N"), RequestedAt = now, Deadline = _timeout is { } timeout ? DeadlineAfter(now, timeout) : null };
     }
 
     /// <summary>

@@ -176,6 +176,18 @@ public sealed class InteractiveInputTests
     }
 
     [Fact]
+    public async Task An_input_timeout_past_the_calendar_s_end_waits_and_the_answer_continues_the_run()
+    {
+        await using var session = new ExecutionSession();
+        var handle = new HumanReviewCrew(session).Start(new ReviewTopic("tides"), new ExecutionOptions { InputTimeout = TimeSpan.MaxValue }, Token);
+        var request = await NextRequestAsync(handle);
+
+        Assert.Equal(DateTimeOffset.MaxValue, request.Deadline);
+        await handle.SubmitInputAsync(request.Approve(), Token);
+        Assert.Equal(ExecutionStatus.Succeeded, await handle.WaitAsync(Token));
+    }
+
+    [Fact]
     public async Task A_request_answered_after_the_longest_timer_step_continues_the_run()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
