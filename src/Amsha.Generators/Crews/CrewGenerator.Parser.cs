@@ -258,7 +258,7 @@ internal sealed partial class CrewGenerator
                         return null;
                     }
 
-                    var definition = "global::Amsha.Generated." + SerializationRules.Identifier(toolbox.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "")) + "Toolbox";
+                    var definition = "global::Amsha.Generated." + Tools.ToolboxGenerator.Parser.DefinitionClass(toolbox);
                     if (!toolboxes.Contains(definition))
                     {
                         toolboxes.Add(definition);

@@ -20,7 +20,7 @@ internal sealed partial class ToolboxGenerator
             }
 
             var compilation = context.SemanticModel.Compilation;
-            var prefix = GeneratedNames.Identifier(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", ""));
+            var prefix = GeneratedPrefix(type);
             var tools = new List<ToolModel>();
             var names = new HashSet<string>(System.StringComparer.Ordinal);
             var identifiers = new HashSet<string>(System.StringComparer.Ordinal);
@@ -42,7 +42,7 @@ internal sealed partial class ToolboxGenerator
                 TypeDeclarations.Scope(type),
                 type.Name,
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                prefix + "Toolbox",
+                DefinitionClass(type),
                 GeneratedNames.FileName(TypeDeclarations.HintNamePrefix(type), ".Toolbox.g.cs"),
                 hasDefaultConstructor,
                 tools.ToEquatableArray(),
@@ -79,6 +79,13 @@ internal sealed partial class ToolboxGenerator
 
             return false;
         }
+
+        // One name per toolbox type for everything generated for it (its definition and its tools' classes).
+        private static string GeneratedPrefix(INamedTypeSymbol type) =>
+            GeneratedNames.Identifier(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", ""));
+
+        /// <summary>The generated <c>ToolboxDefinition</c> class of <paramref name="type"/> in <c>Amsha.Generated</c>; crews name it too.</summary>
+        public static string DefinitionClass(INamedTypeSymbol type) => GeneratedPrefix(type) + "Toolbox";
 
         /// <summary>The name of the method generated on every toolbox class.</summary>
         public const string CreateAIFunctions = nameof(CreateAIFunctions);

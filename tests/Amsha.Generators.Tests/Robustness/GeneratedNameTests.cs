@@ -123,6 +123,41 @@ public sealed class GeneratedNameTests
     }
 
     [Fact]
+    public void A_crew_names_the_definition_of_a_toolbox_whose_name_needs_a_hash()
+    {
+        // The toolbox generator names Shop.Web_Tools' definition with a hash ('_' is ambiguous once sanitized); the
+        // crew named it without one, so the crew did not compile.
+        var run = GeneratorHarness.Run("""
+            using Amsha;
+
+            namespace Shop;
+
+            public sealed record Req(string Topic);
+
+            [Toolbox]
+            public partial class Web_Tools
+            {
+                [Tool(Description = "Looks a topic up.")] public string Search(string topic) => topic;
+            }
+
+            [Agent(Role = "Researcher", Goal = "Research {Topic}", Backstory = "Careful.", Tools = [typeof(Web_Tools)])]
+            public partial class Researcher;
+
+            [CrewTask(Agent = typeof(Researcher), Description = "Research {Topic}.", ExpectedOutput = "Facts")]
+            public partial class Research;
+
+            [Crew<Req>(Tasks = [typeof(Research)])]
+            public partial class ResearchCrew;
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+        var definition = "Shop_Web_Tools_" + GeneratedNames.Hash("Shop.Web_Tools") + "Toolbox";
+        Assert.Contains("class " + definition, Assert.Single(run.Sources, s => s.Key.EndsWith(".Toolbox.g.cs", StringComparison.Ordinal)).Value, StringComparison.Ordinal);
+        Assert.Contains("global::Amsha.Generated." + definition, Assert.Single(run.Sources, s => s.Key.EndsWith(".Crew.g.cs", StringComparison.Ordinal)).Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_crew_with_two_tasks_of_one_name_is_not_generated_rather_than_generated_broken()
     {
         // Before: two BuildResearchPrompt methods (CS0111) and ambiguous calls in the generated crew. AMSHA026 reports it.
