@@ -80,12 +80,34 @@ public sealed class McpCrewToolTests
         using var timeout = TestServer.Timeout();
         await using var client = await ConnectAsync(timeout.Token);
         var progress = new Collect();
+        var progressToken = new ProgressToken("briefing-progress");
 
-        var result = await client.CallToolAsync("BriefingCrew", new Dictionary<string, object?> { ["topic"] = "tides" }, progress, cancellationToken: timeout.Token);
+        // The SDK's CallToolAsync(..., progress) drops its handler when the result arrives, and it handles incoming
+        // messages concurrently, so a notification sent before the result can still be handled after it and be lost.
+        // A handler of our own stays registered until every notification the server sent has been handled.
+        await using var handler = client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (notification, _) =>
+        {
+            var sent = JsonSerializer.Deserialize<ProgressNotificationParams>(notification.Params, McpJsonUtilities.DefaultOptions);
+            if (sent is not null && sent.ProgressToken == progressToken)
+            {
+                progress.Report(sent.Progress);
+            }
+
+            return default;
+        });
+
+        var result = await client.CallToolAsync(
+            new CallToolRequestParams
+            {
+                Name = "BriefingCrew",
+                Arguments = new Dictionary<string, JsonElement> { ["topic"] = JsonSerializer.SerializeToElement("tides") },
+                Meta = new System.Text.Json.Nodes.JsonObject { ["progressToken"] = progressToken.ToString() },
+            },
+            timeout.Token);
 
         Assert.NotEqual(true, result.IsError);
 
-        // Notifications may trail the result by a moment.
+        // The server sends each notification before its result, but the client may handle it a moment later.
         while (progress.Values.IsEmpty)
         {
             await Task.Delay(20, timeout.Token);
