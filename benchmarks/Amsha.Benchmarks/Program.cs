@@ -4,6 +4,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- generator-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- generator-profile unrelated|record|cold 300   (under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- build-report
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- attribute-binding-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report
 if (args is ["generator-report"])
 {
@@ -20,6 +21,12 @@ if (args is ["generator-profile", var edit, var count])
 if (args is ["scale-report"])
 {
     await Amsha.Benchmarks.ScaleBenchmarks.Report();
+    return;
+}
+
+if (args is ["attribute-binding-report"])
+{
+    Amsha.Benchmarks.AttributeBindingReport.Run();
     return;
 }
 
