@@ -116,6 +116,30 @@ public abstract class PeerBenchmarks
     }
 }
 
+/// <summary>Runs one of <see cref="CrewRunBenchmarks"/>' Amsha rows in a loop, outside BenchmarkDotNet, for a profiler to sample.</summary>
+internal static class CallProfile
+{
+    public static async System.Threading.Tasks.Task Run(string row, int count)
+    {
+        var benchmarks = new CrewRunBenchmarks();
+        benchmarks.Setup();
+        Func<System.Threading.Tasks.Task<string>> work = row switch
+        {
+            "call" => benchmarks.AmshaLlmCall,
+            "crew" => benchmarks.AmshaOneTask,
+            "background" => benchmarks.AmshaBackground,
+            _ => throw new ArgumentException($"Unknown row '{row}': call, crew or background.", nameof(row)),
+        };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await work().ConfigureAwait(false);
+        }
+
+        Console.WriteLine($"{row}: {watch.Elapsed.TotalMilliseconds * 1_000_000 / count:F0} ns per run over {count:N0}");
+    }
+}
+
 /// <summary>
 /// One chat call and whole crew runs through Amsha against the same work done with the raw <see cref="IChatClient"/>,
 /// the Agent Framework's <see cref="ChatClientAgent"/> and Semantic Kernel's prompt functions.

@@ -5,6 +5,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- generator-profile unrelated|record|cold 300   (under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- build-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- attribute-binding-report
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- call-profile call|crew|background 20000000   (under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report
 if (args is ["generator-report"])
 {
@@ -21,6 +22,12 @@ if (args is ["generator-profile", var edit, var count])
 if (args is ["scale-report"])
 {
     await Amsha.Benchmarks.ScaleBenchmarks.Report();
+    return;
+}
+
+if (args is ["call-profile", var row, var runs])
+{
+    await Amsha.Benchmarks.CallProfile.Run(row, int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 

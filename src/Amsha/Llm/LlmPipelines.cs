@@ -118,9 +118,13 @@ internal interface ILlmRetryObserver
 }
 
 /// <summary>Per-call state the cached pipeline reaches through the resilience context.</summary>
+/// <remarks>
+/// No lock: a call's attempts never overlap. Each attempt ends before the next one starts (the retry awaits it, and
+/// <see cref="DeferredTimeout"/> awaits the work it cancels) and before the call reads its totals, and the awaits
+/// order each attempt's writes before what follows. Uncontended, the lock cost about a tenth of a zero-latency call.
+/// </remarks>
 internal sealed class LlmCallState
 {
-    private readonly object _gate = new();
     private TokenUsage _usage = TokenUsage.Zero;
     private TokenUsage _unreported = TokenUsage.Zero;
 
@@ -131,29 +135,20 @@ internal sealed class LlmCallState
     public int Attempts;
 
     /// <summary>Tokens of all attempts so far.</summary>
-    public TokenUsage Usage
-    {
-        get { lock (_gate) { return _usage; } }
-    }
+    public TokenUsage Usage => _usage;
 
     public void AddAttemptUsage(TokenUsage usage)
     {
-        lock (_gate)
-        {
-            _usage += usage;
-            _unreported += usage;
-        }
+        _usage += usage;
+        _unreported += usage;
     }
 
     /// <summary>The tokens of the attempts no event has reported yet; each token is reported by exactly one event.</summary>
     public TokenUsage TakeUnreportedUsage()
     {
-        lock (_gate)
-        {
-            var usage = _unreported;
-            _unreported = TokenUsage.Zero;
-            return usage;
-        }
+        var usage = _unreported;
+        _unreported = TokenUsage.Zero;
+        return usage;
     }
 
     public void OnRetry(int attempt, TimeSpan delay, Exception? exception) => Retrying?.OnRetry(attempt, delay, exception);
