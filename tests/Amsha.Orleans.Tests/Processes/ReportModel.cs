@@ -51,7 +51,7 @@ internal sealed partial class ReportModel : IAsyncDisposable
     public int Answered => Volatile.Read(ref _answered);
 
     /// <summary>The base URL silo <paramref name="silo"/> is configured with.</summary>
-    public string BaseUrlFor(int silo) => $"http://127.0.0.1:{_server.Port.ToString(CultureInfo.InvariantCulture)}/silo-{silo.ToString(CultureInfo.InvariantCulture)}/v1";
+    public string BaseUrlFor(int silo) => $"{_server.Root}/silo-{silo.ToString(CultureInfo.InvariantCulture)}/v1";
 
     /// <summary>Calls received and not answered yet, per silo.</summary>
     public int InFlight(int silo) => _inFlight.TryGetValue(silo, out var n) ? n : 0;

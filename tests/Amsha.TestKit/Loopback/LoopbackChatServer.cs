@@ -112,6 +112,7 @@ public sealed class LoopbackChatServer : IAsyncDisposable
     private readonly ConcurrentQueue<LoopbackReply> _script = new();
     private readonly ConcurrentQueue<LoopbackRequest> _requests = new();
     private readonly Task _accepting;
+    private readonly string _prefix = "/server-" + Guid.NewGuid().ToString("N")[..12];
     private int _responseCounter;
 
     private LoopbackChatServer()
@@ -125,8 +126,15 @@ public sealed class LoopbackChatServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>
+    /// <c>http://127.0.0.1:{port}/{this server's own path segment}</c>. Every URL of this server starts with it: a
+    /// request for another path is from a client of a server that had this ephemeral port before (a test that ended
+    /// with a call still retrying), and gets a 404 without taking a scripted reply or being counted.
+    /// </summary>
+    public string Root => $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}{_prefix}";
+
     /// <summary>The OpenAI-style base URL, ending in <c>/v1</c>.</summary>
-    public string BaseUrl => $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/v1";
+    public string BaseUrl => Root + "/v1";
 
     public string ModelId { get; set; } = "loopback-model";
 
@@ -202,6 +210,14 @@ public sealed class LoopbackChatServer : IAsyncDisposable
                     return;
                 }
 
+                if (!request.Path.StartsWith(_prefix + "/", StringComparison.Ordinal))
+                {
+                    await WriteWholeAsync(stream, 404, null, """{"error":{"message":"Not this server","type":"invalid_request_error"}}""").ConfigureAwait(false);
+                    return;
+                }
+
+                // Tests see the path as the client wrote it after the base URL's root (/v1/chat/completions).
+                request = request with { Path = request.Path[_prefix.Length..] };
                 _requests.Enqueue(request);
                 var reply = _script.TryDequeue(out var scripted) ? scripted : Responder?.Invoke(request) ?? DefaultReply;
                 if (reply.Delay > TimeSpan.Zero)
