@@ -72,7 +72,9 @@ public sealed class MetricsTests
         Assert.True(metrics.EndedAt >= metrics.StartedAt);
         Assert.True(metrics.Duration > TimeSpan.Zero);
         Assert.True(metrics.Tasks.All(t => t.Duration >= TimeSpan.Zero && t.Duration <= metrics.Duration + TimeSpan.FromSeconds(1)));
-        Assert.True(metrics.Resources.AllocatedBytes > 0);
+        // The runtime counts allocations as each thread takes a new allocation context (about 8 KB): a short run that
+        // fits in the contexts its threads already hold reads 0.
+        Assert.True(metrics.Resources.AllocatedBytes >= 0);
         Assert.True(metrics.Resources.CpuTime >= TimeSpan.Zero); // zero when the run took under a millisecond (see below)
         Assert.True(metrics.Resources.WorkingSetStart > 0);
         Assert.True(metrics.Resources.WorkingSetPeak >= Math.Max(metrics.Resources.WorkingSetStart, metrics.Resources.WorkingSetEnd));
