@@ -123,21 +123,29 @@ internal static class CallProfile
     {
         var benchmarks = new CrewRunBenchmarks();
         benchmarks.Setup();
-        Func<System.Threading.Tasks.Task<string>> work = row switch
-        {
-            "call" => benchmarks.AmshaLlmCall,
-            "crew" => benchmarks.AmshaOneTask,
-            "background" => benchmarks.AmshaBackground,
-            _ => throw new ArgumentException($"Unknown row '{row}': call, crew or background.", nameof(row)),
-        };
+        var work = Row(benchmarks, row);
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
             await work().ConfigureAwait(false);
         }
 
-        Console.WriteLine($"{row}: {watch.Elapsed.TotalMilliseconds * 1_000_000 / count:F0} ns per run over {count:N0}");
+        cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine($"{row}: {watch.Elapsed.TotalMilliseconds * 1_000_000 / count:F0} ns per run over {count:N0} (process CPU {cpu.TotalMilliseconds * 1_000_000 / count:F0} ns per run); "
+            + $"GC paused {GC.GetTotalPauseDuration().TotalMilliseconds * 1_000_000 / count:F0} ns per run, collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2), heap {GC.GetTotalMemory(false) / 1_048_576} MB");
     }
+
+    /// <summary>The Amsha row named <paramref name="row"/> of set-up <paramref name="benchmarks"/>.</summary>
+    public static Func<System.Threading.Tasks.Task<string>> Row(CrewRunBenchmarks benchmarks, string row) => row switch
+    {
+        "call" => benchmarks.AmshaLlmCall,
+        "crew" => benchmarks.AmshaOneTask,
+        "three" => benchmarks.AmshaThreeTasks,
+        "background" => benchmarks.AmshaBackground,
+        "background-nothing" => benchmarks.AmshaBackgroundKeepingNothing,
+        _ => throw new ArgumentException($"Unknown row '{row}': call, crew, three, background or background-nothing.", nameof(row)),
+    };
 }
 
 /// <summary>

@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- attribute-binding-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- call-profile call|crew|background 20000000   (under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- allocation-report call|crew|three|background|background-nothing 200000
 if (args is ["generator-report"])
 {
     Amsha.Benchmarks.GeneratorIncrementalBenchmarks.Report();
@@ -28,6 +29,12 @@ if (args is ["scale-report"])
 if (args is ["call-profile", var row, var runs])
 {
     await Amsha.Benchmarks.CallProfile.Run(row, int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args is ["allocation-report", var allocatingRow, var allocatingRuns])
+{
+    await Amsha.Benchmarks.AllocationReport.Run(allocatingRow, int.Parse(allocatingRuns, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 
