@@ -136,7 +136,7 @@ public static class AmshaLlmCalls
         }
     }
 
-    private static Task<LlmCallResult> CallAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, Action<string>? onDelta, CancellationToken cancellationToken)
+    private static ValueTask<LlmCallResult> CallAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, Action<string>? onDelta, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(callOptions);
@@ -145,14 +145,14 @@ public static class AmshaLlmCalls
     }
 
     // One invocation's events share a fresh id and count from 1; they go to the session's observers only.
-    private static LlmCallContext StandaloneContext(ExecutionSession session)
-    {
-        if (!session.WantsLlmCallEvents)
-        {
-            // Nobody would see them: the call makes no events at all (and its id is made only if a failure names it).
-            return new LlmCallContext(null, null, session.Options.CaptureMessageContent);
-        }
+    private static LlmCallContext StandaloneContext(ExecutionSession session) =>
+        session.WantsLlmCallEvents
+            ? ObservedContext(session)
+            : new LlmCallContext(null, null, session.Options.CaptureMessageContent); // nobody would see events: none are made (the id only if a failure names it)
 
+    // Kept apart from StandaloneContext so that an unobserved call does not allocate the closure.
+    private static LlmCallContext ObservedContext(ExecutionSession session)
+    {
         var invocationId = CallIds.Next();
         long sequence = 0;
         return new LlmCallContext(

@@ -16,7 +16,7 @@ namespace Amsha;
 /// <param name="Usage">Tokens of all attempts together.</param>
 /// <param name="Attempts">Attempts made.</param>
 /// <param name="ChatSpan">The call's <c>chat</c> span (default when not traced): the parent of the tool calls it asks for.</param>
-internal sealed record LlmCallResult(ChatResponse Response, string Text, TokenUsage Usage, int Attempts, System.Diagnostics.ActivityContext ChatSpan = default);
+internal readonly record struct LlmCallResult(ChatResponse Response, string Text, TokenUsage Usage, int Attempts, System.Diagnostics.ActivityContext ChatSpan = default);
 
 /// <summary>
 /// Where an LLM call belongs and where its events go: a task of an execution (its event log) or an
@@ -114,7 +114,7 @@ internal static class LlmCallPath
     /// </summary>
     /// <exception cref="LlmCallException">The call failed (non-transient fault, retries or time exhausted, open circuit).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public static async Task<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, TaskOutputFormat? output, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken, IList<AITool>? tools = null)
+    public static async ValueTask<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, TaskOutputFormat? output, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken, IList<AITool>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(callOptions);
         callOptions.Validate(useCaseName);
@@ -147,9 +147,9 @@ internal static class LlmCallPath
             telemetry!.RecordInput(messages);
         }
 
-        var state = new LlmCallState();
-        var call = new Call(useCase, messages, options, onDelta, state, telemetry, context, llm.Pipelines, callOptions, time);
-        state.Retrying = call;
+        // The call's state: one object with the attempts' totals the cached pipeline reaches.
+        var call = new Call(useCase, messages, options, onDelta, telemetry, context, llm.Pipelines, callOptions, time, started);
+        LlmCallState state = call;
         if (context.Reports)
         {
             context.Report(new LlmCallStartedEvent(call.CallId, useCase.Name, useCase.Provider, options.ModelId, taskName));
@@ -157,13 +157,17 @@ internal static class LlmCallPath
 
         try
         {
-            var response = await DeferredTimeout.RunAsync(static (token, c) => c.RunPipelineAsync(token), call, LlmPipelines.Clamp(callOptions.TotalTimeout), time, cancellationToken).ConfigureAwait(false);
+            var response = await DeferredTimeout.RunAsync(static (token, c) => c.RunPipelineAsync(token), call, LlmPipelines.Clamp(callOptions.TotalTimeout), time, started, cancellationToken).ConfigureAwait(false);
             var text = response.Text;
-            var duration = time.GetElapsedTime(started);
-            telemetry?.Completed(response, state.Usage, state.Attempts, duration, captureContent, context.AgentSpan);
-            if (context.Reports)
+            if (telemetry is not null || context.Reports)
             {
-                context.Report(new LlmCallCompletedEvent(call.CallId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
+                // Read the clock only for someone who sees the duration.
+                var duration = time.GetElapsedTime(started);
+                telemetry?.Completed(response, state.Usage, state.Attempts, duration, captureContent, context.AgentSpan);
+                if (context.Reports)
+                {
+                    context.Report(new LlmCallCompletedEvent(call.CallId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
+                }
             }
 
             return new LlmCallResult(response, text, state.Usage, state.Attempts, activity?.Context ?? default);
@@ -226,13 +230,12 @@ internal static class LlmCallPath
     /// One call through the use case's resilience: each attempt asks for the answer (or streams it, passing deltas on) and
     /// counts its tokens even when it fails; each retry is reported.
     /// </summary>
-    private sealed class Call : ILlmRetryObserver
+    private sealed class Call : LlmCallState
     {
         private readonly LlmUseCase _useCase;
         private readonly IList<ChatMessage> _messages;
         private readonly ChatOptions _options;
         private readonly Action<string>? _onDelta;
-        private readonly LlmCallState _state;
         private readonly ChatTelemetry? _telemetry;
         private readonly LlmCallContext _context;
         private string? _callId;
@@ -242,13 +245,18 @@ internal static class LlmCallPath
         private readonly TimeProvider _time;
         private Exception? _firstFault;
 
-        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, LlmCallState state, ChatTelemetry? telemetry, LlmCallContext context, LlmPipelines pipelines, LlmCallOptions callOptions, TimeProvider time)
+        // When the call started: the first attempt's timeout counts from there (it starts within the same microsecond),
+        // so that it takes no clock read of its own; each retry reads the clock.
+        private readonly long _callStarted;
+        private bool _attempted;
+
+        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, ChatTelemetry? telemetry, LlmCallContext context, LlmPipelines pipelines, LlmCallOptions callOptions, TimeProvider time, long started)
         {
             _useCase = useCase;
             _messages = messages;
             _options = options;
             _onDelta = onDelta;
-            _state = state;
+            _callStarted = started;
             _telemetry = telemetry;
             _context = context;
             _retry = pipelines.Retry(callOptions.MaxAttempts);
@@ -283,7 +291,7 @@ internal static class LlmCallPath
             }
 
             var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
-            resilience.Properties.Set(LlmPipelines.StateKey, _state);
+            resilience.Properties.Set<LlmCallState>(LlmPipelines.StateKey, this);
             try
             {
                 return await _retry!.ExecuteAsync(static (ctx, call) => call.ReplayFirstOrAttemptAsync(ctx.CancellationToken), resilience, this).ConfigureAwait(false);
@@ -313,9 +321,11 @@ internal static class LlmCallPath
             }
 
             ValueTask<ChatResponse> running;
+            var started = _attempted ? _time.GetTimestamp() : _callStarted;
+            _attempted = true;
             try
             {
-                running = DeferredTimeout.RunAsync(static (token, c) => c.RunAsync(token), this, _attemptTimeout, _time, cancellationToken);
+                running = DeferredTimeout.RunAsync(static (token, c) => c.RunAsync(token), this, _attemptTimeout, _time, started, cancellationToken);
             }
             catch (Exception ex)
             {
@@ -324,7 +334,9 @@ internal static class LlmCallPath
 
             if (running.IsCompletedSuccessfully)
             {
-                _breaker.Succeeded(probe);
+                // Completed before returning: the breaker counts it at its start, which for an answer that was there at
+                // once is its end too, and saves a clock read.
+                _breaker.Succeeded(probe, started);
                 return running;
             }
 
@@ -359,12 +371,12 @@ internal static class LlmCallPath
             }
         }
 
-        public void OnRetry(int attempt, TimeSpan delay, Exception? exception)
+        public override void OnRetry(int attempt, TimeSpan delay, Exception? exception)
         {
             var fault = LlmFault.Classify(exception);
             _telemetry?.Retrying(attempt, delay, fault.ErrorType);
             AmshaTelemetry.RecordRetryCount(_context.CrewName, _context.TaskName ?? "");
-            _context.Report(new LlmCallRetryingEvent(CallId, _useCase.Name, attempt, delay, fault.Reason, _state.TakeUnreportedUsage(), _context.TaskName));
+            _context.Report(new LlmCallRetryingEvent(CallId, _useCase.Name, attempt, delay, fault.Reason, TakeUnreportedUsage(), _context.TaskName));
         }
 
         public ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken) =>
@@ -374,17 +386,17 @@ internal static class LlmCallPath
         // parse, so (unlike a stream, see StreamAsync) a response without a finish reason is still a whole answer.
         private async ValueTask<ChatResponse> AskAsync(CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _state.Attempts);
+            Interlocked.Increment(ref Attempts);
             _telemetry?.AttemptStarting();
             var response = await _useCase.Client.GetResponseAsync(_messages, _options, cancellationToken).ConfigureAwait(false);
             _telemetry?.UsageReported(response.Usage);
-            _state.AddAttemptUsage(TokenUsage.From(response.Usage));
+            AddAttemptUsage(TokenUsage.From(response.Usage));
             return response;
         }
 
         private async ValueTask<ChatResponse> StreamAsync(CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _state.Attempts);
+            Interlocked.Increment(ref Attempts);
             var usage = TokenUsage.Zero;
             var answer = new StreamedAnswer();
             var characters = 0;
@@ -408,14 +420,14 @@ internal static class LlmCallPath
                     characters += delta.Length;
                     if (delta.Length > 0 && _onDelta is not null)
                     {
-                        _state.Delivered = true;
+                        Delivered = true;
                         _onDelta(delta);
                     }
                 }
             }
             finally
             {
-                _state.AddAttemptUsage(usage);
+                AddAttemptUsage(usage);
             }
 
             // A provider ends every complete answer with a finish reason; a stream closed without one was cut short.

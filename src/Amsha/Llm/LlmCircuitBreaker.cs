@@ -14,7 +14,7 @@ namespace Amsha;
 /// one attempt probes (half-open): its success closes the circuit, its fault opens it for a full break.
 /// </summary>
 /// <remarks>
-/// An attempt enters (<see cref="TryEnter"/>) and then ends with <see cref="Succeeded"/>, <see cref="Failed"/> or, when
+/// An attempt enters (<see cref="TryEnter"/>) and then ends with <see cref="Succeeded(bool)"/>, <see cref="Failed"/> or, when
 /// its caller canceled it, <see cref="Abandoned"/>, which counts neither way. While the circuit is closed, entering and
 /// succeeding take no lock (a state read and one interlocked count), so concurrent calls of one use case do not queue
 /// on the breaker; everything else is a few field updates under one lock.
@@ -101,9 +101,15 @@ internal sealed class LlmCircuitBreaker
     }
 
     /// <summary>The attempt got an answer, or a fault that is not the provider's (a 400, a 401): neither counts against the provider.</summary>
-    public void Succeeded(bool probe)
+    public void Succeeded(bool probe) => Succeeded(probe, _time.GetTimestamp());
+
+    /// <summary>
+    /// As <see cref="Succeeded(bool)"/>, for an attempt that ended (answered at once) within the same moment as
+    /// <paramref name="endedAt"/>, a timestamp its caller already read: the closed circuit counts it without a clock read.
+    /// </summary>
+    public void Succeeded(bool probe, long endedAt)
     {
-        if (!probe && _state == LlmCircuitState.Closed && TryCountInCurrentSlice(_time.GetTimestamp()))
+        if (!probe && _state == LlmCircuitState.Closed && TryCountInCurrentSlice(endedAt))
         {
             return;
         }

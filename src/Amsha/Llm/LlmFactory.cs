@@ -108,7 +108,9 @@ public sealed class LlmFactory
     internal LlmUseCase Resolve(string useCase)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(useCase);
-        return _resolved.GetOrAdd(useCase, ResolveUncached);
+
+        // TryGetValue first: GetOrAdd with the method group would allocate a delegate on every call.
+        return _resolved.TryGetValue(useCase, out var resolved) ? resolved : _resolved.GetOrAdd(useCase, ResolveUncached);
     }
 
     /// <summary>Resolves <paramref name="useCase"/> with its model <paramref name="modelKey"/> instead of the default one.</summary>

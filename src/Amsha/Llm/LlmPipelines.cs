@@ -111,24 +111,16 @@ internal sealed class LlmPipelines
         timeout < s_minimumTimeout ? s_minimumTimeout : timeout > s_maximumTimeout ? s_maximumTimeout : timeout;
 }
 
-/// <summary>Reports a call's retries (its telemetry and events).</summary>
-internal interface ILlmRetryObserver
-{
-    void OnRetry(int attempt, TimeSpan delay, Exception? exception);
-}
-
 /// <summary>Per-call state the cached pipeline reaches through the resilience context.</summary>
 /// <remarks>
 /// No lock: a call's attempts never overlap. Each attempt ends before the next one starts (the retry awaits it, and
 /// <see cref="DeferredTimeout"/> awaits the work it cancels) and before the call reads its totals, and the awaits
 /// order each attempt's writes before what follows. Uncontended, the lock cost about a tenth of a zero-latency call.
 /// </remarks>
-internal sealed class LlmCallState
+internal abstract class LlmCallState
 {
     private TokenUsage _usage = TokenUsage.Zero;
     private TokenUsage _unreported = TokenUsage.Zero;
-
-    public ILlmRetryObserver? Retrying;
 
     public bool Delivered;
 
@@ -151,5 +143,6 @@ internal sealed class LlmCallState
         return usage;
     }
 
-    public void OnRetry(int attempt, TimeSpan delay, Exception? exception) => Retrying?.OnRetry(attempt, delay, exception);
+    /// <summary>Reports a retry of the call (its telemetry and events).</summary>
+    public abstract void OnRetry(int attempt, TimeSpan delay, Exception? exception);
 }

@@ -54,6 +54,22 @@ public sealed class DeferredTimeoutTests
     }
 
     [Fact]
+    public async Task Work_given_the_start_its_caller_read_times_out_the_timeout_after_that_start()
+    {
+        var clock = new CountingTimeProvider();
+        var started = clock.GetTimestamp();
+        clock.Advance(TimeSpan.FromSeconds(10)); // the caller's own work before this one, within the same timeout
+
+        var running = DeferredTimeout.RunAsync((token, _) => WaitForCancellationAsync(token, clock, null), 0, Timeout, clock, started, CancellationToken.None).AsTask();
+
+        clock.Advance(TimeSpan.FromSeconds(19));
+        Assert.False(running.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var rejected = await Assert.ThrowsAsync<TimeoutRejectedException>(() => running);
+        Assert.Equal(Timeout, rejected.Timeout);
+    }
+
+    [Fact]
     public async Task The_callers_cancellation_reaches_waiting_work_and_is_not_a_timeout()
     {
         var clock = new CountingTimeProvider();
