@@ -56,6 +56,8 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     private volatile bool _interrupted;
     private ExecutionProgress _progress;
     private LazyCompletion<ExecutionStatus> _ended;
+    private ExecutionEventLog? _events;
+    private ExecutionMetricsBuilder? _metrics;
 
     protected ExecutionRun(ExecutionSession session, string executionId, string crewName, ExecutionMode mode, int totalTasks, CancellationToken callerToken)
     {
@@ -68,8 +70,6 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
         _cancellation = mode == ExecutionMode.Interactive
             ? (callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, session.Stopping) : CancellationTokenSource.CreateLinkedTokenSource(session.Stopping))
             : callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : new CancellationTokenSource();
-        Metrics = new ExecutionMetricsBuilder(executionId, crewName, mode, session.TimeProvider);
-        Events = new ExecutionEventLog(executionId, session.TimeProvider, OnAppended);
         Handle = ExecutionHandle<TOutput>.For(this);
     }
 
@@ -98,7 +98,8 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
         protected set { lock (_progressGate) { _progress = value; } }
     }
 
-    public ExecutionEventLog Events { get; }
+    /// <summary>The run's events; made by their first writer or reader (see <see cref="Metrics"/>).</summary>
+    public ExecutionEventLog Events => Volatile.Read(ref _events) ?? Made(ref _events, new ExecutionEventLog(ExecutionId, Session.TimeProvider, OnAppended));
 
     public Task<CrewResult<TOutput>> Completion => _completion.Task;
 
@@ -109,7 +110,17 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
 
     protected ExecutionSession Session { get; }
 
-    protected ExecutionMetricsBuilder Metrics { get; }
+    /// <summary>
+    /// The run's metrics, made when first used. A background run waits in the thread pool's queue until a thread takes
+    /// it, and while thousands wait, each collection of the young generation copies every waiting run: what a run
+    /// needs only once it runs (its metrics, its event log) is made then, not when it is queued.
+    /// </summary>
+    protected ExecutionMetricsBuilder Metrics => Volatile.Read(ref _metrics) ?? Made(ref _metrics, new ExecutionMetricsBuilder(ExecutionId, CrewName, Mode, Session.TimeProvider));
+
+    // The instance in the field: this one, or the one another thread stored first.
+    private static T Made<T>(ref T? field, T made)
+        where T : class =>
+        Interlocked.CompareExchange(ref field, made, null) ?? made;
 
     /// <inheritdoc cref="ILiveRun.SubmitInputAsync"/>
     public abstract Task<ExecutionHandle> SubmitInputAsync(InputResponse response, ExecutionOptions? options, CancellationToken cancellationToken);
