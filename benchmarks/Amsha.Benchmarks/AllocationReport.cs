@@ -17,13 +17,12 @@ internal static class AllocationReport
     {
         var benchmarks = new CrewRunBenchmarks();
         benchmarks.Setup();
-        Func<Task<string>> work = CallProfile.Row(benchmarks, row);
+        var work = CallProfile.Row(benchmarks, row);
         for (var i = 0; i < 10_000; i++)
         {
             await work().ConfigureAwait(false);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
         using var listener = new AllocationTickListener();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         for (var i = 0; i < count; i++)
@@ -40,8 +39,6 @@ internal static class AllocationReport
         {
             Console.WriteLine($"{hits * 100.0 / total,6:F1} %  {hits * perRun / total,7:F0} B  {type}");
         }
-
-        _ = before;
     }
 
     private sealed class AllocationTickListener : EventListener
