@@ -363,7 +363,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
         }
     }
 
-    private async Task<TaskOutput> PerformAsync(CrewTaskDefinition<TInput> task, CancellationToken cancellationToken)
+    private async ValueTask<TaskOutput> PerformAsync(CrewTaskDefinition<TInput> task, CancellationToken cancellationToken)
     {
         var prompt = task.BuildPrompt(_crewInput, new CrewTaskContext(_outputs));
         var call = new LlmCallContext(ExecutionId, Mode, _crew.Name, task.Name, Events, _options?.Llm, Session.Options.CaptureMessageContent);

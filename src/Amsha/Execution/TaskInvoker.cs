@@ -13,7 +13,7 @@ namespace Amsha;
 /// </summary>
 internal static class TaskInvoker
 {
-    public static async Task<TaskOutput> InvokeAsync<TInput>(LlmFactory llm, CrewTaskDefinition<TInput> task, TaskPrompt prompt, LlmCallContext call, ToolSet? tools, CancellationToken cancellationToken)
+    public static async ValueTask<TaskOutput> InvokeAsync<TInput>(LlmFactory llm, CrewTaskDefinition<TInput> task, TaskPrompt prompt, LlmCallContext call, ToolSet? tools, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage>
         {

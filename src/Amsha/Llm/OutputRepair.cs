@@ -18,7 +18,7 @@ internal static class OutputRepair
     /// <param name="name">The task or method, for the parse error.</param>
     /// <param name="ask">Sends the conversation and returns the answer text.</param>
     /// <exception cref="OutputParseException">The last allowed answer did not parse either.</exception>
-    public static async Task<(object? Value, string Text)> AskAsync(List<ChatMessage> conversation, TaskOutputFormat format, string name, Func<List<ChatMessage>, Task<string>> ask)
+    public static async ValueTask<(object? Value, string Text)> AskAsync(List<ChatMessage> conversation, TaskOutputFormat format, string name, Func<List<ChatMessage>, ValueTask<string>> ask)
     {
         for (var repair = 0; ; repair++)
         {

@@ -16,6 +16,9 @@ internal sealed class StreamedAnswer
     private string? _firstText;
     private StringBuilder? _text;
     private UsageDetails? _usage;
+
+    // Whether _usage is the provider's own (the one report of most answers, taken as it is): a second report sums into a copy.
+    private bool _usageIsReported;
     private string? _messageId;
     private bool _plain = true;
 
@@ -37,7 +40,7 @@ internal sealed class StreamedAnswer
         {
             if (content is UsageContent reported)
             {
-                (_usage ??= new UsageDetails()).Add(reported.Details);
+                AddUsage(reported.Details);
             }
             else if (content is not TextContent { Annotations: null or { Count: 0 }, AdditionalProperties: null })
             {
@@ -99,6 +102,26 @@ internal sealed class StreamedAnswer
             FinishReason = finishReason,
             Usage = _usage,
         };
+    }
+
+    private void AddUsage(UsageDetails reported)
+    {
+        if (_usage is null)
+        {
+            _usage = reported;
+            _usageIsReported = true;
+            return;
+        }
+
+        if (_usageIsReported)
+        {
+            var sum = new UsageDetails();
+            sum.Add(_usage);
+            _usage = sum;
+            _usageIsReported = false;
+        }
+
+        _usage.Add(reported);
     }
 
     // One message per answer: updates of a second message are merged the general way.

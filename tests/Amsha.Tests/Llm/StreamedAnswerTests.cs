@@ -35,6 +35,30 @@ public sealed class StreamedAnswerTests
     }
 
     [Fact]
+    public void Usage_reported_twice_is_summed_as_ToChatResponse_sums_it_without_changing_the_reports()
+    {
+        var first = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 1, TotalTokenCount = 11 };
+        var second = new UsageDetails { InputTokenCount = 0, OutputTokenCount = 3, TotalTokenCount = 3, CachedInputTokenCount = 2 };
+        var updates = new List<ChatResponseUpdate>
+        {
+            new(ChatRole.Assistant, [new TextContent("Hi"), new UsageContent(first)]),
+            new(null, [new TextContent(" there"), new UsageContent(second)]) { FinishReason = ChatFinishReason.Stop },
+        };
+
+        var ours = Assemble(updates);
+        var theirs = updates.ToChatResponse();
+
+        Assert.Equal(
+            (theirs.Usage!.InputTokenCount, theirs.Usage.OutputTokenCount, theirs.Usage.TotalTokenCount, theirs.Usage.CachedInputTokenCount),
+            (ours.Usage!.InputTokenCount, ours.Usage.OutputTokenCount, ours.Usage.TotalTokenCount, ours.Usage.CachedInputTokenCount));
+        Assert.Equal((10L, 4L, 14L), (ours.Usage.InputTokenCount!.Value, ours.Usage.OutputTokenCount!.Value, ours.Usage.TotalTokenCount!.Value));
+
+        // The provider's reports are its own: the sum is a copy, the first report still says what it said.
+        Assert.NotSame(first, ours.Usage);
+        Assert.Equal((10L, 1L, 11L), (first.InputTokenCount!.Value, first.OutputTokenCount!.Value, first.TotalTokenCount!.Value));
+    }
+
+    [Fact]
     public void A_stream_with_a_tool_call_is_merged_by_ToChatResponse()
     {
         var call = new FunctionCallContent("call-1", "GetWeather", new Dictionary<string, object?> { ["city"] = "Oslo" });
