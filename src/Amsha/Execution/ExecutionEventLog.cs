@@ -7,6 +7,12 @@ using System.Threading.Tasks;
 
 namespace Amsha;
 
+/// <summary>Told of each event an <see cref="ExecutionEventLog"/> appends, in order, inside its lock (an interface rather than a delegate: one allocation less per run).</summary>
+internal interface IExecutionEventSink
+{
+    void Appended(ExecutionEvent e);
+}
+
 /// <summary>
 /// The ordered, append-only event record of one execution. Every reader replays it from the
 /// first event and then follows new ones until the execution ends, so any number of readers
@@ -21,13 +27,13 @@ internal sealed class ExecutionEventLog
     private int _count;
     private readonly string _executionId;
     private readonly TimeProvider _time;
-    private readonly Action<ExecutionEvent>? _onAppended;
+    private readonly IExecutionEventSink? _onAppended;
     // The signal readers wait on for the next event; made only when a reader waits, so appends nobody waits
     // for (every token of a run nobody streams) allocate nothing for it.
     private TaskCompletionSource<bool>? _changed;
     private bool _completed;
 
-    public ExecutionEventLog(string executionId, TimeProvider time, Action<ExecutionEvent>? onAppended)
+    public ExecutionEventLog(string executionId, TimeProvider time, IExecutionEventSink? onAppended)
     {
         _executionId = executionId;
         _time = time;
@@ -63,7 +69,7 @@ internal sealed class ExecutionEventLog
             // Observers are told inside the lock: concurrent tasks (Graph crews) append from several
             // threads, and observers must see the same order as stream readers, never later than them.
             // The session's observer hook only enqueues (each observer has its own buffer), so this stays short.
-            _onAppended?.Invoke(stamped);
+            _onAppended?.Appended(stamped);
         }
 
         signal?.TrySetResult(true);

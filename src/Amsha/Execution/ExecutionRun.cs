@@ -42,7 +42,7 @@ internal interface ILiveRun
 /// One run of an execution as every handle reads it: id, mode, status, progress, events, metrics and
 /// completion. The run owns its metrics: they are built from its own events, nowhere else.
 /// </summary>
-internal abstract class ExecutionRun<TOutput> : ILiveRun
+internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
 {
     private readonly TaskCompletionSource<CrewResult<TOutput>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -99,7 +99,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     }
 
     /// <summary>The run's events; made by their first writer or reader (see <see cref="Metrics"/>).</summary>
-    public ExecutionEventLog Events => Volatile.Read(ref _events) ?? Made(ref _events, new ExecutionEventLog(ExecutionId, Session.TimeProvider, OnAppended));
+    public ExecutionEventLog Events => Volatile.Read(ref _events) ?? Made(ref _events, new ExecutionEventLog(ExecutionId, Session.TimeProvider, this));
 
     public Task<CrewResult<TOutput>> Completion => _completion.Task;
 
@@ -289,7 +289,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun
     /// <summary>Records the outcome (e.g. the final checkpoint) before status, terminal event and result are published.</summary>
     protected virtual Task OnEndingAsync(ExecutionStatus status, ExecutionException? failure) => Task.CompletedTask;
 
-    private void OnAppended(ExecutionEvent e)
+    void IExecutionEventSink.Appended(ExecutionEvent e)
     {
         Metrics.Observe(e);
         Session.Observe(e);

@@ -406,9 +406,10 @@ internal static class LlmCallPath
                 await foreach (var update in _useCase.Client.GetStreamingResponseAsync(_messages, _options, cancellationToken).ConfigureAwait(false))
                 {
                     _telemetry?.ChunkReceived();
-                    foreach (var content in update.Contents)
+                    var contents = update.Contents;
+                    for (var i = 0; i < contents.Count; i++) // indexed: a foreach would box the list's enumerator per token
                     {
-                        if (content is UsageContent reported)
+                        if (contents[i] is UsageContent reported)
                         {
                             usage += TokenUsage.From(reported.Details);
                             _telemetry?.UsageReported(reported.Details);

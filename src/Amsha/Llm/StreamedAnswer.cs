@@ -36,8 +36,11 @@ internal sealed class StreamedAnswer
         }
 
         _plain = update.AdditionalProperties is null && SameMessage(update.MessageId);
-        foreach (var content in update.Contents)
+        // Indexed: a foreach over the IList would box its enumerator, once per streamed token.
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
+            var content = contents[i];
             if (content is UsageContent reported)
             {
                 AddUsage(reported.Details);
