@@ -147,9 +147,8 @@ internal static class LlmCallPath
             telemetry!.RecordInput(messages);
         }
 
-        // The call's state: one object with the attempts' totals the cached pipeline reaches.
+        // The call is also its state: the attempts' totals, which the cached retry pipeline reaches.
         var call = new Call(useCase, messages, options, onDelta, telemetry, context, llm.Pipelines, callOptions, time, started);
-        LlmCallState state = call;
         if (context.Reports)
         {
             context.Report(new LlmCallStartedEvent(call.CallId, useCase.Name, useCase.Provider, options.ModelId, taskName));
@@ -163,28 +162,28 @@ internal static class LlmCallPath
             {
                 // Read the clock only for someone who sees the duration.
                 var duration = time.GetElapsedTime(started);
-                telemetry?.Completed(response, state.Usage, state.Attempts, duration, captureContent, context.AgentSpan);
+                telemetry?.Completed(response, call.Usage, call.Attempts, duration, captureContent, context.AgentSpan);
                 if (context.Reports)
                 {
-                    context.Report(new LlmCallCompletedEvent(call.CallId, useCase.Name, response.ModelId ?? options.ModelId, state.Attempts, state.TakeUnreportedUsage(), duration, taskName));
+                    context.Report(new LlmCallCompletedEvent(call.CallId, useCase.Name, response.ModelId ?? options.ModelId, call.Attempts, call.TakeUnreportedUsage(), duration, taskName));
                 }
             }
 
-            return new LlmCallResult(response, text, state.Usage, state.Attempts, activity?.Context ?? default);
+            return new LlmCallResult(response, text, call.Usage, call.Attempts, activity?.Context ?? default);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            telemetry?.Failed("canceled", state.Usage, state.Attempts, time.GetElapsedTime(started), context.AgentSpan);
+            telemetry?.Failed("canceled", call.Usage, call.Attempts, time.GetElapsedTime(started), context.AgentSpan);
             throw;
         }
         catch (Exception ex)
         {
             var fault = LlmFault.Classify(ex);
             var recoverable = fault.Transient || fault.ErrorType == "circuit_open";
-            var message = Scrub(Describe(useCase, options, fault, ex, state, callOptions), useCase.ApiKey);
-            telemetry?.Failed(fault.ErrorType, state.Usage, state.Attempts, time.GetElapsedTime(started), context.AgentSpan);
-            context.Report(new LlmCallFailedEvent(call.CallId, useCase.Name, state.Attempts, state.TakeUnreportedUsage(), fault.ErrorType, message, recoverable, taskName));
-            throw new LlmCallException(message, context.ExecutionId, context.Mode, recoverable, useCase.Name, fault.ErrorType, fault.StatusCode, state.Attempts, state.Usage, ex is LlmProviderException or TimeoutRejectedException or IncompleteResponseException ? ex : null);
+            var message = Scrub(Describe(useCase, options, fault, ex, call, callOptions), useCase.ApiKey);
+            telemetry?.Failed(fault.ErrorType, call.Usage, call.Attempts, time.GetElapsedTime(started), context.AgentSpan);
+            context.Report(new LlmCallFailedEvent(call.CallId, useCase.Name, call.Attempts, call.TakeUnreportedUsage(), fault.ErrorType, message, recoverable, taskName));
+            throw new LlmCallException(message, context.ExecutionId, context.Mode, recoverable, useCase.Name, fault.ErrorType, fault.StatusCode, call.Attempts, call.Usage, ex is LlmProviderException or TimeoutRejectedException or IncompleteResponseException ? ex : null);
         }
         finally
         {

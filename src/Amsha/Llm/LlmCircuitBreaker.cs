@@ -104,12 +104,13 @@ internal sealed class LlmCircuitBreaker
     public void Succeeded(bool probe) => Succeeded(probe, _time.GetTimestamp());
 
     /// <summary>
-    /// As <see cref="Succeeded(bool)"/>, for an attempt that ended (answered at once) within the same moment as
-    /// <paramref name="endedAt"/>, a timestamp its caller already read: the closed circuit counts it without a clock read.
+    /// As <see cref="Succeeded(bool)"/>, counted at <paramref name="at"/>, a timestamp its caller already read (for an
+    /// attempt answered before it returned, its start): the closed circuit then counts it without a clock read. A
+    /// timestamp whose slice has left the window is counted now instead.
     /// </summary>
-    public void Succeeded(bool probe, long endedAt)
+    public void Succeeded(bool probe, long at)
     {
-        if (!probe && _state == LlmCircuitState.Closed && TryCountInCurrentSlice(endedAt))
+        if (!probe && _state == LlmCircuitState.Closed && TryCountInCurrentSlice(at))
         {
             return;
         }

@@ -124,6 +124,47 @@ public sealed class CircuitBreakerTests
         Assert.Equal(LlmCircuitState.Open, breaker.State);
     }
 
+    [Fact]
+    public void A_success_counted_at_a_timestamp_the_caller_read_weighs_against_failures()
+    {
+        // The call path counts an attempt answered at once at its start, without reading the clock again.
+        var breaker = Breaker();
+        var start = _clock.GetTimestamp();
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True(breaker.TryEnter(out var probe, out _));
+            breaker.Succeeded(probe, start);
+        }
+
+        Record(breaker, succeeded: 0, failed: 5);
+        Assert.Equal(LlmCircuitState.Closed, breaker.State); // 5 of 11: the six successes counted
+
+        Record(breaker, succeeded: 0, failed: 1);
+        Assert.Equal(LlmCircuitState.Open, breaker.State); // 6 of 12
+    }
+
+    [Fact]
+    public void A_success_whose_timestamp_left_the_window_is_counted_now()
+    {
+        var breaker = Breaker();
+        var longAgo = _clock.GetTimestamp();
+        _clock.Advance(TimeSpan.FromSeconds(31)); // the attempt's start is older than the whole sampling window
+        Record(breaker, succeeded: 0, failed: 1); // the slice that holds now is in use
+
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True(breaker.TryEnter(out var probe, out _));
+            breaker.Succeeded(probe, longAgo);
+        }
+
+        Record(breaker, succeeded: 0, failed: 4);
+        Assert.Equal(LlmCircuitState.Closed, breaker.State); // 5 of 11 in the window
+
+        Record(breaker, succeeded: 0, failed: 1);
+        Assert.Equal(LlmCircuitState.Open, breaker.State); // 6 of 12: the successes were counted now, in the window
+    }
+
     private static void Record(LlmCircuitBreaker breaker, int succeeded, int failed)
     {
         for (var i = 0; i < succeeded + failed; i++)
