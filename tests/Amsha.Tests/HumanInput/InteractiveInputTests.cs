@@ -260,7 +260,7 @@ public sealed class InteractiveInputTests
     public async Task The_execution_span_shows_where_the_execution_waited_and_how_it_was_answered()
     {
         await using var session = new ExecutionSession();
-        var spans = new List<System.Diagnostics.Activity>();
+        var spans = new Support.ConcurrentExport<System.Diagnostics.Activity>();
         string executionId;
         using (var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource("Amsha").AddInMemoryExporter(spans).Build())
         {

@@ -20,7 +20,7 @@ public sealed class OpenTelemetryExportTests
         server.Enqueue(LoopbackReply.Error(503), LoopbackReply.Success("exported answer", promptTokens: 3, completionTokens: 2));
         var model = LlmTestHost.UniqueModel();
         var session = LlmTestHost.Session(server, model);
-        var spans = new List<Activity>();
+        var spans = new Support.ConcurrentExport<Activity>();
         var exported = new List<Metric>();
         List<Metric> metrics;
         using (var tracing = Sdk.CreateTracerProviderBuilder().AddSource("Amsha").AddInMemoryExporter(spans).Build())

@@ -41,7 +41,7 @@ public sealed class OpenTelemetryTests
     [Fact]
     public void AddAmshaInstrumentation_exports_activities_of_the_Amsha_source()
     {
-        var exported = new List<Activity>();
+        var exported = new ConcurrentExport<Activity>();
         using var tracer = Sdk.CreateTracerProviderBuilder()
             .AddAmshaInstrumentation()
             .AddInMemoryExporter(exported)

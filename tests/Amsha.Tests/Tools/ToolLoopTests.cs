@@ -237,7 +237,7 @@ public sealed class ToolLoopTests
         var model = LlmTestHost.UniqueModel();
         var session = LlmTestHost.Session(server, model);
         session.AddToolbox(new ProbeTools());
-        var spans = new List<System.Diagnostics.Activity>();
+        var spans = new Support.ConcurrentExport<System.Diagnostics.Activity>();
         using (var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource("Amsha").AddInMemoryExporter(spans).Build())
         {
             await new ToolCrew(session).RunAsync(new ToolQuestion("otel"), Token);
