@@ -139,12 +139,14 @@ internal static class CallProfile
     /// <summary>The Amsha row named <paramref name="row"/> of set-up <paramref name="benchmarks"/>.</summary>
     public static Func<System.Threading.Tasks.Task<string>> Row(CrewRunBenchmarks benchmarks, string row) => row switch
     {
+        "raw" => benchmarks.Raw,
+        "agent" => benchmarks.AgentFramework,
         "call" => benchmarks.AmshaLlmCall,
         "crew" => benchmarks.AmshaOneTask,
         "three" => benchmarks.AmshaThreeTasks,
         "background" => benchmarks.AmshaBackground,
         "background-nothing" => benchmarks.AmshaBackgroundKeepingNothing,
-        _ => throw new ArgumentException($"Unknown row '{row}': call, crew, three, background or background-nothing.", nameof(row)),
+        _ => throw new ArgumentException($"Unknown row '{row}': raw, agent, call, crew, three, background or background-nothing.", nameof(row)),
     };
 }
 

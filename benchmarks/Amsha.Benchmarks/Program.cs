@@ -5,9 +5,9 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- generator-profile unrelated|record|cold 300   (under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- build-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- attribute-binding-report
-// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- call-profile call|crew|three|background|background-nothing 20000000   (also under dotnet-trace)
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- call-profile raw|agent|call|crew|three|background|background-nothing 20000000   (also under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report
-// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- allocation-report call|crew|three|background|background-nothing 200000
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- allocation-report raw|agent|call|crew|three|background|background-nothing 200000
 if (args is ["generator-report"])
 {
     Amsha.Benchmarks.GeneratorIncrementalBenchmarks.Report();

@@ -24,7 +24,9 @@ public static class AmshaLlmCalls
     /// <summary>The messages of a call: the system prompt, then the conversation, then the user prompt (each when present).</summary>
     public static IList<ChatMessage> Messages(string? system, string? prompt, IEnumerable<ChatMessage>? conversation = null)
     {
-        var messages = new List<ChatMessage>();
+        // Sized for what it holds: a one-prompt call allocates no four-slot array it fills one of.
+        var count = (string.IsNullOrEmpty(system) ? 0 : 1) + (string.IsNullOrEmpty(prompt) ? 0 : 1) + (conversation is ICollection<ChatMessage> known ? known.Count : 0);
+        var messages = new List<ChatMessage>(count);
         if (!string.IsNullOrEmpty(system))
         {
             messages.Add(new ChatMessage(ChatRole.System, system));
@@ -44,17 +46,40 @@ public static class AmshaLlmCalls
     }
 
     /// <summary>Asks <paramref name="useCase"/> and returns the answer text.</summary>
-    public static async Task<string> GetTextAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
+    public static Task<string> GetTextAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync(session, useCase, callOptions, messages, null, cancellationToken).ConfigureAwait(false);
-        return result.Text;
+        // An answer that is there at once (a cache, a local model) skips the awaiting method's machinery.
+        ValueTask<LlmCallResult> call;
+        try
+        {
+            call = CallAsync(session, useCase, callOptions, messages, null, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<string>(ex); // as an awaiting method would: invalid arguments fault the task
+        }
+
+        return call.IsCompletedSuccessfully ? Task.FromResult(call.Result.Text) : TextOfAsync(call);
+
+        static async Task<string> TextOfAsync(ValueTask<LlmCallResult> call) => (await call.ConfigureAwait(false)).Text;
     }
 
     /// <summary>Asks <paramref name="useCase"/> and returns the whole response (usage, model, finish reason).</summary>
-    public static async Task<ChatResponse> GetResponseAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
+    public static Task<ChatResponse> GetResponseAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
     {
-        var result = await CallAsync(session, useCase, callOptions, messages, null, cancellationToken).ConfigureAwait(false);
-        return result.Response;
+        ValueTask<LlmCallResult> call;
+        try
+        {
+            call = CallAsync(session, useCase, callOptions, messages, null, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<ChatResponse>(ex); // as an awaiting method would: invalid arguments fault the task
+        }
+
+        return call.IsCompletedSuccessfully ? Task.FromResult(call.Result.Response) : ResponseOfAsync(call);
+
+        static async Task<ChatResponse> ResponseOfAsync(ValueTask<LlmCallResult> call) => (await call.ConfigureAwait(false)).Response;
     }
 
     /// <summary>
@@ -68,7 +93,8 @@ public static class AmshaLlmCalls
         ArgumentNullException.ThrowIfNull(messages);
         var format = outputRepairs == 0 ? JsonOutputFormat<T>.Shared : new JsonOutputFormat<T>(outputRepairs);
         var conversation = new List<ChatMessage>(messages);
-        var context = StandaloneContext(session);
+        // Its own context even unobserved: the answers of one invocation and its schema failure share one id.
+        var context = session.WantsLlmCallEvents ? ObservedContext(session) : new LlmCallContext(null, null, session.Options.CaptureMessageContent);
         var attempts = 0;
         var usage = TokenUsage.Zero;
         try
@@ -148,7 +174,7 @@ public static class AmshaLlmCalls
     private static LlmCallContext StandaloneContext(ExecutionSession session) =>
         session.WantsLlmCallEvents
             ? ObservedContext(session)
-            : new LlmCallContext(null, null, session.Options.CaptureMessageContent); // nobody would see events: none are made (the id only if a failure names it)
+            : LlmCallContext.Unobserved(session.Options.CaptureMessageContent); // nobody would see events: none are made (an id only if a failure names it)
 
     // Kept apart from StandaloneContext so that an unobserved call does not allocate the closure.
     private static LlmCallContext ObservedContext(ExecutionSession session)

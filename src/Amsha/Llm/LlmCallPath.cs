@@ -25,6 +25,7 @@ internal readonly record struct LlmCallResult(ChatResponse Response, string Text
 internal sealed class LlmCallContext
 {
     private readonly Action<ExecutionEvent>? _emit;
+    private readonly bool _shared;
     private string? _executionId;
 
     /// <summary>A call of a crew task: its events join the execution's event log.</summary>
@@ -48,7 +49,24 @@ internal sealed class LlmCallContext
         CaptureContent = captureContent;
     }
 
-    public string ExecutionId => _executionId ??= CallIds.Next();
+    /// <summary>
+    /// A context for calls whose events nobody would see, shared by all of them: it holds nothing of one call, and
+    /// names each failure with an id of its own (see <see cref="ExecutionId"/>).
+    /// </summary>
+    public static LlmCallContext Unobserved(bool captureContent) => captureContent ? s_unobservedCapturing : s_unobserved;
+
+    private static readonly LlmCallContext s_unobserved = new(captureContent: false);
+    private static readonly LlmCallContext s_unobservedCapturing = new(captureContent: true);
+
+    private LlmCallContext(bool captureContent)
+    {
+        Mode = ExecutionMode.Interactive;
+        CaptureContent = captureContent;
+        _shared = true;
+    }
+
+    /// <summary>The execution's id, or the invocation's (made when first asked for); a shared context makes one per ask.</summary>
+    public string ExecutionId => _executionId ?? (_shared ? CallIds.Next() : _executionId = CallIds.Next());
 
     public ExecutionMode Mode { get; }
 
@@ -238,7 +256,8 @@ internal static class LlmCallPath
         private readonly ChatTelemetry? _telemetry;
         private readonly LlmCallContext _context;
         private string? _callId;
-        private readonly ResiliencePipeline<ChatResponse>? _retry;
+        private readonly LlmPipelines _pipelines;
+        private readonly int _maxAttempts;
         private readonly LlmCircuitBreaker _breaker;
         private readonly TimeSpan _attemptTimeout;
         private readonly TimeProvider _time;
@@ -258,8 +277,9 @@ internal static class LlmCallPath
             _callStarted = started;
             _telemetry = telemetry;
             _context = context;
-            _retry = pipelines.Retry(callOptions.MaxAttempts);
-            _breaker = pipelines.Breaker(useCase.Name);
+            _pipelines = pipelines;
+            _maxAttempts = callOptions.MaxAttempts;
+            _breaker = useCase.BreakerIn(pipelines);
             _attemptTimeout = LlmPipelines.Clamp(callOptions.AttemptTimeout);
             _time = time;
         }
@@ -275,7 +295,7 @@ internal static class LlmCallPath
         public ValueTask<ChatResponse> RunPipelineAsync(CancellationToken cancellationToken)
         {
             var first = AttemptAsync(cancellationToken);
-            return first.IsCompletedSuccessfully || _retry is null ? first : RetryAfterAsync(first, cancellationToken);
+            return first.IsCompletedSuccessfully || _maxAttempts <= 1 ? first : RetryAfterAsync(first, cancellationToken);
         }
 
         private async ValueTask<ChatResponse> RetryAfterAsync(ValueTask<ChatResponse> first, CancellationToken cancellationToken)
@@ -289,11 +309,13 @@ internal static class LlmCallPath
                 _firstFault = ex;
             }
 
+            // The retry pipeline is looked up only now: a call whose first attempt answers never needs it.
+            var retry = _pipelines.Retry(_maxAttempts)!;
             var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
             resilience.Properties.Set<LlmCallState>(LlmPipelines.StateKey, this);
             try
             {
-                return await _retry!.ExecuteAsync(static (ctx, call) => call.ReplayFirstOrAttemptAsync(ctx.CancellationToken), resilience, this).ConfigureAwait(false);
+                return await retry.ExecuteAsync(static (ctx, call) => call.ReplayFirstOrAttemptAsync(ctx.CancellationToken), resilience, this).ConfigureAwait(false);
             }
             finally
             {

@@ -35,6 +35,14 @@ internal sealed record LlmUseCase(string Name, IChatClient Client, string Provid
 
     /// <summary>Provider name and server for telemetry, worked out on first use.</summary>
     internal LlmEndpoint Endpoint => _endpoint ??= LlmEndpoint.Describe(Provider, BaseUrl, Client);
+
+    private LlmCircuitBreaker? _breaker;
+
+    /// <summary>
+    /// The use case's circuit breaker in <paramref name="pipelines"/> (its factory's), kept here after the first call:
+    /// a call finds it without looking its name up again. Every model of a use case shares the one breaker.
+    /// </summary>
+    internal LlmCircuitBreaker BreakerIn(LlmPipelines pipelines) => _breaker ??= pipelines.Breaker(Name);
 }
 
 /// <summary>Resolves named LLM use cases (<c>default</c>, <c>creative</c>, …) to chat clients.</summary>

@@ -176,17 +176,22 @@ public sealed class FaultMatrixTests
     }
 
     [Fact]
-    public async Task Call_settings_build_one_pipeline_reused_across_calls()
+    public async Task Call_settings_build_one_retry_pipeline_when_first_needed_and_reuse_it()
     {
         await using var server = LoopbackChatServer.Start();
         var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel());
         var assistant = new Assistant(session);
 
+        // A first attempt that answers needs no retry pipeline: none is built.
         await assistant.SummarizeAsync("a", TestContext.Current.CancellationToken);
-        await assistant.SummarizeAsync("b", TestContext.Current.CancellationToken);
-        await assistant.SummarizeAsync("c", TestContext.Current.CancellationToken);
+        Assert.Equal(0, session.Llm.Pipelines.Count);
 
+        // The first fault builds the call settings' pipeline; later faults reuse it.
+        server.Enqueue(LoopbackReply.Error(503), LoopbackReply.Success("b"), LoopbackReply.Error(503), LoopbackReply.Success("c"));
+        Assert.Equal("b", await assistant.SummarizeAsync("b", TestContext.Current.CancellationToken));
+        Assert.Equal("c", await assistant.SummarizeAsync("c", TestContext.Current.CancellationToken));
         Assert.Equal(1, session.Llm.Pipelines.Count);
+        Assert.Equal(5, server.RequestCount);
     }
 
     private static LoopbackReply Reply(string fault) => fault switch

@@ -95,6 +95,50 @@ public sealed class ResilienceTests
     }, time);
 
     [Fact]
+    public async Task The_breaker_is_the_use_cases_whatever_the_case_of_its_name()
+    {
+        var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = int.MaxValue, FaultStatusCode = 503 });
+        var session = QuickBreakerSession(client, new FakeTimeProvider());
+        var messages = AmshaLlmCalls.Messages(null, "hello");
+
+        // Two faults under one spelling open the breaker every spelling of the name reaches (each resolved use case keeps it).
+        await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "Default", s_once, messages, TestContext.Current.CancellationToken));
+        var refused = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "DEFAULT", s_once, messages, TestContext.Current.CancellationToken));
+        Assert.Equal("circuit_open", refused.ErrorType);
+        Assert.Equal(LlmCircuitState.Open, session.Llm.GetCircuitState("default"));
+        Assert.Equal(2, client.CallCount);
+    }
+
+    [Fact]
+    public async Task Unobserved_calls_name_each_failure_with_an_id_of_its_own()
+    {
+        var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = int.MaxValue, FaultStatusCode = 400 });
+        var session = OfflineSession(client, _ => { });
+        var messages = AmshaLlmCalls.Messages(null, "hello");
+
+        // Nobody observes the session: its calls share one context, which must not share an id between failures.
+        var first = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetTextAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken));
+        var second = await Assert.ThrowsAsync<LlmCallException>(() => AmshaLlmCalls.GetResponseAsync(session, "default", s_once, messages, TestContext.Current.CancellationToken));
+        Assert.False(string.IsNullOrEmpty(first.ExecutionId));
+        Assert.False(string.IsNullOrEmpty(second.ExecutionId));
+        Assert.NotEqual(first.ExecutionId, second.ExecutionId);
+    }
+
+    [Fact]
+    public void Invalid_arguments_fault_the_returned_task_instead_of_throwing()
+    {
+        var session = OfflineSession(new OfflineChatClient(), _ => { });
+        var messages = AmshaLlmCalls.Messages(null, "hello");
+
+        // As from an awaiting method: the caller sees the exception where it awaits.
+        var text = AmshaLlmCalls.GetTextAsync(session, "default", null!, messages, TestContext.Current.CancellationToken);
+        var response = AmshaLlmCalls.GetResponseAsync(null!, "default", s_once, messages, TestContext.Current.CancellationToken);
+        Assert.IsType<ArgumentNullException>(text.Exception?.InnerException);
+        Assert.IsType<ArgumentNullException>(response.Exception?.InnerException);
+    }
+
+    [Fact]
     public async Task Non_transient_faults_do_not_open_the_circuit()
     {
         var client = new OfflineChatClient(new OfflineChatClientOptions { FailFirstCalls = 5, FaultStatusCode = 400 });
