@@ -493,7 +493,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         }
     }
 
-    private static string NewExecutionId() => Guid.NewGuid().ToString("N");
+    private static string NewExecutionId() => ExecutionIds.Next();
 
     private void Launch<TOutput>(ExecutionRun<TOutput> run)
     {

@@ -121,7 +121,7 @@ internal sealed class InputGate
     public InputRequest NewRequest(InputRequest shape)
     {
         var now = _time.GetUtcNow();
-        return shape with { RequestId = Guid.NewGuid().ToString("N"), RequestedAt = now, Deadline = _timeout is { } timeout ? DeadlineAfter(now, timeout) : null };
+        return shape with { RequestId = ExecutionIds.Next(), RequestedAt = now, Deadline = _timeout is { } timeout ? DeadlineAfter(now, timeout) : null };
     }
 
     /// <summary>
