@@ -381,7 +381,9 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             }
         }
 
-        return await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, tools, cancellationToken).ConfigureAwait(false);
+        // An interactive run that may wait for a person hands its handle to whoever answers (SubmitInputAsync): it streams.
+        var streams = TokensMayBeRead || (Mode == ExecutionMode.Interactive && _humanInput is not null);
+        return await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, tools, streams, cancellationToken).ConfigureAwait(false);
     }
 
     // Asks the task's reviewer: an approved output goes on, an edit replaces it (parsed like the model's answer), a rejection fails the task.

@@ -54,6 +54,9 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
 
     // Set before the cancellation that stops a background run for its session's shutdown: it ends Interrupted, not Canceled.
     private volatile bool _interrupted;
+
+    // Set when the caller gets a handle that reads the run's events (Start), before the run starts.
+    private bool _eventStreamHandedOut;
     private ExecutionProgress _progress;
     private LazyCompletion<ExecutionStatus> _ended;
     private ExecutionEventLog? _events;
@@ -121,6 +124,16 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
     private static T Made<T>(ref T? field, T made)
         where T : class =>
         Interlocked.CompareExchange(ref field, made, null) ?? made;
+
+    /// <summary>Marks the run as one whose caller holds a handle that streams its events (<c>Start</c>); call before it is launched.</summary>
+    public void HandOutEventStream() => _eventStreamHandedOut = true;
+
+    /// <summary>
+    /// Whether someone may read the run's token deltas: the caller of <c>Start</c> through its handle, or the session's
+    /// subscribers and observers. Otherwise (<c>RunAsync</c>, background runs, nobody watching the session) the tasks ask
+    /// for whole answers: streaming an answer nobody reads costs an update, a delta event and a reassembly per token.
+    /// </summary>
+    protected bool TokensMayBeRead => _eventStreamHandedOut || Session.WantsTokenDeltas;
 
     /// <inheritdoc cref="ILiveRun.SubmitInputAsync"/>
     public abstract Task<ExecutionHandle> SubmitInputAsync(InputResponse response, ExecutionOptions? options, CancellationToken cancellationToken);

@@ -372,6 +372,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(crew);
         ThrowIfStopping(crew.Name);
         var run = CrewRun<TInput, TOutput>.Interactive(this, crew, NewExecutionId(), input, options, cancellationToken);
+        run.HandOutEventStream();
         Launch(run);
         return (InteractiveExecutionHandle<TOutput>)run.Handle;
     }
@@ -459,6 +460,9 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Whether token deltas reach anyone through the session: a subscriber or an observer (logs leave them out).</summary>
+    internal bool WantsTokenDeltas => Volatile.Read(ref _listeners).Length > 0 || _monitor.HasObservers;
 
     /// <summary>Whether the events of an <c>[AmshaLlmCall]</c> invocation reach anyone: a subscriber, an observer or an enabled log.</summary>
     internal bool WantsLlmCallEvents => Volatile.Read(ref _listeners).Length > 0 || _monitor.WantsLlmCallEvents;

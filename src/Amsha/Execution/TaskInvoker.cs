@@ -13,7 +13,9 @@ namespace Amsha;
 /// </summary>
 internal static class TaskInvoker
 {
-    public static async ValueTask<TaskOutput> InvokeAsync<TInput>(LlmFactory llm, CrewTaskDefinition<TInput> task, TaskPrompt prompt, LlmCallContext call, ToolSet? tools, CancellationToken cancellationToken)
+    // streams: whether the answer's text goes into the execution's events as it comes (someone may read them);
+    // otherwise the whole answer is asked for.
+    public static async ValueTask<TaskOutput> InvokeAsync<TInput>(LlmFactory llm, CrewTaskDefinition<TInput> task, TaskPrompt prompt, LlmCallContext call, ToolSet? tools, bool streams, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage>
         {
@@ -22,9 +24,8 @@ internal static class TaskInvoker
         };
 
         var format = task.OutputFormat;
-        var events = call.Events!;
         var taskName = task.Name;
-        Action<string> onDelta = delta => events.Append(new TokenDeltaEvent(taskName, delta));
+        var onDelta = streams ? AppendsDeltas(call.Events!, taskName) : null;
         using var span = StartAgentSpan(llm, task, call, format.ResponseFormat);
         call.AgentSpan = span;
         try
@@ -44,6 +45,10 @@ internal static class TaskInvoker
             throw;
         }
     }
+
+    // Apart from InvokeAsync, so that a task that does not stream allocates no closure for it.
+    private static Action<string> AppendsDeltas(ExecutionEventLog events, string taskName) =>
+        delta => events.Append(new TokenDeltaEvent(taskName, delta));
 
     // The agent's provider and model are those its calls will use (overrides included), known before the first call so
     // samplers see them. A use case that cannot be resolved leaves them out: the task's call fails with the reason.

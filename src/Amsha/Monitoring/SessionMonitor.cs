@@ -45,6 +45,9 @@ internal sealed class SessionMonitor
     /// <summary>Whether an LLM call's events reach anyone here: an observer, or an LLM log that is enabled at all.</summary>
     public bool WantsLlmCallEvents => Volatile.Read(ref _dispatchers).Length > 0 || _llmLogger.IsEnabled(LogLevel.Critical);
 
+    /// <summary>Whether an observer is registered: observers receive every event, token deltas included (logs do not).</summary>
+    public bool HasObservers => Volatile.Read(ref _dispatchers).Length > 0;
+
     public void Add(IExecutionObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);

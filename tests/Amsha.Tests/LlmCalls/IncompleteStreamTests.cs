@@ -64,6 +64,8 @@ public sealed class IncompleteStreamTests
         var session = LlmTestHost.Session(server, LlmTestHost.UniqueModel(), store: store);
         var crew = new ExplainThenSummarizeCrew(session);
 
+        // A subscriber reads the session's token deltas, so the background run's tasks stream.
+        using var watching = session.Subscribe(_ => { });
         var handle = await crew.StartBackgroundAsync(new Question("gravity"), TestContext.Current.CancellationToken);
         var failure = await Assert.ThrowsAsync<LlmCallException>(() => handle.ResultAsync(TestContext.Current.CancellationToken));
 

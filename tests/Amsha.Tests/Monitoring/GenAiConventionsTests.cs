@@ -39,7 +39,8 @@ public sealed class GenAiConventionsTests
         var session = LlmTestHost.Session(server, model);
         using var capture = new TelemetryCapture();
 
-        await new ExplainCrew(session).RunAsync(new Question("conformance"), cancellationToken: Token);
+        // Started: its caller may read the tokens, so the call streams (a RunAsync nobody watches asks for the whole answer).
+        await new ExplainCrew(session).Start(new Question("conformance"), cancellationToken: Token).ResultAsync(Token);
         var (spans, metrics) = capture.Collect(model);
 
         AssertConforms(spans, metrics, latest: false);

@@ -118,7 +118,8 @@ public sealed class MetricsTests
         await using var session = MonitoringCrews.UsageReportingSession(model.Client, failFirst: 2);
         using var retries = new RetryListener();
 
-        var result = await session.RunAsync(MonitoringCrews.TwoTasks("MetricsRetriedCrew"), "Rust").WaitAsync(TestCrews.Timeout);
+        // Started, so its tasks stream: a streamed attempt that fails has reported its usage first.
+        var result = await session.Start(MonitoringCrews.TwoTasks("MetricsRetriedCrew"), "Rust").ResultAsync().WaitAsync(TestCrews.Timeout);
         var metrics = result.Metrics;
 
         var billed = model.Billed;

@@ -77,20 +77,19 @@ internal sealed class FirstAttemptFailingClient(IChatClient inner, int failFirst
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private int _failures;
 
+    // A whole answer asked for (a run nobody streams) fails the same way, without usage: a failed request reports none.
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var conversation = messages.ToList();
+        return FailsNow(conversation)
+            ? Task.FromException<ChatResponse>(new LlmProviderException("Scripted 503: the provider is busy.", 503, TimeSpan.FromMilliseconds(10)))
+            : base.GetResponseAsync(conversation, options, cancellationToken);
+    }
+
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var conversation = messages.ToList();
-        bool fail;
-        lock (_seen)
-        {
-            fail = _seen.Add(string.Join("\u0001", conversation.Select(m => m.Text))) && _failures < failFirst;
-            if (fail)
-            {
-                _failures++;
-            }
-        }
-
-        if (fail)
+        if (FailsNow(conversation))
         {
             long input = conversation.Sum(m => OfflineChatClient.CountTokens(m.Text));
             yield return new ChatResponseUpdate { Contents = { new UsageContent(new UsageDetails { InputTokenCount = input, OutputTokenCount = 0, TotalTokenCount = input }) } };
@@ -100,6 +99,20 @@ internal sealed class FirstAttemptFailingClient(IChatClient inner, int failFirst
         await foreach (var update in base.GetStreamingResponseAsync(conversation, options, cancellationToken).ConfigureAwait(false))
         {
             yield return update;
+        }
+    }
+
+    private bool FailsNow(List<ChatMessage> conversation)
+    {
+        lock (_seen)
+        {
+            var fail = _seen.Add(string.Join("\u0001", conversation.Select(m => m.Text))) && _failures < failFirst;
+            if (fail)
+            {
+                _failures++;
+            }
+
+            return fail;
         }
     }
 }

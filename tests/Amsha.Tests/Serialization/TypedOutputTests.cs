@@ -172,6 +172,12 @@ public sealed class TypedOutputTests
 
     private sealed class RecordingClient(IChatClient inner, Action<ChatOptions?> record) : DelegatingChatClient(inner)
     {
+        public override System.Threading.Tasks.Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, System.Threading.CancellationToken cancellationToken = default)
+        {
+            record(options);
+            return base.GetResponseAsync(messages, options, cancellationToken);
+        }
+
         public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, System.Threading.CancellationToken cancellationToken = default)
         {
             record(options);

@@ -22,7 +22,8 @@ internal sealed class RendezvousChatClient(IChatClient inner, params string[] ta
     public Task AllArrived => _allArrived.Task;
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Crews stream.");
+        // A run nobody streams asks for the whole answer: the same updates, combined.
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
