@@ -46,41 +46,12 @@ public static class AmshaLlmCalls
     }
 
     /// <summary>Asks <paramref name="useCase"/> and returns the answer text.</summary>
-    public static Task<string> GetTextAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
-    {
-        // An answer that is there at once (a cache, a local model) skips the awaiting method's machinery.
-        ValueTask<LlmCallResult> call;
-        try
-        {
-            call = CallAsync(session, useCase, callOptions, messages, null, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<string>(ex); // as an awaiting method would: invalid arguments fault the task
-        }
-
-        return call.IsCompletedSuccessfully ? Task.FromResult(call.Result.Text) : TextOfAsync(call);
-
-        static async Task<string> TextOfAsync(ValueTask<LlmCallResult> call) => (await call.ConfigureAwait(false)).Text;
-    }
+    public static Task<string> GetTextAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default) =>
+        AnswerAsync(session, useCase, callOptions, messages, static result => result.Text, cancellationToken);
 
     /// <summary>Asks <paramref name="useCase"/> and returns the whole response (usage, model, finish reason).</summary>
-    public static Task<ChatResponse> GetResponseAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default)
-    {
-        ValueTask<LlmCallResult> call;
-        try
-        {
-            call = CallAsync(session, useCase, callOptions, messages, null, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<ChatResponse>(ex); // as an awaiting method would: invalid arguments fault the task
-        }
-
-        return call.IsCompletedSuccessfully ? Task.FromResult(call.Result.Response) : ResponseOfAsync(call);
-
-        static async Task<ChatResponse> ResponseOfAsync(ValueTask<LlmCallResult> call) => (await call.ConfigureAwait(false)).Response;
-    }
+    public static Task<ChatResponse> GetResponseAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, CancellationToken cancellationToken = default) =>
+        AnswerAsync(session, useCase, callOptions, messages, static result => result.Response, cancellationToken);
 
     /// <summary>
     /// Asks <paramref name="useCase"/> for JSON of <typeparamref name="T"/>'s schema (from its registered
@@ -160,6 +131,24 @@ public static class AmshaLlmCalls
                 // Canceled on purpose.
             }
         }
+    }
+
+    // An answer that is there at once (a cache, a local model) skips the awaiting method's machinery.
+    private static Task<T> AnswerAsync<T>(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, Func<LlmCallResult, T> part, CancellationToken cancellationToken)
+    {
+        ValueTask<LlmCallResult> call;
+        try
+        {
+            call = CallAsync(session, useCase, callOptions, messages, null, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex); // as an awaiting method would: invalid arguments fault the task
+        }
+
+        return call.IsCompletedSuccessfully ? Task.FromResult(part(call.Result)) : PartOfAsync(call, part);
+
+        static async Task<T> PartOfAsync(ValueTask<LlmCallResult> call, Func<LlmCallResult, T> part) => part(await call.ConfigureAwait(false));
     }
 
     private static ValueTask<LlmCallResult> CallAsync(ExecutionSession session, string useCase, LlmCallOptions callOptions, IList<ChatMessage> messages, Action<string>? onDelta, CancellationToken cancellationToken)
