@@ -232,8 +232,15 @@ public sealed class CrewCompileAndRunTests
         Assert.StartsWith("Task: Write a short article about Rust for engineers from the research.", prompts[1][1].Text);
     }
 
+    // Records both ways of asking: a RunAsync nobody watches asks for whole answers, a streamed run streams.
     private sealed class DelegatingRecorder(IChatClient inner, ConcurrentQueue<IReadOnlyList<ChatMessage>> calls) : DelegatingChatClient(inner)
     {
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            calls.Enqueue(messages.ToList());
+            return base.GetResponseAsync(messages, options, cancellationToken);
+        }
+
         public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             calls.Enqueue(messages.ToList());
