@@ -89,6 +89,12 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             _humanInput = MayAskForInput(_crew) ? NewInputGate(null) : null;
         }
 
+        if (Mode == ExecutionMode.Interactive && _humanInput is not null)
+        {
+            // Whoever answers one of its requests (SubmitInputAsync) gets its handle, which streams.
+            HandOutEventStream();
+        }
+
         if (_store is null)
         {
             return null;
@@ -381,9 +387,7 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             }
         }
 
-        // An interactive run that may wait for a person hands its handle to whoever answers (SubmitInputAsync): it streams.
-        var streams = TokensMayBeRead || (Mode == ExecutionMode.Interactive && _humanInput is not null);
-        return await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, tools, streams, cancellationToken).ConfigureAwait(false);
+        return await TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, tools, TokensMayBeRead, cancellationToken).ConfigureAwait(false);
     }
 
     // Asks the task's reviewer: an approved output goes on, an edit replaces it (parsed like the model's answer), a rejection fails the task.

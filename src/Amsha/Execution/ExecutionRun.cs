@@ -55,7 +55,8 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
     // Set before the cancellation that stops a background run for its session's shutdown: it ends Interrupted, not Canceled.
     private volatile bool _interrupted;
 
-    // Set when the caller gets a handle that reads the run's events (Start), before the run starts.
+    // Set when someone gets a handle that reads the run's events (Start; an answer to an interactive run's request),
+    // before the run's first task.
     private bool _eventStreamHandedOut;
     private ExecutionProgress _progress;
     private LazyCompletion<ExecutionStatus> _ended;
@@ -125,12 +126,15 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
         where T : class =>
         Interlocked.CompareExchange(ref field, made, null) ?? made;
 
-    /// <summary>Marks the run as one whose caller holds a handle that streams its events (<c>Start</c>); call before it is launched.</summary>
+    /// <summary>
+    /// Marks the run as one whose handle, which streams its events, is handed out: to the caller of <c>Start</c>, or to
+    /// whoever answers an interactive run's input request. Call before the run's first task.
+    /// </summary>
     public void HandOutEventStream() => _eventStreamHandedOut = true;
 
     /// <summary>
-    /// Whether someone may read the run's token deltas: the caller of <c>Start</c> through its handle, or the session's
-    /// subscribers and observers. Otherwise (<c>RunAsync</c>, background runs, nobody watching the session) the tasks ask
+    /// Whether someone may read the run's token deltas: a holder of its handle (<see cref="HandOutEventStream"/>), or the
+    /// session's subscribers and observers. Otherwise (<c>RunAsync</c>, background runs, nobody watching the session) the tasks ask
     /// for whole answers: streaming an answer nobody reads costs an update, a delta event and a reassembly per token.
     /// </summary>
     protected bool TokensMayBeRead => _eventStreamHandedOut || Session.WantsTokenDeltas;

@@ -64,8 +64,8 @@ public static class AmshaLlmCalls
         ArgumentNullException.ThrowIfNull(messages);
         var format = outputRepairs == 0 ? JsonOutputFormat<T>.Shared : new JsonOutputFormat<T>(outputRepairs);
         var conversation = new List<ChatMessage>(messages);
-        // Its own context even unobserved: the answers of one invocation and its schema failure share one id.
-        var context = session.WantsLlmCallEvents ? ObservedContext(session) : new LlmCallContext(null, null, session.Options.CaptureMessageContent);
+        // Several calls (the answer and its repairs) and the schema failure of one invocation share one id.
+        var context = StandaloneContext(session, singleCall: false);
         var attempts = 0;
         var usage = TokenUsage.Zero;
         try
@@ -160,10 +160,12 @@ public static class AmshaLlmCalls
     }
 
     // One invocation's events share a fresh id and count from 1; they go to the session's observers only.
-    private static LlmCallContext StandaloneContext(ExecutionSession session) =>
-        session.WantsLlmCallEvents
-            ? ObservedContext(session)
-            : LlmCallContext.Unobserved(session.Options.CaptureMessageContent); // nobody would see events: none are made (an id only if a failure names it)
+    // Nobody would see an unobserved call's events: none are made, and an id only if a failure names it. A single
+    // call shares the unobserved context; an invocation of several calls keeps its own, so they share its id.
+    private static LlmCallContext StandaloneContext(ExecutionSession session, bool singleCall = true) =>
+        session.WantsLlmCallEvents ? ObservedContext(session)
+        : singleCall ? LlmCallContext.Unobserved(session.Options.CaptureMessageContent)
+        : new LlmCallContext(null, null, session.Options.CaptureMessageContent);
 
     // Kept apart from StandaloneContext so that an unobserved call does not allocate the closure.
     private static LlmCallContext ObservedContext(ExecutionSession session)

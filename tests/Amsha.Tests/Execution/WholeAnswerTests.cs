@@ -81,10 +81,32 @@ public sealed class WholeAnswerTests
         Assert.Equal((2, 2), (subscribed.Whole, subscribed.Streamed));
     }
 
+    [Fact]
+    public async Task An_interactive_run_that_may_wait_for_a_person_streams_for_whoever_answers()
+    {
+        // RunAsync hands out no handle, but whoever answers the review request gets one: the draft streams.
+        var client = new CountingClient();
+        var session = TestCrews.Session(client);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+#pragma warning disable AMSHA207 // on purpose: a run answered by its id (session.SubmitInputAsync), whose handle the answer returns
+        var run = new Amsha.Tests.HumanInput.HumanReviewCrew(session).RunAsync(new Amsha.Tests.HumanInput.ReviewTopic("tides"), cancellationToken: stop.Token);
+#pragma warning restore AMSHA207
+
+        await client.FirstCall.WaitAsync(TestCrews.Timeout, Token);
+        stop.Cancel(); // it waits for the review now; the answer is not this test's business
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestCrews.Timeout, Token));
+
+        Assert.Equal((0, 1), (client.Whole, client.Streamed));
+    }
+
     private sealed class CountingClient() : DelegatingChatClient(new OfflineChatClient())
     {
+        private readonly TaskCompletionSource _firstCall = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _whole;
         private int _streamed;
+
+        /// <summary>Completes once the first request was made (either way).</summary>
+        public Task FirstCall => _firstCall.Task;
 
         public int Whole => Volatile.Read(ref _whole);
 
@@ -93,12 +115,14 @@ public sealed class WholeAnswerTests
         public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _whole);
+            _firstCall.TrySetResult();
             return base.GetResponseAsync(messages, options, cancellationToken);
         }
 
         public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _streamed);
+            _firstCall.TrySetResult();
             return base.GetStreamingResponseAsync(messages, options, cancellationToken);
         }
     }
