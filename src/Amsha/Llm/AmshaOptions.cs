@@ -151,6 +151,10 @@ public sealed class LlmParameterOptions
     /// <summary>Stop sequences.</summary>
     public List<string> Stop { get; set; } = new();
 
+    /// <summary>Whether no parameter has a value: a request carries none of them.</summary>
+    internal bool IsEmpty =>
+        Temperature is null && TopP is null && MaxCompletionTokens is null && PresencePenalty is null && FrequencyPenalty is null && Stop.Count == 0;
+
     /// <summary>Sets the parameters that have a value on <paramref name="options"/>, keeping its other values.</summary>
     internal void ApplyTo(ChatOptions options)
     {

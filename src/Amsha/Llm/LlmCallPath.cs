@@ -138,19 +138,27 @@ internal static class LlmCallPath
         callOptions.Validate(useCaseName);
         var overrides = context.Overrides?.For(useCaseName);
         var useCase = overrides?.ModelKey is { } modelKey ? llm.Resolve(useCaseName, modelKey) : llm.Resolve(useCaseName);
+        // Null when the request carries nothing: the client's own model, no parameter, no format, no tools.
         var options = useCase.CreateChatOptions();
-        Apply(overrides, options);
-        options.ResponseFormat = output?.ResponseFormat;
+        Apply(overrides, ref options);
+        if (output?.ResponseFormat is { } format)
+        {
+            (options ??= new ChatOptions()).ResponseFormat = format;
+        }
+
         if (tools is not null)
         {
-            options.Tools = tools;
+            (options ??= new ChatOptions()).Tools = tools;
         }
         else if (output is { StrictSchema: true } && useCase.StrictOutputs)
         {
             // Microsoft.Extensions.AI.OpenAI sends "strict": true with the schema. It applies the same key to every function
             // tool of the request, so a call that offers tools (whose schemas need not be strict) is sent without it.
-            (options.AdditionalProperties ??= new AdditionalPropertiesDictionary())[StrictOutputSchema.StrictKey] = true;
+            ((options ??= new ChatOptions()).AdditionalProperties ??= new AdditionalPropertiesDictionary())[StrictOutputSchema.StrictKey] = true;
         }
+
+        // The model the request asks for: the one it names, else the client's own.
+        var requestModel = options?.ModelId ?? useCase.Model;
 
         var taskName = context.TaskName;
         var time = llm.TimeProvider;
@@ -169,7 +177,7 @@ internal static class LlmCallPath
         var call = new Call(useCase, messages, options, onDelta, telemetry, context, llm.Pipelines, callOptions, time, started);
         if (context.Reports)
         {
-            context.Report(new LlmCallStartedEvent(call.CallId, useCase.Name, useCase.Provider, options.ModelId, taskName));
+            context.Report(new LlmCallStartedEvent(call.CallId, useCase.Name, useCase.Provider, requestModel, taskName));
         }
 
         try
@@ -183,7 +191,7 @@ internal static class LlmCallPath
                 telemetry?.Completed(response, call.Usage, call.Attempts, duration, captureContent, context.AgentSpan);
                 if (context.Reports)
                 {
-                    context.Report(new LlmCallCompletedEvent(call.CallId, useCase.Name, response.ModelId ?? options.ModelId, call.Attempts, call.TakeUnreportedUsage(), duration, taskName));
+                    context.Report(new LlmCallCompletedEvent(call.CallId, useCase.Name, response.ModelId ?? requestModel, call.Attempts, call.TakeUnreportedUsage(), duration, taskName));
                 }
             }
 
@@ -198,7 +206,7 @@ internal static class LlmCallPath
         {
             var fault = LlmFault.Classify(ex);
             var recoverable = fault.Transient || fault.ErrorType == "circuit_open";
-            var message = Scrub(Describe(useCase, options, fault, ex, call, callOptions), useCase.ApiKey);
+            var message = Scrub(Describe(useCase, requestModel, fault, ex, call, callOptions), useCase.ApiKey);
             telemetry?.Failed(fault.ErrorType, call.Usage, call.Attempts, time.GetElapsedTime(started), context.AgentSpan);
             context.Report(new LlmCallFailedEvent(call.CallId, useCase.Name, call.Attempts, call.TakeUnreportedUsage(), fault.ErrorType, message, recoverable, taskName));
             throw new LlmCallException(message, context.ExecutionId, context.Mode, recoverable, useCase.Name, fault.ErrorType, fault.StatusCode, call.Attempts, call.Usage, ex is LlmProviderException or TimeoutRejectedException or IncompleteResponseException ? ex : null);
@@ -209,7 +217,7 @@ internal static class LlmCallPath
         }
     }
 
-    private static void Apply(LlmOverrideOptions? overrides, ChatOptions options)
+    private static void Apply(LlmOverrideOptions? overrides, ref ChatOptions? options)
     {
         if (overrides is null)
         {
@@ -218,15 +226,18 @@ internal static class LlmCallPath
 
         if (overrides.Model is { Length: > 0 } model)
         {
-            options.ModelId = model;
+            (options ??= new ChatOptions()).ModelId = model;
         }
 
-        overrides.Parameters?.ApplyTo(options);
+        if (overrides.Parameters is { IsEmpty: false } parameters)
+        {
+            parameters.ApplyTo(options ??= new ChatOptions());
+        }
     }
 
-    private static string Describe(LlmUseCase useCase, ChatOptions options, LlmFault fault, Exception ex, LlmCallState state, LlmCallOptions callOptions)
+    private static string Describe(LlmUseCase useCase, string? requestModel, LlmFault fault, Exception ex, LlmCallState state, LlmCallOptions callOptions)
     {
-        var target = $"LLM use case '{useCase.Name}' ({useCase.Provider}/{options.ModelId ?? "default model"})";
+        var target = $"LLM use case '{useCase.Name}' ({useCase.Provider}/{requestModel ?? "default model"})";
         var attempts = state.Attempts.ToString(CultureInfo.InvariantCulture);
         return fault.ErrorType switch
         {
@@ -251,7 +262,7 @@ internal static class LlmCallPath
     {
         private readonly LlmUseCase _useCase;
         private readonly IList<ChatMessage> _messages;
-        private readonly ChatOptions _options;
+        private readonly ChatOptions? _options;
         private readonly Action<string>? _onDelta;
         private readonly ChatTelemetry? _telemetry;
         private readonly LlmCallContext _context;
@@ -268,7 +279,7 @@ internal static class LlmCallPath
         private readonly long _callStarted;
         private bool _attempted;
 
-        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions options, Action<string>? onDelta, ChatTelemetry? telemetry, LlmCallContext context, LlmPipelines pipelines, LlmCallOptions callOptions, TimeProvider time, long started)
+        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions? options, Action<string>? onDelta, ChatTelemetry? telemetry, LlmCallContext context, LlmPipelines pipelines, LlmCallOptions callOptions, TimeProvider time, long started)
         {
             _useCase = useCase;
             _messages = messages;

@@ -14,13 +14,28 @@ namespace Amsha;
 /// <param name="Parameters">The configured call parameters.</param>
 internal sealed record LlmUseCase(string Name, IChatClient Client, string Provider, string? Model, LlmParameterOptions Parameters)
 {
-    /// <summary>A fresh <see cref="ChatOptions"/> carrying the use case's model and parameters.</summary>
-    public ChatOptions CreateChatOptions()
+    /// <summary>
+    /// A fresh <see cref="ChatOptions"/> carrying the use case's model and parameters; null when a request would carry
+    /// neither (the client's own model, no parameter set), as a direct call of the client passes none.
+    /// </summary>
+    public ChatOptions? CreateChatOptions()
     {
+        var namesModel = Model is not null && !ModelIsClientDefault;
+        if (!namesModel && Parameters.IsEmpty)
+        {
+            return null;
+        }
+
         var options = new ChatOptions { ModelId = Model };
         Parameters.ApplyTo(options);
         return options;
     }
+
+    /// <summary>
+    /// Whether <see cref="Model"/> is what the client answers with anyway (its metadata's default model): a request then
+    /// need not name it, and still reports it in telemetry and events.
+    /// </summary>
+    internal bool ModelIsClientDefault { get; init; }
 
     /// <summary>The configured API key, kept out of ToString, telemetry, events and messages (they are scrubbed of it).</summary>
     internal string? ApiKey { get; init; }
@@ -150,7 +165,7 @@ public sealed class LlmFactory
         if (modelKeyOverride is null && _options.Clients.TryGetValue(useCase, out var registered))
         {
             var provider = ProviderOf(registered);
-            return new LlmUseCase(useCase, registered, provider, MetadataModel(registered), parameters) { StrictOutputs = strict ?? IsOpenAICompatible(provider) };
+            return new LlmUseCase(useCase, registered, provider, MetadataModel(registered), parameters) { StrictOutputs = strict ?? IsOpenAICompatible(provider), ModelIsClientDefault = true };
         }
 
         if (configured is null)
@@ -158,13 +173,13 @@ public sealed class LlmFactory
             if (_options.DefaultClient is { } fallback)
             {
                 var provider = ProviderOf(fallback);
-                return new LlmUseCase(useCase, fallback, provider, MetadataModel(fallback), parameters) { StrictOutputs = IsOpenAICompatible(provider) };
+                return new LlmUseCase(useCase, fallback, provider, MetadataModel(fallback), parameters) { StrictOutputs = IsOpenAICompatible(provider), ModelIsClientDefault = true };
             }
 
             if (_options.UseCases.Count == 0 && _options.Clients.Count == 0)
             {
                 var offline = _embeddedDefault.Value;
-                return new LlmUseCase(useCase, offline, OfflineChatClient.ProviderName, MetadataModel(offline), parameters);
+                return new LlmUseCase(useCase, offline, OfflineChatClient.ProviderName, MetadataModel(offline), parameters) { ModelIsClientDefault = true };
             }
 
             var known = string.Join(", ", _options.UseCases.Keys.Concat(_options.Clients.Keys).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(k => k, StringComparer.OrdinalIgnoreCase));

@@ -53,7 +53,7 @@ internal sealed class ChatTelemetry
     /// <param name="options">The call's options as sent.</param>
     /// <param name="time">The clock of the call's durations.</param>
     /// <param name="streams">Whether the call streams its answer (someone reads its text as it comes).</param>
-    public static ChatTelemetry? Start(LlmUseCase useCase, ChatOptions options, TimeProvider time, bool streams)
+    public static ChatTelemetry? Start(LlmUseCase useCase, ChatOptions? options, TimeProvider time, bool streams)
     {
         var tracing = AmshaTelemetry.Source.HasListeners();
         var metrics = AmshaTelemetry.ClientMetricsEnabled;
@@ -63,13 +63,13 @@ internal sealed class ChatTelemetry
         }
 
         var endpoint = useCase.Endpoint;
-        var model = options.ModelId ?? useCase.Model;
+        var model = options?.ModelId ?? useCase.Model;
         var span = tracing ? StartSpan(endpoint, model, useCase.Name, options, streams) : null;
         return span is null && !metrics ? null : new ChatTelemetry(span, endpoint, model, time, metrics);
     }
 
     // The sampling-relevant attributes (operation, provider, model, server) go in at creation, so samplers see them.
-    private static Activity? StartSpan(LlmEndpoint endpoint, string? model, string useCaseName, ChatOptions options, bool streams)
+    private static Activity? StartSpan(LlmEndpoint endpoint, string? model, string useCaseName, ChatOptions? options, bool streams)
     {
         var tags = new ActivityTagsCollection
         {
@@ -96,6 +96,11 @@ internal sealed class ChatTelemetry
         activity.SetTag("amsha.llm.use_case", useCaseName);
 
         activity.SetTag("gen_ai.request.stream", streams);
+        if (options is null)
+        {
+            return activity; // the request sets nothing: the client's own model and parameters
+        }
+
         if (AmshaTelemetry.OutputType(options.ResponseFormat) is { } outputType)
         {
             activity.SetTag("gen_ai.output.type", outputType);

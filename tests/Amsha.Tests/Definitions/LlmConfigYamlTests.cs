@@ -285,7 +285,7 @@ public sealed class LlmConfigYamlTests
         Assert.Equal("offline-creative", answer.ModelId);
         Assert.False(string.IsNullOrWhiteSpace(answer.Text));
         Assert.Equal("offline-judge", session.Llm.Resolve("evaluation").Model);
-        Assert.Equal(0.7f, session.Llm.Resolve("creative").CreateChatOptions().Temperature);
+        Assert.Equal(0.7f, session.Llm.Resolve("creative").CreateChatOptions()!.Temperature);
         Assert.Equal("GuideCrew", result.CrewName);
         Assert.Equal(2, result.TaskOutputs.Count);
         Assert.False(string.IsNullOrWhiteSpace(result.Output));

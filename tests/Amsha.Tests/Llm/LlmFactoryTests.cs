@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Linq;
 using System.Threading.Tasks;
 using Amsha.Tests.Support;
@@ -67,7 +68,7 @@ public sealed class LlmFactoryTests
         options.UseCases["evaluation"] = useCase;
 
         var resolved = new LlmFactory(options).Resolve("evaluation");
-        var chat = resolved.CreateChatOptions();
+        var chat = resolved.CreateChatOptions()!;
 
         Assert.Equal(("Offline", "offline-evaluation"), (resolved.Provider, resolved.Model));
         Assert.Equal("offline-evaluation", resolved.Client.GetService<ChatClientMetadata>()!.DefaultModelId);
@@ -99,6 +100,46 @@ public sealed class LlmFactoryTests
 
         var call = Assert.Single(recording.Options);
         Assert.Equal(("writer-model", 0.7f), (call!.ModelId, call.Temperature));
+    }
+
+    [Fact]
+    public async Task A_registered_client_with_nothing_to_set_is_called_without_options_and_its_model_is_still_reported()
+    {
+        // As a direct call of the client passes no options: the client answers with its own model anyway.
+        var recording = new RecordingChatClient(new OfflineChatClientOptions { ModelId = "house-model" });
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(recording);
+        var session = new ExecutionSession(options);
+        var events = new ConcurrentQueue<ExecutionEvent>();
+        using var subscription = session.Subscribe(events.Enqueue);
+
+        await session.RunAsync(TestCrews.ResearchAndWrite(), "Rust").WaitAsync(TestCrews.Timeout);
+
+        Assert.Equal(2, recording.Options.Count);
+        Assert.All(recording.Options, Assert.Null);
+        var started = events.OfType<LlmCallStartedEvent>().ToList();
+        Assert.Equal(2, started.Count);
+        Assert.All(started, e => Assert.Equal("house-model", e.Model));
+    }
+
+    [Fact]
+    public async Task A_registered_client_gets_options_once_a_parameter_or_an_override_sets_something()
+    {
+        var recording = new RecordingChatClient(new OfflineChatClientOptions { ModelId = "house-model" });
+        var options = new AmshaOptions();
+        options.Llm.UseChatClient("creative", recording);
+        options.Llm.UseCases["creative"] = new LlmUseCaseOptions { Parameters = new LlmParameterOptions { Temperature = 0.4f } };
+        options.Llm.UseDefaultChatClient(new OfflineChatClient());
+        var session = new ExecutionSession(options);
+
+        await session.RunAsync(TestCrews.ResearchAndWrite(writerLlm: "creative"), "Rust").WaitAsync(TestCrews.Timeout);
+        var overridden = new ExecutionOptions { Llm = new LlmOverrideOptions { Model = "other-model" } };
+        await session.RunAsync(TestCrews.ResearchAndWrite(writerLlm: "creative"), "Rust", overridden).WaitAsync(TestCrews.Timeout);
+
+        var sent = recording.Options.ToList();
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(("house-model", 0.4f), (sent[0]!.ModelId, sent[0]!.Temperature));
+        Assert.Equal(("other-model", 0.4f), (sent[1]!.ModelId, sent[1]!.Temperature));
     }
 
     [Fact]

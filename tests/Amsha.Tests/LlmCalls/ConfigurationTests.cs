@@ -41,7 +41,7 @@ public sealed class ConfigurationTests
         var useCase = session.Llm.Resolve("CREATIVE");
         Assert.Equal("OpenAI", useCase.Provider);
         Assert.Equal("gpt-x", useCase.Model);
-        var options = useCase.CreateChatOptions();
+        var options = useCase.CreateChatOptions()!;
         Assert.Equal(0.9f, options.Temperature);
         Assert.Equal(0.5f, options.TopP);
         Assert.Equal(256, options.MaxOutputTokens);
