@@ -336,6 +336,20 @@ public class ScaleBenchmarks : PeerBenchmarks
     [Benchmark(Description = "10,000 Amsha background crews (store keeping 10,000 finished)", OperationsPerInvoke = Runs)]
     public Task AmshaBackgroundBounded() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => _oneBounded.StartBackground(new BenchTopic("Rust")).ResultAsync()));
 
+    /// <summary>What <paramref name="runs"/> Agent Framework runs return, held together (<see cref="RetainedReport"/>).</summary>
+    internal async Task<object[]> AgentFrameworkResults(int runs) => await Task.WhenAll(Enumerable.Range(0, runs).Select(_ => Agent.RunAsync(Question))).ConfigureAwait(false);
+
+    /// <summary>
+    /// What <paramref name="runs"/> background runs return, held together, in a store that keeps each run's record
+    /// (<paramref name="keep"/>: a new in-memory store, so only these runs' records count) or nothing.
+    /// </summary>
+    internal async Task<object[]> AmshaResults(int runs, bool keep)
+    {
+        var crew = new OneTaskCrew(SessionWith(keep ? new InMemoryExecutionStore() : new DiscardingExecutionStore()));
+        var results = await Task.WhenAll(Enumerable.Range(0, runs).Select(_ => crew.StartBackground(new BenchTopic("Rust")).ResultAsync())).ConfigureAwait(false);
+        return keep ? [results, crew] : results;
+    }
+
     /// <summary>
     /// <c>-- scale-report</c>: batches of 10,000 background runs started at once, as in the table, with how much of each
     /// batch the garbage collector paused the process for (<see cref="GC.GetTotalPauseDuration"/>), per run. Shows

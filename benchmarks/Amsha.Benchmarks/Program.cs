@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- attribute-binding-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- call-profile raw|agent|call|crew|three|background|background-nothing 20000000   (also under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- retained-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- allocation-report raw|agent|call|crew|three|background|background-nothing 200000
 if (args is ["generator-report"])
 {
@@ -23,6 +24,12 @@ if (args is ["generator-profile", var edit, var count])
 if (args is ["scale-report"])
 {
     await Amsha.Benchmarks.ScaleBenchmarks.Report();
+    return;
+}
+
+if (args is ["retained-report"])
+{
+    Amsha.Benchmarks.RetainedReport.Run();
     return;
 }
 

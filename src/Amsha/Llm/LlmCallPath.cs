@@ -132,12 +132,48 @@ internal static class LlmCallPath
     /// </summary>
     /// <exception cref="LlmCallException">The call failed (non-transient fault, retries or time exhausted, open circuit).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public static async ValueTask<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, TaskOutputFormat? output, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken, IList<AITool>? tools = null)
+    public static ValueTask<LlmCallResult> CallAsync(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, TaskOutputFormat? output, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, CancellationToken cancellationToken, IList<AITool>? tools = null)
+    {
+        Call call;
+        try
+        {
+            call = Begin(llm, useCaseName, messages, output, callOptions, onDelta, context, tools);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<LlmCallResult>(ex); // as an awaiting method would: invalid arguments fault the call
+        }
+
+        ValueTask<ChatResponse> running;
+        try
+        {
+            running = DeferredTimeout.RunAsync(static (token, c) => c.RunPipelineAsync(token), call, LlmPipelines.Clamp(callOptions.TotalTimeout), llm.TimeProvider, call.Started, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            running = ValueTask.FromException<ChatResponse>(ex);
+        }
+
+        if (call.Span is { } span)
+        {
+            // The call's span was the ambient one while the request started (the client's own spans nest in it); the
+            // caller's flow gets its own back, as an awaiting method would leave it.
+            System.Diagnostics.Activity.Current = span.Parent;
+        }
+
+        // An answer that is there at once completes the call here; one still on its way is awaited by a method that
+        // holds only the call (what a waiting call keeps alive is then little more than its Call).
+        return running.IsCompletedSuccessfully ? new ValueTask<LlmCallResult>(call.Completed(running.Result)) : call.CompleteAsync(running, cancellationToken);
+    }
+
+    // Everything up to the request: the use case, its options, the call's telemetry, and its start reported.
+    private static Call Begin(LlmFactory llm, string useCaseName, IList<ChatMessage> messages, TaskOutputFormat? output, LlmCallOptions callOptions, Action<string>? onDelta, LlmCallContext context, IList<AITool>? tools)
     {
         ArgumentNullException.ThrowIfNull(callOptions);
         callOptions.Validate(useCaseName);
         var overrides = context.Overrides?.For(useCaseName);
         var useCase = overrides?.ModelKey is { } modelKey ? llm.Resolve(useCaseName, modelKey) : llm.Resolve(useCaseName);
+
         // Null when the request carries nothing: the client's own model, no parameter, no format, no tools.
         var options = useCase.CreateChatOptions();
         Apply(overrides, ref options);
@@ -157,64 +193,25 @@ internal static class LlmCallPath
             ((options ??= new ChatOptions()).AdditionalProperties ??= new AdditionalPropertiesDictionary())[StrictOutputSchema.StrictKey] = true;
         }
 
-        // The model the request asks for: the one it names, else the client's own.
-        var requestModel = options?.ModelId ?? useCase.Model;
-
-        var taskName = context.TaskName;
         var time = llm.TimeProvider;
         var started = time.GetTimestamp();
 
         // Null when nothing listens: an unobserved call does no telemetry work.
         var telemetry = ChatTelemetry.Start(useCase, options, time, streams: onDelta is not null);
-        var activity = telemetry?.Span;
-        var captureContent = activity is not null && context.CaptureContent;
+        var captureContent = telemetry?.Span is not null && context.CaptureContent;
         if (captureContent)
         {
             telemetry!.RecordInput(messages);
         }
 
         // The call is also its state: the attempts' totals, which the cached retry pipeline reaches.
-        var call = new Call(useCase, messages, options, onDelta, telemetry, context, llm.Pipelines, callOptions, time, started);
+        var call = new Call(useCase, messages, options, onDelta, telemetry, captureContent, context, llm.Pipelines, callOptions, time, started);
         if (context.Reports)
         {
-            context.Report(new LlmCallStartedEvent(call.CallId, useCase.Name, useCase.Provider, requestModel, taskName));
+            context.Report(new LlmCallStartedEvent(call.CallId, useCase.Name, useCase.Provider, call.RequestModel, context.TaskName));
         }
 
-        try
-        {
-            var response = await DeferredTimeout.RunAsync(static (token, c) => c.RunPipelineAsync(token), call, LlmPipelines.Clamp(callOptions.TotalTimeout), time, started, cancellationToken).ConfigureAwait(false);
-            var text = response.Text;
-            if (telemetry is not null || context.Reports)
-            {
-                // Read the clock only for someone who sees the duration.
-                var duration = time.GetElapsedTime(started);
-                telemetry?.Completed(response, call.Usage, call.Attempts, duration, captureContent, context.AgentSpan);
-                if (context.Reports)
-                {
-                    context.Report(new LlmCallCompletedEvent(call.CallId, useCase.Name, response.ModelId ?? requestModel, call.Attempts, call.TakeUnreportedUsage(), duration, taskName));
-                }
-            }
-
-            return new LlmCallResult(response, text, call.Usage, call.Attempts, activity?.Context ?? default);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            telemetry?.Failed("canceled", call.Usage, call.Attempts, time.GetElapsedTime(started), context.AgentSpan);
-            throw;
-        }
-        catch (Exception ex)
-        {
-            var fault = LlmFault.Classify(ex);
-            var recoverable = fault.Transient || fault.ErrorType == "circuit_open";
-            var message = Scrub(Describe(useCase, requestModel, fault, ex, call, callOptions), useCase.ApiKey);
-            telemetry?.Failed(fault.ErrorType, call.Usage, call.Attempts, time.GetElapsedTime(started), context.AgentSpan);
-            context.Report(new LlmCallFailedEvent(call.CallId, useCase.Name, call.Attempts, call.TakeUnreportedUsage(), fault.ErrorType, message, recoverable, taskName));
-            throw new LlmCallException(message, context.ExecutionId, context.Mode, recoverable, useCase.Name, fault.ErrorType, fault.StatusCode, call.Attempts, call.Usage, ex is LlmProviderException or TimeoutRejectedException or IncompleteResponseException ? ex : null);
-        }
-        finally
-        {
-            activity?.Dispose();
-        }
+        return call;
     }
 
     private static void Apply(LlmOverrideOptions? overrides, ref ChatOptions? options)
@@ -265,7 +262,9 @@ internal static class LlmCallPath
         private readonly ChatOptions? _options;
         private readonly Action<string>? _onDelta;
         private readonly ChatTelemetry? _telemetry;
+        private readonly bool _captureContent;
         private readonly LlmCallContext _context;
+        private readonly LlmCallOptions _callOptions;
         private string? _callId;
         private readonly LlmPipelines _pipelines;
         private readonly int _maxAttempts;
@@ -279,7 +278,7 @@ internal static class LlmCallPath
         private readonly long _callStarted;
         private bool _attempted;
 
-        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions? options, Action<string>? onDelta, ChatTelemetry? telemetry, LlmCallContext context, LlmPipelines pipelines, LlmCallOptions callOptions, TimeProvider time, long started)
+        public Call(LlmUseCase useCase, IList<ChatMessage> messages, ChatOptions? options, Action<string>? onDelta, ChatTelemetry? telemetry, bool captureContent, LlmCallContext context, LlmPipelines pipelines, LlmCallOptions callOptions, TimeProvider time, long started)
         {
             _useCase = useCase;
             _messages = messages;
@@ -287,7 +286,9 @@ internal static class LlmCallPath
             _onDelta = onDelta;
             _callStarted = started;
             _telemetry = telemetry;
+            _captureContent = captureContent;
             _context = context;
+            _callOptions = callOptions;
             _pipelines = pipelines;
             _maxAttempts = callOptions.MaxAttempts;
             _breaker = useCase.BreakerIn(pipelines);
@@ -297,6 +298,89 @@ internal static class LlmCallPath
 
         /// <summary>The id of the call's events, made when the first of them is.</summary>
         public string CallId => _callId ??= CallIds.Next();
+
+        /// <summary>The call's <c>chat</c> span; null when not traced.</summary>
+        public System.Diagnostics.Activity? Span => _telemetry?.Span;
+
+        /// <summary>When the call started (a timestamp of its clock).</summary>
+        public long Started => _callStarted;
+
+        /// <summary>The model the request asks for: the one it names, else the client's own.</summary>
+        public string? RequestModel => _options?.ModelId ?? _useCase.Model;
+
+        /// <summary>Waits for the answer still on its way, then completes the call as <see cref="Completed"/> does, or fails it.</summary>
+        public async ValueTask<LlmCallResult> CompleteAsync(ValueTask<ChatResponse> running, CancellationToken cancellationToken)
+        {
+            ChatResponse response;
+            try
+            {
+                response = await running.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                if (Failed(ex, cancellationToken) is { } failure)
+                {
+                    throw failure;
+                }
+
+                throw; // the caller canceled: its own exception, as it was thrown
+            }
+
+            return Completed(response);
+        }
+
+        /// <summary>Reports the answer (telemetry and the completed event, which see its duration) and ends the call's span.</summary>
+        public LlmCallResult Completed(ChatResponse response)
+        {
+            var activity = _telemetry?.Span;
+            try
+            {
+                var text = response.Text;
+                if (_telemetry is not null || _context.Reports)
+                {
+                    // Read the clock only for someone who sees the duration.
+                    var duration = _time.GetElapsedTime(_callStarted);
+                    _telemetry?.Completed(response, Usage, Attempts, duration, _captureContent, _context.AgentSpan);
+                    if (_context.Reports)
+                    {
+                        _context.Report(new LlmCallCompletedEvent(CallId, _useCase.Name, response.ModelId ?? RequestModel, Attempts, TakeUnreportedUsage(), duration, _context.TaskName));
+                    }
+                }
+
+                return new LlmCallResult(response, text, Usage, Attempts, activity?.Context ?? default);
+            }
+            finally
+            {
+                activity?.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Reports the fault and ends the call's span; returns the <see cref="LlmCallException"/> to throw, or null when the
+        /// caller canceled (its exception goes on as it is).
+        /// </summary>
+        private LlmCallException? Failed(Exception ex, CancellationToken cancellationToken)
+        {
+            try
+            {
+                if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    _telemetry?.Failed("canceled", Usage, Attempts, _time.GetElapsedTime(_callStarted), _context.AgentSpan);
+                    return null;
+                }
+
+                var fault = LlmFault.Classify(ex);
+                var recoverable = fault.Transient || fault.ErrorType == "circuit_open";
+                var message = Scrub(Describe(_useCase, RequestModel, fault, ex, this, _callOptions), _useCase.ApiKey);
+                _telemetry?.Failed(fault.ErrorType, Usage, Attempts, _time.GetElapsedTime(_callStarted), _context.AgentSpan);
+                _context.Report(new LlmCallFailedEvent(CallId, _useCase.Name, Attempts, TakeUnreportedUsage(), fault.ErrorType, message, recoverable, _context.TaskName));
+                return new LlmCallException(message, _context.ExecutionId, _context.Mode, recoverable, _useCase.Name, fault.ErrorType, fault.StatusCode, Attempts, Usage, ex is LlmProviderException or TimeoutRejectedException or IncompleteResponseException ? ex : null);
+            }
+            finally
+            {
+                _telemetry?.Span?.Dispose();
+            }
+        }
 
         /// <summary>
         /// The call's attempts, each through the breaker and within the attempt timeout. The first runs on its own; a

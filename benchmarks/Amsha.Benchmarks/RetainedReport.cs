@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Agents.AI;
+using Microsoft.Extensions.AI;
+
+namespace Amsha.Benchmarks;
+
+/// <summary>
+/// <c>-- retained-report</c>: what 10,000 runs keep alive, finished with their results held (as <c>Task.WhenAll</c>
+/// holds them in <see cref="ScaleBenchmarks"/>) and while each waits for its model. A collection that falls while
+/// runs are alive marks and copies this: it is the garbage collector's share of a batch.
+/// </summary>
+internal static class RetainedReport
+{
+    private const int Runs = 10_000;
+
+    public static void Run()
+    {
+        Measure("10,000 arrays of 1,000 bytes (the measurement's own check)", () => Task.FromResult(Enumerable.Range(0, Runs).Select(_ => (object)new byte[1_000]).ToArray()));
+        var benchmarks = new ScaleBenchmarks();
+        benchmarks.Setup();
+        Measure("Agent Framework RunAsync results", () => benchmarks.AgentFrameworkResults(Runs));
+        Measure("Amsha background results, store that keeps nothing", () => benchmarks.AmshaResults(Runs, keep: false));
+        Measure("Amsha background results and records, in-memory store", () => benchmarks.AmshaResults(Runs, keep: true));
+
+        InFlight("Agent Framework runs", client =>
+        {
+            var agent = new ChatClientAgent(client, "You are Analyst. Brief.");
+            return () => agent.RunAsync("Answer a question about Rust.");
+        });
+        InFlight("Amsha background runs, store that keeps nothing", client =>
+        {
+            var crew = new OneTaskCrew(new ExecutionSession(OptionsOver(client), new DiscardingExecutionStore()));
+            return () => crew.StartBackground(new BenchTopic("Rust")).ResultAsync();
+        });
+        InFlight("Amsha background runs, in-memory store", client =>
+        {
+            var crew = new OneTaskCrew(new ExecutionSession(OptionsOver(client), new InMemoryExecutionStore()));
+            return () => crew.StartBackground(new BenchTopic("Rust")).ResultAsync();
+        });
+    }
+
+    private static AmshaOptions OptionsOver(IChatClient client)
+    {
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(client);
+        return options;
+    }
+
+    /// <summary>
+    /// What 10,000 runs keep alive while each waits for its model's answer (the state of a batch of real runs for most
+    /// of its time): the heap with all of them at the model less the heap once they finished and were dropped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void InFlight(string what, Func<IChatClient, Func<Task>> stack)
+    {
+        var model = new GatedChatClient(new ShortAnswerChatClient());
+        var start = stack(model);
+        WarmInFlight(model, start);
+        model.Close();
+        var runs = new Task[Runs];
+        for (var i = 0; i < Runs; i++)
+        {
+            runs[i] = start();
+        }
+
+        model.WaitForWaiting(Runs);
+        var waiting = HeapAfterFullCollection();
+        model.Open();
+        Task.WhenAll(runs).GetAwaiter().GetResult();
+        runs = null;
+        var done = HeapAfterFullCollection();
+        Console.WriteLine($"{what}, waiting for the model: {(waiting - done) / (double)Runs:N0} B retained per run");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WarmInFlight(GatedChatClient model, Func<Task> start)
+    {
+        model.Open();
+        for (var i = 0; i < 100; i++)
+        {
+            start().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>A model that holds every request until it is opened, counting the requests that wait.</summary>
+    private sealed class GatedChatClient(IChatClient inner) : IChatClient
+    {
+        private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _waiting;
+
+        public void Close()
+        {
+            _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting = 0;
+        }
+
+        public void Open() => _gate.TrySetResult();
+
+        public void WaitForWaiting(int count)
+        {
+            while (Volatile.Read(ref _waiting) < count)
+            {
+                Thread.Sleep(1); // a report tool, not a test: polling is fine here
+            }
+        }
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var gate = _gate.Task;
+            Interlocked.Increment(ref _waiting);
+            await gate.ConfigureAwait(false);
+            return await inner.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var gate = _gate.Task;
+            Interlocked.Increment(ref _waiting);
+            await gate.ConfigureAwait(false);
+            await foreach (var update in inner.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => inner.GetService(serviceType, serviceKey);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    // Synchronous on purpose (an awaiting method would keep the results in its awaiter), and optimized at once:
+    // unoptimized code keeps every local alive to the method's end. Measured as the heap with the results held less
+    // the heap once they are dropped, so that nothing else alive counts.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Measure(string what, Func<Task<object[]>> run)
+    {
+        Warm(run);
+        var held = run().GetAwaiter().GetResult();
+        var count = held.Length;
+        var withResults = HeapAfterFullCollection();
+        GC.KeepAlive(held);
+        held = null;
+        var withoutResults = HeapAfterFullCollection();
+        Console.WriteLine($"{what}: {(withResults - withoutResults) / (double)Runs:N0} B retained per run ({count:N0} results held)");
+    }
+
+    // Apart, so that no stack slot of the measuring method holds the warm-up's results.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Warm(Func<Task<object[]>> run) => run().GetAwaiter().GetResult();
+
+    private static long HeapAfterFullCollection()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: false);
+    }
+}
