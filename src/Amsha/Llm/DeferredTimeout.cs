@@ -72,8 +72,7 @@ internal static class DeferredTimeout
         }
         catch (OperationCanceledException canceled) when (source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutRejectedException(
-                string.Create(CultureInfo.InvariantCulture, $"The operation didn't complete within the allowed timeout of '{timeout}'."), timeout, canceled);
+            throw Expired(timeout, canceled);
         }
         finally
         {
@@ -82,6 +81,10 @@ internal static class DeferredTimeout
             Release(source);
         }
     }
+
+    /// <summary>The exception of work that <paramref name="timeout"/> ended (as Polly's timeout strategy throws it).</summary>
+    public static TimeoutRejectedException Expired(TimeSpan timeout, Exception inner) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"The operation didn't complete within the allowed timeout of '{timeout}'."), timeout, inner);
 
     private static ITimer? Arm(CancellationTokenSource source, TimeSpan remaining, TimeProvider timeProvider)
     {

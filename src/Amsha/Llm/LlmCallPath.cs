@@ -147,7 +147,7 @@ internal static class LlmCallPath
         ValueTask<ChatResponse> running;
         try
         {
-            running = DeferredTimeout.RunAsync(static (token, c) => c.RunPipelineAsync(token), call, LlmPipelines.Clamp(callOptions.TotalTimeout), llm.TimeProvider, call.Started, cancellationToken);
+            running = call.RunPipelineAsync(cancellationToken);
         }
         catch (Exception ex)
         {
@@ -270,6 +270,7 @@ internal static class LlmCallPath
         private readonly int _maxAttempts;
         private readonly LlmCircuitBreaker _breaker;
         private readonly TimeSpan _attemptTimeout;
+        private readonly TimeSpan _totalTimeout;
         private readonly TimeProvider _time;
         private Exception? _firstFault;
 
@@ -293,6 +294,7 @@ internal static class LlmCallPath
             _maxAttempts = callOptions.MaxAttempts;
             _breaker = useCase.BreakerIn(pipelines);
             _attemptTimeout = LlmPipelines.Clamp(callOptions.AttemptTimeout);
+            _totalTimeout = LlmPipelines.Clamp(callOptions.TotalTimeout);
             _time = time;
         }
 
@@ -383,9 +385,10 @@ internal static class LlmCallPath
         }
 
         /// <summary>
-        /// The call's attempts, each through the breaker and within the attempt timeout. The first runs on its own; a
-        /// fault of it enters the retry pipeline as the pipeline's first outcome, which decides, reports and waits
-        /// before the next attempt as for any other.
+        /// The call's attempts, each through the breaker and within the attempt timeout, all within the total timeout.
+        /// The first runs on its own within its attempt timeout, which the total never undercuts (<see cref="LlmCallOptions"/>
+        /// refuses a total below it, and both count from the call's start): no timer of the total runs beside it. A fault of it enters the retry pipeline as the pipeline's first outcome, which decides,
+        /// reports and waits before the next attempt as for any other, within what is left of the total time.
         /// </summary>
         public ValueTask<ChatResponse> RunPipelineAsync(CancellationToken cancellationToken)
         {
@@ -404,6 +407,17 @@ internal static class LlmCallPath
                 _firstFault = ex;
             }
 
+            // The total timeout counts from the call's start: a first attempt that used it up leaves no retry.
+            if (_time.GetElapsedTime(_callStarted) >= _totalTimeout && !cancellationToken.IsCancellationRequested)
+            {
+                throw DeferredTimeout.Expired(_totalTimeout, _firstFault!);
+            }
+
+            return await DeferredTimeout.RunAsync(static (token, c) => c.RetryAsync(token), this, _totalTimeout, _time, _callStarted, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async ValueTask<ChatResponse> RetryAsync(CancellationToken cancellationToken)
+        {
             // The retry pipeline is looked up only now: a call whose first attempt answers never needs it.
             var retry = _pipelines.Retry(_maxAttempts)!;
             var resilience = ResilienceContextPool.Shared.Get(cancellationToken);
