@@ -392,8 +392,36 @@ internal static class LlmCallPath
         /// </summary>
         public ValueTask<ChatResponse> RunPipelineAsync(CancellationToken cancellationToken)
         {
-            var first = AttemptAsync(cancellationToken);
-            return first.IsCompletedSuccessfully || _maxAttempts <= 1 ? first : RetryAfterAsync(first, cancellationToken);
+            if (!TryStartAttempt(cancellationToken, out var first, out var probe))
+            {
+                return _maxAttempts <= 1 ? first : RetryAfterAsync(first, cancellationToken); // the circuit refused it
+            }
+
+            if (first.IsCompletedSuccessfully)
+            {
+                return first;
+            }
+
+            // One awaiting method for the first attempt's outcome and whatever follows it: a call waiting for its
+            // first answer holds that one frame.
+            return _maxAttempts <= 1 ? ObserveAsync(first, probe, cancellationToken) : ObserveThenRetryAsync(first, probe, cancellationToken);
+        }
+
+        private async ValueTask<ChatResponse> ObserveThenRetryAsync(ValueTask<ChatResponse> first, bool probe, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var response = await first.ConfigureAwait(false);
+                _breaker.Succeeded(probe);
+                return response;
+            }
+            catch (Exception ex)
+            {
+                CountFault(ex, probe, cancellationToken);
+                _firstFault = ex;
+            }
+
+            return await RetriesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         private async ValueTask<ChatResponse> RetryAfterAsync(ValueTask<ChatResponse> first, CancellationToken cancellationToken)
@@ -407,13 +435,19 @@ internal static class LlmCallPath
                 _firstFault = ex;
             }
 
+            return await RetriesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // After the first attempt's fault (in _firstFault): the retry pipeline, within what is left of the total time.
+        private ValueTask<ChatResponse> RetriesAsync(CancellationToken cancellationToken)
+        {
             // The total timeout counts from the call's start: a first attempt that used it up leaves no retry.
             if (_time.GetElapsedTime(_callStarted) >= _totalTimeout && !cancellationToken.IsCancellationRequested)
             {
-                throw DeferredTimeout.Expired(_totalTimeout, _firstFault!);
+                return ValueTask.FromException<ChatResponse>(DeferredTimeout.Expired(_totalTimeout, _firstFault!));
             }
 
-            return await DeferredTimeout.RunAsync(static (token, c) => c.RetryAsync(token), this, _totalTimeout, _time, _callStarted, cancellationToken).ConfigureAwait(false);
+            return DeferredTimeout.RunAsync(static (token, c) => c.RetryAsync(token), this, _totalTimeout, _time, _callStarted, cancellationToken);
         }
 
         private async ValueTask<ChatResponse> RetryAsync(CancellationToken cancellationToken)
@@ -440,17 +474,27 @@ internal static class LlmCallPath
                 return ValueTask.FromException<ChatResponse>(fault);
             }
 
-            return AttemptAsync(cancellationToken);
-        }
-
-        private ValueTask<ChatResponse> AttemptAsync(CancellationToken cancellationToken)
-        {
-            if (!_breaker.TryEnter(out var probe, out var refused))
+            if (!TryStartAttempt(cancellationToken, out var running, out var probe) || running.IsCompletedSuccessfully)
             {
-                return ValueTask.FromException<ChatResponse>(refused!);
+                return running;
             }
 
-            ValueTask<ChatResponse> running;
+            return ObserveAsync(running, probe, cancellationToken);
+        }
+
+        /// <summary>
+        /// Starts an attempt through the breaker and within the attempt timeout: false (and <paramref name="running"/>
+        /// the refusal) when the circuit refuses it. An attempt answered at once is counted by the breaker here; one
+        /// still running is for its caller to observe (<see cref="CountFault"/>).
+        /// </summary>
+        private bool TryStartAttempt(CancellationToken cancellationToken, out ValueTask<ChatResponse> running, out bool probe)
+        {
+            if (!_breaker.TryEnter(out probe, out var refused))
+            {
+                running = ValueTask.FromException<ChatResponse>(refused!);
+                return false;
+            }
+
             var started = _attempted ? _time.GetTimestamp() : _callStarted;
             _attempted = true;
             try
@@ -467,10 +511,9 @@ internal static class LlmCallPath
                 // Completed before returning: the breaker counts it at its start, which for an answer that was there at
                 // once is its end too, and saves a clock read.
                 _breaker.Succeeded(probe, started);
-                return running;
             }
 
-            return ObserveAsync(running, probe, cancellationToken);
+            return true;
         }
 
         private async ValueTask<ChatResponse> ObserveAsync(ValueTask<ChatResponse> running, bool probe, CancellationToken cancellationToken)
@@ -481,23 +524,27 @@ internal static class LlmCallPath
                 _breaker.Succeeded(probe);
                 return response;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _breaker.Abandoned(probe);
-                throw;
-            }
             catch (Exception ex)
             {
-                if (LlmPipelines.IsProviderFault(ex, cancellationToken))
-                {
-                    _breaker.Failed(probe);
-                }
-                else
-                {
-                    _breaker.Succeeded(probe);
-                }
-
+                CountFault(ex, probe, cancellationToken);
                 throw;
+            }
+        }
+
+        // An attempt its caller canceled counts neither way; only a provider's fault counts against the circuit.
+        private void CountFault(Exception ex, bool probe, CancellationToken cancellationToken)
+        {
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                _breaker.Abandoned(probe);
+            }
+            else if (LlmPipelines.IsProviderFault(ex, cancellationToken))
+            {
+                _breaker.Failed(probe);
+            }
+            else
+            {
+                _breaker.Succeeded(probe);
             }
         }
 
