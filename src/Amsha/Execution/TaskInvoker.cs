@@ -30,15 +30,27 @@ internal static class TaskInvoker
         call.AgentSpan = span;
         try
         {
-            // Every call of the task (output repairs included) goes through the one call path and reports to the execution's events.
-            var (value, _) = await OutputRepair.AskAsync(
-                messages,
-                format,
-                taskName,
-                async conversation => (tools is null
-                    ? await LlmCallPath.CallAsync(llm, task.Agent.Llm, conversation, format, llm.Options.Resilience.CrewCalls, onDelta, call, cancellationToken).ConfigureAwait(false)
-                    : await ToolLoop.CallAsync(llm, task.Agent.Llm, conversation, format, llm.Options.Resilience.CrewCalls, onDelta, call, tools, cancellationToken).ConfigureAwait(false)).Text).ConfigureAwait(false);
-            return new TaskOutput(taskName, task.Agent.Name, format.Format(value), value);
+            // Every call of the task (output repairs included) goes through the one call path and reports to the execution's
+            // events. The repair loop is written out here rather than passed a callback: a task waiting for its model then
+            // holds this one frame, not a closure, a delegate and the loop's frame besides.
+            for (var repair = 0; ; repair++)
+            {
+                var answer = tools is null
+                    ? await LlmCallPath.CallAsync(llm, task.Agent.Llm, messages, format, llm.Options.Resilience.CrewCalls, onDelta, call, cancellationToken).ConfigureAwait(false)
+                    : await ToolLoop.CallAsync(llm, task.Agent.Llm, messages, format, llm.Options.Resilience.CrewCalls, onDelta, call, tools, cancellationToken).ConfigureAwait(false);
+                object? value;
+                try
+                {
+                    value = format.Parse(taskName, answer.Text);
+                }
+                catch (OutputParseException ex) when (repair < format.OutputRepairs)
+                {
+                    OutputRepair.AskAgain(messages, answer.Text, ex);
+                    continue;
+                }
+
+                return new TaskOutput(taskName, task.Agent.Name, format.Format(value), value);
+            }
         }
         catch (Exception ex) when (AmshaTelemetry.RecordFailure(span, ex))
         {

@@ -8,8 +8,8 @@ namespace Amsha;
 
 /// <summary>
 /// Asks for a structured answer and, when it does not parse, asks again with the parse error, up to
-/// the format's <see cref="TaskOutputFormat.OutputRepairs"/> times. Crew tasks and <c>[AmshaLlmCall]</c>
-/// methods share it; every re-ask is an ordinary call of the LLM call path (retried, observed).
+/// the format's <see cref="TaskOutputFormat.OutputRepairs"/> times. <c>[AmshaLlmCall]</c> methods use the loop, crew
+/// tasks (<see cref="TaskInvoker"/>) its repair request; every re-ask is an ordinary call of the LLM call path (retried, observed).
 /// </summary>
 internal static class OutputRepair
 {
@@ -29,9 +29,15 @@ internal static class OutputRepair
             }
             catch (OutputParseException ex) when (repair < format.OutputRepairs)
             {
-                conversation.Add(new ChatMessage(ChatRole.Assistant, text));
-                conversation.Add(new ChatMessage(ChatRole.User, $"Your answer could not be used: at {ex.JsonPath}: {ex.Problem} Answer again with only the corrected JSON, following the schema exactly."));
+                AskAgain(conversation, text, ex);
             }
         }
+    }
+
+    /// <summary>Adds the answer that did not parse and the request to correct it to <paramref name="conversation"/>.</summary>
+    public static void AskAgain(List<ChatMessage> conversation, string answer, OutputParseException problem)
+    {
+        conversation.Add(new ChatMessage(ChatRole.Assistant, answer));
+        conversation.Add(new ChatMessage(ChatRole.User, $"Your answer could not be used: at {problem.JsonPath}: {problem.Problem} Answer again with only the corrected JSON, following the schema exactly."));
     }
 }
