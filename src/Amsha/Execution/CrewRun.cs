@@ -369,14 +369,20 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
         }
     }
 
-    private async ValueTask<TaskOutput> PerformAsync(CrewTaskDefinition<TInput> task, CancellationToken cancellationToken)
+    // Not an awaiting method itself for a task without tools: a task waiting for its model holds one frame less.
+    private ValueTask<TaskOutput> PerformAsync(CrewTaskDefinition<TInput> task, CancellationToken cancellationToken)
     {
         var prompt = task.BuildPrompt(_crewInput, new CrewTaskContext(_outputs));
         var call = new LlmCallContext(ExecutionId, Mode, _crew.Name, task.Name, Events, _options?.Llm, Session.Options.CaptureMessageContent);
         var toolOptions = Session.Options.Llm.Tools;
-        var tools = ToolSet.MayOffer(task, toolOptions)
-            ? await ToolSet.CreateAsync(task, Session.ResolveToolbox, Session.ResolveToolSource, toolOptions ?? new ToolOptions(), cancellationToken).ConfigureAwait(false)
-            : null;
+        return ToolSet.MayOffer(task, toolOptions)
+            ? PerformWithToolsAsync(task, prompt, call, toolOptions, cancellationToken)
+            : TaskInvoker.InvokeAsync(Session.Llm, task, prompt, call, null, TokensMayBeRead, cancellationToken);
+    }
+
+    private async ValueTask<TaskOutput> PerformWithToolsAsync(CrewTaskDefinition<TInput> task, TaskPrompt prompt, LlmCallContext call, ToolOptions? toolOptions, CancellationToken cancellationToken)
+    {
+        var tools = await ToolSet.CreateAsync(task, Session.ResolveToolbox, Session.ResolveToolSource, toolOptions ?? new ToolOptions(), cancellationToken).ConfigureAwait(false);
         if (tools is not null)
         {
             tools.Input = _humanInput;
