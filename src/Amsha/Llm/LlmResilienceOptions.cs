@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Amsha.Generated;
 
 namespace Amsha;
@@ -36,6 +37,21 @@ public sealed class LlmResilienceOptions
     /// <summary>How long an open circuit rejects calls before it lets one probe through (half-open). Default 15 s.</summary>
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The attempts and time limits crew task calls use.</summary>
-    internal LlmCallOptions CrewCalls => new(MaxAttempts, AttemptTimeout, TotalTimeout);
+    private LlmCallOptions? _crewCalls;
+
+    /// <summary>The attempts and time limits crew task calls use (made again only when a setting changed since).</summary>
+    internal LlmCallOptions CrewCalls
+    {
+        get
+        {
+            var calls = Volatile.Read(ref _crewCalls);
+            if (calls is null || calls.MaxAttempts != MaxAttempts || calls.AttemptTimeout != AttemptTimeout || calls.TotalTimeout != TotalTimeout)
+            {
+                calls = new LlmCallOptions(MaxAttempts, AttemptTimeout, TotalTimeout);
+                Volatile.Write(ref _crewCalls, calls);
+            }
+
+            return calls;
+        }
+    }
 }
