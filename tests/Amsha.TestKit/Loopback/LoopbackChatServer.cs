@@ -345,8 +345,9 @@ public sealed class LoopbackChatServer : IAsyncDisposable
 
             if (reply.CutAfterTokens is { } cut && i >= cut)
             {
-                // Drop the connection without the terminating chunk: the client sees a truncated body.
-                stream.Socket.Close(0);
+                // End the connection without the terminating chunk: the client sees a truncated body. Closed in order
+                // (not reset), so that the chunks sent before reach the client whatever the timing: a reset may discard them.
+                CloseCut(stream);
                 return;
             }
 
@@ -385,7 +386,14 @@ public sealed class LoopbackChatServer : IAsyncDisposable
         await WriteAsciiAsync(stream, string.Create(CultureInfo.InvariantCulture, $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n")).ConfigureAwait(false);
         await stream.WriteAsync(bytes.AsMemory(0, Math.Min(bytes.Length - 1, bytes.Length * cut / words))).ConfigureAwait(false);
         await stream.FlushAsync().ConfigureAwait(false);
-        stream.Socket.Close(0);
+        CloseCut(stream);
+    }
+
+    // A connection cut short after what was sent: the client reads all of it, then an end it did not expect.
+    private static void CloseCut(NetworkStream stream)
+    {
+        stream.Socket.Shutdown(SocketShutdown.Both);
+        stream.Socket.Close();
     }
 
     private string Completion(string id, LoopbackReply reply) => Json(w =>
