@@ -402,26 +402,7 @@ internal static class LlmCallPath
                 return first;
             }
 
-            // One awaiting method for the first attempt's outcome and whatever follows it: a call waiting for its
-            // first answer holds that one frame.
-            return _maxAttempts <= 1 ? ObserveAsync(first, probe, cancellationToken) : ObserveThenRetryAsync(first, probe, cancellationToken);
-        }
-
-        private async ValueTask<ChatResponse> ObserveThenRetryAsync(ValueTask<ChatResponse> first, bool probe, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var response = await first.ConfigureAwait(false);
-                _breaker.Succeeded(probe);
-                return response;
-            }
-            catch (Exception ex)
-            {
-                CountFault(ex, probe, cancellationToken);
-                _firstFault = ex;
-            }
-
-            return await RetriesAsync(cancellationToken).ConfigureAwait(false);
+            return ObserveAsync(first, probe, retriesFollow: _maxAttempts > 1, cancellationToken);
         }
 
         private async ValueTask<ChatResponse> RetryAfterAsync(ValueTask<ChatResponse> first, CancellationToken cancellationToken)
@@ -479,7 +460,7 @@ internal static class LlmCallPath
                 return running;
             }
 
-            return ObserveAsync(running, probe, cancellationToken);
+            return ObserveAsync(running, probe, retriesFollow: false, cancellationToken);
         }
 
         /// <summary>
@@ -516,7 +497,9 @@ internal static class LlmCallPath
             return true;
         }
 
-        private async ValueTask<ChatResponse> ObserveAsync(ValueTask<ChatResponse> running, bool probe, CancellationToken cancellationToken)
+        // Counts a running attempt's outcome with the breaker. A first attempt's fault, when retries may follow, goes on
+        // to them here: a call waiting for its first answer holds this one frame.
+        private async ValueTask<ChatResponse> ObserveAsync(ValueTask<ChatResponse> running, bool probe, bool retriesFollow, CancellationToken cancellationToken)
         {
             try
             {
@@ -527,8 +510,15 @@ internal static class LlmCallPath
             catch (Exception ex)
             {
                 CountFault(ex, probe, cancellationToken);
-                throw;
+                if (!retriesFollow)
+                {
+                    throw;
+                }
+
+                _firstFault = ex;
             }
+
+            return await RetriesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         // An attempt its caller canceled counts neither way; only a provider's fault counts against the circuit.
