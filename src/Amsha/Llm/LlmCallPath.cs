@@ -304,9 +304,6 @@ internal static class LlmCallPath
         /// <summary>The call's <c>chat</c> span; null when not traced.</summary>
         public System.Diagnostics.Activity? Span => _telemetry?.Span;
 
-        /// <summary>When the call started (a timestamp of its clock).</summary>
-        public long Started => _callStarted;
-
         /// <summary>The model the request asks for: the one it names, else the client's own.</summary>
         public string? RequestModel => _options?.ModelId ?? _useCase.Model;
 
@@ -386,37 +383,20 @@ internal static class LlmCallPath
 
         /// <summary>
         /// The call's attempts, each through the breaker and within the attempt timeout, all within the total timeout.
-        /// The first runs on its own within its attempt timeout, which the total never undercuts (<see cref="LlmCallOptions"/>
-        /// refuses a total below it, and both count from the call's start): no timer of the total runs beside it. A fault of it enters the retry pipeline as the pipeline's first outcome, which decides,
-        /// reports and waits before the next attempt as for any other, within what is left of the total time.
+        /// The first runs within its attempt timeout alone: the total never undercuts it (<see cref="LlmCallOptions"/>
+        /// refuses a total below it, and both count from the call's start), so no timer of the total runs beside it. A
+        /// fault of it enters the retry pipeline as the pipeline's first outcome, which decides, reports and waits before
+        /// the next attempt as for any other, within what is left of the total time.
         /// </summary>
         public ValueTask<ChatResponse> RunPipelineAsync(CancellationToken cancellationToken)
         {
-            if (!TryStartAttempt(cancellationToken, out var first, out var probe))
-            {
-                return _maxAttempts <= 1 ? first : RetryAfterAsync(first, cancellationToken); // the circuit refused it
-            }
-
-            if (first.IsCompletedSuccessfully)
+            // A refusal of the circuit is not retried (no retry could pass it: LlmFault.Classify calls it not transient).
+            if (!TryStartAttempt(cancellationToken, out var first, out var probe) || first.IsCompletedSuccessfully)
             {
                 return first;
             }
 
             return ObserveAsync(first, probe, retriesFollow: _maxAttempts > 1, cancellationToken);
-        }
-
-        private async ValueTask<ChatResponse> RetryAfterAsync(ValueTask<ChatResponse> first, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await first.ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                _firstFault = ex;
-            }
-
-            return await RetriesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         // After the first attempt's fault (in _firstFault): the retry pipeline, within what is left of the total time.

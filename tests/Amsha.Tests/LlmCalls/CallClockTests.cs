@@ -13,6 +13,8 @@ namespace Amsha.Tests.LlmCalls;
 /// timeouts count from there), once more at the end for whoever sees the duration. A clock read costs about a tenth
 /// of a call answered at once, so these keep that win; durations must stay exact.
 /// </summary>
+// Alone: a test running beside it with a telemetry listener turns the call's telemetry on, which reads the clock too.
+[Collection(nameof(Support.AloneCollection))]
 public sealed class CallClockTests
 {
     [Fact]
