@@ -9,12 +9,29 @@ namespace Amsha.Orleans.Tests;
 /// <summary>A silo that dies leaves its executions Running in the store; their handles follow them until someone resumes them elsewhere.</summary>
 public sealed class SiloLossTests
 {
-    // A safety net only: each finishes in seconds.
-    [Fact(Timeout = 60_000)]
+    // A safety net only: each stage has its own bound, well under it, and the test ends in seconds.
+    [Fact(Timeout = 180_000)]
     public async Task The_handle_of_an_execution_whose_silo_died_follows_it_until_a_resume_finishes_it_on_another_silo()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await AmshaCluster.StartAsync(3);
+        var stages = new Stages();
+        var cluster = await stages.WithinAsync("three silos start", Slow, _ => AmshaCluster.StartAsync(3), ct);
+        try
+        {
+            await FollowAcrossTheLossAsync(cluster, stages, ct);
+        }
+        finally
+        {
+            await stages.WithinAsync("the cluster stops", Slow, _ => cluster.DisposeAsync().AsTask(), ct);
+        }
+    }
+
+    // Bounds for the stages: one for what waits on the cluster's own clock (membership, a lease), one for the rest.
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(40);
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(20);
+
+    private static async Task FollowAcrossTheLossAsync(AmshaCluster cluster, Stages stages, CancellationToken ct)
+    {
         // Twelve over three randomly placed silos: some land beside the first silo (all on it: one chance in 500,000).
         var topics = Enumerable.Range(0, 12).Select(_ => ModelScript.NewTopic()).ToList();
 
@@ -24,27 +41,37 @@ public sealed class SiloLossTests
             cluster.Script.On(topic, (call, token) => call.Index == 1 ? Task.Delay(Timeout.Infinite, token) : Task.CompletedTask);
         }
 
-        var handles = new Dictionary<string, ExecutionHandle<string>>();
-        foreach (var topic in topics)
+        var handles = await stages.WithinAsync("twelve executions start", Quick, async token =>
         {
-            handles[topic] = await cluster.Client.StartBackgroundAsync(ClusterCrew.Definition, new ClusterTopic(topic), cancellationToken: ct);
-        }
+            var started = new Dictionary<string, ExecutionHandle<string>>();
+            foreach (var topic in topics)
+            {
+                started[topic] = await cluster.Client.StartBackgroundAsync(ClusterCrew.Definition, new ClusterTopic(topic), cancellationToken: token);
+            }
 
-        var placed = new Dictionary<string, string>();
-        foreach (var topic in topics)
+            return started;
+        }, ct);
+
+        var placed = await stages.WithinAsync("each calls its model", Quick, async token =>
         {
-            placed[topic] = (await cluster.Script.Entered(topic).WaitAsync(ct)).Where;
-        }
+            var where = new Dictionary<string, string>();
+            foreach (var topic in topics)
+            {
+                where[topic] = (await cluster.Script.Entered(topic).WaitAsync(token)).Where;
+            }
+
+            return where;
+        }, ct);
 
         var victim = cluster.Cluster.Silos.Skip(1).FirstOrDefault(s => placed.ContainsValue(s.Name));
         Assert.NotNull(victim);
         var target = topics.First(t => placed[t] == victim.Name);
         var handle = handles[target];
 
-        await cluster.CrashAsync(victim);
+        await stages.WithinAsync("a silo is killed", Slow, _ => cluster.CrashAsync(victim), ct);
 
         // Nothing was stored: the record still says Running, and the handle keeps following.
-        var left = await cluster.Client.GetExecutionAsync(handle.ExecutionId, ct);
+        var left = await stages.WithinAsync("the record is read", Quick, token => cluster.Client.GetExecutionAsync(handle.ExecutionId, token), ct);
         Assert.Equal(ExecutionStatus.Running, left.Status);
         Assert.Equal(victim.SiloAddress.ToString(), left.Owner);
         Assert.False(handle.WaitAsync(ct).IsCompleted);
@@ -54,18 +81,21 @@ public sealed class SiloLossTests
         // that execution an orphan by definition.
         var live = topics.First(t => placed[t] != victim.Name);
         var liveRecord = await cluster.Client.GetExecutionAsync(handles[live].ExecutionId, ct);
-        var renewed = await WaitForRenewalAsync(cluster.Client, liveRecord, ct);
+        var renewed = await stages.WithinAsync("a live silo renews a lease", Slow, token => WaitForRenewalAsync(cluster.Client, liveRecord, token), ct);
         Assert.Equal(liveRecord.Owner, renewed.Owner);
         Assert.Equal(ExecutionStatus.Running, renewed.Status);
 
         // Once the dead silo's lease has expired (4 s here), the client finds the execution orphaned, owned by the dead
         // silo, and resumes it: it runs on a silo that lives, and the handle the client held all along follows it to
         // the end.
-        var orphans = await WaitForOrphansAsync(cluster.Client, handle.ExecutionId, ct);
+        var orphans = await stages.WithinAsync("the dead silo's execution is listed as orphaned", Slow, token => WaitForOrphansAsync(cluster.Client, handle.ExecutionId, token), ct);
         Assert.Equal(victim.SiloAddress.ToString(), orphans.Single(o => o.ExecutionId == handle.ExecutionId).Owner);
-        var resumed = await cluster.Client.ResumeAsync(ClusterCrew.Definition, handle.ExecutionId, cancellationToken: ct);
-        var result = await resumed.ResultAsync(ct);
-        var followed = await handle.ResultAsync(ct);
+        var result = await stages.WithinAsync("the resumed execution finishes", Slow, async token =>
+        {
+            var resumed = await cluster.Client.ResumeAsync(ClusterCrew.Definition, handle.ExecutionId, cancellationToken: token);
+            return await resumed.ResultAsync(token);
+        }, ct);
+        var followed = await stages.WithinAsync("the first handle follows it to the end", Slow, token => handle.ResultAsync(token), ct);
 
         Assert.Equal(3, result.TaskOutputs.Count);
         Assert.Equal(result.Output, followed.Output);

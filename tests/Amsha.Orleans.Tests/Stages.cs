@@ -1,0 +1,50 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Amsha.Orleans.Tests;
+
+/// <summary>
+/// The stages of a long cluster test, each with its own bound. The stages wait on a real clock (leases, membership), so a
+/// test that failed on a loaded machine says which wait did not end, after how long, and what had passed before it,
+/// rather than running into the test's own timeout with nothing to show. Each stage is written to the test's output as it
+/// starts and ends.
+/// </summary>
+internal sealed class Stages
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _passed = new();
+
+    public async Task<T> WithinAsync<T>(string stage, TimeSpan bound, Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
+    {
+        var started = _clock.Elapsed;
+        Write($"{stage}: started");
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(bound);
+        try
+        {
+            var result = await step(bounded.Token).WaitAsync(bound, cancellationToken);
+            _passed.Add(string.Create(CultureInfo.InvariantCulture, $"{stage} {(_clock.Elapsed - started).TotalSeconds:F1} s"));
+            Write($"{stage}: done");
+            return result;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || bounded.IsCancellationRequested))
+        {
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                $"Stage '{stage}' did not end within {bound.TotalSeconds:F0} s (started {started.TotalSeconds:F1} s into the test). Stages before it: {string.Join("; ", _passed)}."), ex);
+        }
+    }
+
+    public Task WithinAsync(string stage, TimeSpan bound, Func<CancellationToken, Task> step, CancellationToken cancellationToken) =>
+        WithinAsync(stage, bound, async token =>
+        {
+            await step(token);
+            return true;
+        }, cancellationToken);
+
+    private void Write(string line) =>
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:F1} s] {line}"));
+}
