@@ -125,6 +125,7 @@ internal static class CallProfile
         benchmarks.Setup();
         var work = Row(benchmarks, row);
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var workItems = System.Threading.ThreadPool.CompletedWorkItemCount;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
@@ -132,7 +133,8 @@ internal static class CallProfile
         }
 
         cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        Console.WriteLine($"{row}: {watch.Elapsed.TotalMilliseconds * 1_000_000 / count:F0} ns per run over {count:N0} (process CPU {cpu.TotalMilliseconds * 1_000_000 / count:F0} ns per run); "
+        workItems = System.Threading.ThreadPool.CompletedWorkItemCount - workItems;
+        Console.WriteLine($"{row}: {watch.Elapsed.TotalMilliseconds * 1_000_000 / count:F0} ns per run over {count:N0} (process CPU {cpu.TotalMilliseconds * 1_000_000 / count:F0} ns per run, thread-pool work items {(double)workItems / count:F2} per run); "
             + $"GC paused {GC.GetTotalPauseDuration().TotalMilliseconds * 1_000_000 / count:F0} ns per run, collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (gen 0/1/2), heap {GC.GetTotalMemory(false) / 1_048_576} MB");
     }
 
@@ -146,7 +148,9 @@ internal static class CallProfile
         "three" => benchmarks.AmshaThreeTasks,
         "background" => benchmarks.AmshaBackground,
         "background-nothing" => benchmarks.AmshaBackgroundKeepingNothing,
-        _ => throw new ArgumentException($"Unknown row '{row}': raw, agent, call, crew, three, background or background-nothing.", nameof(row)),
+        "handoff" => benchmarks.ThreadPoolHandOff,
+        "crew-on-pool" => benchmarks.AmshaOneTaskOnThreadPool,
+        _ => throw new ArgumentException($"Unknown row '{row}': raw, agent, call, crew, three, background, background-nothing, handoff or crew-on-pool.", nameof(row)),
     };
 }
 
@@ -235,6 +239,16 @@ public class CrewRunBenchmarks : PeerBenchmarks
     [Benchmark(Description = "thread-pool hand-off of the answer (Task.Run)")]
     [BenchmarkCategory("call")]
     public Task<string> ThreadPoolHandOff() => Task.Run(static () => ShortAnswerChatClient.Answer);
+
+    /// <summary>
+    /// The interactive run of the one-task crew, handed to a thread-pool work item as a background run is: the same work
+    /// and the same hand-off, with no store, checkpoint or background bookkeeping. The distance from here to the
+    /// background rows is what Amsha's background mode adds; the distance from the interactive row is what moving any
+    /// work of this length to another thread costs on this machine (a caller that slept must be woken).
+    /// </summary>
+    [Benchmark(Description = "Amsha crew, one task, interactive, on the thread pool (Task.Run)")]
+    [BenchmarkCategory("call")]
+    public Task<string> AmshaOneTaskOnThreadPool() => Task.Run(AmshaOneTask);
 
     /// <summary>The finished executions the bounded in-memory store keeps (<c>new InMemoryExecutionStore(1_000)</c>).</summary>
     internal const int BoundedStore = 1_000;

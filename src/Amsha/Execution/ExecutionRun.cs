@@ -44,7 +44,14 @@ internal interface ILiveRun
 /// </summary>
 internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
 {
-    private readonly TaskCompletionSource<CrewResult<TOutput>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed by Publish, the very last thing a run does, after its session let go of it and with no lock held: so
+    // whoever awaits the result continues right there, on the run's thread, instead of waiting for another hop through
+    // the thread pool, and finds the run settled (status final, no longer tracked as running).
+    private readonly TaskCompletionSource<CrewResult<TOutput>> _completion = new();
+
+    // The outcome RunToEndAsync reached, until Publish hands it out: the result, the failure, or a Cancellation. One
+    // field: a run waiting for its model holds it all along.
+    private object? _outcome;
 
     // Completes (never faults, so nobody has to observe it) once the execution is durable or has failed to become so.
     private LazyCompletion<Exception?> _ready;
@@ -192,7 +199,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
             var failure = PreparationFailure(ex);
             SetStatus(ExecutionStatus.Failed);
             _ready.TrySetResult(failure);
-            _completion.TrySetException(failure);
+            Conclude(failure);
             _cancellation.Dispose();
             return;
         }
@@ -202,7 +209,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
             SetStatus(ExecutionStatus.Succeeded);
             Progress = new ExecutionProgress(Progress.TotalTasks, Progress.TotalTasks, null);
             _ready.TrySetResult(null);
-            _completion.TrySetResult(finishedEarlier);
+            Conclude(finishedEarlier);
             _cancellation.Dispose();
             return;
         }
@@ -216,7 +223,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
             await OnEndingAsync(ExecutionStatus.Succeeded, null).ConfigureAwait(false);
             SetStatus(ExecutionStatus.Succeeded);
             Events.Append(new ExecutionCompletedEvent(time.GetElapsedTime(started)), terminal: true);
-            _completion.TrySetResult(BuildResult(Metrics.Final ?? Metrics.Snapshot(ExecutionStatus.Succeeded)));
+            Conclude(BuildResult(Metrics.Final ?? Metrics.Snapshot(ExecutionStatus.Succeeded)));
         }
         catch (ExecutionSuspension)
         {
@@ -234,28 +241,28 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
                     ?? new ExecutionException($"Execution '{ExecutionId}' could not store its input request: {ex.Message}", ExecutionId, Mode, IsTransient(ex), ex);
                 SetStatus(ExecutionStatus.Failed);
                 Events.Append(new ExecutionFailedEvent(ErrorTypeOf(failure), failure.Message, failure.Recoverable), terminal: true);
-                _completion.TrySetException(failure);
+                Conclude(failure);
             }
         }
         catch (InputExpiredException expired) when (Mode == ExecutionMode.Interactive)
         {
             SetStatus(ExecutionStatus.InputExpired);
             Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.InputExpired, new[] { expired.Request.RequestId }), terminal: true);
-            _completion.TrySetException(expired);
+            Conclude(expired);
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested && _interrupted && Mode == ExecutionMode.Background)
         {
             await TryEndAsync(ExecutionStatus.Interrupted, null).ConfigureAwait(false);
             SetStatus(ExecutionStatus.Interrupted);
             Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.Interrupted, Array.Empty<string>()), terminal: true);
-            _completion.TrySetException(new ExecutionInterruptedException(ExecutionId));
+            Conclude(new ExecutionInterruptedException(ExecutionId));
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
             await TryEndAsync(ExecutionStatus.Canceled, null).ConfigureAwait(false);
             SetStatus(ExecutionStatus.Canceled);
             Events.Append(new ExecutionCanceledEvent(), terminal: true);
-            _completion.TrySetCanceled(_cancellation.Token);
+            Conclude(new Cancellation(_cancellation.Token));
         }
         catch (Exception ex)
         {
@@ -264,7 +271,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
             await TryEndAsync(ExecutionStatus.Failed, failure).ConfigureAwait(false);
             SetStatus(ExecutionStatus.Failed);
             Events.Append(new ExecutionFailedEvent(ErrorTypeOf(failure), failure.Message, failure.Recoverable), terminal: true);
-            _completion.TrySetException(failure);
+            Conclude(failure);
         }
         finally
         {
@@ -274,6 +281,35 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
 
     /// <summary>Called by the session once the run has ended and it has let go of it: completes <see cref="Ended"/>.</summary>
     public void Release() => _ended.TrySetResult(Status);
+
+    /// <summary>
+    /// Hands out the outcome <see cref="RunToEndAsync"/> reached: completes <see cref="Completion"/>. Called once the run has
+    /// ended and been released, as the last thing on its flow, since the awaiters of the result continue inside this call.
+    /// </summary>
+    public void Publish()
+    {
+        switch (_outcome)
+        {
+            case CrewResult<TOutput> result:
+                _completion.TrySetResult(result);
+                break;
+            case Cancellation canceled:
+                _completion.TrySetCanceled(canceled.Token);
+                break;
+            case Exception failure:
+                _completion.TrySetException(failure);
+                break;
+            default:
+                // Every path of RunToEndAsync concludes; were one to miss, its awaiters must not wait forever.
+                _completion.TrySetException(new InvalidOperationException($"Execution '{ExecutionId}' ended without an outcome."));
+                break;
+        }
+    }
+
+    // Each path of RunToEndAsync reaches one outcome; should two ever be reached, the first stands, as a completion's would.
+    private void Conclude(object outcome) => _outcome ??= outcome;
+
+    private sealed record Cancellation(CancellationToken Token);
 
     /// <summary>
     /// Makes the execution durable before it runs (a background start stores its first record; a resume reads
@@ -350,7 +386,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
         }
 
         Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.WaitingForInput, ids), terminal: true);
-        _completion.TrySetException(new ExecutionWaitingForInputException(ExecutionId, requests));
+        Conclude(new ExecutionWaitingForInputException(ExecutionId, requests));
     }
 
     // An LLM call failure already names its fault kind (status code, timeout, provider exception type).

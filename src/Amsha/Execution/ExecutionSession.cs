@@ -388,6 +388,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         var run = CrewRun<TInput, TOutput>.Interactive(this, crew, NewExecutionId(), input, options, cancellationToken);
         await run.RunToEndAsync().ConfigureAwait(false);
         run.Release();
+        run.Publish();
         return await run.Completion.ConfigureAwait(false);
     }
 
@@ -523,6 +524,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         }
 
         run.Release();
+        run.Publish();
     }
 
     private void Unsubscribe(Action<ExecutionEvent> listener)
