@@ -70,6 +70,7 @@ internal static class RetainedReport
 
         model.WaitForWaiting(Runs);
         var waiting = HeapAfterFullCollection();
+        HoldForDump(what + ", waiting for the model");
         model.Open();
         Task.WhenAll(runs).GetAwaiter().GetResult();
         runs = null;
@@ -145,10 +146,21 @@ internal static class RetainedReport
         var held = run().GetAwaiter().GetResult();
         var count = held.Length;
         var withResults = HeapAfterFullCollection();
+        HoldForDump(what);
         GC.KeepAlive(held);
         held = null;
         var withoutResults = HeapAfterFullCollection();
         Console.WriteLine($"{what}: {(withResults - withoutResults) / (double)Runs:N0} B retained per run ({count:N0} results held)");
+    }
+
+    // AMSHA_RETAINED_HOLD=<seconds>: waits with the runs held, for `dotnet-gcdump collect -p <pid>` to see what they keep.
+    private static void HoldForDump(string what)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("AMSHA_RETAINED_HOLD"), out var seconds) && seconds > 0)
+        {
+            Console.WriteLine($"holding {what} for {seconds} s (pid {Environment.ProcessId})");
+            Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        }
     }
 
     // Apart, so that no stack slot of the measuring method holds the warm-up's results.
