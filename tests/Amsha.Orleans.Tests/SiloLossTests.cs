@@ -11,24 +11,8 @@ public sealed class SiloLossTests
 {
     // A safety net only: each stage has its own bound, well under it, and the test ends in seconds.
     [Fact(Timeout = 180_000)]
-    public async Task The_handle_of_an_execution_whose_silo_died_follows_it_until_a_resume_finishes_it_on_another_silo()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var stages = new Stages();
-        var cluster = await stages.WithinAsync("three silos start", Slow, _ => AmshaCluster.StartAsync(3), ct);
-        try
-        {
-            await FollowAcrossTheLossAsync(cluster, stages, ct);
-        }
-        finally
-        {
-            await stages.WithinAsync("the cluster stops", Slow, _ => cluster.DisposeAsync().AsTask(), ct);
-        }
-    }
-
-    // Bounds for the stages: one for what waits on the cluster's own clock (membership, a lease), one for the rest.
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(40);
-    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(20);
+    public Task The_handle_of_an_execution_whose_silo_died_follows_it_until_a_resume_finishes_it_on_another_silo() =>
+        Stages.OnClusterAsync(3, FollowAcrossTheLossAsync, TestContext.Current.CancellationToken);
 
     private static async Task FollowAcrossTheLossAsync(AmshaCluster cluster, Stages stages, CancellationToken ct)
     {
@@ -41,7 +25,7 @@ public sealed class SiloLossTests
             cluster.Script.On(topic, (call, token) => call.Index == 1 ? Task.Delay(Timeout.Infinite, token) : Task.CompletedTask);
         }
 
-        var handles = await stages.WithinAsync("twelve executions start", Quick, async token =>
+        var handles = await stages.WithinAsync("twelve executions start", Stages.QuickBound, async token =>
         {
             var started = new Dictionary<string, ExecutionHandle<string>>();
             foreach (var topic in topics)
@@ -52,7 +36,7 @@ public sealed class SiloLossTests
             return started;
         }, ct);
 
-        var placed = await stages.WithinAsync("each calls its model", Quick, async token =>
+        var placed = await stages.WithinAsync("each calls its model", Stages.QuickBound, async token =>
         {
             var where = new Dictionary<string, string>();
             foreach (var topic in topics)
@@ -68,10 +52,10 @@ public sealed class SiloLossTests
         var target = topics.First(t => placed[t] == victim.Name);
         var handle = handles[target];
 
-        await stages.WithinAsync("a silo is killed", Slow, _ => cluster.CrashAsync(victim), ct);
+        await stages.WithinAsync("a silo is killed", Stages.ClusterBound, _ => cluster.CrashAsync(victim), ct);
 
         // Nothing was stored: the record still says Running, and the handle keeps following.
-        var left = await stages.WithinAsync("the record is read", Quick, token => cluster.Client.GetExecutionAsync(handle.ExecutionId, token), ct);
+        var left = await stages.WithinAsync("the record is read", Stages.QuickBound, token => cluster.Client.GetExecutionAsync(handle.ExecutionId, token), ct);
         Assert.Equal(ExecutionStatus.Running, left.Status);
         Assert.Equal(victim.SiloAddress.ToString(), left.Owner);
         Assert.False(handle.WaitAsync(ct).IsCompleted);
@@ -81,21 +65,21 @@ public sealed class SiloLossTests
         // that execution an orphan by definition.
         var live = topics.First(t => placed[t] != victim.Name);
         var liveRecord = await cluster.Client.GetExecutionAsync(handles[live].ExecutionId, ct);
-        var renewed = await stages.WithinAsync("a live silo renews a lease", Slow, token => WaitForRenewalAsync(cluster.Client, liveRecord, token), ct);
+        var renewed = await stages.WithinAsync("a live silo renews a lease", Stages.ClusterBound, token => WaitForRenewalAsync(cluster.Client, liveRecord, token), ct);
         Assert.Equal(liveRecord.Owner, renewed.Owner);
         Assert.Equal(ExecutionStatus.Running, renewed.Status);
 
         // Once the dead silo's lease has expired (4 s here), the client finds the execution orphaned, owned by the dead
         // silo, and resumes it: it runs on a silo that lives, and the handle the client held all along follows it to
         // the end.
-        var orphans = await stages.WithinAsync("the dead silo's execution is listed as orphaned", Slow, token => WaitForOrphansAsync(cluster.Client, handle.ExecutionId, token), ct);
+        var orphans = await stages.WithinAsync("the dead silo's execution is listed as orphaned", Stages.ClusterBound, token => WaitForOrphansAsync(cluster.Client, handle.ExecutionId, token), ct);
         Assert.Equal(victim.SiloAddress.ToString(), orphans.Single(o => o.ExecutionId == handle.ExecutionId).Owner);
-        var result = await stages.WithinAsync("the resumed execution finishes", Slow, async token =>
+        var result = await stages.WithinAsync("the resumed execution finishes", Stages.ClusterBound, async token =>
         {
             var resumed = await cluster.Client.ResumeAsync(ClusterCrew.Definition, handle.ExecutionId, cancellationToken: token);
             return await resumed.ResultAsync(token);
         }, ct);
-        var followed = await stages.WithinAsync("the first handle follows it to the end", Slow, token => handle.ResultAsync(token), ct);
+        var followed = await stages.WithinAsync("the first handle follows it to the end", Stages.ClusterBound, token => handle.ResultAsync(token), ct);
 
         Assert.Equal(3, result.TaskOutputs.Count);
         Assert.Equal(result.Output, followed.Output);
