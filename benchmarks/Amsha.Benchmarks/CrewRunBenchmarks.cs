@@ -154,6 +154,7 @@ internal static class CallProfile
     public static Func<System.Threading.Tasks.Task<string>> Row(CrewRunBenchmarks benchmarks, string row) => row switch
     {
         "raw" => benchmarks.Raw,
+        "raw-prompt" => benchmarks.RawWithPrompt,
         "agent" => benchmarks.AgentFramework,
         "call" => benchmarks.AmshaLlmCall,
         "crew" => benchmarks.AmshaOneTask,
@@ -162,7 +163,7 @@ internal static class CallProfile
         "background-nothing" => benchmarks.AmshaBackgroundKeepingNothing,
         "handoff" => benchmarks.ThreadPoolHandOff,
         "crew-on-pool" => benchmarks.AmshaOneTaskOnThreadPool,
-        _ => throw new ArgumentException($"Unknown row '{row}': raw, agent, call, crew, three, background, background-nothing, handoff or crew-on-pool.", nameof(row)),
+        _ => throw new ArgumentException($"Unknown row '{row}': raw, raw-prompt, agent, call, crew, three, background, background-nothing, handoff or crew-on-pool.", nameof(row)),
     };
 }
 
@@ -193,6 +194,7 @@ public class CrewRunBenchmarks : PeerBenchmarks
 
         // Every stack must do the work: fail the run rather than measure something that does not.
         Check(Raw().GetAwaiter().GetResult());
+        Check(RawWithPrompt().GetAwaiter().GetResult());
         Check(AgentFramework().GetAwaiter().GetResult());
         Check(SemanticKernel().GetAwaiter().GetResult());
         Check(AmshaLlmCall().GetAwaiter().GetResult());
@@ -215,6 +217,16 @@ public class CrewRunBenchmarks : PeerBenchmarks
     [Benchmark(Baseline = true, Description = "raw IChatClient call")]
     [BenchmarkCategory("call")]
     public async Task<string> Raw() => (await Client.GetResponseAsync(Messages).ConfigureAwait(false)).Text;
+
+    /// <summary>
+    /// The raw call with its prompt made per call, as the <c>[AmshaLlmCall]</c> row's is (the topic rendered into the
+    /// text, the message and its list built): the baseline above sends one prepared list every time.
+    /// </summary>
+    [Benchmark(Description = "raw IChatClient call, prompt built per call")]
+    [BenchmarkCategory("call")]
+    public async Task<string> RawWithPrompt() => (await Client.GetResponseAsync([new ChatMessage(ChatRole.User, $"Summarize {Topic} in one sentence.")]).ConfigureAwait(false)).Text;
+
+    private string Topic { get; } = "Rust";
 
     [Benchmark(Description = "Agent Framework RunAsync")]
     [BenchmarkCategory("call")]

@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- generator-profile unrelated|record|cold 300   (under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- build-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- attribute-binding-report
-// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- call-profile raw|agent|call|crew|three|background|background-nothing|handoff|crew-on-pool|stream|stream-agent 20000000   (also under dotnet-trace)
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- call-profile raw|raw-prompt|agent|call|crew|three|background|background-nothing|handoff|crew-on-pool|stream|stream-agent 20000000   (also under dotnet-trace)
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- retained-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- allocation-report raw|agent|call|crew|three|background|background-nothing 200000
