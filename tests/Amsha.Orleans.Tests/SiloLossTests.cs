@@ -25,27 +25,7 @@ public sealed class SiloLossTests
             cluster.Script.On(topic, (call, token) => call.Index == 1 ? Task.Delay(Timeout.Infinite, token) : Task.CompletedTask);
         }
 
-        var handles = await stages.WithinAsync("twelve executions start", Stages.QuickBound, async token =>
-        {
-            var started = new Dictionary<string, ExecutionHandle<string>>();
-            foreach (var topic in topics)
-            {
-                started[topic] = await cluster.Client.StartBackgroundAsync(ClusterCrew.Definition, new ClusterTopic(topic), cancellationToken: token);
-            }
-
-            return started;
-        }, ct);
-
-        var placed = await stages.WithinAsync("each calls its model", Stages.QuickBound, async token =>
-        {
-            var where = new Dictionary<string, string>();
-            foreach (var topic in topics)
-            {
-                where[topic] = (await cluster.Script.Entered(topic).WaitAsync(token)).Where;
-            }
-
-            return where;
-        }, ct);
+        var (handles, placed) = await cluster.StartEachAsync(topics, stages, ct);
 
         var victim = cluster.Cluster.Silos.Skip(1).FirstOrDefault(s => placed.ContainsValue(s.Name));
         Assert.NotNull(victim);

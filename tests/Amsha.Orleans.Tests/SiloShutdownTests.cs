@@ -19,28 +19,9 @@ public sealed class SiloShutdownTests
         // Twelve over three randomly placed silos: some land beside the first silo (all on it: one chance in 500,000).
         var topics = Enumerable.Range(0, 12).Select(_ => ModelScript.NewTopic()).ToList();
         var gates = topics.ToDictionary(t => t, t => cluster.Script.Gate(t));
-        var handles = await stages.WithinAsync("twelve executions start", Stages.QuickBound, async token =>
-        {
-            var started = new Dictionary<string, ExecutionHandle<string>>();
-            foreach (var topic in topics)
-            {
-                started[topic] = await cluster.Client.StartBackgroundAsync(ClusterCrew.Definition, new ClusterTopic(topic), cancellationToken: token);
-            }
-
-            return started;
-        }, ct);
 
         // Every execution is in its first task, held by its gate, on the silo that runs it.
-        var placed = await stages.WithinAsync("each calls its model", Stages.QuickBound, async token =>
-        {
-            var where = new Dictionary<string, string>();
-            foreach (var topic in topics)
-            {
-                where[topic] = (await cluster.Script.Entered(topic).WaitAsync(token)).Where;
-            }
-
-            return where;
-        }, ct);
+        var (handles, placed) = await cluster.StartEachAsync(topics, stages, ct);
 
         var victim = cluster.Cluster.Silos.Skip(1).FirstOrDefault(s => placed.ContainsValue(s.Name));
         Assert.NotNull(victim);

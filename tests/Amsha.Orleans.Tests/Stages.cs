@@ -13,7 +13,7 @@ namespace Amsha.Orleans.Tests;
 /// rather than running into the test's own timeout with nothing to show. Each stage is written to the test's output as it
 /// starts and ends.
 /// </summary>
-internal sealed class Stages
+public sealed class Stages
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _passed = new();

@@ -95,6 +95,37 @@ public sealed class AmshaCluster : IAsyncDisposable
         return reports;
     }
 
+    /// <summary>
+    /// Starts one background execution per topic from the client, then waits until each has called its model: returns
+    /// the handles and the silo each runs on, by topic. Two stages of <paramref name="stages"/>.
+    /// </summary>
+    public async Task<(Dictionary<string, ExecutionHandle<string>> Handles, Dictionary<string, string> Placed)> StartEachAsync(IReadOnlyList<string> topics, Stages stages, CancellationToken cancellationToken)
+    {
+        var handles = await stages.WithinAsync($"{topics.Count} executions start", Stages.QuickBound, async token =>
+        {
+            var started = new Dictionary<string, ExecutionHandle<string>>();
+            foreach (var topic in topics)
+            {
+                started[topic] = await Client.StartBackgroundAsync(ClusterCrew.Definition, new ClusterTopic(topic), cancellationToken: token);
+            }
+
+            return started;
+        }, cancellationToken);
+
+        var placed = await stages.WithinAsync("each calls its model", Stages.QuickBound, async token =>
+        {
+            var where = new Dictionary<string, string>();
+            foreach (var topic in topics)
+            {
+                where[topic] = (await Script.Entered(topic).WaitAsync(token)).Where;
+            }
+
+            return where;
+        }, cancellationToken);
+
+        return (handles, placed);
+    }
+
     /// <summary>Kills <paramref name="silo"/> as a crash would: it writes nothing more to the store and leaves the cluster at once.</summary>
     public async Task CrashAsync(InProcessSiloHandle silo)
     {
