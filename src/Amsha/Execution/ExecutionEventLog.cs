@@ -16,14 +16,17 @@ internal interface IExecutionEventSink
 /// <summary>
 /// The ordered, append-only event record of one execution. Every reader replays it from the
 /// first event and then follows new ones until the execution ends, so any number of readers
-/// see exactly the same sequence whenever they start reading.
+/// see exactly the same sequence whenever they start reading. A log made without a record
+/// (<c>retains: false</c>) still numbers, stamps and passes on every event, and keeps none: for runs whose events
+/// nobody can read from the log (a background run's handle has no stream; its watchers are the session's
+/// subscribers and observers, told of each event as it is appended).
 /// </summary>
 internal sealed class ExecutionEventLog
 {
     private readonly object _gate = new();
     // Appended under the lock, read without it: an event is stored before the count that covers it is published, and
     // a grown array before the count, so a reader that sees a count finds its events in the array it reads after it.
-    private ExecutionEvent[] _events = new ExecutionEvent[16];
+    private ExecutionEvent[] _events;
     private int _count;
     private readonly string _executionId;
     private readonly TimeProvider _time;
@@ -33,12 +36,16 @@ internal sealed class ExecutionEventLog
     private TaskCompletionSource<bool>? _changed;
     private bool _completed;
 
-    public ExecutionEventLog(string executionId, TimeProvider time, IExecutionEventSink? onAppended)
+    public ExecutionEventLog(string executionId, TimeProvider time, IExecutionEventSink? onAppended, bool retains = true)
     {
+        _events = retains ? new ExecutionEvent[16] : Array.Empty<ExecutionEvent>();
         _executionId = executionId;
         _time = time;
         _onAppended = onAppended;
     }
+
+    /// <summary>Whether the log keeps its events for readers (an interactive run's), or only numbers and passes them on.</summary>
+    public bool KeepsRecord => _events.Length > 0;
 
     /// <summary>Stamps <paramref name="e"/> with the execution id, next sequence number and time, and appends it.</summary>
     public ExecutionEvent Append(ExecutionEvent e, bool terminal = false)
@@ -53,14 +60,18 @@ internal sealed class ExecutionEventLog
             }
 
             stamped = ExecutionEvent.Stamp(e, _executionId, _count + 1, _time.GetUtcNow());
-            if (_count == _events.Length)
+            if (KeepsRecord)
             {
-                var grown = new ExecutionEvent[_events.Length * 2];
-                Array.Copy(_events, grown, _count);
-                Volatile.Write(ref _events, grown);
+                if (_count == _events.Length)
+                {
+                    var grown = new ExecutionEvent[_events.Length * 2];
+                    Array.Copy(_events, grown, _count);
+                    Volatile.Write(ref _events, grown);
+                }
+
+                _events[_count] = stamped;
             }
 
-            _events[_count] = stamped;
             Volatile.Write(ref _count, _count + 1);
             _completed = terminal;
             signal = _changed;
@@ -76,7 +87,13 @@ internal sealed class ExecutionEventLog
         return stamped;
     }
 
-    public async IAsyncEnumerable<ExecutionEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">The log keeps no record of its events.</exception>
+    public IAsyncEnumerable<ExecutionEvent> ReadAllAsync(CancellationToken cancellationToken) =>
+        KeepsRecord
+            ? ReadRecordAsync(cancellationToken)
+            : throw new InvalidOperationException($"The events of execution '{_executionId}' are not kept for reading: subscribe to the session or add an observer to follow a background execution.");
+
+    private async IAsyncEnumerable<ExecutionEvent> ReadRecordAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var next = 0;
         var lastRead = 0L;

@@ -109,8 +109,12 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
         protected set { lock (_progressGate) { _progress = value; } }
     }
 
-    /// <summary>The run's events; made by their first writer or reader (see <see cref="Metrics"/>).</summary>
-    public ExecutionEventLog Events => Volatile.Read(ref _events) ?? Made(ref _events, new ExecutionEventLog(ExecutionId, Session.TimeProvider, this));
+    /// <summary>
+    /// The run's events; made by their first writer or reader (see <see cref="Metrics"/>). Only an interactive run's
+    /// handle streams them, so only its log keeps them: a background run's events go to its metrics and the
+    /// session's watchers as they happen, and a run waiting for its model holds none of them.
+    /// </summary>
+    public ExecutionEventLog Events => Volatile.Read(ref _events) ?? Made(ref _events, new ExecutionEventLog(ExecutionId, Session.TimeProvider, this, retains: Mode == ExecutionMode.Interactive));
 
     public Task<CrewResult<TOutput>> Completion => _completion.Task;
 
