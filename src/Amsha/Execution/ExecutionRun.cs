@@ -179,118 +179,130 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
         }
     }
 
-    /// <summary>Runs the execution to its end; never throws, the outcome goes to <see cref="Completion"/>.</summary>
+    /// <summary>
+    /// Runs the execution to its end, then lets it go: the session stops tracking it, <see cref="Ended"/> completes, and
+    /// last <see cref="Completion"/>, whose awaiters continue on this flow. Never throws.
+    /// </summary>
     public async Task RunToEndAsync()
     {
-        var time = Session.TimeProvider;
-        var started = time.GetTimestamp();
-        CrewResult<TOutput>? finishedEarlier;
         try
         {
-            finishedEarlier = await PrepareAsync().ConfigureAwait(false);
-        }
-        catch (ExecutionSuspension)
-        {
-            // A resumed execution that still waits on open requests: nothing runs until they are answered.
-            _ready.TrySetResult(null);
-            Suspend(PendingInput);
-            _cancellation.Dispose();
-            return;
-        }
-        catch (Exception ex)
-        {
-            // Nothing ran: the first record could not be written, or a resumed record not read.
-            var failure = PreparationFailure(ex);
-            SetStatus(ExecutionStatus.Failed);
-            _ready.TrySetResult(failure);
-            Conclude(failure);
-            _cancellation.Dispose();
-            return;
-        }
-
-        if (finishedEarlier is not null)
-        {
-            SetStatus(ExecutionStatus.Succeeded);
-            Progress = new ExecutionProgress(Progress.TotalTasks, Progress.TotalTasks, null);
-            _ready.TrySetResult(null);
-            Conclude(finishedEarlier);
-            _cancellation.Dispose();
-            return;
-        }
-
-        // Ready once the status says so: a caller of StartBackgroundAsync or ResumeAsync sees Running.
-        SetStatus(ExecutionStatus.Running);
-        _ready.TrySetResult(null);
-        try
-        {
-            await ExecuteAsync(_cancellation.Token).ConfigureAwait(false);
-            await OnEndingAsync(ExecutionStatus.Succeeded, null).ConfigureAwait(false);
-            SetStatus(ExecutionStatus.Succeeded);
-            Events.Append(new ExecutionCompletedEvent(time.GetElapsedTime(started)), terminal: true);
-            Conclude(BuildResult(Metrics.Final ?? Metrics.Snapshot(ExecutionStatus.Succeeded)));
-        }
-        catch (ExecutionSuspension)
-        {
-            // A background run asked a person: stored waiting, then gone from memory until an answer resumes it.
-            var requests = PendingInput;
-            SetStatus(ExecutionStatus.WaitingForInput);
+            var time = Session.TimeProvider;
+            var started = time.GetTimestamp();
+            CrewResult<TOutput>? finishedEarlier;
             try
             {
-                await OnSuspendingAsync(requests).ConfigureAwait(false);
-                Suspend(requests);
+                finishedEarlier = await PrepareAsync().ConfigureAwait(false);
+            }
+            catch (ExecutionSuspension)
+            {
+                // A resumed execution that still waits on open requests: nothing runs until they are answered.
+                _ready.TrySetResult(null);
+                Suspend(PendingInput);
+                _cancellation.Dispose();
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Nothing ran: the first record could not be written, or a resumed record not read.
+                var failure = PreparationFailure(ex);
+                SetStatus(ExecutionStatus.Failed);
+                _ready.TrySetResult(failure);
+                Conclude(failure);
+                _cancellation.Dispose();
+                return;
+            }
+
+            if (finishedEarlier is not null)
+            {
+                SetStatus(ExecutionStatus.Succeeded);
+                Progress = new ExecutionProgress(Progress.TotalTasks, Progress.TotalTasks, null);
+                _ready.TrySetResult(null);
+                Conclude(finishedEarlier);
+                _cancellation.Dispose();
+                return;
+            }
+
+            // Ready once the status says so: a caller of StartBackgroundAsync or ResumeAsync sees Running.
+            SetStatus(ExecutionStatus.Running);
+            _ready.TrySetResult(null);
+            try
+            {
+                await ExecuteAsync(_cancellation.Token).ConfigureAwait(false);
+                await OnEndingAsync(ExecutionStatus.Succeeded, null).ConfigureAwait(false);
+                SetStatus(ExecutionStatus.Succeeded);
+                Events.Append(new ExecutionCompletedEvent(time.GetElapsedTime(started)), terminal: true);
+                Conclude(BuildResult(Metrics.Final ?? Metrics.Snapshot(ExecutionStatus.Succeeded)));
+            }
+            catch (ExecutionSuspension)
+            {
+                // A background run asked a person: stored waiting, then gone from memory until an answer resumes it.
+                var requests = PendingInput;
+                SetStatus(ExecutionStatus.WaitingForInput);
+                try
+                {
+                    await OnSuspendingAsync(requests).ConfigureAwait(false);
+                    Suspend(requests);
+                }
+                catch (Exception ex)
+                {
+                    var failure = ex as ExecutionException
+                        ?? new ExecutionException($"Execution '{ExecutionId}' could not store its input request: {ex.Message}", ExecutionId, Mode, IsTransient(ex), ex);
+                    SetStatus(ExecutionStatus.Failed);
+                    Events.Append(new ExecutionFailedEvent(ErrorTypeOf(failure), failure.Message, failure.Recoverable), terminal: true);
+                    Conclude(failure);
+                }
+            }
+            catch (InputExpiredException expired) when (Mode == ExecutionMode.Interactive)
+            {
+                SetStatus(ExecutionStatus.InputExpired);
+                Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.InputExpired, new[] { expired.Request.RequestId }), terminal: true);
+                Conclude(expired);
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested && _interrupted && Mode == ExecutionMode.Background)
+            {
+                await TryEndAsync(ExecutionStatus.Interrupted, null).ConfigureAwait(false);
+                SetStatus(ExecutionStatus.Interrupted);
+                Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.Interrupted, Array.Empty<string>()), terminal: true);
+                Conclude(new ExecutionInterruptedException(ExecutionId));
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+                await TryEndAsync(ExecutionStatus.Canceled, null).ConfigureAwait(false);
+                SetStatus(ExecutionStatus.Canceled);
+                Events.Append(new ExecutionCanceledEvent(), terminal: true);
+                Conclude(new Cancellation(_cancellation.Token));
             }
             catch (Exception ex)
             {
                 var failure = ex as ExecutionException
-                    ?? new ExecutionException($"Execution '{ExecutionId}' could not store its input request: {ex.Message}", ExecutionId, Mode, IsTransient(ex), ex);
+                    ?? new ExecutionException($"Execution '{ExecutionId}' failed: {ex.Message}", ExecutionId, Mode, IsTransient(ex), ex);
+                await TryEndAsync(ExecutionStatus.Failed, failure).ConfigureAwait(false);
                 SetStatus(ExecutionStatus.Failed);
                 Events.Append(new ExecutionFailedEvent(ErrorTypeOf(failure), failure.Message, failure.Recoverable), terminal: true);
                 Conclude(failure);
             }
-        }
-        catch (InputExpiredException expired) when (Mode == ExecutionMode.Interactive)
-        {
-            SetStatus(ExecutionStatus.InputExpired);
-            Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.InputExpired, new[] { expired.Request.RequestId }), terminal: true);
-            Conclude(expired);
-        }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested && _interrupted && Mode == ExecutionMode.Background)
-        {
-            await TryEndAsync(ExecutionStatus.Interrupted, null).ConfigureAwait(false);
-            SetStatus(ExecutionStatus.Interrupted);
-            Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.Interrupted, Array.Empty<string>()), terminal: true);
-            Conclude(new ExecutionInterruptedException(ExecutionId));
-        }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
-        {
-            await TryEndAsync(ExecutionStatus.Canceled, null).ConfigureAwait(false);
-            SetStatus(ExecutionStatus.Canceled);
-            Events.Append(new ExecutionCanceledEvent(), terminal: true);
-            Conclude(new Cancellation(_cancellation.Token));
-        }
-        catch (Exception ex)
-        {
-            var failure = ex as ExecutionException
-                ?? new ExecutionException($"Execution '{ExecutionId}' failed: {ex.Message}", ExecutionId, Mode, IsTransient(ex), ex);
-            await TryEndAsync(ExecutionStatus.Failed, failure).ConfigureAwait(false);
-            SetStatus(ExecutionStatus.Failed);
-            Events.Append(new ExecutionFailedEvent(ErrorTypeOf(failure), failure.Message, failure.Recoverable), terminal: true);
-            Conclude(failure);
+            finally
+            {
+                _cancellation.Dispose();
+            }
         }
         finally
         {
-            _cancellation.Dispose();
+            // Here rather than in an awaiting method of the session's around this one: a run waiting for its model
+            // holds one frame less.
+            Session.LetGo(this);
+            Release();
+            Publish();
         }
     }
 
-    /// <summary>Called by the session once the run has ended and it has let go of it: completes <see cref="Ended"/>.</summary>
-    public void Release() => _ended.TrySetResult(Status);
+    // Once the run has ended and the session let go of it: completes Ended.
+    private void Release() => _ended.TrySetResult(Status);
 
-    /// <summary>
-    /// Hands out the outcome <see cref="RunToEndAsync"/> reached: completes <see cref="Completion"/>. Called once the run has
-    /// ended and been released, as the last thing on its flow, since the awaiters of the result continue inside this call.
-    /// </summary>
-    public void Publish()
+    // Hands out the outcome the run reached: completes Completion. The last thing on the run's flow, once it has been
+    // released, since the awaiters of the result continue inside this call.
+    private void Publish()
     {
         switch (_outcome)
         {

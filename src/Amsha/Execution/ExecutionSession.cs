@@ -387,8 +387,6 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         ThrowIfStopping(crew.Name);
         var run = CrewRun<TInput, TOutput>.Interactive(this, crew, NewExecutionId(), input, options, cancellationToken);
         await run.RunToEndAsync().ConfigureAwait(false);
-        run.Release();
-        run.Publish();
         return await run.Completion.ConfigureAwait(false);
     }
 
@@ -500,31 +498,30 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
 
     private static string NewExecutionId() => ExecutionIds.Next();
 
-    private void Launch<TOutput>(ExecutionRun<TOutput> run)
+    private static void Launch<TOutput>(ExecutionRun<TOutput> run)
     {
         // Both modes run off the caller's thread: starting never waits for I/O or a model. Queued as one work item, as
         // Task.Run queues (the caller's execution context flows with it; from a pool thread, to that thread's own queue,
         // where idle threads steal it), without Task.Run's closure and proxy task.
-        ThreadPool.QueueUserWorkItem(static launched => _ = launched.Session.RunLaunchedAsync(launched.Run), (Session: this, Run: run), preferLocal: true);
+        ThreadPool.QueueUserWorkItem(static launched => _ = launched.RunToEndAsync(), run, preferLocal: true);
     }
 
-    private async Task RunLaunchedAsync<TOutput>(ExecutionRun<TOutput> run)
+    /// <summary>Stops tracking <paramref name="run"/>, which has ended (a background run's entry; nothing for an interactive one).</summary>
+    internal void LetGo(ILiveRun run)
     {
-        await run.RunToEndAsync().ConfigureAwait(false);
-        if (run.Mode == ExecutionMode.Background)
+        if (run.Mode != ExecutionMode.Background)
         {
-            lock (_liveBackgroundRuns)
-            {
-                // Only this run's entry: a resumed run of the same execution may have replaced it already.
-                if (_liveBackgroundRuns.TryGetValue(run.ExecutionId, out var live) && ReferenceEquals(live, run))
-                {
-                    _liveBackgroundRuns.Remove(run.ExecutionId);
-                }
-            }
+            return;
         }
 
-        run.Release();
-        run.Publish();
+        lock (_liveBackgroundRuns)
+        {
+            // Only this run's entry: a resumed run of the same execution may have replaced it already.
+            if (_liveBackgroundRuns.TryGetValue(run.ExecutionId, out var live) && ReferenceEquals(live, run))
+            {
+                _liveBackgroundRuns.Remove(run.ExecutionId);
+            }
+        }
     }
 
     private void Unsubscribe(Action<ExecutionEvent> listener)
