@@ -48,10 +48,22 @@ public sealed class Stages
         {
             await test(cluster, stages, cancellationToken);
         }
-        finally
+        catch
         {
-            await stages.WithinAsync("the cluster stops", ClusterBound, _ => cluster.DisposeAsync().AsTask(), cancellationToken);
+            // The test's own failure is the one to report: a cluster that then fails to stop is only written down.
+            try
+            {
+                await stages.WithinAsync("the cluster stops", ClusterBound, _ => cluster.DisposeAsync().AsTask(), cancellationToken);
+            }
+            catch (Exception stopping)
+            {
+                stages.Write($"the cluster did not stop cleanly after the failure: {stopping.Message}");
+            }
+
+            throw;
         }
+
+        await stages.WithinAsync("the cluster stops", ClusterBound, _ => cluster.DisposeAsync().AsTask(), cancellationToken);
     }
 
     /// <summary>The bound of a stage that waits on the cluster's own clock: membership, a lease, a silo starting or stopping.</summary>
@@ -67,6 +79,6 @@ public sealed class Stages
             return true;
         }, cancellationToken);
 
-    private void Write(string line) =>
+    public void Write(string line) =>
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:F1} s] {line}"));
 }
