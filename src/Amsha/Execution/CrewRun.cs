@@ -24,7 +24,8 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     private readonly string? _inputJson;
     private readonly bool _resume;
     private TInput _crewInput;
-    private TaskOutput?[] _outputs;
+    // Made when the run starts (see PrepareAsync), not while it waits in the thread pool's queue.
+    private TaskOutput?[] _outputs = [];
     private ExecutionCheckpoints? _checkpoints;
 
     // The Running write made before the run was ready: a fresh start's first record, or the claim of a resumed run by an owning session (see PrepareAsync).
@@ -43,7 +44,6 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
         _options = options;
         _resume = resume;
         _state = options?.State;
-        _outputs = new TaskOutput?[crew.Tasks.Count];
         _store = mode == ExecutionMode.Background ? options?.Store ?? session.Store : null;
     }
 
@@ -84,6 +84,11 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     {
         // The run-time definitions in force overlay the compiled plan; a crew run by name comes already resolved.
         _crew = await Session.ResolveDefinitionAsync(_declared, CancellationToken.None).ConfigureAwait(false);
+        if (!_resume)
+        {
+            _outputs = new TaskOutput?[_declared.Tasks.Count];
+        }
+
         if (_store is null || !_resume)
         {
             _humanInput = MayAskForInput(_crew) ? NewInputGate(null) : null;
@@ -188,8 +193,11 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
     // A crew whose tasks are reviewed, or may call tools (one may need approval), asks through a gate.
     private static bool MayAskForInput(CrewDefinition<TInput, TOutput> crew)
     {
-        foreach (var task in crew.Tasks)
+        // By index: a foreach over the list interface would allocate an enumerator on every run.
+        var tasks = crew.Tasks;
+        for (var i = 0; i < tasks.Count; i++)
         {
+            var task = tasks[i];
             if (task.Review != ReviewKind.None || task.Toolboxes.Count > 0 || task.ToolSources.Count > 0)
             {
                 return true;

@@ -42,21 +42,25 @@ internal interface ILiveRun
 /// One run of an execution as every handle reads it: id, mode, status, progress, events, metrics and
 /// completion. The run owns its metrics: they are built from its own events, nowhere else.
 /// </summary>
-internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
+internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink, IThreadPoolWorkItem
 {
     // Completed by Publish, the very last thing a run does, after its session let go of it and with no lock held: so
     // whoever awaits the result continues right there, on the run's thread, instead of waiting for another hop through
     // the thread pool, and finds the run settled (status final, no longer tracked as running).
     private readonly TaskCompletionSource<CrewResult<TOutput>> _completion = new();
 
-    // The outcome RunToEndAsync reached, until Publish hands it out: the result, the failure, or a Cancellation. One
+    // The outcome RunToEndAsync reached, until Publish hands it out: the result, the failure, or a Canceled. One
     // field: a run waiting for its model holds it all along.
     private object? _outcome;
 
     // Completes (never faults, so nobody has to observe it) once the execution is durable or has failed to become so.
     private LazyCompletion<Exception?> _ready;
-    private readonly CancellationTokenSource _cancellation;
-    private readonly object _progressGate = new();
+    // A background run's is made when the run starts or is canceled, whichever comes first: while thousands of runs
+    // wait in the thread pool's queue, each collection of the young generation copies what each one holds.
+    private CancellationTokenSource? _cancellation;
+
+    // The caller's execution context, from Launch until a pool thread takes the run (see Execute).
+    private ExecutionContext? _launchContext;
     private int _status = (int)ExecutionStatus.Pending;
 
     // Set before the cancellation that stops a background run for its session's shutdown: it ends Interrupted, not Canceled.
@@ -80,7 +84,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
         // An interactive run also ends when its session stops; a background one is interrupted by the session instead (see Interrupt).
         _cancellation = mode == ExecutionMode.Interactive
             ? (callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, session.Stopping) : CancellationTokenSource.CreateLinkedTokenSource(session.Stopping))
-            : callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : new CancellationTokenSource();
+            : callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : null;
         Handle = ExecutionHandle<TOutput>.For(this);
     }
 
@@ -105,8 +109,9 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
 
     public ExecutionProgress Progress
     {
-        get { lock (_progressGate) { return _progress; } }
-        protected set { lock (_progressGate) { _progress = value; } }
+        // Locked on the completion source, which is private and never handed out (its Task is): no lock object of its own.
+        get { lock (_completion) { return _progress; } }
+        protected set { lock (_completion) { _progress = value; } }
     }
 
     /// <summary>
@@ -124,6 +129,9 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
     public virtual ExecutionState? State => null;
 
     protected ExecutionSession Session { get; }
+
+    // The run's cancellation source, made by the first that needs it (see _cancellation).
+    private CancellationTokenSource Cancellation => Volatile.Read(ref _cancellation) ?? Made(ref _cancellation, new CancellationTokenSource());
 
     /// <summary>
     /// The run's metrics, made when first used. A background run waits in the thread pool's queue until a thread takes
@@ -157,7 +165,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
     public void Interrupt()
     {
         // A run its caller canceled already stays canceled.
-        if (Mode == ExecutionMode.Background && !_cancellation.IsCancellationRequested)
+        if (Mode == ExecutionMode.Background && !Cancellation.IsCancellationRequested)
         {
             _interrupted = true;
             Cancel();
@@ -171,7 +179,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
     {
         try
         {
-            _cancellation.Cancel();
+            Cancellation.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -183,8 +191,34 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
     /// Runs the execution to its end, then lets it go: the session stops tracking it, <see cref="Ended"/> completes, and
     /// last <see cref="Completion"/>, whose awaiters continue on this flow. Never throws.
     /// </summary>
+    /// <summary>
+    /// Queues the run on the thread pool, with the caller's execution context (as <c>Task.Run</c> would), to run it to its
+    /// end there: starting never waits for I/O or a model. The run is its own work item; from a pool thread it goes to
+    /// that thread's own queue, where idle threads steal it.
+    /// </summary>
+    public void Launch()
+    {
+        _launchContext = ExecutionContext.Capture();
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        var context = _launchContext;
+        _launchContext = null;
+        if (context is null)
+        {
+            // The caller suppressed the flow of its context: the run starts with none, as Task.Run's work would.
+            _ = RunToEndAsync();
+            return;
+        }
+
+        ExecutionContext.Run(context, static run => _ = ((ExecutionRun<TOutput>)run!).RunToEndAsync(), this);
+    }
+
     public async Task RunToEndAsync()
     {
+        var cancellation = Cancellation;
         try
         {
             var time = Session.TimeProvider;
@@ -199,7 +233,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
                 // A resumed execution that still waits on open requests: nothing runs until they are answered.
                 _ready.TrySetResult(null);
                 Suspend(PendingInput);
-                _cancellation.Dispose();
+                cancellation.Dispose();
                 return;
             }
             catch (Exception ex)
@@ -209,7 +243,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
                 SetStatus(ExecutionStatus.Failed);
                 _ready.TrySetResult(failure);
                 Conclude(failure);
-                _cancellation.Dispose();
+                cancellation.Dispose();
                 return;
             }
 
@@ -219,7 +253,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
                 Progress = new ExecutionProgress(Progress.TotalTasks, Progress.TotalTasks, null);
                 _ready.TrySetResult(null);
                 Conclude(finishedEarlier);
-                _cancellation.Dispose();
+                cancellation.Dispose();
                 return;
             }
 
@@ -228,7 +262,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
             _ready.TrySetResult(null);
             try
             {
-                await ExecuteAsync(_cancellation.Token).ConfigureAwait(false);
+                await ExecuteAsync(cancellation.Token).ConfigureAwait(false);
                 await OnEndingAsync(ExecutionStatus.Succeeded, null).ConfigureAwait(false);
                 SetStatus(ExecutionStatus.Succeeded);
                 Events.Append(new ExecutionCompletedEvent(time.GetElapsedTime(started)), terminal: true);
@@ -259,19 +293,19 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
                 Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.InputExpired, new[] { expired.Request.RequestId }), terminal: true);
                 Conclude(expired);
             }
-            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested && _interrupted && Mode == ExecutionMode.Background)
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested && _interrupted && Mode == ExecutionMode.Background)
             {
                 await TryEndAsync(ExecutionStatus.Interrupted, null).ConfigureAwait(false);
                 SetStatus(ExecutionStatus.Interrupted);
                 Events.Append(new ExecutionSuspendedEvent(ExecutionStatus.Interrupted, Array.Empty<string>()), terminal: true);
                 Conclude(new ExecutionInterruptedException(ExecutionId));
             }
-            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 await TryEndAsync(ExecutionStatus.Canceled, null).ConfigureAwait(false);
                 SetStatus(ExecutionStatus.Canceled);
                 Events.Append(new ExecutionCanceledEvent(), terminal: true);
-                Conclude(new Cancellation(_cancellation.Token));
+                Conclude(new Canceled(cancellation.Token));
             }
             catch (Exception ex)
             {
@@ -284,7 +318,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
             }
             finally
             {
-                _cancellation.Dispose();
+                cancellation.Dispose();
             }
         }
         finally
@@ -309,7 +343,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
             case CrewResult<TOutput> result:
                 _completion.TrySetResult(result);
                 break;
-            case Cancellation canceled:
+            case Canceled canceled:
                 _completion.TrySetCanceled(canceled.Token);
                 break;
             case Exception failure:
@@ -325,7 +359,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink
     // Each path of RunToEndAsync reaches one outcome; should two ever be reached, the first stands, as a completion's would.
     private void Conclude(object outcome) => _outcome ??= outcome;
 
-    private sealed record Cancellation(CancellationToken Token);
+    private sealed record Canceled(CancellationToken Token);
 
     /// <summary>
     /// Makes the execution durable before it runs (a background start stores its first record; a resume reads

@@ -373,7 +373,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
         ThrowIfStopping(crew.Name);
         var run = CrewRun<TInput, TOutput>.Interactive(this, crew, NewExecutionId(), input, options, cancellationToken);
         run.HandOutEventStream();
-        Launch(run);
+        run.Launch();
         return (InteractiveExecutionHandle<TOutput>)run.Handle;
     }
 
@@ -406,7 +406,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
             _liveBackgroundRuns[run.ExecutionId] = run;
         }
 
-        Launch(run);
+        run.Launch();
         return run;
     }
 
@@ -444,7 +444,7 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
             _liveBackgroundRuns[executionId] = run;
         }
 
-        Launch(run);
+        run.Launch();
         return run;
     }
 
@@ -497,14 +497,6 @@ public sealed partial class ExecutionSession : IDisposable, IAsyncDisposable
     }
 
     private static string NewExecutionId() => ExecutionIds.Next();
-
-    private static void Launch<TOutput>(ExecutionRun<TOutput> run)
-    {
-        // Both modes run off the caller's thread: starting never waits for I/O or a model. Queued as one work item, as
-        // Task.Run queues (the caller's execution context flows with it; from a pool thread, to that thread's own queue,
-        // where idle threads steal it), without Task.Run's closure and proxy task.
-        ThreadPool.QueueUserWorkItem(static launched => _ = launched.RunToEndAsync(), run, preferLocal: true);
-    }
 
     /// <summary>Stops tracking <paramref name="run"/>, which has ended (a background run's entry; nothing for an interactive one).</summary>
     internal void LetGo(ILiveRun run)

@@ -1,10 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using System.Threading;
 using System.Threading.Tasks;
 using Amsha.Tests.Support;
-using Microsoft.Extensions.AI;
 
 namespace Amsha.Tests.Execution;
 
@@ -37,7 +34,7 @@ public sealed class WaitingRunFootprintTests
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static long Measure()
     {
-        var model = new GatedClient();
+        var model = new CountingGateChatClient();
         var options = new AmshaOptions();
         options.Llm.UseDefaultChatClient(model);
         var session = new ExecutionSession(options, new InMemoryExecutionStore(maxFinishedExecutions: 1));
@@ -79,47 +76,5 @@ public sealed class WaitingRunFootprintTests
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         return GC.GetTotalMemory(forceFullCollection: false);
-    }
-
-    // Holds every request until opened; says when the expected number of requests wait.
-    private sealed class GatedClient : IChatClient
-    {
-        private readonly OfflineChatClient _inner = new();
-        private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private TaskCompletionSource _allWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _expected;
-        private int _waiting;
-
-        public Task Close(int expected)
-        {
-            _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _allWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _expected = expected;
-            _waiting = 0;
-            return _allWaiting.Task;
-        }
-
-        public void Open() => _gate.TrySetResult();
-
-        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var gate = _gate.Task;
-            if (Interlocked.Increment(ref _waiting) == _expected)
-            {
-                _allWaiting.TrySetResult();
-            }
-
-            await gate.ConfigureAwait(false);
-            return await _inner.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        }
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("Background runs nobody watches ask for whole answers.");
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
     }
 }
