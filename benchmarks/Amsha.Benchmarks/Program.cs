@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- build-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- attribute-binding-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- call-profile raw|raw-prompt|agent|call|crew|three|background|background-nothing|handoff|crew-on-pool|stream|stream-agent 20000000   (also under dotnet-trace)
-// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report [amsha|amsha-nothing|agent|agent-on-pool]
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- retained-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- allocation-report raw|agent|call|crew|three|background|background-nothing 200000
 if (args is ["generator-report"])
@@ -21,9 +21,9 @@ if (args is ["generator-profile", var edit, var count])
     return;
 }
 
-if (args is ["scale-report"])
+if (args is ["scale-report", .. var scaleStack])
 {
-    await Amsha.Benchmarks.ScaleBenchmarks.Report();
+    await Amsha.Benchmarks.ScaleBenchmarks.Report(scaleStack is [var named] ? named : "amsha");
     return;
 }
 

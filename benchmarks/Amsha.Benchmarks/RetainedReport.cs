@@ -27,6 +27,17 @@ internal static class RetainedReport
         Measure("Amsha background results, store that keeps nothing", () => benchmarks.AmshaResults(Runs, keep: false));
         Measure("Amsha background results and records, in-memory store", () => benchmarks.AmshaResults(Runs, keep: true));
 
+        Queued("Agent Framework runs, each handed to the thread pool", client =>
+        {
+            var agent = new ChatClientAgent(client, "You are Analyst. Brief.");
+            return () => Task.Run(() => agent.RunAsync("Answer a question about Rust."));
+        });
+        Queued("Amsha background runs, store that keeps nothing", client =>
+        {
+            var crew = new OneTaskCrew(new ExecutionSession(OptionsOver(client), new DiscardingExecutionStore()));
+            return () => crew.StartBackground(new BenchTopic("Rust")).ResultAsync();
+        });
+
         InFlight("Agent Framework runs", client =>
         {
             var agent = new ChatClientAgent(client, "You are Analyst. Brief.");
@@ -76,6 +87,51 @@ internal static class RetainedReport
         runs = null;
         var done = HeapAfterFullCollection();
         Console.WriteLine($"{what}, waiting for the model: {(waiting - done) / (double)Runs:N0} B retained per run");
+    }
+
+    /// <summary>
+    /// What 10,000 runs keep alive while they wait in the thread pool's queue for a thread (where most of a batch of
+    /// <see cref="ScaleBenchmarks"/> is when a collection falls): every pool thread is held, the runs are started,
+    /// and the heap with them queued is compared with the heap once they finished and were dropped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Queued(string what, Func<IChatClient, Func<Task>> stack)
+    {
+        var start = stack(new ShortAnswerChatClient());
+        for (var i = 0; i < 100; i++)
+        {
+            start().GetAwaiter().GetResult();
+        }
+
+        ThreadPool.GetMaxThreads(out var workers, out var ports);
+        ThreadPool.GetMinThreads(out var minWorkers, out var minPorts);
+        var cores = Environment.ProcessorCount;
+        ThreadPool.SetMinThreads(cores, minPorts);
+        ThreadPool.SetMaxThreads(cores, ports);
+        using var release = new ManualResetEventSlim();
+        using var held = new CountdownEvent(cores);
+        var holders = Enumerable.Range(0, cores).Select(_ => Task.Run(() =>
+        {
+            held.Signal();
+            release.Wait(); // a report tool, not a test: holding the pool's threads is the point
+        })).ToArray();
+        held.Wait();
+        var runs = new Task[Runs];
+        for (var i = 0; i < Runs; i++)
+        {
+            runs[i] = start();
+        }
+
+        var queued = HeapAfterFullCollection();
+        HoldForDump(what + ", queued");
+        release.Set();
+        Task.WhenAll(holders).GetAwaiter().GetResult();
+        Task.WhenAll(runs).GetAwaiter().GetResult();
+        ThreadPool.SetMaxThreads(workers, ports);
+        ThreadPool.SetMinThreads(minWorkers, minPorts);
+        runs = null;
+        var done = HeapAfterFullCollection();
+        Console.WriteLine($"{what}, queued: {(queued - done) / (double)Runs:N0} B retained per run");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
