@@ -122,12 +122,18 @@ internal static class CallProfile
     public static async System.Threading.Tasks.Task Run(string row, int count)
     {
         Func<System.Threading.Tasks.Task> work;
-        if (row is "stream" or "stream-agent")
+        if (row is "stream" or "stream-agent" or "stream-replay")
         {
-            // The crew stream of 1,000 tokens read to the end (StreamingBenchmarks), or Agent Framework's.
+            // The crew stream of 1,000 tokens read to the end (StreamingBenchmarks), or Agent Framework's; or the crew
+            // stream read only once the run has ended (its writer alone, then a replay).
             var streaming = new StreamingBenchmarks();
             streaming.Setup();
-            work = row == "stream" ? streaming.AmshaCrewStream : streaming.AgentFramework;
+            work = row switch
+            {
+                "stream" => streaming.AmshaCrewStream,
+                "stream-replay" => streaming.AmshaCrewStreamReplayed,
+                _ => streaming.AgentFramework,
+            };
         }
         else
         {
@@ -337,6 +343,20 @@ public class StreamingBenchmarks : PeerBenchmarks
     {
         var count = 0;
         await foreach (var e in _one.Start(new BenchTopic("Rust")).StreamAsync().ConfigureAwait(false))
+        {
+            count += e is TokenDeltaEvent ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>The crew stream read only once its run has ended: what writing the stream costs, without a reader beside it.</summary>
+    internal async Task<int> AmshaCrewStreamReplayed()
+    {
+        var handle = _one.Start(new BenchTopic("Rust"));
+        await handle.ResultAsync().ConfigureAwait(false);
+        var count = 0;
+        await foreach (var e in handle.StreamAsync().ConfigureAwait(false))
         {
             count += e is TokenDeltaEvent ? 1 : 0;
         }
