@@ -280,6 +280,37 @@ public class CrewRunBenchmarks : PeerBenchmarks
     [BenchmarkCategory("call")]
     public Task<string> AmshaOneTaskOnThreadPool() => Task.Run(AmshaOneTask);
 
+    /// <summary>Runs one after another on a thread-pool thread, as a web app's handler starts them (see <see cref="InARowOnThePool"/>).</summary>
+    internal const int InARow = 100;
+
+    [Benchmark(Description = "Amsha crew, one task, 100 in a row on a pool thread", OperationsPerInvoke = InARow)]
+    [BenchmarkCategory("pool")]
+    public Task<string> AmshaOneTaskInARowOnThePool() => InARowOnThePool(AmshaOneTask);
+
+    [Benchmark(Description = "Amsha crew, one task, background (in-memory store), 100 in a row on a pool thread", OperationsPerInvoke = InARow)]
+    [BenchmarkCategory("pool")]
+    public Task<string> AmshaBackgroundInARowOnThePool() => InARowOnThePool(AmshaBackground);
+
+    [Benchmark(Description = "Amsha crew, one task, background (in-memory store keeping 1,000 finished), 100 in a row on a pool thread", OperationsPerInvoke = InARow)]
+    [BenchmarkCategory("pool")]
+    public Task<string> AmshaBackgroundBoundedInARowOnThePool() => InARowOnThePool(AmshaBackgroundBounded);
+
+    /// <summary>
+    /// <see cref="InARow"/> runs awaited one after another by a thread-pool thread, as a request handler of a web app
+    /// starts and awaits them: BenchmarkDotNet's own thread, which the rows above start on, is not a pool thread, so each
+    /// background run there also wakes it. The one hand-off onto the pool is shared by the hundred runs.
+    /// </summary>
+    private static Task<string> InARowOnThePool(Func<Task<string>> run) => Task.Run(async () =>
+    {
+        var last = "";
+        for (var i = 0; i < InARow; i++)
+        {
+            last = await run().ConfigureAwait(false);
+        }
+
+        return last;
+    });
+
     /// <summary>The finished executions the bounded in-memory store keeps (<c>new InMemoryExecutionStore(1_000)</c>).</summary>
     internal const int BoundedStore = 1_000;
 
