@@ -101,6 +101,7 @@ internal sealed class ExecutionEventLog
         var known = 0;
         var events = Array.Empty<ExecutionEvent>();
         var lastNews = 0L;
+        var inBurst = false;
         while (true)
         {
             if (next < known)
@@ -112,11 +113,14 @@ internal sealed class ExecutionEventLog
             // Events already there are read without the lock, so a reader never holds up the writer of the next one.
             // While they come in a burst (a model streaming at speed appends its next token within a microsecond or
             // so), looking for more for a few microseconds costs less than parking and being woken for each; and
-            // looking only every so often lets a few pile up, to be read together.
-            if (next < (known = Volatile.Read(ref _count)) || (Stopwatch.GetElapsedTime(lastNews) < BurstGap && next < (known = SpinUntilMore(next))))
+            // looking only every so often lets a few pile up, to be read together. Events that come apart (a model
+            // over the network: milliseconds between tokens) are waited for parked, with no spinning between them.
+            if (next < (known = Volatile.Read(ref _count)) || (inBurst && next < (known = SpinUntilMore(next))))
             {
                 events = Volatile.Read(ref _events);
-                lastNews = Stopwatch.GetTimestamp();
+                var now = Stopwatch.GetTimestamp();
+                inBurst = Stopwatch.GetElapsedTime(lastNews, now) < BurstGap;
+                lastNews = now;
                 continue;
             }
 
@@ -140,7 +144,7 @@ internal sealed class ExecutionEventLog
         }
     }
 
-    // Events closer together than this are a burst; a reader looks for more for at most about 20 µs.
+    // News closer to the news before it than this is a burst; in one, a reader looks for more for at most about 20 µs.
     private static readonly TimeSpan BurstGap = TimeSpan.FromMicroseconds(50);
 
     // The count once it is past next, or as it was after about 20 µs. It looks every 5 µs or so, not constantly: each

@@ -51,6 +51,28 @@ public sealed class EventLogReadingTests
     }
 
     [Fact]
+    public async Task A_reader_sees_every_event_of_bursts_with_pauses_between_them_once_in_order()
+    {
+        // Bursts read while they come (the reader looking for more every few microseconds), and pauses long enough
+        // that it parks between them: each way of waiting hands over to the other without losing or repeating one.
+        var log = new ExecutionEventLog("exec-1", TimeProvider.System, null);
+        var reading = Task.Run(() => ReadSequencesAsync(log), TestContext.Current.CancellationToken);
+        for (var burst = 0; burst < 20; burst++)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                log.Append(new TokenDeltaEvent("task", "t"));
+            }
+
+            await Task.Delay(burst % 2 == 0 ? 1 : 0, TestContext.Current.CancellationToken);
+        }
+
+        log.Append(new ExecutionCompletedEvent(TimeSpan.FromSeconds(1)), terminal: true);
+
+        Assert.Equal(Enumerable.Range(1, 1_001).Select(i => (long)i), await reading);
+    }
+
+    [Fact]
     public async Task A_reader_that_starts_after_the_end_replays_everything_and_stops()
     {
         var log = new ExecutionEventLog("exec-1", TimeProvider.System, null);
