@@ -91,13 +91,21 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
 
         if (_store is null || !_resume)
         {
-            _humanInput = MayAskForInput(_crew) ? NewInputGate(null) : null;
-        }
+            if (MayAskForInput(_crew))
+            {
+                if (Mode == ExecutionMode.Interactive)
+                {
+                    // Whoever answers one of its requests (SubmitInputAsync) gets its handle, which streams: said before
+                    // the gate makes the run's event log, so that the log keeps its events for that reader.
+                    HandOutEventStream();
+                }
 
-        if (Mode == ExecutionMode.Interactive && _humanInput is not null)
-        {
-            // Whoever answers one of its requests (SubmitInputAsync) gets its handle, which streams.
-            HandOutEventStream();
+                _humanInput = NewInputGate(null);
+            }
+            else
+            {
+                _humanInput = null;
+            }
         }
 
         if (_store is null)

@@ -72,6 +72,9 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink, I
     private ExecutionProgress _progress;
     private LazyCompletion<ExecutionStatus> _ended;
     private ExecutionEventLog? _events;
+
+    // Made when first asked for: a run of RunAsync hands out no handle.
+    private ExecutionHandle<TOutput>? _handle;
     private ExecutionMetricsBuilder? _metrics;
 
     protected ExecutionRun(ExecutionSession session, string executionId, string crewName, ExecutionMode mode, int totalTasks, CancellationToken callerToken)
@@ -85,7 +88,6 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink, I
         _cancellation = mode == ExecutionMode.Interactive
             ? (callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, session.Stopping) : CancellationTokenSource.CreateLinkedTokenSource(session.Stopping))
             : callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : null;
-        Handle = ExecutionHandle<TOutput>.For(this);
     }
 
     public string ExecutionId { get; }
@@ -95,7 +97,7 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink, I
     public ExecutionMode Mode { get; }
 
     /// <summary>The one handle of this run; every caller that follows it gets the same instance.</summary>
-    public ExecutionHandle<TOutput> Handle { get; }
+    public ExecutionHandle<TOutput> Handle => Volatile.Read(ref _handle) ?? Made(ref _handle, ExecutionHandle<TOutput>.For(this));
 
     ExecutionHandle ILiveRun.UntypedHandle => Handle;
 
@@ -116,10 +118,11 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink, I
 
     /// <summary>
     /// The run's events; made by their first writer or reader (see <see cref="Metrics"/>). Only an interactive run's
-    /// handle streams them, so only its log keeps them: a background run's events go to its metrics and the
-    /// session's watchers as they happen, and a run waiting for its model holds none of them.
+    /// handle streams them, and only a run that hands it out (<see cref="HandOutEventStream"/>: <c>Start</c>, or a run
+    /// that may ask a person) has its log keep them: the events of a background run, or of <c>RunAsync</c>, go to its
+    /// metrics and the session's watchers as they happen, and a run waiting for its model holds none of them.
     /// </summary>
-    public ExecutionEventLog Events => Volatile.Read(ref _events) ?? Made(ref _events, new ExecutionEventLog(ExecutionId, Session.TimeProvider, this, retains: Mode == ExecutionMode.Interactive));
+    public ExecutionEventLog Events => Volatile.Read(ref _events) ?? Made(ref _events, new ExecutionEventLog(ExecutionId, Session.TimeProvider, this, retains: Mode == ExecutionMode.Interactive && _eventStreamHandedOut));
 
     public Task<CrewResult<TOutput>> Completion => _completion.Task;
 
@@ -147,7 +150,8 @@ internal abstract class ExecutionRun<TOutput> : ILiveRun, IExecutionEventSink, I
 
     /// <summary>
     /// Marks the run as one whose handle, which streams its events, is handed out: to the caller of <c>Start</c>, or to
-    /// whoever answers an interactive run's input request. Call before the run's first task.
+    /// whoever answers an interactive run's input request. Call before anything makes the run's event log (see
+    /// <see cref="Events"/>), which keeps its events only for such a run.
     /// </summary>
     public void HandOutEventStream() => _eventStreamHandedOut = true;
 

@@ -215,6 +215,43 @@ public sealed class InteractiveInputTests
     }
 
     [Fact]
+    public async Task Whoever_answers_a_run_of_RunAsync_gets_a_handle_that_streams_its_events_from_the_first()
+    {
+        // RunAsync hands out no handle, so a run that cannot ask anyone keeps no record of its events; one that may ask
+        // keeps them from the start for whoever answers it.
+        await using var session = new ExecutionSession();
+        var requested = new TaskCompletionSource<InputRequestedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = session.Subscribe(e =>
+        {
+            if (e is InputRequestedEvent asked)
+            {
+                requested.TrySetResult(asked);
+            }
+        });
+
+        // AMSHA207 warns that RunAsync leaves its caller no handle to answer with; the session answers by id here.
+#pragma warning disable AMSHA207
+        var running = new HumanReviewCrew(session).RunAsync(new ReviewTopic("tides"), cancellationToken: Token);
+#pragma warning restore AMSHA207
+        var asked = await requested.Task.WaitAsync(TimeSpan.FromMinutes(1), Token);
+        var followed = await session.SubmitInputAsync(asked.ExecutionId, asked.Request.Approve(), cancellationToken: Token);
+        var result = await running.WaitAsync(TimeSpan.FromMinutes(1), Token);
+
+        var stream = Assert.IsType<InteractiveExecutionHandle<string>>(followed);
+        var events = new List<ExecutionEvent>();
+        await foreach (var e in stream.StreamAsync(Token))
+        {
+            events.Add(e);
+        }
+
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+        Assert.IsType<ExecutionStartedEvent>(events[0]);
+        Assert.Contains(events, e => e is InputAnsweredEvent);
+        Assert.IsType<ExecutionCompletedEvent>(events[^1]);
+        Assert.Equal(asked.ExecutionId, result.ExecutionId);
+    }
+
+    [Fact]
     public async Task A_tool_that_needs_approval_runs_only_once_approved()
     {
         await using var session = new ExecutionSession();
