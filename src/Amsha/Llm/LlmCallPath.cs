@@ -15,8 +15,16 @@ namespace Amsha;
 /// <param name="Text">The answer text.</param>
 /// <param name="Usage">Tokens of all attempts together.</param>
 /// <param name="Attempts">Attempts made.</param>
-/// <param name="ChatSpan">The call's <c>chat</c> span (default when not traced): the parent of the tool calls it asks for.</param>
-internal readonly record struct LlmCallResult(ChatResponse Response, string Text, TokenUsage Usage, int Attempts, System.Diagnostics.ActivityContext ChatSpan = default);
+/// <param name="ChatActivity">The call's <c>chat</c> span, ended (null when not traced).</param>
+internal readonly record struct LlmCallResult(ChatResponse Response, string Text, TokenUsage Usage, int Attempts, System.Diagnostics.Activity? ChatActivity = null)
+{
+    /// <summary>
+    /// The context of the call's <c>chat</c> span (default when not traced): the parent of the tool calls it asks for.
+    /// Read from the span when needed rather than kept: the result passes through every awaiting layer of a call, and
+    /// a reference is a fifth of the context's size.
+    /// </summary>
+    public System.Diagnostics.ActivityContext ChatSpan => ChatActivity?.Context ?? default;
+}
 
 /// <summary>
 /// Where an LLM call belongs and where its events go: a task of an execution (its event log) or an
@@ -346,7 +354,7 @@ internal static class LlmCallPath
                     }
                 }
 
-                return new LlmCallResult(response, text, Usage, Attempts, activity?.Context ?? default);
+                return new LlmCallResult(response, text, Usage, Attempts, activity);
             }
             finally
             {
