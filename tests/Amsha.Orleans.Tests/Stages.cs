@@ -53,7 +53,7 @@ public sealed class Stages
             // The test's own failure is the one to report: a cluster that then fails to stop is only written down.
             try
             {
-                await stages.WithinAsync("the cluster stops", ClusterBound, _ => cluster.DisposeAsync().AsTask(), cancellationToken);
+                await StopAsync();
             }
             catch (Exception stopping)
             {
@@ -63,7 +63,9 @@ public sealed class Stages
             throw;
         }
 
-        await stages.WithinAsync("the cluster stops", ClusterBound, _ => cluster.DisposeAsync().AsTask(), cancellationToken);
+        await StopAsync();
+
+        Task StopAsync() => stages.WithinAsync("the cluster stops", ClusterBound, _ => cluster.DisposeAsync().AsTask(), cancellationToken);
     }
 
     /// <summary>The bound of a stage that waits on the cluster's own clock: membership, a lease, a silo starting or stopping.</summary>

@@ -89,23 +89,16 @@ internal sealed class CrewRun<TInput, TOutput> : ExecutionRun<TOutput>
             _outputs = new TaskOutput?[_declared.Tasks.Count];
         }
 
-        if (_store is null || !_resume)
+        if ((_store is null || !_resume) && MayAskForInput(_crew))
         {
-            if (MayAskForInput(_crew))
+            if (Mode == ExecutionMode.Interactive)
             {
-                if (Mode == ExecutionMode.Interactive)
-                {
-                    // Whoever answers one of its requests (SubmitInputAsync) gets its handle, which streams: said before
-                    // the gate makes the run's event log, so that the log keeps its events for that reader.
-                    HandOutEventStream();
-                }
+                // Whoever answers one of its requests (SubmitInputAsync) gets its handle, which streams: said before
+                // the gate makes the run's event log, so that the log keeps its events for that reader.
+                HandOutEventStream();
+            }
 
-                _humanInput = NewInputGate(null);
-            }
-            else
-            {
-                _humanInput = null;
-            }
+            _humanInput = NewInputGate(null);
         }
 
         if (_store is null)
