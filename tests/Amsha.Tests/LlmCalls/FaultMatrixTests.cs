@@ -90,7 +90,8 @@ public sealed class FaultMatrixTests
         Assert.Equal(1, server.RequestCount);
         Assert.False(failure.Recoverable);
         Assert.Equal(status, failure.StatusCode);
-        Assert.Equal(1, failure.Attempts);
+        // Once failed in CI on a busy machine with 2 attempts for the one request the server saw: say what the call saw.
+        Assert.True(failure.Attempts == 1, $"{failure.Attempts} attempts for {server.RequestCount} request(s): {failure}");
         Assert.IsType<ExecutionException>(failure, exactMatch: false);
     }
 
