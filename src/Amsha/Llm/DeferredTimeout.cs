@@ -19,8 +19,9 @@ namespace Amsha;
 /// </remarks>
 internal static class DeferredTimeout
 {
-    // Two idle sources per thread (a call's total timeout holds one while its attempt's takes the other); a source is
-    // reused only after TryReset, that is, when it was never canceled.
+    // Two idle sources per thread (a call's total timeout holds one while its attempt's takes the other). Only a source
+    // that never had a timer armed is reused: a timer that fires as the work answers has its callback already on its way
+    // (queued behind other work on a busy machine), and that callback would cancel whatever the source served next.
     [ThreadStatic]
     private static CancellationTokenSource? t_idle;
     [ThreadStatic]
@@ -78,7 +79,7 @@ internal static class DeferredTimeout
         {
             timer?.Dispose();
             await callerLink.DisposeAsync().ConfigureAwait(false);
-            Release(source);
+            source.Dispose(); // armed, so never reused (see t_idle)
         }
     }
 
@@ -100,7 +101,20 @@ internal static class DeferredTimeout
             return null;
         }
 
-        return timeProvider.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), source, remaining, Timeout.InfiniteTimeSpan);
+        return timeProvider.CreateTimer(static s => CancelUnlessDisposed((CancellationTokenSource)s!), source, remaining, Timeout.InfiniteTimeSpan);
+    }
+
+    // A disposed timer's callback may still run once (it was on its way when the work answered); by then the work and its
+    // source are done with.
+    private static void CancelUnlessDisposed(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     private static CancellationTokenSource Rent()

@@ -141,6 +141,26 @@ public sealed class DeferredTimeoutTests
         Assert.False(seen.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task A_timer_that_fires_as_the_work_answers_cancels_nothing_that_runs_after_it()
+    {
+        // Once failed in CI on a busy machine: a call's first attempt failed with a timeout before its request left, as
+        // its token came from a reused source that a previous call's late timer callback canceled.
+        var clock = new LateFiringTimeProvider();
+        var answer = new TaskCompletionSource<string>(); // continuations inline: the work's source is let go on this thread
+        var running = DeferredTimeout.RunAsync((_, _) => new ValueTask<string>(answer.Task), 0, Timeout, clock, CancellationToken.None);
+
+        // The timer fires just as the answer arrives: its callback is on its way when the work completes, and runs after.
+        answer.SetResult("in time");
+        Assert.True(running.IsCompletedSuccessfully);
+        clock.RunLateCallbacks();
+
+        var next = DeferredTimeout.RunAsync(static (token, _) => new ValueTask<bool>(token.IsCancellationRequested), 0, Timeout, clock, CancellationToken.None);
+
+        Assert.Equal("in time", await running);
+        Assert.False(await next);
+    }
+
     private static async ValueTask<string> WaitForCancellationAsync(CancellationToken token, TimeProvider clock, TaskCompletionSource<DateTimeOffset>? canceledAt)
     {
         using var _ = token.Register(() => canceledAt?.TrySetResult(clock.GetUtcNow()));
@@ -158,6 +178,38 @@ public sealed class DeferredTimeoutTests
         {
             Interlocked.Increment(ref _timersCreated);
             return base.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
+    /// <summary>Timers whose callbacks run only when told, even after the timer was disposed (a callback already on its way).</summary>
+    private sealed class LateFiringTimeProvider : TimeProvider
+    {
+        private readonly System.Collections.Generic.List<(TimerCallback Callback, object? State)> _armed = [];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _armed.Add((callback, state));
+            return new InertTimer();
+        }
+
+        public void RunLateCallbacks()
+        {
+            Assert.NotEmpty(_armed);
+            foreach (var (callback, state) in _armed)
+            {
+                callback(state);
+            }
+        }
+
+        private sealed class InertTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => default;
         }
     }
 }
