@@ -152,14 +152,14 @@ internal static class LlmCallPath
             return ValueTask.FromException<LlmCallResult>(ex); // as an awaiting method would: invalid arguments fault the call
         }
 
-        ValueTask<ChatResponse> running;
+        ValueTask<LlmCallResult> result;
         try
         {
-            running = call.RunPipelineAsync(cancellationToken);
+            result = call.RunAsync(cancellationToken);
         }
         catch (Exception ex)
         {
-            running = ValueTask.FromException<ChatResponse>(ex);
+            result = ValueTask.FromException<LlmCallResult>(ex);
         }
 
         if (call.Span is { } span)
@@ -169,9 +169,7 @@ internal static class LlmCallPath
             System.Diagnostics.Activity.Current = span.Parent;
         }
 
-        // An answer that is there at once completes the call here; one still on its way is awaited by a method that
-        // holds only the call (what a waiting call keeps alive is then little more than its Call).
-        return running.IsCompletedSuccessfully ? new ValueTask<LlmCallResult>(call.Completed(running.Result)) : call.CompleteAsync(running, cancellationToken);
+        return result;
     }
 
     // Everything up to the request: the use case, its options, the call's telemetry, and its start reported.
@@ -315,27 +313,6 @@ internal static class LlmCallPath
         /// <summary>The model the request asks for: the one it names, else the client's own.</summary>
         public string? RequestModel => _options?.ModelId ?? _useCase.Model;
 
-        /// <summary>Waits for the answer still on its way, then completes the call as <see cref="Completed"/> does, or fails it.</summary>
-        public async ValueTask<LlmCallResult> CompleteAsync(ValueTask<ChatResponse> running, CancellationToken cancellationToken)
-        {
-            ChatResponse response;
-            try
-            {
-                response = await running.ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                if (Failed(ex, cancellationToken) is { } failure)
-                {
-                    throw failure;
-                }
-
-                throw; // the caller canceled: its own exception, as it was thrown
-            }
-
-            return Completed(response);
-        }
-
         /// <summary>Reports the answer (telemetry and the completed event, which see its duration) and ends the call's span.</summary>
         public LlmCallResult Completed(ChatResponse response)
         {
@@ -390,21 +367,71 @@ internal static class LlmCallPath
         }
 
         /// <summary>
-        /// The call's attempts, each through the breaker and within the attempt timeout, all within the total timeout.
-        /// The first runs within its attempt timeout alone: the total never undercuts it (<see cref="LlmCallOptions"/>
-        /// refuses a total below it, and both count from the call's start), so no timer of the total runs beside it. A
-        /// fault of it enters the retry pipeline as the pipeline's first outcome, which decides, reports and waits before
-        /// the next attempt as for any other, within what is left of the total time.
+        /// The call's attempts, each through the breaker and within the attempt timeout, all within the total timeout,
+        /// then its end (<see cref="Completed"/>, or the fault reported). The first attempt runs within its attempt
+        /// timeout alone: the total never undercuts it (<see cref="LlmCallOptions"/> refuses a total below it, and both
+        /// count from the call's start), so no timer of the total runs beside it. A fault of it enters the retry pipeline
+        /// as the pipeline's first outcome, which decides, reports and waits before the next attempt as for any other,
+        /// within what is left of the total time. An answer that is there at once completes the call before this returns.
         /// </summary>
-        public ValueTask<ChatResponse> RunPipelineAsync(CancellationToken cancellationToken)
+        public ValueTask<LlmCallResult> RunAsync(CancellationToken cancellationToken)
         {
-            // A refusal of the circuit is not retried (no retry could pass it: LlmFault.Classify calls it not transient).
-            if (!TryStartAttempt(cancellationToken, out var first, out var probe) || first.IsCompletedSuccessfully)
+            if (!TryStartAttempt(cancellationToken, out var first, out var probe))
             {
-                return first;
+                // A refusal of the circuit is not retried (no retry could pass it: LlmFault.Classify calls it not transient).
+                return EndAsync(first, firstAttempt: false, probe, cancellationToken);
             }
 
-            return ObserveAsync(first, probe, retriesFollow: _maxAttempts > 1, cancellationToken);
+            return first.IsCompletedSuccessfully
+                ? new ValueTask<LlmCallResult>(Completed(first.Result))
+                : EndAsync(first, firstAttempt: true, probe, cancellationToken);
+        }
+
+        // The one frame a call waiting for its answer holds: the first attempt (counted with the breaker), the retries
+        // after a fault of it, and the call's end. Not firstAttempt: running is an outcome already decided (a refusal).
+        private async ValueTask<LlmCallResult> EndAsync(ValueTask<ChatResponse> running, bool firstAttempt, bool probe, CancellationToken cancellationToken)
+        {
+            ChatResponse response;
+            try
+            {
+                var retry = false;
+                try
+                {
+                    response = await running.ConfigureAwait(false);
+                    if (firstAttempt)
+                    {
+                        _breaker.Succeeded(probe);
+                    }
+                }
+                catch (Exception ex) when (firstAttempt)
+                {
+                    CountFault(ex, probe, cancellationToken);
+                    if (_maxAttempts <= 1)
+                    {
+                        throw;
+                    }
+
+                    _firstFault = ex;
+                    retry = true;
+                    response = null!;
+                }
+
+                if (retry)
+                {
+                    response = await RetriesAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                if (Failed(ex, cancellationToken) is { } failure)
+                {
+                    throw failure;
+                }
+
+                throw; // the caller canceled: its own exception, as it was thrown
+            }
+
+            return Completed(response);
         }
 
         // After the first attempt's fault (in _firstFault): the retry pipeline, within what is left of the total time.
@@ -448,7 +475,7 @@ internal static class LlmCallPath
                 return running;
             }
 
-            return ObserveAsync(running, probe, retriesFollow: false, cancellationToken);
+            return ObserveAsync(running, probe, cancellationToken);
         }
 
         /// <summary>
@@ -468,7 +495,7 @@ internal static class LlmCallPath
             _attempted = true;
             try
             {
-                running = DeferredTimeout.RunAsync(static (token, c) => c.RunAsync(token), this, _attemptTimeout, _time, started, cancellationToken);
+                running = DeferredTimeout.RunAsync(static (token, c) => c.AttemptAsync(token), this, _attemptTimeout, _time, started, cancellationToken);
             }
             catch (Exception ex)
             {
@@ -485,9 +512,8 @@ internal static class LlmCallPath
             return true;
         }
 
-        // Counts a running attempt's outcome with the breaker. A first attempt's fault, when retries may follow, goes on
-        // to them here: a call waiting for its first answer holds this one frame.
-        private async ValueTask<ChatResponse> ObserveAsync(ValueTask<ChatResponse> running, bool probe, bool retriesFollow, CancellationToken cancellationToken)
+        // Counts a retry's outcome with the breaker, once it is there.
+        private async ValueTask<ChatResponse> ObserveAsync(ValueTask<ChatResponse> running, bool probe, CancellationToken cancellationToken)
         {
             try
             {
@@ -498,15 +524,8 @@ internal static class LlmCallPath
             catch (Exception ex)
             {
                 CountFault(ex, probe, cancellationToken);
-                if (!retriesFollow)
-                {
-                    throw;
-                }
-
-                _firstFault = ex;
+                throw;
             }
-
-            return await RetriesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         // An attempt its caller canceled counts neither way; only a provider's fault counts against the circuit.
@@ -534,7 +553,8 @@ internal static class LlmCallPath
             _context.Report(new LlmCallRetryingEvent(CallId, _useCase.Name, attempt, delay, fault.Reason, TakeUnreportedUsage(), _context.TaskName));
         }
 
-        public ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken) =>
+        // One attempt: the request, and the answer as a whole or streamed.
+        private ValueTask<ChatResponse> AttemptAsync(CancellationToken cancellationToken) =>
             _onDelta is null ? AskAsync(cancellationToken) : StreamAsync(cancellationToken);
 
         // Nobody reads the answer as it comes: one request for the whole answer. A response body cut short does not
