@@ -40,6 +40,23 @@ internal static class DeferredTimeout
     /// </summary>
     public static ValueTask<T> RunAsync<T, TState>(Func<CancellationToken, TState, ValueTask<T>> work, TState state, TimeSpan timeout, TimeProvider timeProvider, long started, CancellationToken cancellationToken)
     {
+        var running = Start(work, state, timeout, timeProvider, started, cancellationToken, out var pending);
+        return Awaiting(running, pending);
+    }
+
+    /// <summary>Work <see cref="Start{T, TState}"/> started, awaited within its timeout (if armed) and ended with it.</summary>
+    public static ValueTask<T> Awaiting<T>(ValueTask<T> running, Pending pending) => pending.IsArmed ? AwaitAsync(running, pending) : running;
+
+    /// <summary>
+    /// Starts <paramref name="work"/> as <see cref="RunAsync{T, TState}(Func{CancellationToken, TState, ValueTask{T}}, TState, TimeSpan, TimeProvider, long, CancellationToken)"/>
+    /// does, for a caller that awaits it in a frame of its own: work still running comes with its armed timeout in
+    /// <paramref name="pending"/>, which the caller must end (<see cref="Pending.DisposeAsync"/>) once the work has, and
+    /// whose <see cref="Pending.TimedOut"/> says whether the work's cancellation is the timeout's. Saves the frame
+    /// <see cref="RunAsync{T, TState}(Func{CancellationToken, TState, ValueTask{T}}, TState, TimeSpan, TimeProvider, long, CancellationToken)"/>
+    /// would hold while the work waits.
+    /// </summary>
+    public static ValueTask<T> Start<T, TState>(Func<CancellationToken, TState, ValueTask<T>> work, TState state, TimeSpan timeout, TimeProvider timeProvider, long started, CancellationToken cancellationToken, out Pending pending)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         var source = Rent();
 
@@ -57,29 +74,80 @@ internal static class DeferredTimeout
         if (running.IsCompleted)
         {
             Release(source);
+            pending = default;
             return running;
         }
 
-        return AwaitAsync(running, source, timeout - timeProvider.GetElapsedTime(started), timeout, timeProvider, cancellationToken);
+        // The caller's token is linked in, and the timer armed, before anything awaits the work.
+        pending = new Pending(source, cancellationToken, Arm(source, timeout - timeProvider.GetElapsedTime(started), timeProvider), timeout);
+        return running;
     }
 
-    private static async ValueTask<T> AwaitAsync<T>(ValueTask<T> running, CancellationTokenSource source, TimeSpan remaining, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async ValueTask<T> AwaitAsync<T>(ValueTask<T> running, Pending pending)
     {
-        var callerLink = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
-        var timer = Arm(source, remaining, timeProvider);
         try
         {
             return await running.ConfigureAwait(false);
         }
-        catch (OperationCanceledException canceled) when (source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException canceled) when (pending.TimedOut)
         {
-            throw Expired(timeout, canceled);
+            throw Expired(pending.Timeout, canceled);
         }
         finally
         {
-            timer?.Dispose();
-            await callerLink.DisposeAsync().ConfigureAwait(false);
-            source.Dispose(); // armed, so never reused (see t_idle)
+            await pending.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The armed timeout of work that did not complete at once: what its awaiting frame holds while it waits.</summary>
+    public readonly struct Pending : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource? _source;
+        private readonly CancellationToken _caller;
+        private readonly CancellationTokenRegistration _callerLink;
+        private readonly ITimer? _timer;
+
+        internal Pending(CancellationTokenSource source, CancellationToken caller, ITimer? timer, TimeSpan timeout)
+        {
+            _source = source;
+            _caller = caller;
+            _callerLink = caller.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
+            _timer = timer;
+            Timeout = timeout;
+        }
+
+        /// <summary>Whether a timeout is armed (the work did not complete at once).</summary>
+        public bool IsArmed => _source is not null;
+
+        /// <summary>The timeout the work was given.</summary>
+        public TimeSpan Timeout { get; }
+
+        /// <summary>Whether the work's token was canceled by the timeout rather than by the caller.</summary>
+        public bool TimedOut => _source is { IsCancellationRequested: true } && !_caller.IsCancellationRequested;
+
+        /// <summary>Stops the timer and unlinks the caller's token; the source is never reused (see <c>t_idle</c>).</summary>
+        public ValueTask DisposeAsync()
+        {
+            if (_source is not { } source)
+            {
+                return default;
+            }
+
+            _timer?.Dispose();
+            var unlinking = _callerLink.DisposeAsync(); // waits for a cancellation by the caller that is running
+            if (unlinking.IsCompletedSuccessfully)
+            {
+                source.Dispose();
+                return default;
+            }
+
+            return DisposeWhenUnlinkedAsync(unlinking, source);
+        }
+
+        private static async ValueTask DisposeWhenUnlinkedAsync(ValueTask unlinking, CancellationTokenSource source)
+        {
+            await unlinking.ConfigureAwait(false);
+            source.Dispose();
         }
     }
 

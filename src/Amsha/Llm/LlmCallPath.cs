@@ -376,20 +376,21 @@ internal static class LlmCallPath
         /// </summary>
         public ValueTask<LlmCallResult> RunAsync(CancellationToken cancellationToken)
         {
-            if (!TryStartAttempt(cancellationToken, out var first, out var probe))
+            if (!TryStartAttempt(cancellationToken, out var first, out var probe, out var timeout))
             {
                 // A refusal of the circuit is not retried (no retry could pass it: LlmFault.Classify calls it not transient).
-                return EndAsync(first, firstAttempt: false, probe, cancellationToken);
+                return EndAsync(first, timeout, firstAttempt: false, probe, cancellationToken);
             }
 
-            return first.IsCompletedSuccessfully
+            return first.IsCompletedSuccessfully && !timeout.IsArmed
                 ? new ValueTask<LlmCallResult>(Completed(first.Result))
-                : EndAsync(first, firstAttempt: true, probe, cancellationToken);
+                : EndAsync(first, timeout, firstAttempt: true, probe, cancellationToken);
         }
 
-        // The one frame a call waiting for its answer holds: the first attempt (counted with the breaker), the retries
-        // after a fault of it, and the call's end. Not firstAttempt: running is an outcome already decided (a refusal).
-        private async ValueTask<LlmCallResult> EndAsync(ValueTask<ChatResponse> running, bool firstAttempt, bool probe, CancellationToken cancellationToken)
+        // The one frame a call waiting for its answer holds: the first attempt (within its timeout, counted with the
+        // breaker), the retries after a fault of it, and the call's end. Not firstAttempt: running is an outcome already
+        // decided (a refusal).
+        private async ValueTask<LlmCallResult> EndAsync(ValueTask<ChatResponse> running, DeferredTimeout.Pending timeout, bool firstAttempt, bool probe, CancellationToken cancellationToken)
         {
             ChatResponse response;
             try
@@ -397,7 +398,19 @@ internal static class LlmCallPath
                 var retry = false;
                 try
                 {
-                    response = await running.ConfigureAwait(false);
+                    try
+                    {
+                        response = await running.ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException canceled) when (timeout.TimedOut)
+                    {
+                        throw DeferredTimeout.Expired(timeout.Timeout, canceled);
+                    }
+                    finally
+                    {
+                        await timeout.DisposeAsync().ConfigureAwait(false);
+                    }
+
                     if (firstAttempt)
                     {
                         _breaker.Succeeded(probe);
@@ -470,21 +483,23 @@ internal static class LlmCallPath
                 return ValueTask.FromException<ChatResponse>(fault);
             }
 
-            if (!TryStartAttempt(cancellationToken, out var running, out var probe) || running.IsCompletedSuccessfully)
+            if (!TryStartAttempt(cancellationToken, out var running, out var probe, out var timeout) || (running.IsCompletedSuccessfully && !timeout.IsArmed))
             {
                 return running;
             }
 
-            return ObserveAsync(running, probe, cancellationToken);
+            return ObserveAsync(DeferredTimeout.Awaiting(running, timeout), probe, cancellationToken);
         }
 
         /// <summary>
         /// Starts an attempt through the breaker and within the attempt timeout: false (and <paramref name="running"/>
         /// the refusal) when the circuit refuses it. An attempt answered at once is counted by the breaker here; one
-        /// still running is for its caller to observe (<see cref="CountFault"/>).
+        /// still running comes with its armed <paramref name="timeout"/>, for its caller to end, and its outcome for the
+        /// caller to count (<see cref="CountFault"/>).
         /// </summary>
-        private bool TryStartAttempt(CancellationToken cancellationToken, out ValueTask<ChatResponse> running, out bool probe)
+        private bool TryStartAttempt(CancellationToken cancellationToken, out ValueTask<ChatResponse> running, out bool probe, out DeferredTimeout.Pending timeout)
         {
+            timeout = default;
             if (!_breaker.TryEnter(out probe, out var refused))
             {
                 running = ValueTask.FromException<ChatResponse>(refused!);
@@ -495,14 +510,14 @@ internal static class LlmCallPath
             _attempted = true;
             try
             {
-                running = DeferredTimeout.RunAsync(static (token, c) => c.AttemptAsync(token), this, _attemptTimeout, _time, started, cancellationToken);
+                running = DeferredTimeout.Start(static (token, c) => c.AttemptAsync(token), this, _attemptTimeout, _time, started, cancellationToken, out timeout);
             }
             catch (Exception ex)
             {
                 running = ValueTask.FromException<ChatResponse>(ex);
             }
 
-            if (running.IsCompletedSuccessfully)
+            if (running.IsCompletedSuccessfully && !timeout.IsArmed)
             {
                 // Completed before returning: the breaker counts it at its start, which for an answer that was there at
                 // once is its end too, and saves a clock read.
