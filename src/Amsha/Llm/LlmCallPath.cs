@@ -413,6 +413,7 @@ internal static class LlmCallPath
 
                     if (firstAttempt)
                     {
+                        Answered(response);
                         _breaker.Succeeded(probe);
                     }
                 }
@@ -519,6 +520,16 @@ internal static class LlmCallPath
 
             if (running.IsCompletedSuccessfully && !timeout.IsArmed)
             {
+                try
+                {
+                    Answered(running.Result);
+                }
+                catch (Exception ex)
+                {
+                    running = ValueTask.FromException<ChatResponse>(ex); // an answer that is not one: a fault of the attempt
+                    return true;
+                }
+
                 // Completed before returning: the breaker counts it at its start, which for an answer that was there at
                 // once is its end too, and saves a clock read.
                 _breaker.Succeeded(probe, started);
@@ -533,6 +544,7 @@ internal static class LlmCallPath
             try
             {
                 var response = await running.ConfigureAwait(false);
+                Answered(response);
                 _breaker.Succeeded(probe);
                 return response;
             }
@@ -573,15 +585,24 @@ internal static class LlmCallPath
             _onDelta is null ? AskAsync(cancellationToken) : StreamAsync(cancellationToken);
 
         // Nobody reads the answer as it comes: one request for the whole answer. A response body cut short does not
-        // parse, so (unlike a stream, see StreamAsync) a response without a finish reason is still a whole answer.
-        private async ValueTask<ChatResponse> AskAsync(CancellationToken cancellationToken)
+        // parse, so (unlike a stream, see StreamAsync) a response without a finish reason is still a whole answer. No
+        // frame of its own: whoever awaits the attempt counts the answer's usage (Answered), so a call waiting for its
+        // model holds one frame less.
+        private ValueTask<ChatResponse> AskAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Attempts);
             _telemetry?.AttemptStarting();
-            var response = await _useCase.Client.GetResponseAsync(_messages, _options, cancellationToken).ConfigureAwait(false);
-            _telemetry?.UsageReported(response.Usage);
-            AddAttemptUsage(TokenUsage.From(response.Usage));
-            return response;
+            return new ValueTask<ChatResponse>(_useCase.Client.GetResponseAsync(_messages, _options, cancellationToken));
+        }
+
+        // Counts a whole answer's usage once its attempt has it (a streamed answer counts its own as it comes).
+        private void Answered(ChatResponse response)
+        {
+            if (_onDelta is null)
+            {
+                _telemetry?.UsageReported(response.Usage);
+                AddAttemptUsage(TokenUsage.From(response.Usage));
+            }
         }
 
         private async ValueTask<ChatResponse> StreamAsync(CancellationToken cancellationToken)
