@@ -59,6 +59,84 @@ public sealed class ShortAnswerChatClient(int streamedTokens = 1) : IChatClient
     }
 }
 
+/// <summary>
+/// <see cref="ShortAnswerChatClient"/>'s answer, given a moment later: the call yields its thread first, as a call over
+/// the network does, so runs started together are all alive together whatever stack runs them.
+/// </summary>
+public sealed class YieldingAnswerChatClient : IChatClient
+{
+    private readonly ShortAnswerChatClient _answers = new();
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return await _answers.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        _answers.GetStreamingResponseAsync(messages, options, cancellationToken);
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => _answers.GetService(serviceType, serviceKey);
+
+    public void Dispose()
+    {
+    }
+}
+
+/// <summary>
+/// <see cref="ShortAnswerChatClient"/>'s answer, held until <see cref="Open"/> once the model is closed for a number of
+/// requests (<see cref="Close"/>): runs started together then all wait at the model together, as runs over a model with
+/// real latency do, whatever stack runs them. Open until first closed.
+/// </summary>
+public sealed class HeldAnswerChatClient : IChatClient
+{
+    private readonly ShortAnswerChatClient _answers = new();
+    private TaskCompletionSource _gate = Opened();
+    private TaskCompletionSource _allWaiting = Opened();
+    private int _expected;
+    private int _waiting;
+
+    /// <summary>Holds the next <paramref name="expected"/> requests; the task completes once they all wait.</summary>
+    public Task Close(int expected)
+    {
+        _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _allWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting = 0;
+        _expected = expected;
+        return _allWaiting.Task;
+    }
+
+    public void Open() => _gate.TrySetResult();
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var gate = _gate.Task;
+        if (Interlocked.Increment(ref _waiting) == _expected)
+        {
+            _allWaiting.TrySetResult();
+        }
+
+        await gate.ConfigureAwait(false);
+        return await _answers.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The held model answers whole requests only.");
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => _answers.GetService(serviceType, serviceKey);
+
+    public void Dispose()
+    {
+    }
+
+    private static TaskCompletionSource Opened()
+    {
+        var opened = new TaskCompletionSource();
+        opened.SetResult();
+        return opened;
+    }
+}
+
 public sealed record BenchTopic(string Topic);
 
 [Agent(Role = "Analyst", Goal = "Answer questions about {Topic}", Backstory = "Brief.")]
@@ -412,6 +490,12 @@ public class ScaleBenchmarks : PeerBenchmarks
     private const int Runs = 10_000;
     private OneTaskCrew _one = null!;
     private OneTaskCrew _oneBounded = null!;
+    private ChatClientAgent _yieldingAgent = null!;
+    private OneTaskCrew _yieldingOne = null!;
+    private readonly HeldAnswerChatClient _agentModel = new();
+    private readonly HeldAnswerChatClient _crewModel = new();
+    private ChatClientAgent _heldAgent = null!;
+    private OneTaskCrew _heldOne = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -419,6 +503,28 @@ public class ScaleBenchmarks : PeerBenchmarks
         SetUp(new ShortAnswerChatClient());
         _one = new OneTaskCrew(Session);
         _oneBounded = new OneTaskCrew(SessionWith(new InMemoryExecutionStore(maxFinishedExecutions: Runs)));
+        (_yieldingAgent, _yieldingOne) = YieldingStacks();
+        _heldAgent = new ChatClientAgent(_agentModel, Instructions);
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(_crewModel);
+        _heldOne = new OneTaskCrew(new ExecutionSession(options, new InMemoryExecutionStore(maxFinishedExecutions: Runs)));
+        if (_yieldingAgent.RunAsync(Question).GetAwaiter().GetResult().Text != ShortAnswerChatClient.Answer
+            || OutputOf(_yieldingOne).GetAwaiter().GetResult() != ShortAnswerChatClient.Answer
+            || _heldAgent.RunAsync(Question).GetAwaiter().GetResult().Text != ShortAnswerChatClient.Answer
+            || OutputOf(_heldOne).GetAwaiter().GetResult() != ShortAnswerChatClient.Answer)
+        {
+            throw new InvalidOperationException("A stack over the yielding or the held model did not answer.");
+        }
+    }
+
+    private static async Task<string> OutputOf(OneTaskCrew crew) => (await crew.StartBackground(new BenchTopic("Rust")).ResultAsync().ConfigureAwait(false)).Output;
+
+    // Agent Framework and Amsha (in-memory store keeping 10,000 finished) over a model that answers a moment later.
+    private static (ChatClientAgent Agent, OneTaskCrew Crew) YieldingStacks()
+    {
+        var options = new AmshaOptions();
+        options.Llm.UseDefaultChatClient(new YieldingAnswerChatClient());
+        return (new ChatClientAgent(new YieldingAnswerChatClient(), Instructions), new OneTaskCrew(new ExecutionSession(options, new InMemoryExecutionStore(maxFinishedExecutions: Runs))));
     }
 
     [Benchmark(Baseline = true, Description = "10,000 raw calls", OperationsPerInvoke = Runs)]
@@ -437,6 +543,36 @@ public class ScaleBenchmarks : PeerBenchmarks
 
     [Benchmark(Description = "10,000 Amsha background crews (store keeping 10,000 finished)", OperationsPerInvoke = Runs)]
     public Task AmshaBackgroundBounded() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => _oneBounded.StartBackground(new BenchTopic("Rust")).ResultAsync()));
+
+    // Against a model with no latency, Agent Framework's runs above finish one after another while Amsha's background runs
+    // are all queued at once. Over a model that answers a moment later (as any model over a network does) both stacks'
+    // 10,000 runs are alive together: the concurrent runs the target names.
+    [Benchmark(Description = "10,000 Agent Framework runs, model answering a moment later", OperationsPerInvoke = Runs)]
+    public Task AgentFrameworkYielding() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => _yieldingAgent.RunAsync(Question)));
+
+    [Benchmark(Description = "10,000 Amsha background crews (store keeping 10,000 finished), model answering a moment later", OperationsPerInvoke = Runs)]
+    public Task AmshaBackgroundYielding() => Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => _yieldingOne.StartBackground(new BenchTopic("Rust")).ResultAsync()));
+
+    // Runs over a model with latency all wait at it together: the held model answers once all 10,000 are waiting.
+    [Benchmark(Description = "10,000 Agent Framework runs, all waiting at the model, then answered", OperationsPerInvoke = Runs)]
+    public Task AgentFrameworkHeld() => HeldAsync(_agentModel, () => _heldAgent.RunAsync(Question));
+
+    [Benchmark(Description = "10,000 Amsha background crews (store keeping 10,000 finished), all waiting at the model, then answered", OperationsPerInvoke = Runs)]
+    public Task AmshaBackgroundHeld() => HeldAsync(_crewModel, () => _heldOne.StartBackground(new BenchTopic("Rust")).ResultAsync());
+
+    private static async Task HeldAsync(HeldAnswerChatClient model, Func<Task> start)
+    {
+        var allWaiting = model.Close(Runs);
+        var runs = new Task[Runs];
+        for (var i = 0; i < Runs; i++)
+        {
+            runs[i] = start();
+        }
+
+        await allWaiting.ConfigureAwait(false);
+        model.Open();
+        await Task.WhenAll(runs).ConfigureAwait(false);
+    }
 
     /// <summary>What <paramref name="runs"/> Agent Framework runs return, held together (<see cref="RetainedReport"/>).</summary>
     internal async Task<object[]> AgentFrameworkResults(int runs) => await Task.WhenAll(Enumerable.Range(0, runs).Select(_ => Agent.RunAsync(Question))).ConfigureAwait(false);
@@ -459,21 +595,29 @@ public class ScaleBenchmarks : PeerBenchmarks
     /// </summary>
     /// <param name="stack">
     /// <c>amsha</c> (the in-memory store keeping 10,000 finished), <c>amsha-nothing</c> (a store that keeps nothing),
-    /// <c>agent</c> (Agent Framework runs) or <c>agent-on-pool</c> (each handed to the thread pool).
+    /// <c>agent</c> (Agent Framework runs) or <c>agent-on-pool</c> (each handed to the thread pool); <c>amsha-yielding</c>
+    /// and <c>agent-yielding</c> are <c>amsha</c> and <c>agent</c> over a model that answers a moment later.
+    /// </param>
+    /// <param name="fromOwnThread">
+    /// Starts every batch from the process's own thread, as BenchmarkDotNet does, rather than from the pool thread the
+    /// previous batch's await resumed on: runs are then queued to the pool's global queue, behind each other.
     /// </param>
     /// <param name="batches">Batches measured, after five warm-ups.</param>
-    public static async Task Report(string stack = "amsha", int batches = 40)
+    public static async Task Report(string stack = "amsha", bool fromOwnThread = false, int batches = 40)
     {
         var options = new AmshaOptions();
         options.Llm.UseDefaultChatClient(new ShortAnswerChatClient());
         var crew = new OneTaskCrew(new ExecutionSession(options, stack == "amsha-nothing" ? new DiscardingExecutionStore() : new InMemoryExecutionStore(maxFinishedExecutions: Runs)));
         var agent = new ChatClientAgent(new ShortAnswerChatClient(), Instructions);
+        var (yieldingAgent, yieldingCrew) = YieldingStacks();
         Func<Task> start = stack switch
         {
             "amsha" or "amsha-nothing" => () => crew.StartBackground(new BenchTopic("Rust")).ResultAsync(),
             "agent" => () => agent.RunAsync(Question),
             "agent-on-pool" => () => Task.Run(() => agent.RunAsync(Question)),
-            _ => throw new ArgumentException($"Unknown stack '{stack}': amsha, amsha-nothing, agent or agent-on-pool.", nameof(stack)),
+            "amsha-yielding" => () => yieldingCrew.StartBackground(new BenchTopic("Rust")).ResultAsync(),
+            "agent-yielding" => () => yieldingAgent.RunAsync(Question),
+            _ => throw new ArgumentException($"Unknown stack '{stack}': amsha, amsha-nothing, agent, agent-on-pool, amsha-yielding or agent-yielding.", nameof(stack)),
         };
         var all = new List<(double Wall, double Pause, int Collections)>();
         var promoted = new List<(int Generation, long Bytes, double PauseMs)>();
@@ -483,7 +627,15 @@ public class ScaleBenchmarks : PeerBenchmarks
             var pause = GC.GetTotalPauseDuration();
             var collections = GC.CollectionCount(0);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => start()));
+            if (fromOwnThread)
+            {
+                Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => start())).GetAwaiter().GetResult(); // a report tool: blocking keeps the thread
+            }
+            else
+            {
+                await Task.WhenAll(Enumerable.Range(0, Runs).Select(_ => start()));
+            }
+
             if (batch >= 0)
             {
                 all.Add((clock.Elapsed.TotalMicroseconds / Runs, (GC.GetTotalPauseDuration() - pause).TotalMicroseconds / Runs, GC.CollectionCount(0) - collections));
@@ -498,7 +650,7 @@ public class ScaleBenchmarks : PeerBenchmarks
 
         static double Median(IEnumerable<double> values) => values.OrderBy(v => v).ElementAt(values.Count() / 2);
         var quiet = all.Where(b => b.Collections == 0).ToList();
-        Console.WriteLine($"{all.Count} batches of {Runs:N0} runs, {stack} (GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? "non-concurrent" : "concurrent")})");
+        Console.WriteLine($"{all.Count} batches of {Runs:N0} runs, {stack}{(fromOwnThread ? ", started from the process's own thread" : "")} (GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? "non-concurrent" : "concurrent")})");
         Console.WriteLine($"  per run, median of batches: {Median(all.Select(b => b.Wall)):F2} us, of which the GC paused {Median(all.Select(b => b.Pause)):F2} us; {all.Average(b => b.Collections):F1} collections per batch");
         foreach (var generation in promoted.GroupBy(p => p.Generation).OrderBy(g => g.Key))
         {

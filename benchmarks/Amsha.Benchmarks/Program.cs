@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- build-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- attribute-binding-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- call-profile raw|raw-prompt|agent|call|crew|three|background|background-nothing|handoff|crew-on-pool|stream|stream-agent 20000000   (also under dotnet-trace)
-// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report [amsha|amsha-nothing|agent|agent-on-pool]
+// dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- scale-report [amsha|amsha-nothing|agent|agent-on-pool|amsha-yielding|agent-yielding] [own-thread]
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- retained-report
 // dotnet run -c Release --project benchmarks/Amsha.Benchmarks -- allocation-report raw|agent|call|crew|three|background|background-nothing 200000
 if (args is ["generator-report"])
@@ -23,7 +23,7 @@ if (args is ["generator-profile", var edit, var count])
 
 if (args is ["scale-report", .. var scaleStack])
 {
-    await Amsha.Benchmarks.ScaleBenchmarks.Report(scaleStack is [var named] ? named : "amsha");
+    await Amsha.Benchmarks.ScaleBenchmarks.Report(scaleStack is [var named, ..] ? named : "amsha", fromOwnThread: scaleStack is [_, "own-thread"]);
     return;
 }
 

@@ -69,17 +69,17 @@ internal static class RetainedReport
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void InFlight(string what, Func<IChatClient, Func<Task>> stack)
     {
-        var model = new GatedChatClient(new ShortAnswerChatClient());
+        var model = new HeldAnswerChatClient();
         var start = stack(model);
-        WarmInFlight(model, start);
-        model.Close();
+        WarmInFlight(start);
+        var allWaiting = model.Close(Runs);
         var runs = new Task[Runs];
         for (var i = 0; i < Runs; i++)
         {
             runs[i] = start();
         }
 
-        model.WaitForWaiting(Runs);
+        allWaiting.GetAwaiter().GetResult(); // a report tool, not a test: blocking is fine here
         var waiting = HeapAfterFullCollection();
         HoldForDump(what + ", waiting for the model");
         model.Open();
@@ -135,60 +135,11 @@ internal static class RetainedReport
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void WarmInFlight(GatedChatClient model, Func<Task> start)
+    private static void WarmInFlight(Func<Task> start)
     {
-        model.Open();
         for (var i = 0; i < 100; i++)
         {
             start().GetAwaiter().GetResult();
-        }
-    }
-
-    /// <summary>A model that holds every request until it is opened, counting the requests that wait.</summary>
-    private sealed class GatedChatClient(IChatClient inner) : IChatClient
-    {
-        private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _waiting;
-
-        public void Close()
-        {
-            _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiting = 0;
-        }
-
-        public void Open() => _gate.TrySetResult();
-
-        public void WaitForWaiting(int count)
-        {
-            while (Volatile.Read(ref _waiting) < count)
-            {
-                Thread.Sleep(1); // a report tool, not a test: polling is fine here
-            }
-        }
-
-        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var gate = _gate.Task;
-            Interlocked.Increment(ref _waiting);
-            await gate.ConfigureAwait(false);
-            return await inner.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        }
-
-        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            var gate = _gate.Task;
-            Interlocked.Increment(ref _waiting);
-            await gate.ConfigureAwait(false);
-            await foreach (var update in inner.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => inner.GetService(serviceType, serviceKey);
-
-        public void Dispose()
-        {
         }
     }
 
