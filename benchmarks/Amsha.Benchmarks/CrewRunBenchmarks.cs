@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Amsha;
+using Amsha.TestKit.Models;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
@@ -80,60 +81,6 @@ public sealed class YieldingAnswerChatClient : IChatClient
 
     public void Dispose()
     {
-    }
-}
-
-/// <summary>
-/// <see cref="ShortAnswerChatClient"/>'s answer, held until <see cref="Open"/> once the model is closed for a number of
-/// requests (<see cref="Close"/>): runs started together then all wait at the model together, as runs over a model with
-/// real latency do, whatever stack runs them. Open until first closed.
-/// </summary>
-public sealed class HeldAnswerChatClient : IChatClient
-{
-    private readonly ShortAnswerChatClient _answers = new();
-    private TaskCompletionSource _gate = Opened();
-    private TaskCompletionSource _allWaiting = Opened();
-    private int _expected;
-    private int _waiting;
-
-    /// <summary>Holds the next <paramref name="expected"/> requests; the task completes once they all wait.</summary>
-    public Task Close(int expected)
-    {
-        _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _allWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiting = 0;
-        _expected = expected;
-        return _allWaiting.Task;
-    }
-
-    public void Open() => _gate.TrySetResult();
-
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var gate = _gate.Task;
-        if (Interlocked.Increment(ref _waiting) == _expected)
-        {
-            _allWaiting.TrySetResult();
-        }
-
-        await gate.ConfigureAwait(false);
-        return await _answers.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-    }
-
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The held model answers whole requests only.");
-
-    public object? GetService(Type serviceType, object? serviceKey = null) => _answers.GetService(serviceType, serviceKey);
-
-    public void Dispose()
-    {
-    }
-
-    private static TaskCompletionSource Opened()
-    {
-        var opened = new TaskCompletionSource();
-        opened.SetResult();
-        return opened;
     }
 }
 
@@ -492,8 +439,8 @@ public class ScaleBenchmarks : PeerBenchmarks
     private OneTaskCrew _oneBounded = null!;
     private ChatClientAgent _yieldingAgent = null!;
     private OneTaskCrew _yieldingOne = null!;
-    private readonly HeldAnswerChatClient _agentModel = new();
-    private readonly HeldAnswerChatClient _crewModel = new();
+    private readonly HeldChatClient _agentModel = new(new ShortAnswerChatClient());
+    private readonly HeldChatClient _crewModel = new(new ShortAnswerChatClient());
     private ChatClientAgent _heldAgent = null!;
     private OneTaskCrew _heldOne = null!;
 
@@ -560,7 +507,7 @@ public class ScaleBenchmarks : PeerBenchmarks
     [Benchmark(Description = "10,000 Amsha background crews (store keeping 10,000 finished), all waiting at the model, then answered", OperationsPerInvoke = Runs)]
     public Task AmshaBackgroundHeld() => HeldAsync(_crewModel, () => _heldOne.StartBackground(new BenchTopic("Rust")).ResultAsync());
 
-    private static async Task HeldAsync(HeldAnswerChatClient model, Func<Task> start)
+    private static async Task HeldAsync(HeldChatClient model, Func<Task> start)
     {
         var allWaiting = model.Close(Runs);
         var runs = new Task[Runs];

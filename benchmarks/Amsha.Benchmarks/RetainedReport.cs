@@ -4,6 +4,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.TestKit.Models;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 
@@ -69,7 +70,7 @@ internal static class RetainedReport
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void InFlight(string what, Func<IChatClient, Func<Task>> stack)
     {
-        var model = new HeldAnswerChatClient();
+        var model = new HeldChatClient(new ShortAnswerChatClient());
         var start = stack(model);
         WarmInFlight(start);
         var allWaiting = model.Close(Runs);

@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Amsha.TestKit.Models;
 using Amsha.Tests.Support;
 
 namespace Amsha.Tests.Execution;
@@ -28,7 +29,7 @@ public sealed class QueuedRunFootprintTests
     [Fact]
     public async Task A_queued_background_run_makes_only_what_waiting_in_the_queue_needs()
     {
-        var model = new CountingGateChatClient();
+        var model = new HeldChatClient(new OfflineChatClient());
         var options = new AmshaOptions();
         options.Llm.UseDefaultChatClient(model);
         var session = new ExecutionSession(options, new InMemoryExecutionStore(maxFinishedExecutions: 1));
@@ -49,7 +50,7 @@ public sealed class QueuedRunFootprintTests
     }
 
     // Starts a round of runs that all reach the model, then lets them finish.
-    private static async Task RoundAsync(CountingGateChatClient model, Func<Task<CrewResult<string>>[]> start)
+    private static async Task RoundAsync(HeldChatClient model, Func<Task<CrewResult<string>>[]> start)
     {
         var allWaiting = model.Close(Runs);
         var runs = start();

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
+using Amsha.TestKit.Models;
 using Amsha.Tests.Support;
 
 namespace Amsha.Tests.Execution;
@@ -38,7 +39,7 @@ public sealed class WaitingRunFootprintTests
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static long Measure()
     {
-        var model = new CountingGateChatClient();
+        var model = new HeldChatClient(new OfflineChatClient());
         var options = new AmshaOptions();
         options.Llm.UseDefaultChatClient(model);
         var session = new ExecutionSession(options, new InMemoryExecutionStore(maxFinishedExecutions: 1));
