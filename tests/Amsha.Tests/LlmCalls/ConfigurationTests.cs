@@ -33,7 +33,7 @@ public sealed class ConfigurationTests
             ["Amsha:Llm:UseCases:creative:Parameters:Stop:0"] = "END",
             ["Amsha:Llm:UseCases:creative:Parameters:Stop:1"] = "STOP",
             ["Amsha:Llm:Resilience:MaxAttempts"] = "4",
-            ["Amsha:Llm:Resilience:AttemptTimeout"] = "00:00:30",
+            ["Amsha:Llm:Resilience:AttemptTimeout"] = "00:00:45",
             ["Amsha:Llm:Resilience:CircuitBreakerBreakDuration"] = "00:00:05",
             ["Amsha:CaptureMessageContent"] = "true",
         });
@@ -49,7 +49,7 @@ public sealed class ConfigurationTests
         Assert.Equal(-0.1f, options.FrequencyPenalty);
         Assert.Equal(new[] { "END", "STOP" }, options.StopSequences);
         Assert.Equal(4, session.Options.Llm.Resilience.MaxAttempts);
-        Assert.Equal(TimeSpan.FromSeconds(30), session.Options.Llm.Resilience.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), session.Options.Llm.Resilience.AttemptTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), session.Options.Llm.Resilience.CircuitBreakerBreakDuration);
         Assert.True(session.Options.CaptureMessageContent);
         Assert.Equal("Offline", session.Llm.Resolve("creative", "small").Provider);

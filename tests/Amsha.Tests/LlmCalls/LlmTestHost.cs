@@ -31,8 +31,9 @@ internal static class LlmTestHost
             ["Amsha:Llm:UseCases:default:Parameters:Temperature"] = "0.2",
             ["Amsha:Llm:Resilience:BaseDelay"] = "00:00:00.010",
             ["Amsha:Llm:Resilience:MaxDelay"] = "00:00:02",
-            ["Amsha:Llm:Resilience:AttemptTimeout"] = "00:00:05",
-            ["Amsha:Llm:Resilience:TotalTimeout"] = "00:00:20",
+            // Far above a loopback answer's time on a busy machine (tests that meet a timeout set their own).
+            ["Amsha:Llm:Resilience:AttemptTimeout"] = "00:00:30",
+            ["Amsha:Llm:Resilience:TotalTimeout"] = "00:01:30",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
